@@ -1,0 +1,150 @@
+"""The shape of a catalog record: everything the product knows about one Graph resource type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+ApiVersion = Literal["beta", "v1.0"]
+
+
+class AssignmentRead(StrEnum):
+    """How the assignments of a resource type are read from Graph."""
+
+    LIST_EXPAND = "list $expand=assignments"
+    PER_ITEM = "per item /assignments"
+    INLINE = "inline in the object"
+    NONE = "not assignable"
+
+
+class Kind(StrEnum):
+    """What an admin would call the object; drives grouping in views and exports."""
+
+    POLICY = "policy"
+    APP = "app"
+    SCRIPT = "script"
+    ENROLLMENT = "enrollment"
+    TENANT = "tenant setting"
+    DIRECTORY = "directory"
+    DEVICE = "device"
+    PARTNER = "partner"
+    REFERENCE = "reference"
+
+
+# Fields that change without an admin changing anything: never a difference in compare or drift.
+COMMON_VOLATILE: frozenset[str] = frozenset(
+    {
+        "id",
+        "createdDateTime",
+        "lastModifiedDateTime",
+        "modifiedDateTime",
+        "version",
+        "@odata.context",
+        "@odata.etag",
+        "@odata.id",
+        "@odata.editLink",
+        "settingCount",
+        "isAssigned",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Child:
+    """A navigation under each object (``settings``, ``definitionValues``...).
+
+    ``from_list_expand``: the child arrives inline through ``$expand`` on the parent list, so no
+    per-item request is needed. ``expand``: navigation expanded on the child request itself
+    (``definitionValues?$expand=definition``). ``children``: grandchildren, read per child item.
+    """
+
+    name: str
+    expand: str | None = None
+    from_list_expand: bool = False
+    children: tuple[Child, ...] = ()
+    select: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteActions:
+    """Which writes Graph offers for the type; the write modules use only these."""
+
+    create: bool = False
+    update: bool = False
+    delete: bool = False
+    # Body key of POST {id}/assign, e.g. "assignments" or "mobileAppAssignments".
+    assign_body_key: str | None = None
+    # Autopilot profiles take group assignments one at a time: POST {id}/assignments {target}.
+    assign_by_post: bool = False
+    # /assign answers 200 with the new assignment collection (else 204 without a body).
+    assign_returns_collection: bool = False
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """One Graph resource type, declared once; collection, emulator, docs and compare read it."""
+
+    key: str
+    label: str
+    kind: Kind
+    path: str
+    api_version: ApiVersion
+    read_scope: str
+    write_scope: str | None
+    assignments: AssignmentRead = AssignmentRead.NONE
+    children: tuple[Child, ...] = ()
+    # Also served under /v1.0 (the product reads beta where filters on targets live).
+    in_v1: bool = False
+    name_field: str = "displayName"
+    # Subtypes (@odata.type without "#microsoft.graph.") this record covers; empty = any.
+    odata_types: tuple[str, ...] = ()
+    # OData $filter sent on the list, e.g. to split update rings out of deviceConfigurations.
+    list_filter: str | None = None
+    # Fields, besides the name, that tell two objects apart across tenants.
+    identity_key: tuple[str, ...] = ("@odata.type",)
+    volatile_fields: frozenset[str] = COMMON_VOLATILE
+    secret_fields: frozenset[str] = frozenset()
+    write: WriteActions = field(default_factory=WriteActions)
+    # Graph returns some fields (script content) only when the item is read by id.
+    read_item_for_detail: bool = False
+    # Page size Graph uses without $top, and the largest $top known to be honoured (None: unknown).
+    page_size: int = 100
+    max_page_size: int | None = None
+    # Navigations Graph accepts in $expand on the list.
+    list_expand: tuple[str, ...] = ()
+    # Whether snapshot collection reads this type by default.
+    collect: bool = True
+    # Scopes other than read/write that Graph also accepts for reading (higher privilege).
+    also_accepted_scopes: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """Fields that identify an object across tenants: the name plus ``identity_key``."""
+        return (self.name_field, *self.identity_key)
+
+    def list_params(self) -> dict[str, str]:
+        """Query options the collector sends on the first page of the list."""
+        params: dict[str, str] = {}
+        expands = [c.name for c in self.children if c.from_list_expand]
+        if self.assignments is AssignmentRead.LIST_EXPAND:
+            expands.insert(0, "assignments")
+        if expands:
+            params["$expand"] = ",".join(expands)
+        if self.max_page_size:
+            params["$top"] = str(self.max_page_size)
+        if self.list_filter:
+            params["$filter"] = self.list_filter
+        return params
+
+    def accepts_read(self, scopes: frozenset[str]) -> bool:
+        """True when a delegated token with ``scopes`` may read this type."""
+        allowed = {self.read_scope, *self.also_accepted_scopes}
+        if self.write_scope:
+            allowed.add(self.write_scope)
+        return bool(allowed & scopes)
+
+    def accepts_write(self, scopes: frozenset[str]) -> bool:
+        """True when a delegated token with ``scopes`` may change this type."""
+        return self.write_scope is not None and self.write_scope in scopes

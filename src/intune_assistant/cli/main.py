@@ -1,0 +1,268 @@
+"""``intune-assistant``: snapshot, import, emulator and permissions commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import click
+import httpx
+import typer
+from rich.console import Console
+
+from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.catalog.permissions import generated_block, permission_table, replace_block
+from intune_assistant.collect.collector import collect
+from intune_assistant.graph import GraphClient, StaticTokenProvider, TokenProvider
+from intune_assistant.snapshot import Snapshot, TenantInfo, TypeStatus, save_snapshot
+
+from .progress import RichCollectProgress, summary_json, summary_table
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Intune Assistant: see, document and compare Intune tenants with delegated permissions only.",
+)
+
+# Exit codes scripts can rely on.
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INCOMPLETE = 3
+
+GRAPH = "https://graph.microsoft.com"
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one line, never as a stack trace."""
+
+
+def _console(json_output: bool) -> Console:
+    # With --json, humans' output goes to stderr so stdout stays machine-readable.
+    return Console(stderr=json_output)
+
+
+async def _collect_with(
+    provider: TokenProvider,
+    tenant: TenantInfo,
+    catalog: Catalog,
+    console: Console,
+    *,
+    transport: httpx.AsyncBaseTransport | None,
+    base_url: str,
+    types: list[str] | None,
+    source: str,
+) -> Snapshot:
+    records = catalog.select(types).records if types else catalog.collected()
+    async with GraphClient(
+        provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport
+    ) as client:
+        with RichCollectProgress(console, total=len(records)) as progress:
+            return await collect(client, catalog, tenant, types=types, progress=progress, source=source)
+
+
+def _demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[str] | None) -> Snapshot:
+    from intune_assistant.emulator.demo import build_demo
+
+    try:
+        demo = build_demo([name], catalog=catalog)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    data = demo.tenants[name]
+    tenant = TenantInfo(tenant_id=data.tenant_id, domain=data.domain, display_name=data.display_name)
+    provider = StaticTokenProvider(demo.token(name))
+    transport = httpx.ASGITransport(app=demo.app)
+    return asyncio.run(
+        _collect_with(
+            provider, tenant, catalog, console, transport=transport, base_url=GRAPH, types=types, source="emulator"
+        )
+    )
+
+
+def _tenant_snapshot(
+    domain: str, client_id: str | None, catalog: Catalog, console: Console, types: list[str] | None
+) -> Snapshot:
+    from intune_assistant.identity.device_code import DeviceCodeTokenProvider, SignInError
+
+    if not client_id:
+        raise UserError(
+            "--tenant needs the client id of your Intune Assistant app registration "
+            "(--client-id or INTUNE_ASSISTANT_CLIENT_ID); see docs/deployment.md."
+        )
+    provider = DeviceCodeTokenProvider(
+        client_id=client_id,
+        authority=f"https://login.microsoftonline.com/{domain}",
+        prompt=lambda message: console.print(f"[bold]{message}[/]"),
+    )
+    tenant = TenantInfo(tenant_id=None, domain=domain, display_name=domain)
+    try:
+        snapshot = asyncio.run(
+            _collect_with(provider, tenant, catalog, console, transport=None, base_url=GRAPH, types=types, source="graph")
+        )
+    except SignInError as exc:
+        raise UserError(f"sign-in failed: {exc}") from None
+    snapshot.tenant.tenant_id = str(provider.claims.get("tid") or "") or None
+    return snapshot
+
+
+def _finish(snapshot: Snapshot, output: Path, catalog: Catalog, console: Console, json_output: bool) -> int:
+    try:
+        save_snapshot(snapshot, output)
+    except OSError as exc:
+        raise UserError(f"could not write the snapshot to {output}: {exc.strerror or exc}") from None
+    if json_output:
+        print(json.dumps(summary_json(snapshot, catalog, str(output)), indent=2))
+    else:
+        console.print(summary_table(snapshot, catalog))
+        for problem in snapshot.problems:
+            console.print(f"[yellow]not read:[/] {problem.path}: {problem.reason}")
+        console.print(f"Saved {snapshot.count()} objects to [bold]{output}[/]")
+    incomplete = [r for r in snapshot.results.values() if r.status in (TypeStatus.FAILED, TypeStatus.PARTIAL)]
+    if incomplete or snapshot.problems:
+        if not json_output:
+            console.print(
+                f"[yellow]{len(incomplete)} type(s) incomplete, {len(snapshot.problems)} file(s) not read; "
+                "the reasons are above and in the snapshot's manifest.[/]"
+            )
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def _default_output(domain: str | None) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d_%H%M")
+    return Path(f"{domain or 'tenant'}_snapshot_{stamp}")
+
+
+@app.command()
+def snapshot(
+    demo: Annotated[
+        str | None, typer.Option(help="Collect a built-in demo tenant: contoso, fabrikam, partner, large.")
+    ] = None,
+    tenant: Annotated[
+        str | None, typer.Option(help="Collect a real tenant (domain), signing in with a device code.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder to write the snapshot to.")] = None,
+    types: Annotated[
+        list[str] | None, typer.Option("--type", help="Only these resource types (catalog keys); repeatable.")
+    ] = None,
+    client_id: Annotated[
+        str | None, typer.Option(envvar="INTUNE_ASSISTANT_CLIENT_ID", help="App registration (client) id.")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+) -> None:
+    """Collect a tenant into a snapshot folder and print what was read."""
+    console = _console(json_output)
+    catalog = default_catalog()
+    if (demo is None) == (tenant is None):
+        raise UserError("give exactly one of --demo NAME or --tenant DOMAIN")
+    if types:
+        unknown = [t for t in types if t not in catalog]
+        if unknown:
+            raise UserError(f"unknown type(s): {', '.join(unknown)}; known: {', '.join(r.key for r in catalog)}")
+    if demo is not None:
+        result = _demo_snapshot(demo.lower(), catalog, console, types)
+    else:
+        assert tenant is not None
+        result = _tenant_snapshot(tenant, client_id, catalog, console, types)
+    raise typer.Exit(_finish(result, output or _default_output(result.tenant.domain), catalog, console, json_output))
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="An IntuneCD backup, IntuneManagement export or portal JSON export.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the snapshot to.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+) -> None:
+    """Read another tool's export into a snapshot folder; unreadable files are listed, the rest loads."""
+    from intune_assistant.collect.importers import UnknownFormatError, import_path
+
+    console = _console(json_output)
+    catalog = default_catalog()
+    if not path.exists():
+        raise UserError(f"{path} does not exist")
+    try:
+        result = import_path(path)
+    except UnknownFormatError as exc:
+        raise UserError(str(exc)) from None
+    raise typer.Exit(_finish(result, output, catalog, console, json_output))
+
+
+@app.command()
+def emulator(
+    port: Annotated[int, typer.Option(help="HTTPS port on localhost.")] = 8443,
+    ca_dir: Annotated[Path, typer.Option(help="Where to write the emulator's CA certificate.")] = Path(
+        ".emulator-ca"
+    ),
+    tenants: Annotated[str, typer.Option(help="Comma-separated demo tenants to serve.")] = "contoso,fabrikam,partner",
+    latency: Annotated[float, typer.Option(help="Seconds of latency added to every request.")] = 0.0,
+    fault_rate: Annotated[
+        float, typer.Option(help="Share of requests (and batch sub-requests) answered with a 5xx.")
+    ] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed for injected faults.")] = 1,
+    token_for: Annotated[
+        str | None, typer.Option(help="Print a demo admin Graph token for this demo tenant (for other tools).")
+    ] = None,
+) -> None:
+    """Serve the Graph emulator with the demo tenants on localhost HTTPS."""
+    from intune_assistant.emulator.demo import build_demo
+    from intune_assistant.emulator.graph import EmulatorOptions
+    from intune_assistant.emulator.server import serve_forever
+
+    names = [n.strip().lower() for n in tenants.split(",") if n.strip()]
+    try:
+        demo = build_demo(names, options=EmulatorOptions(latency_s=latency, error_5xx_rate=fault_rate, seed=seed))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    console = Console(stderr=True)
+    for name, data in demo.tenants.items():
+        console.print(f"{name}: tenant {data.tenant_id} ({data.domain})")
+    if token_for:
+        if token_for not in demo.tenants:
+            raise UserError(f"--token-for must be one of: {', '.join(demo.tenants)}")
+        print(demo.token(token_for))
+    serve_forever(demo.app, host="localhost", port=port, ca_dir=ca_dir)
+
+
+@app.command()
+def permissions(
+    write: Annotated[
+        list[Path] | None, typer.Option(help="Refresh the generated table inside these Markdown files.")
+    ] = None,
+) -> None:
+    """Print the delegated permissions each resource type needs (generated from the catalog)."""
+    catalog = default_catalog()
+    if not write:
+        print(permission_table(catalog))
+        return
+    for target in write:
+        text = target.read_text(encoding="utf-8")
+        try:
+            target.write_text(replace_block(text, catalog), encoding="utf-8")
+        except ValueError:
+            raise UserError(f"{target} has no generated-permissions markers:\n{generated_block(catalog)}") from None
+
+
+def main() -> None:
+    """Console-script entry point: known problems are one line; no stack trace unless debugging."""
+    try:
+        code = app(standalone_mode=False)
+    except click.ClickException as exc:  # usage errors: click's own one-line message
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(EXIT_ERROR)
+    except (UserError, FileNotFoundError, PermissionError) as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}")
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # last resort: say what happened in one line, keep the trace for debugging
+        if os.environ.get("INTUNE_ASSISTANT_DEBUG"):
+            raise
+        Console(stderr=True).print(
+            f"[red]unexpected error:[/] {type(exc).__name__}: {exc} (set INTUNE_ASSISTANT_DEBUG=1 for details)"
+        )
+        sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,1 @@
+"""Collection: a tenant (through Graph) or another tool's export → Snapshot."""

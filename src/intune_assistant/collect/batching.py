@@ -1,0 +1,84 @@
+"""Coalesce single Graph requests into $batch calls, so independent reads share round trips.
+
+Collection code awaits one request at a time, as if it were alone; the coalescer gathers what is
+pending (up to 20, Graph's $batch limit) and sends it as one batch per API version. Round trips
+then follow the real dependency chain (page → next page → children), not the number of objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from intune_assistant.catalog.model import ApiVersion
+from intune_assistant.graph import BatchRequest, GraphClient, GraphResponse
+
+BATCH_LIMIT = 20
+
+
+@dataclass
+class _Pending:
+    request: BatchRequest
+    future: asyncio.Future[GraphResponse]
+
+
+@dataclass
+class BatchCoalescer:
+    """Sends requests submitted concurrently as $batch calls of at most 20.
+
+    ``linger_s`` is how long the first pending request waits for company before a partial batch
+    goes out; a few milliseconds is enough for requests released by the same response.
+    """
+
+    client: GraphClient
+    version: ApiVersion
+    linger_s: float = 0.005
+    _pending: list[_Pending] = field(default_factory=list)
+    _timer: asyncio.TimerHandle | None = None
+    _inflight: set[asyncio.Task[None]] = field(default_factory=set)
+
+    async def send(self, request: BatchRequest) -> GraphResponse:
+        """Queue ``request`` for the next batch and wait for its own response."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[GraphResponse] = loop.create_future()
+        self._pending.append(_Pending(request, future))
+        if len(self._pending) >= BATCH_LIMIT:
+            self._flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.linger_s, self._flush)
+        return await future
+
+    async def get(self, url: str) -> GraphResponse:
+        """GET ``url`` (relative to the version, or an absolute nextLink) through a batch."""
+        return await self.send(BatchRequest(method="GET", url=url))
+
+    def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        while self._pending:
+            chunk, self._pending = self._pending[:BATCH_LIMIT], self._pending[BATCH_LIMIT:]
+            task = asyncio.get_running_loop().create_task(self._send_chunk(chunk))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _send_chunk(self, chunk: Sequence[_Pending]) -> None:
+        try:
+            responses = await self.client.batch([p.request for p in chunk], version=self.version)
+        except BaseException as exc:  # hand the failure to every waiter; nothing is dropped
+            for pending in chunk:
+                if not pending.future.done():
+                    pending.future.set_exception(exc)
+            raise
+        for pending, response in zip(chunk, responses, strict=True):
+            if not pending.future.done():
+                pending.future.set_result(response)
+
+    async def aclose(self) -> None:
+        """Flush what is pending and wait for batches in flight."""
+        self._flush()
+        if self._inflight:
+            with contextlib.suppress(Exception):
+                await asyncio.gather(*self._inflight)

@@ -1,0 +1,228 @@
+"""IntuneManagement (Micke-K) exports → Snapshot.
+
+An export is a folder per object type, named by IntuneManagement's view item id
+(``ConditionalAccess``, ``SettingsCatalog``, ``DeviceConfiguration``...), holding full Graph
+objects as returned with ``odata.metadata=full``, and ``MigrationTable.json``
+(``{TenantId, Organization, Objects: [{DisplayName, Id, Type}]}``) naming the groups the objects
+reference by id. Files are often UTF-16 LE with a BOM and CRLF line endings.
+
+Objects keep their ids; OData noise is removed (``odata.strip_odata_noise``). Group names come
+from the migration table first (the tool's own record), then from exported group objects.
+Script and payload copies beside the objects (``.ps1``, ``.sh``, ``.mobileconfig``...) are the
+objects' own content and are skipped; any other file that cannot be read, and folders with no
+catalog type, are reported as LoadProblems while the rest still loads.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.snapshot import Snapshot, TenantInfo
+
+from .builder import ImportBuilder
+from .encoding import ImportFileError, read_json
+from .errors import UnknownFormatError
+from .files import describe_os_error, relative, walk_files
+from .odata import strip_odata_noise
+
+__all__ = ["FOLDER_KEYS", "MIGRATION_TABLE", "NOT_CATALOG_FOLDERS", "import_intunemanagement"]
+
+MIGRATION_TABLE = "MigrationTable.json"
+
+# Content IntuneManagement writes beside an object (scripts, payloads): already in the object.
+_SIDE_FILES = frozenset({".ps1", ".psm1", ".sh", ".zsh", ".py", ".mobileconfig", ".xml", ".plist", ".txt"})
+
+
+@dataclass(frozen=True)
+class _NotCatalog:
+    what: str
+
+
+Route = Callable[[dict[str, Any]], "str | _NotCatalog"]
+
+
+def _odata_name(obj: dict[str, Any]) -> str:
+    value = obj.get("@odata.type")
+    return value.rsplit(".", 1)[-1] if isinstance(value, str) else ""
+
+
+def _device_configuration(obj: dict[str, Any]) -> str:
+    if _odata_name(obj) == "windowsUpdateForBusinessConfiguration":
+        return "updateRings"
+    return "deviceConfigurations"
+
+
+_APP_PROTECTION = {
+    "iosManagedAppProtection": "appProtectionIos",
+    "androidManagedAppProtection": "appProtectionAndroid",
+    "windowsManagedAppProtection": "appProtectionWindows",
+    "targetedManagedAppConfiguration": "appConfigManagedApps",
+}
+
+
+def _app_protection(obj: dict[str, Any]) -> str | _NotCatalog:
+    name = _odata_name(obj)
+    return _APP_PROTECTION.get(name) or _NotCatalog(f"app protection type {name or 'unknown'}")
+
+
+# IntuneManagement view item ids (Extensions/EndpointManager.psm1) → catalog key or router.
+FOLDER_KEYS: dict[str, str | Route] = {
+    "settingscatalog": "settingsCatalog",
+    "deviceconfiguration": _device_configuration,
+    "updatepolicies": _device_configuration,
+    "compliancepolicies": "compliancePolicies",
+    "compliancepoliciesv2": "complianceSettingsPolicies",
+    "administrativetemplates": "administrativeTemplates",
+    "endpointsecurity": "securityIntents",
+    "powershellscripts": "powershellScripts",
+    "macscripts": "shellScripts",
+    "maccustomattributes": "customAttributeScripts",
+    "devicehealthscripts": "remediations",
+    "applications": "mobileApps",
+    "appconfigurationmanageddevice": "appConfigManagedDevices",
+    "androidoemconfig": "appConfigManagedDevices",
+    "appconfigurationmanagedapp": "appConfigManagedApps",
+    "appprotection": _app_protection,
+    "autopilot": "autopilotProfiles",
+    "enrollmentstatuspage": "enrollmentConfigurations",
+    "enrollmentrestrictions": "enrollmentConfigurations",
+    "comanagementsettings": "enrollmentConfigurations",
+    "featureupdates": "featureUpdateProfiles",
+    "qualityupdates": "qualityUpdateProfiles",
+    "driverupdateprofiles": "driverUpdateProfiles",
+    "driverupdates": "driverUpdateProfiles",
+    "assignmentfilters": "assignmentFilters",
+    "scopetags": "scopeTags",
+    "roledefinitions": "roleDefinitions",
+    "notifications": "notificationTemplates",
+    "conditionalaccess": "conditionalAccessPolicies",
+    "namedlocations": "namedLocations",
+    "groups": "groups",
+    "users": "users",
+}
+
+# IntuneManagement folders whose objects the catalog has no type for.
+NOT_CATALOG_FOLDERS: dict[str, str] = {
+    "intunebranding": "Intune branding profiles",
+    "azurebranding": "Entra ID company branding",
+    "termsandconditions": "terms and conditions",
+    "termsofuse": "terms of use",
+    "policysets": "policy sets",
+    "locations": "compliance locations",
+    "appleenrollmenttypes": "Apple enrollment types",
+    "admxfiles": "imported ADMX files",
+    "reusablesettings": "reusable policy settings",
+    "authenticationstrengths": "authentication strengths",
+    "authenticationcontext": "authentication contexts",
+    "w365provisioningpolicies": "Windows 365 provisioning policies",
+    "w365usersettings": "Windows 365 user settings",
+    "compliancescripts": "compliance scripts",
+}
+
+
+def import_intunemanagement(
+    folder: Path, *, catalog: Catalog | None = None, taken_at: datetime | None = None
+) -> Snapshot:
+    """Read the IntuneManagement export in ``folder`` into a Snapshot (source ``intunemanagement``).
+
+    ``MigrationTable.json`` supplies the tenant id and name and the group names. Unreadable
+    files and folders without a catalog type are listed in ``problems``; a type with failed
+    files is partial. ``taken_at`` defaults to the newest file's modification time.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise UnknownFormatError(
+            f"{root} is not a folder; an IntuneManagement export is a folder of type folders"
+        )
+    builder = ImportBuilder("intunemanagement", catalog if catalog is not None else default_catalog())
+    tenant = TenantInfo()
+    unimported: dict[str, tuple[str, int]] = {}
+    for path in walk_files(root):
+        rel = relative(root, path)
+        parts = PurePosixPath(rel).parts
+        if len(parts) == 1:
+            if rel.casefold() == MIGRATION_TABLE.casefold():
+                tenant = _read_migration_table(path, rel, builder)
+            else:
+                builder.fail(rel, "not inside an IntuneManagement type folder; not imported")
+            continue
+        folder_name = parts[0].casefold()
+        route = FOLDER_KEYS.get(folder_name)
+        if route is None:
+            reason = (
+                f"not a catalog type: {NOT_CATALOG_FOLDERS[folder_name]}"
+                if folder_name in NOT_CATALOG_FOLDERS
+                else "unknown IntuneManagement folder"
+            )
+            previous = unimported.get(parts[0], (reason, 0))
+            unimported[parts[0]] = (reason, previous[1] + 1)
+            continue
+        suffix = path.suffix.lower()
+        if suffix in _SIDE_FILES:
+            continue
+        if suffix != ".json":
+            builder.fail(
+                rel, f"not an IntuneManagement export file ({suffix or 'no extension'}); not imported"
+            )
+            continue
+        _read_object(path, rel, route, builder)
+    for folder_name, (reason, files) in unimported.items():
+        builder.fail(folder_name, f"{reason}; {files} file(s) not imported")
+    return builder.build(tenant, taken_at=taken_at)
+
+
+def _read_object(path: Path, rel: str, route: str | Route, builder: ImportBuilder) -> None:
+    started = time.perf_counter()
+    builder.saw_file(path)
+    fallback = route if isinstance(route, str) else None
+    try:
+        value = read_json(path)
+    except ImportFileError as exc:
+        builder.fail(rel, str(exc), fallback)
+        return
+    except OSError as exc:
+        builder.fail(rel, describe_os_error(exc), fallback)
+        return
+    if not isinstance(value, dict):
+        builder.fail(rel, f"expected a JSON object, found {type(value).__name__}", fallback)
+        return
+    obj: dict[str, Any] = strip_odata_noise(value)
+    key = route if isinstance(route, str) else route(obj)
+    if isinstance(key, _NotCatalog):
+        builder.fail(rel, f"not a catalog type: {key.what}; not imported")
+        return
+    builder.add(key, obj, rel)
+    builder.add_time(key, time.perf_counter() - started)
+
+
+def _read_migration_table(path: Path, rel: str, builder: ImportBuilder) -> TenantInfo:
+    try:
+        table = read_json(path)
+    except ImportFileError as exc:
+        builder.fail(rel, str(exc))
+        return TenantInfo()
+    except OSError as exc:
+        builder.fail(rel, describe_os_error(exc))
+        return TenantInfo()
+    if not isinstance(table, dict):
+        builder.fail(rel, f"expected a JSON object, found {type(table).__name__}")
+        return TenantInfo()
+    entries = table.get("Objects")
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        object_id, name, kind = entry.get("Id"), entry.get("DisplayName"), entry.get("Type")
+        # Groups are what the objects reference; other entries (users...) have no Names map.
+        if isinstance(object_id, str) and isinstance(name, str) and str(kind).casefold() == "group":
+            builder.names.groups[object_id] = name
+    tenant_id, organization = table.get("TenantId"), table.get("Organization")
+    return TenantInfo(
+        tenant_id=tenant_id if isinstance(tenant_id, str) and tenant_id else None,
+        display_name=organization if isinstance(organization, str) and organization else None,
+    )

@@ -1,0 +1,104 @@
+"""Intune audit events for every write, under the caller's identity.
+
+Shape: Graph's ``auditEvent`` (``deviceManagement/auditEvents``). The event names the user from the
+token (UPN, object id) and the calling app, never the request body.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from ...catalog import Kind, ResourceType
+from ..tokens import DEMO_API_CLIENT_ID
+from .protocol import Caller
+from .shaping import type_name
+
+__all__ = ["OperationType", "audit_event", "component_of", "timestamp"]
+
+OperationType = Literal["Create", "Patch", "Delete", "Action"]
+
+_APP_NAMES = {DEMO_API_CLIENT_ID: "Intune Assistant"}
+_COMPONENTS = {
+    Kind.POLICY: "DeviceConfiguration",
+    Kind.SCRIPT: "DeviceConfiguration",
+    Kind.APP: "Application",
+    Kind.ENROLLMENT: "Enrollment",
+    Kind.DEVICE: "Device",
+    Kind.DIRECTORY: "Directory",
+}
+
+
+def timestamp(now: datetime | None = None) -> str:
+    """Graph's UTC timestamp format."""
+    return (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
+
+
+def component_of(record: ResourceType) -> str:
+    """The audit ``componentName``/``category`` for changes to ``record``'s objects."""
+    if record.kind in _COMPONENTS:
+        return _COMPONENTS[record.kind]
+    return "Role" if "role" in record.path.lower() else "Other"
+
+
+def _pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def audit_event(
+    *,
+    caller: Caller,
+    record: ResourceType,
+    operation: OperationType,
+    obj: Mapping[str, Any],
+    correlation_id: str,
+    activity: str | None = None,
+    entity: str | None = None,
+) -> dict[str, Any]:
+    """An ``auditEvent`` for ``operation`` on ``obj`` (one of ``record``'s objects)."""
+    entity = _pascal(entity or type_name(record.path))
+    verb = activity or operation
+    activity_type = f"{verb} {entity}"
+    odata_type = obj.get("@odata.type")
+    resource_type = odata_type.rsplit(".", 1)[-1] if isinstance(odata_type, str) else entity
+    name = obj.get(record.name_field) or obj.get("displayName") or obj.get("name") or ""
+    component = component_of(record)
+    return {
+        "@odata.type": "#microsoft.graph.auditEvent",
+        "id": str(uuid.uuid4()),
+        "displayName": activity_type,
+        "componentName": component,
+        "activity": activity_type,
+        "activityDateTime": timestamp(),
+        "activityType": activity_type,
+        "activityOperationType": operation,
+        "activityResult": "Success",
+        "correlationId": correlation_id,
+        "category": component,
+        "actor": {
+            "@odata.type": "#microsoft.graph.auditActor",
+            "type": "ItPro",
+            "auditActorType": "ItPro",
+            "userPrincipalName": caller.upn,
+            "userId": caller.user_id,
+            "applicationId": caller.app_id,
+            "applicationDisplayName": _APP_NAMES.get(caller.app_id, caller.app_id),
+            "servicePrincipalName": None,
+            "ipAddress": None,
+            "userPermissions": [],
+            "remoteTenantId": None,
+            "remoteUserId": None,
+        },
+        "resources": [
+            {
+                "@odata.type": "#microsoft.graph.auditResource",
+                "displayName": str(name),
+                "type": _pascal(resource_type),
+                "auditResourceType": _pascal(resource_type),
+                "resourceId": str(obj.get("id", "")),
+                "modifiedProperties": [],
+            }
+        ],
+    }

@@ -1,0 +1,159 @@
+"""OData query options: parsing, and the few ``$filter`` forms the emulator evaluates.
+
+Supported: ``$select``, ``$expand`` (plain navigation names), ``$top``, ``$count``, ``$skiptoken``
+and ``$filter`` of the forms ``isof('microsoft.graph.X')``, ``not isof('microsoft.graph.X')`` and
+``<name property> eq '<text>'``. ``$orderby``, ``$search``, ``$skip`` and the other system options
+answer 400 (the emulator supports less rather than pretend to sort or search). Options Graph does
+not know are ignored. On beta the ``$`` prefix is optional (``top=1000``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import GraphError, bad_request
+from .protocol import Version
+
+__all__ = ["QueryOptions", "compile_filter", "parse_query"]
+
+_SUPPORTED = ("select", "expand", "top", "filter", "count", "skiptoken")
+_UNSUPPORTED = ("orderby", "search", "skip", "apply", "compute", "levels", "format", "deltatoken")
+
+_ISOF = re.compile(r"^\s*(?P<not>not\s*\(?\s*)?isof\(\s*'(?P<type>[A-Za-z0-9_.]+)'\s*\)\s*(?P<close>\))?\s*$")
+_EQ = re.compile(r"^\s*(?P<prop>[A-Za-z_][A-Za-z0-9_]*)\s+eq\s+'(?P<value>(?:[^']|'')*)'\s*$")
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+@dataclass(frozen=True)
+class QueryOptions:
+    """The query options of one request (names without ``$``)."""
+
+    select: tuple[str, ...] | None = None
+    expand: tuple[str, ...] = ()
+    top: int | None = None
+    filter: str | None = None
+    count: bool = False
+    skiptoken: str | None = None
+    # Every pair except the skiptoken, as received, for the nextLink.
+    passthrough: tuple[tuple[str, str], ...] = ()
+
+
+def _option_name(raw: str, version: Version) -> str | None:
+    """The system option ``raw`` names (without ``$``), or ``None`` for a custom option."""
+    lowered = raw.strip().lower()
+    if lowered.startswith("$"):
+        return lowered[1:]
+    if version == "beta" and lowered in (*_SUPPORTED, *_UNSUPPORTED):
+        return lowered
+    return None
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def parse_query(pairs: tuple[tuple[str, str], ...], version: Version) -> QueryOptions:
+    """Parse the query string pairs of one request."""
+    seen: dict[str, str] = {}
+    passthrough: list[tuple[str, str]] = []
+    for raw_name, value in pairs:
+        name = _option_name(raw_name, version)
+        if name is None:
+            passthrough.append((raw_name, value))
+            continue
+        if name in seen:
+            raise bad_request(
+                f"Query option '${name}' was specified more than once, but it must be specified at most once."
+            )
+        if name in _UNSUPPORTED:
+            raise bad_request(f"Query option '${name}' is not supported by the emulator on this resource.")
+        if name not in _SUPPORTED:
+            raise bad_request(f"The query parameter '{raw_name}' is not supported.")
+        seen[name] = value
+        if name != "skiptoken":
+            passthrough.append((raw_name, value))
+
+    top: int | None = None
+    if "top" in seen:
+        text = seen["top"].strip()
+        if not re.fullmatch(r"-?\d+", text) or int(text) < 0:
+            raise bad_request(
+                f"Invalid value '{text}' for $top query option found. "
+                "The $top query option requires a non-negative integer value."
+            )
+        top = int(text)
+    count = False
+    if "count" in seen:
+        text = seen["count"].strip().lower()
+        if text not in ("true", "false"):
+            raise bad_request(f"'{seen['count']}' is not a valid count option.")
+        count = text == "true"
+    expand = _split_list(seen.get("expand", ""))
+    for name in expand:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise bad_request(
+                "Parsing OData Select and Expand failed: the emulator supports only plain navigation "
+                f"names in $expand, not '{name}'."
+            )
+    select = _split_list(seen["select"]) if "select" in seen else None
+    filter_text = seen.get("filter")
+    return QueryOptions(
+        select=select,
+        expand=expand,
+        top=top,
+        filter=filter_text.strip() if filter_text is not None and filter_text.strip() else None,
+        count=count,
+        skiptoken=seen.get("skiptoken"),
+        passthrough=tuple(passthrough),
+    )
+
+
+def _odata_type(obj: Mapping[str, Any]) -> str:
+    value = obj.get("@odata.type")
+    return value.lstrip("#") if isinstance(value, str) else ""
+
+
+def compile_filter(text: str, *, name_field: str, type_name: str, case_insensitive: bool) -> Predicate:
+    """A predicate for the supported ``$filter`` forms; anything else is a 400.
+
+    ``isof`` compares the object's ``@odata.type`` exactly (the emulator knows no type hierarchy).
+    ``eq`` works on the record's name property only; another property that exists on Graph is a
+    400 "not supported", a name property of another shape (``displayName`` on a ``name`` type) is
+    Graph's "Could not find a property" 400.
+    """
+    match = _ISOF.match(text)
+    if match:
+        opened = bool(match.group("not")) and "(" in match.group("not")
+        if opened != bool(match.group("close")):
+            raise _unsupported_filter()
+        wanted = match.group("type")
+        negate = bool(match.group("not"))
+        return lambda obj: (_odata_type(obj) == wanted) != negate
+    match = _EQ.match(text)
+    if match:
+        prop = match.group("prop")
+        value = match.group("value").replace("''", "'")
+        if prop != name_field:
+            if prop in ("name", "displayName"):
+                raise GraphError(
+                    400,
+                    "BadRequest",
+                    f"Could not find a property named '{prop}' on type 'microsoft.graph.{type_name}'.",
+                )
+            raise _unsupported_filter()
+        if case_insensitive:
+            folded = value.casefold()
+            return lambda obj: isinstance(obj.get(prop), str) and str(obj[prop]).casefold() == folded
+        return lambda obj: obj.get(prop) == value
+    raise _unsupported_filter()
+
+
+def _unsupported_filter() -> GraphError:
+    return bad_request(
+        "Invalid filter clause: the emulator supports only isof('microsoft.graph.X'), "
+        "not isof('microsoft.graph.X') and <name> eq '<text>'."
+    )

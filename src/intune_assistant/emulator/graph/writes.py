@@ -1,0 +1,244 @@
+"""Write handlers: create, update, delete, ``/assign`` and Autopilot's per-assignment POST.
+
+Every successful write appends an Intune audit event under the caller. Stored values are copies of
+the request body; lists are replaced, never changed in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from ...catalog import Kind, ResourceType
+from .audit import audit_event, timestamp
+from .call import Call
+from .errors import GraphError, bad_request, not_found
+from .listing import context_url
+from .protocol import GraphResponse
+from .reads import find_object
+from .routing import wrong_verb
+from .shaping import record_navigations, shape, type_name
+
+__all__ = [
+    "assign",
+    "create",
+    "delete",
+    "delete_assignment",
+    "post_assignment",
+    "update",
+]
+
+# Graph's fixed target ids for the "all devices" / "all licensed users" virtual groups.
+_VIRTUAL_TARGET_IDS = {
+    "allDevicesAssignmentTarget": "adadadad-808e-44e2-905a-0b7873a8a531",
+    "allLicensedUsersAssignmentTarget": "acacacac-9df4-4c7d-9d50-4ef0226f57a9",
+}
+_SERVER_FIELDS = ("id", "createdDateTime", "lastModifiedDateTime")
+
+
+def _body_object(call: Call) -> dict[str, Any]:
+    body = call.req.body
+    if not isinstance(body, Mapping):
+        raise bad_request("The request body must be a JSON object.")
+    return copy.deepcopy(dict(body))
+
+
+def _audit(call: Call, record: ResourceType, operation: Any, obj: Mapping[str, Any], **kwargs: Any) -> None:
+    call.store.record_audit(
+        audit_event(
+            caller=call.caller,
+            record=record,
+            operation=operation,
+            obj=obj,
+            correlation_id=call.req.client_request_id,
+            **kwargs,
+        )
+    )
+
+
+def _short_type(value: Any) -> str:
+    return value.lstrip("#").removeprefix("microsoft.graph.") if isinstance(value, str) else ""
+
+
+def _record_for_create(call: Call, body: Mapping[str, Any]) -> ResourceType:
+    """The record a new object belongs to, by its ``@odata.type`` when the path is shared."""
+    records = call.route.records
+    typed = any(r.odata_types for r in records)
+    odata_type = _short_type(body.get("@odata.type"))
+    if typed and not odata_type:
+        raise bad_request(
+            f"A type must be specified: '@odata.type' is required to create a {type_name(call.route.path)}."
+        )
+    chosen = next((r for r in records if odata_type and odata_type in r.odata_types), None)
+    if chosen is None:
+        # The catch-all record at the path: no list filter, or one that excludes types.
+        chosen = next(
+            (r for r in records if r.list_filter is None or r.list_filter.strip().startswith("not ")),
+            records[0],
+        )
+    if not chosen.write.create:
+        raise wrong_verb("POST", call.route)
+    return chosen
+
+
+def _reject_navigations(body: Mapping[str, Any], navigations: set[str], allowed: set[str]) -> None:
+    for key in body:
+        if key in navigations and key not in allowed:
+            raise bad_request(
+                f"The property '{key}' is a navigation property; it cannot be written with this request."
+            )
+
+
+def _with_ids(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    return [
+        {"id": str(uuid.uuid4()), **item} if isinstance(item, dict) and "id" not in item else item
+        for item in items
+    ]
+
+
+def create(call: Call) -> GraphResponse:
+    """``POST {path}`` → 201 with the created object."""
+    body = _body_object(call)
+    record = _record_for_create(call, body)
+    navigations = record_navigations([record])
+    # Intune children (settings, definition values, scheduled actions) may be sent inline on create;
+    # assignments never are (they go through /assign), nor directory members (Graph binds those
+    # with "members@odata.bind", which the emulator does not support).
+    inline = set() if record.kind is Kind.DIRECTORY else {child.name for child in record.children}
+    _reject_navigations(body, navigations, inline)
+    name = body.get(record.name_field)
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request(f"The property '{record.name_field}' is required.")
+    for field in (*_SERVER_FIELDS, "@odata.context", "@odata.etag"):
+        body.pop(field, None)
+    now = timestamp()
+    obj: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        **body,
+        "createdDateTime": now,
+        "lastModifiedDateTime": now,
+    }
+    for child in record.children:
+        if child.name in obj:
+            obj[child.name] = _with_ids(obj[child.name])
+    call.store.add(record, obj)
+    _audit(call, record, "Create", obj)
+    response = {
+        "@odata.context": context_url(call.req, f"{call.route.path}/$entity"),
+        **shape(obj, strip=navigations),
+    }
+    return GraphResponse(201, response)
+
+
+def update(call: Call) -> GraphResponse:
+    """``PATCH {path}/{id}`` → 204; top-level properties are replaced."""
+    record, obj = find_object(call)
+    if not record.write.update:
+        raise wrong_verb("PATCH", call.route)
+    body = _body_object(call)
+    _reject_navigations(body, record_navigations([record]), set())
+    if "id" in body and body["id"] != obj.get("id"):
+        raise bad_request("The property 'id' cannot be changed.")
+    stored_type = obj.get("@odata.type")
+    if (
+        "@odata.type" in body
+        and stored_type is not None
+        and _short_type(body["@odata.type"]) != _short_type(stored_type)
+    ):
+        raise bad_request("The '@odata.type' of an existing object cannot be changed.")
+    for field in (*_SERVER_FIELDS, "@odata.context", "@odata.etag"):
+        body.pop(field, None)
+    updated = {**obj, **body, "lastModifiedDateTime": timestamp()}
+    call.store.replace(record, obj, updated)
+    _audit(call, record, "Patch", updated)
+    return GraphResponse(204)
+
+
+def delete(call: Call) -> GraphResponse:
+    """``DELETE {path}/{id}`` → 204."""
+    record, obj = find_object(call)
+    if not record.write.delete:
+        raise wrong_verb("DELETE", call.route)
+    call.store.remove(record, obj)
+    _audit(call, record, "Delete", obj)
+    return GraphResponse(204)
+
+
+def _target_suffix(target: Mapping[str, Any]) -> str:
+    group_id = target.get("groupId")
+    if isinstance(group_id, str) and group_id:
+        return group_id
+    kind = _short_type(target.get("@odata.type"))
+    return _VIRTUAL_TARGET_IDS.get(kind, str(uuid.uuid4()))
+
+
+def _assignment(parent_id: str, raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise bad_request("Each assignment must be a JSON object.")
+    target = raw.get("target")
+    if not isinstance(target, Mapping) or not _short_type(target.get("@odata.type")):
+        raise bad_request("Each assignment needs a 'target' with an '@odata.type'.")
+    assignment = copy.deepcopy(dict(raw))
+    assignment["id"] = f"{parent_id}_{_target_suffix(target)}"
+    return assignment
+
+
+def assign(call: Call) -> GraphResponse:
+    """``POST {path}/{id}/assign {<key>: [...]}``: replaces the whole assignment set."""
+    record, obj = find_object(call)
+    key = record.write.assign_body_key
+    if key is None:
+        raise wrong_verb("POST", call.route)
+    body = call.req.body
+    if not isinstance(body, Mapping) or set(body) != {key} or not isinstance(body[key], list):
+        raise bad_request(f'The request body of {type_name(record.path)} assign must be {{"{key}": [...]}}.')
+    parent_id = str(obj.get("id"))
+    assignments = [_assignment(parent_id, raw) for raw in body[key]]
+    seen: set[str] = set()
+    for assignment in assignments:
+        if assignment["id"] in seen:
+            raise bad_request("The same target is assigned more than once.")
+        seen.add(assignment["id"])
+    call.store.replace(record, obj, {**obj, "assignments": assignments})
+    _audit(call, record, "Action", obj, activity="assign")
+    if not record.write.assign_returns_collection:
+        return GraphResponse(204)
+    context = f"Collection(microsoft.graph.{type_name(record.path)}Assignment)"
+    return GraphResponse(
+        200, {"@odata.context": context_url(call.req, context), "value": copy.deepcopy(assignments)}
+    )
+
+
+def post_assignment(call: Call) -> GraphResponse:
+    """``POST {path}/{id}/assignments {"target": …}`` → 201 (Autopilot profiles)."""
+    record, obj = find_object(call)
+    if not record.write.assign_by_post:
+        raise wrong_verb("POST", call.route)
+    body = _body_object(call)
+    parent_id = str(obj.get("id"))
+    assignment = _assignment(parent_id, body)
+    existing = [a for a in obj.get("assignments") or [] if isinstance(a, dict)]
+    if any(a.get("id") == assignment["id"] for a in existing):
+        raise GraphError(409, "Conflict", "An assignment to this target already exists.")
+    call.store.replace(record, obj, {**obj, "assignments": [*existing, assignment]})
+    _audit(call, record, "Create", obj, activity="Create", entity=f"{type_name(record.path)}Assignment")
+    context = f"{call.route.path}('{parent_id}')/assignments/$entity"
+    return GraphResponse(201, {"@odata.context": context_url(call.req, context), **copy.deepcopy(assignment)})
+
+
+def delete_assignment(call: Call) -> GraphResponse:
+    """``DELETE {path}/{id}/assignments/{aid}`` → 204 (Autopilot profiles)."""
+    record, obj = find_object(call)
+    if not record.write.assign_by_post:
+        raise wrong_verb("DELETE", call.route)
+    existing = [a for a in obj.get("assignments") or [] if isinstance(a, dict)]
+    kept = [a for a in existing if a.get("id") != call.route.child_id]
+    if len(kept) == len(existing):
+        raise not_found(call.family, call.route.child_id or "")
+    call.store.replace(record, obj, {**obj, "assignments": kept})
+    _audit(call, record, "Delete", obj, entity=f"{type_name(record.path)}Assignment")
+    return GraphResponse(204)

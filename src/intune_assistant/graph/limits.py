@@ -1,0 +1,137 @@
+"""Client-side sliding-window rate limiting that keeps us under Intune's per-app-per-tenant limits.
+
+Intune documents, per app per tenant: 1000 requests / 20 s for any request and 100 / 20 s for
+POST/PUT/PATCH/DELETE. Staying under them on our side avoids 429s (which cost a Retry-After wait
+and count against the tenant for every app). A ``$batch`` POST is not itself counted: Intune sees
+its sub-requests, so the caller acquires one slot per sub-request, a write slot per write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+__all__ = ["WRITE_METHODS", "RateLimiter", "RateLimits"]
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Float error in clock arithmetic must not leave an event "almost expired" forever.
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Limits per sliding window; defaults are Intune's documented per-app-per-tenant figures.
+
+    ``safety_margin`` is the fraction of each limit kept in reserve (rounded down, so small test
+    limits such as 10 stay exact while 1000 becomes 950 and 100 becomes 95).
+    """
+
+    window_s: float = 20.0
+    any_requests: int = 1000
+    writes: int = 100
+    safety_margin: float = 0.05
+
+    def __post_init__(self) -> None:
+        if self.window_s <= 0 or self.any_requests < 1 or self.writes < 1:
+            raise ValueError("RateLimits need a positive window and limits of at least 1")
+        if not 0 <= self.safety_margin < 1:
+            raise ValueError("safety_margin must be in [0, 1)")
+
+    @property
+    def effective_any(self) -> int:
+        """Requests admitted per window after the safety margin."""
+        return _with_margin(self.any_requests, self.safety_margin)
+
+    @property
+    def effective_writes(self) -> int:
+        """Writes admitted per window after the safety margin."""
+        return _with_margin(self.writes, self.safety_margin)
+
+
+def _with_margin(limit: int, margin: float) -> int:
+    return max(1, limit - math.floor(limit * margin))
+
+
+class RateLimiter:
+    """Admits requests so that no window of ``window_s`` seconds holds more than the limits.
+
+    Waiters are served in arrival order (the internal lock is FIFO), so a large batch is not starved
+    by a stream of single requests. One limiter may be shared by several clients of the same tenant
+    because Intune's limits are per app per tenant, not per user.
+    """
+
+    def __init__(
+        self,
+        limits: RateLimits | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.limits = limits or RateLimits()
+        self._clock = clock
+        self._sleep = sleep
+        # (admission time, requests, writes), oldest first.
+        self._events: deque[tuple[float, int, int]] = deque()
+        self._total = 0
+        self._writes = 0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, n_total: int = 1, n_writes: int = 0) -> float:
+        """Wait until the window admits ``n_total`` requests of which ``n_writes`` are writes.
+
+        Returns the seconds waited. A request larger than a limit (e.g. a 20-write batch under a
+        limit of 10) is admitted once the window is empty rather than never.
+        """
+        if n_total < 0 or n_writes < 0 or n_writes > n_total:
+            raise ValueError("need 0 <= n_writes <= n_total")
+        waited = 0.0
+        async with self._lock:
+            while True:
+                now = self._clock()
+                self._expire(now)
+                delay = self._delay_until_admitted(now, n_total, n_writes)
+                if delay <= 0:
+                    if n_total:
+                        self._events.append((now, n_total, n_writes))
+                        self._total += n_total
+                        self._writes += n_writes
+                    return waited
+                await self._sleep(delay)
+                waited += delay
+
+    def in_window(self) -> tuple[int, int]:
+        """Return (requests, writes) currently counted in the window."""
+        self._expire(self._clock())
+        return self._total, self._writes
+
+    def _expire(self, now: float) -> None:
+        window = self.limits.window_s
+        while self._events and self._events[0][0] + window <= now + _EPSILON:
+            _, total, writes = self._events.popleft()
+            self._total -= total
+            self._writes -= writes
+
+    def _delay_until_admitted(self, now: float, n_total: int, n_writes: int) -> float:
+        cap_total = self.limits.effective_any
+        cap_writes = self.limits.effective_writes
+        # Oversized requests need an empty window, not an impossible one.
+        need_total = min(n_total, cap_total)
+        need_writes = min(n_writes, cap_writes)
+        excess_total = self._total + need_total - cap_total
+        excess_writes = self._writes + need_writes - cap_writes
+        if excess_total <= 0 and excess_writes <= 0:
+            return 0.0
+        # Walk the oldest events until enough of both budgets has expired.
+        freed_total = freed_writes = 0
+        for stamp, total, writes in self._events:
+            freed_total += total
+            freed_writes += writes
+            if freed_total >= excess_total and freed_writes >= excess_writes:
+                return max(stamp + self.limits.window_s - now, _EPSILON)
+        # Unreachable while the bookkeeping is consistent; wait one window rather than spin.
+        return self.limits.window_s

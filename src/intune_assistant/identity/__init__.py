@@ -1,0 +1,1 @@
+"""Identity: delegated sign-in and token providers (tokens live in memory only)."""

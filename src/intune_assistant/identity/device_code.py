@@ -1,0 +1,67 @@
+"""Device-code sign-in for the CLI against a real tenant, through MSAL (delegated only).
+
+Tokens stay in MSAL's in-memory cache for the life of the process; nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import msal
+import requests
+
+
+class SignInError(RuntimeError):
+    """Sign-in did not produce a token; the message says why, in Entra's words."""
+
+
+class DeviceCodeTokenProvider:
+    """A ``TokenProvider`` that signs the user in with the device-code flow on first use."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        authority: str,
+        prompt: Callable[[str], None],
+        ca_file: str | None = None,
+        instance_discovery: bool = True,
+    ) -> None:
+        session = requests.Session()
+        # REQUESTS_CA_BUNDLE in the environment would override an explicit CA; see DESIGN §4.
+        session.trust_env = ca_file is None
+        if ca_file:
+            session.verify = ca_file
+        self._app = msal.PublicClientApplication(
+            client_id,
+            authority=authority,
+            http_client=session,
+            instance_discovery=instance_discovery,
+        )
+        self._prompt = prompt
+        self._lock = threading.Lock()
+        self.claims: dict[str, Any] = {}
+
+    async def get_token(self, scopes: Sequence[str]) -> str:
+        """A delegated access token for ``scopes``; prompts for sign-in the first time."""
+        return await asyncio.to_thread(self._acquire, list(scopes))
+
+    def _acquire(self, scopes: list[str]) -> str:
+        with self._lock:
+            accounts = self._app.get_accounts()
+            result: dict[str, Any] | None = None
+            if accounts:
+                result = self._app.acquire_token_silent(scopes, account=accounts[0])
+            if not result:
+                flow = self._app.initiate_device_flow(scopes=scopes)
+                if "user_code" not in flow:
+                    raise SignInError(flow.get("error_description") or "device-code sign-in could not start")
+                self._prompt(str(flow["message"]))
+                result = self._app.acquire_token_by_device_flow(flow)
+            if "access_token" not in result:
+                raise SignInError(str(result.get("error_description") or result.get("error") or "sign-in failed"))
+            self.claims = dict(result.get("id_token_claims") or {})
+            return str(result["access_token"])

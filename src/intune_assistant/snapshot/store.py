@@ -1,0 +1,390 @@
+"""Save a Snapshot as a folder and load it back, exactly.
+
+Layout::
+
+    <folder>/manifest.json                     schema version, tenant, source, time, results,
+                                               names, problems, and per type its object files
+    <folder>/objects/<typeKey>/<name>__<suffix>.json   one Graph-shaped object per file
+
+JSON is UTF-8, keys sorted, indented by 2, non-ASCII kept readable. Each file is written to a
+temporary name and renamed into place; a new set of object files is staged beside the old one
+and swapped in, so a folder always holds one whole snapshot. A file that cannot be read when
+loading becomes a ``LoadProblem`` and the rest still loads.
+
+Saving is for the user's own machine (CLI exports); the web service keeps snapshots in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+from intune_assistant.catalog import Catalog, default_catalog
+
+from .filenames import ObjectFileNamer
+from .model import SCHEMA_VERSION, LoadProblem, Names, Snapshot, TenantInfo, TypeResult, TypeStatus
+
+__all__ = [
+    "MANIFEST",
+    "NotASnapshotFolderError",
+    "SnapshotError",
+    "load_snapshot",
+    "save_snapshot",
+]
+
+MANIFEST = "manifest.json"
+OBJECTS = "objects"
+# Marks a manifest as ours, so a folder holding someone else's manifest.json is never replaced.
+FORMAT = "intune-assistant-snapshot"
+_STAGING = ".objects-staging-"
+_RETIRED = ".objects-old-"
+_TMP_SUFFIX = ".tmp"
+
+# schema_version → function turning a manifest of that version into the next version's shape.
+# Version 1 is the first; a change to the layout adds an entry here and bumps SCHEMA_VERSION.
+_T = TypeVar("_T")
+
+MIGRATIONS: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class SnapshotError(Exception):
+    """A snapshot folder that cannot be written or read, with the reason in the message."""
+
+
+class NotASnapshotFolderError(SnapshotError, FileExistsError):
+    """The target folder holds other files; saving would mix a snapshot into them."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Save
+
+
+def save_snapshot(snapshot: Snapshot, folder: Path, catalog: Catalog | None = None) -> Path:
+    """Write ``snapshot`` into ``folder`` (created if needed) and return the manifest's path.
+
+    The folder may be new, empty, or hold a previous snapshot, which is replaced whole. A folder
+    holding anything else raises ``NotASnapshotFolderError`` and is left untouched.
+    """
+    catalog = catalog if catalog is not None else default_catalog()
+    folder = Path(folder)
+    _check_keys(snapshot.objects)
+    _prepare_folder(folder)
+    token = secrets.token_hex(4)
+    staging = folder / f"{_STAGING}{token}"
+    try:
+        files = _write_objects(snapshot, staging, catalog)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    current = folder / OBJECTS
+    retired = folder / f"{_RETIRED}{token}"
+    if current.exists():
+        os.replace(current, retired)
+    os.replace(staging, current)
+    manifest_path = folder / MANIFEST
+    _write_atomic(manifest_path, _dumps(_manifest(snapshot, files), what=MANIFEST), durable=True)
+    shutil.rmtree(retired, ignore_errors=True)
+    return manifest_path
+
+
+def _check_keys(objects: Mapping[str, object]) -> None:
+    seen: dict[str, str] = {}
+    for key in objects:
+        if not key or key in (".", "..") or any(c in key for c in '/\\:*?"<>|\0') or key != key.strip(" ."):
+            raise SnapshotError(f"type key {key!r} cannot be a folder name")
+        other = seen.setdefault(key.casefold(), key)
+        if other != key:
+            raise SnapshotError(f"type keys {other!r} and {key!r} differ only in case")
+
+
+def _is_leftover(name: str) -> bool:
+    return name.startswith((_STAGING, _RETIRED)) or (name.startswith(".") and name.endswith(_TMP_SUFFIX))
+
+
+def _prepare_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise NotASnapshotFolderError(f"{folder} is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = list(folder.iterdir())
+    leftovers = [e for e in entries if _is_leftover(e.name)]
+    if len(leftovers) < len(entries) and not _is_snapshot_folder(folder):
+        raise NotASnapshotFolderError(
+            f"{folder} is not empty and holds no snapshot (no {MANIFEST} written by Intune Assistant); "
+            "choose a new or empty folder"
+        )
+    # Debris of an interrupted save is ours to remove.
+    for entry in leftovers:
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _is_snapshot_folder(folder: Path) -> bool:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8-sig"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
+def _write_objects(snapshot: Snapshot, staging: Path, catalog: Catalog) -> dict[str, list[str]]:
+    staging.mkdir()
+    files: dict[str, list[str]] = {}
+    for key, items in snapshot.objects.items():
+        type_folder = staging / key
+        type_folder.mkdir()
+        namer = ObjectFileNamer()
+        names: list[str] = []
+        for index, obj in enumerate(items):
+            name = namer.name_for(snapshot.display_name(key, obj, catalog), obj)
+            _write_atomic(type_folder / name, _dumps(obj, what=f"object {index} of {key!r}"))
+            names.append(f"{OBJECTS}/{key}/{name}")
+        files[key] = names
+    return files
+
+
+def _manifest(snapshot: Snapshot, files: dict[str, list[str]]) -> dict[str, Any]:
+    names = snapshot.names
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "tenant": {
+            "tenant_id": snapshot.tenant.tenant_id,
+            "domain": snapshot.tenant.domain,
+            "display_name": snapshot.tenant.display_name,
+        },
+        "source": snapshot.source,
+        "taken_at": snapshot.taken_at.isoformat(),
+        # Lists, not maps, so the order of types survives the sorted-keys JSON.
+        "objects": [{"key": key, "files": paths} for key, paths in files.items()],
+        "results": [
+            {
+                "key": r.key,
+                "status": r.status.value,
+                "count": r.count,
+                "duration_s": r.duration_s,
+                "requests": r.requests,
+                "error": r.error,
+                "child_errors": list(r.child_errors),
+            }
+            for r in snapshot.results.values()
+        ],
+        "names": {
+            "groups": names.groups,
+            "filters": names.filters,
+            "scope_tags": names.scope_tags,
+            "unresolved_groups": sorted(names.unresolved_groups),
+        },
+        "problems": [{"path": p.path, "reason": p.reason} for p in snapshot.problems],
+    }
+
+
+def _dumps(value: Any, *, what: str) -> bytes:
+    options: dict[str, Any] = {"sort_keys": True, "indent": 2, "allow_nan": False}
+    try:
+        text = json.dumps(value, ensure_ascii=False, **options)
+    except (TypeError, ValueError) as exc:
+        raise SnapshotError(f"{what} is not JSON data: {exc}") from None
+    try:
+        return (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (legal in JSON text, not in UTF-8): escape everything non-ASCII so the
+        # value still round-trips exactly.
+        return (json.dumps(value, ensure_ascii=True, **options) + "\n").encode("ascii")
+
+
+def _write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Load
+
+
+def load_snapshot(folder: Path) -> Snapshot:
+    """Read a snapshot folder written by ``save_snapshot`` (this or an older schema version).
+
+    Raises ``SnapshotError`` when the folder has no readable manifest or was written by a newer
+    version. Object files that cannot be read become ``LoadProblem``s; their type is marked
+    partial, and everything else loads.
+    """
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST
+    if not folder.is_dir():
+        raise SnapshotError(f"{folder} is not a folder")
+    if not manifest_path.is_file():
+        raise SnapshotError(f"{folder} has no {MANIFEST}: it is not a snapshot folder")
+    try:
+        raw = json.loads(manifest_path.read_text("utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise SnapshotError(f"{manifest_path} could not be read: {exc}") from None
+    manifest = _migrate(_require(raw, dict, MANIFEST))
+
+    objects: dict[str, list[dict[str, Any]]] = {}
+    problems = [_problem(p) for p in _require(manifest.get("problems", []), list, "problems")]
+    failed: dict[str, int] = {}
+    for entry in _require(manifest.get("objects", []), list, "objects"):
+        entry = _require(entry, dict, "objects[]")
+        key = _require(entry.get("key"), str, "objects[].key")
+        items = objects.setdefault(key, [])
+        for relative in _require(entry.get("files"), list, f"objects[{key}].files"):
+            obj, reason = _read_object(folder, relative)
+            if obj is not None:
+                items.append(obj)
+            else:
+                problems.append(LoadProblem(str(relative), reason))
+                failed[key] = failed.get(key, 0) + 1
+
+    results: dict[str, TypeResult] = {}
+    for item in _require(manifest.get("results", []), list, "results"):
+        result = _result(_require(item, dict, "results[]"))
+        results[result.key] = result
+    for key, count in failed.items():
+        _mark_unread(results, key, count, loaded=len(objects[key]))
+
+    return Snapshot(
+        tenant=_tenant(_require(manifest.get("tenant", {}), dict, "tenant")),
+        source=_require(manifest.get("source"), str, "source"),
+        taken_at=_taken_at(manifest.get("taken_at")),
+        objects=objects,
+        results=results,
+        names=_names(_require(manifest.get("names", {}), dict, "names")),
+        problems=problems,
+    )
+
+
+def _migrate(manifest: dict[str, Any]) -> dict[str, Any]:
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SnapshotError(f"{MANIFEST} has no valid schema_version (found {version!r})")
+    if version > SCHEMA_VERSION:
+        raise SnapshotError(
+            f"this snapshot has schema version {version}, newer than the version this Intune Assistant "
+            f"reads ({SCHEMA_VERSION}); upgrade Intune Assistant to open it"
+        )
+    while version < SCHEMA_VERSION:
+        manifest = MIGRATIONS[version](manifest)
+        version += 1
+        manifest["schema_version"] = version
+    return manifest
+
+
+def _read_object(folder: Path, relative: object) -> tuple[dict[str, Any] | None, str]:
+    if not isinstance(relative, str):
+        return None, f"not a file name: {relative!r}"
+    parts = PurePosixPath(relative).parts
+    if PurePosixPath(relative).is_absolute() or ".." in parts or not parts or parts[0] != OBJECTS:
+        return None, "outside the snapshot's objects folder; not read"
+    try:
+        value = json.loads((folder / Path(*parts)).read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None, "file is missing"
+    except OSError as exc:
+        return None, f"could not be read: {exc.strerror or exc}"
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text: {exc.reason} at byte {exc.start}"
+    except ValueError as exc:
+        return None, f"not valid JSON: {exc}"
+    if not isinstance(value, dict):
+        return None, f"expected a JSON object, found {type(value).__name__}"
+    return value, ""
+
+
+def _mark_unread(results: dict[str, TypeResult], key: str, count: int, *, loaded: int) -> None:
+    note = f"{count} object file(s) could not be read when loading; see problems"
+    result = results.get(key)
+    if result is None:
+        results[key] = TypeResult(key, TypeStatus.PARTIAL, loaded, 0.0, error=note)
+        return
+    if result.status is TypeStatus.OK:
+        result.status = TypeStatus.PARTIAL
+    result.child_errors.append(note)
+
+
+def _require(value: object, kind: type[_T], where: str) -> _T:
+    if not isinstance(value, kind):
+        raise SnapshotError(f"{MANIFEST}: {where} should be {kind.__name__}, found {type(value).__name__}")
+    return value
+
+
+def _optional_str(value: object, where: str) -> str | None:
+    return None if value is None else _require(value, str, where)
+
+
+def _tenant(raw: dict[str, Any]) -> TenantInfo:
+    return TenantInfo(
+        tenant_id=_optional_str(raw.get("tenant_id"), "tenant.tenant_id"),
+        domain=_optional_str(raw.get("domain"), "tenant.domain"),
+        display_name=_optional_str(raw.get("display_name"), "tenant.display_name"),
+    )
+
+
+def _taken_at(raw: object) -> datetime:
+    try:
+        taken_at = datetime.fromisoformat(_require(raw, str, "taken_at"))
+    except ValueError:
+        raise SnapshotError(f"{MANIFEST}: taken_at {raw!r} is not an ISO date and time") from None
+    if taken_at.tzinfo is None:
+        raise SnapshotError(f"{MANIFEST}: taken_at {raw!r} has no time zone")
+    return taken_at
+
+
+def _result(raw: dict[str, Any]) -> TypeResult:
+    key = _require(raw.get("key"), str, "results[].key")
+    try:
+        status = TypeStatus(str(raw.get("status")))
+    except ValueError:
+        raise SnapshotError(f"{MANIFEST}: results[{key}].status {raw.get('status')!r} is unknown") from None
+    child_errors = _require(raw.get("child_errors", []), list, f"results[{key}].child_errors")
+    duration = raw.get("duration_s", 0.0)
+    if not isinstance(duration, int | float) or isinstance(duration, bool):
+        raise SnapshotError(f"{MANIFEST}: results[{key}].duration_s should be a number")
+    return TypeResult(
+        key=key,
+        status=status,
+        count=_require(raw.get("count", 0), int, f"results[{key}].count"),
+        duration_s=float(duration),
+        requests=_require(raw.get("requests", 0), int, f"results[{key}].requests"),
+        error=_optional_str(raw.get("error"), f"results[{key}].error"),
+        child_errors=[str(e) for e in child_errors],
+    )
+
+
+def _string_map(raw: object, where: str) -> dict[str, str]:
+    mapping = _require(raw if raw is not None else {}, dict, where)
+    return {str(k): str(v) for k, v in mapping.items()}
+
+
+def _names(raw: dict[str, Any]) -> Names:
+    unresolved = _require(raw.get("unresolved_groups", []), list, "names.unresolved_groups")
+    return Names(
+        groups=_string_map(raw.get("groups"), "names.groups"),
+        filters=_string_map(raw.get("filters"), "names.filters"),
+        scope_tags=_string_map(raw.get("scope_tags"), "names.scope_tags"),
+        unresolved_groups={str(g) for g in unresolved},
+    )
+
+
+def _problem(raw: object) -> LoadProblem:
+    problem = _require(raw, dict, "problems[]")
+    return LoadProblem(
+        path=_require(problem.get("path"), str, "problems[].path"),
+        reason=_require(problem.get("reason"), str, "problems[].reason"),
+    )

@@ -1,0 +1,194 @@
+"""Writes: create, update, delete, /assign (replaces the set), Autopilot assignments, audit events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+POLICIES = "/beta/deviceManagement/configurationPolicies"
+
+
+def group_target(group_id: str) -> dict[str, Any]:
+    return {"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": group_id}}
+
+
+async def test_create_update_delete_each_audited_under_the_caller(env: Any) -> None:
+    body = {
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+        "name": "New policy",
+        "platforms": "windows10",
+        "technologies": "mdm",
+        "settings": [{"settingInstance": {"settingDefinitionId": "x"}}],
+    }
+    async with env.client() as client:
+        created = await client.post(POLICIES, json=body)
+        new_id = created.json()["id"]
+        patched = await client.patch(f"{POLICIES}/{new_id}", json={"description": "changed"})
+        read = await client.get(f"{POLICIES}/{new_id}")
+        settings = await client.get(f"{POLICIES}/{new_id}/settings")
+        deleted = await client.delete(f"{POLICIES}/{new_id}")
+        gone = await client.get(f"{POLICIES}/{new_id}")
+        audit = await client.get("/beta/deviceManagement/auditEvents")
+    assert created.status_code == 201
+    assert created.json()["name"] == "New policy"
+    assert {"createdDateTime", "lastModifiedDateTime"} <= set(created.json())
+    assert "settings" not in created.json()
+    assert patched.status_code == 204 and patched.content == b""
+    assert read.json()["description"] == "changed"
+    assert read.json()["lastModifiedDateTime"] >= created.json()["lastModifiedDateTime"]
+    assert len(settings.json()["value"]) == 1 and settings.json()["value"][0]["id"]
+    assert deleted.status_code == 204
+    assert gone.status_code == 404
+    events = audit.json()["value"]
+    assert [e["activityOperationType"] for e in events] == ["Create", "Patch", "Delete"]
+    for event in events:
+        assert event["actor"]["userPrincipalName"] == "admin@contoso.example"
+        assert event["actor"]["userId"] == "a0000000-0000-4000-8000-000000000001"
+        assert event["actor"]["type"] == "ItPro"
+        assert event["resources"][0]["resourceId"] == new_id
+        assert event["activityResult"] == "Success"
+        assert {"id", "displayName", "componentName", "activity", "activityDateTime", "activityType",
+                "correlationId", "category"} <= set(event)  # fmt: skip
+    assert events[0]["activityType"] == "Create DeviceManagementConfigurationPolicy"
+
+
+async def test_create_needs_the_name_and_no_assignments(env: Any) -> None:
+    async with env.client() as client:
+        nameless = await client.post(POLICIES, json={"platforms": "windows10"})
+        with_assignments = await client.post(POLICIES, json={"name": "x", "assignments": []})
+        untyped_config = await client.post(
+            "/beta/deviceManagement/deviceConfigurations", json={"displayName": "x"}
+        )
+        not_json = await client.post(POLICIES, content=b"{nope", headers={"Content-Type": "application/json"})
+    assert nameless.status_code == 400
+    assert with_assignments.status_code == 400
+    assert untyped_config.status_code == 400
+    assert not_json.status_code == 400
+
+
+async def test_a_created_update_ring_lands_in_the_ring_record(env: Any) -> None:
+    ring = {
+        "@odata.type": "#microsoft.graph.windowsUpdateForBusinessConfiguration",
+        "displayName": "Ring new",
+    }
+    async with env.client() as client:
+        created = await client.post("/beta/deviceManagement/deviceConfigurations", json=ring)
+    assert created.status_code == 201
+    assert [r["displayName"] for r in env.tenant.objects["updateRings"]][-1] == "Ring new"
+
+
+async def test_assign_replaces_the_whole_set(env: Any) -> None:
+    async with env.client() as client:
+        first = await client.post(
+            f"{POLICIES}/cp-05/assign",
+            json={"assignments": [group_target("g-nested"), group_target("g-cycle")]},
+        )
+        second = await client.post(
+            f"{POLICIES}/cp-05/assign", json={"assignments": [group_target("g-dynamic")]}
+        )
+        read = await client.get(f"{POLICIES}/cp-05/assignments")
+        cleared = await client.post(f"{POLICIES}/cp-05/assign", json={"assignments": []})
+        after_clear = await client.get(f"{POLICIES}/cp-05/assignments")
+    assert first.status_code == 200
+    assert [a["target"]["groupId"] for a in first.json()["value"]] == ["g-nested", "g-cycle"]
+    assert second.status_code == 200
+    assert [a["target"]["groupId"] for a in read.json()["value"]] == ["g-dynamic"]
+    assert read.json()["value"][0]["id"] == "cp-05_g-dynamic"
+    assert cleared.json()["value"] == []
+    assert after_clear.json()["value"] == []
+    assert [e["activityOperationType"] for e in env.tenant.audit_events] == ["Action"] * 3
+
+
+async def test_assign_answers_without_body_for_apps_and_scripts(env: Any) -> None:
+    async with env.client() as client:
+        app = await client.post(
+            "/beta/deviceAppManagement/mobileApps/app-1/assign",
+            json={"mobileAppAssignments": [{**group_target("g-all"), "intent": "required"}]},
+        )
+        script = await client.post(
+            "/beta/deviceManagement/deviceManagementScripts/ps-1/assign",
+            json={"deviceManagementScriptAssignments": [group_target("g-all")]},
+        )
+        listed = await client.get("/beta/deviceAppManagement/mobileApps", params={"$expand": "assignments"})
+    assert (app.status_code, app.content) == (204, b"")
+    assert (script.status_code, script.content) == (204, b"")
+    by_id = {a["id"]: a for a in listed.json()["value"]}
+    assert by_id["app-1"]["assignments"][0]["intent"] == "required"
+
+
+async def test_assign_with_the_wrong_body_key_is_refused(env: Any) -> None:
+    async with env.client() as client:
+        wrong = await client.post(
+            "/beta/deviceAppManagement/mobileApps/app-1/assign", json={"assignments": [group_target("g-all")]}
+        )
+        no_target = await client.post(f"{POLICIES}/cp-01/assign", json={"assignments": [{"intent": "apply"}]})
+    assert wrong.status_code == 400
+    assert no_target.status_code == 400
+    assert env.tenant.audit_events == []
+
+
+async def test_autopilot_group_assignment_is_a_post_of_one_target(env: Any) -> None:
+    base = "/beta/deviceManagement/windowsAutopilotDeploymentProfiles/ap-1"
+    async with env.client() as client:
+        created = await client.post(f"{base}/assignments", json=group_target("g-all"))
+        listed = await client.get(f"{base}/assignments")
+        assign_action = await client.post(f"{base}/assign", json={"assignments": []})
+        removed = await client.delete(f"{base}/assignments/{created.json()['id']}")
+        after = await client.get(f"{base}/assignments")
+    assert created.status_code == 201
+    assert created.json()["target"]["groupId"] == "g-all"
+    assert [a["id"] for a in listed.json()["value"]] == [created.json()["id"]]
+    assert assign_action.status_code == 400
+    assert removed.status_code == 204
+    assert after.json()["value"] == []
+    assert [e["activityOperationType"] for e in env.tenant.audit_events] == ["Create", "Delete"]
+
+
+async def test_read_only_operator_cannot_write(env: Any) -> None:
+    async with env.client(user="reader") as client:
+        read = await client.get(POLICIES)
+        write = await client.patch(f"{POLICIES}/cp-01", json={"description": "x"})
+    assert read.status_code == 200
+    assert write.status_code == 403
+    inner = json.loads(write.json()["error"]["message"])
+    assert inner["Message"].startswith("User is not authorized to perform this operation")
+    assert env.tenant.objects["settingsCatalog"][1].get("description") is None
+    assert env.tenant.audit_events == []
+
+
+async def test_write_scope_is_required_and_named(env: Any) -> None:
+    async with env.client(scopes=["DeviceManagementConfiguration.Read.All"]) as client:
+        response = await client.post(f"{POLICIES}/cp-01/assign", json={"assignments": []})
+    assert response.status_code == 403
+    inner = json.loads(response.json()["error"]["message"])
+    assert "one of the following scopes: DeviceManagementConfiguration.ReadWrite.All" in inner["Message"]
+
+
+async def test_writes_the_catalog_does_not_offer_are_no_route(env: Any) -> None:
+    async with env.client() as client:
+        audit = await client.post("/beta/deviceManagement/auditEvents", json={"displayName": "x"})
+        child = await client.post(f"{POLICIES}/cp-01/settings", json={})
+        put = await client.put(f"{POLICIES}/cp-01", json={"name": "x"})
+    for response in (audit, child, put):
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "No method match route template"
+
+
+async def test_group_create_patch_and_delete(env: Any) -> None:
+    async with env.client() as client:
+        created = await client.post("/v1.0/groups", json={"displayName": "New group", "groupTypes": []})
+        inline_members = await client.post(
+            "/v1.0/groups", json={"displayName": "x", "members": [{"id": "u-001"}]}
+        )
+        group_id = created.json()["id"]
+        patched = await client.patch(f"/v1.0/groups/{group_id}", json={"description": "d"})
+        members = await client.get(f"/v1.0/groups/{group_id}/members")
+        deleted = await client.delete(f"/v1.0/groups/{group_id}")
+        user_write = await client.patch("/v1.0/users/u-001", json={"displayName": "x"})
+    assert created.status_code == 201
+    assert inline_members.status_code == 400
+    assert patched.status_code == 204
+    assert members.json()["value"] == []
+    assert deleted.status_code == 204
+    assert user_write.status_code == 400  # the catalog offers no user writes
+    assert [e["componentName"] for e in env.tenant.audit_events] == ["Directory"] * 3

@@ -1,0 +1,75 @@
+"""The console script as a user runs it: real process, real files, readable errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from intune_assistant.catalog import default_catalog
+from intune_assistant.snapshot import TypeStatus, load_snapshot
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+CLI = [sys.executable, "-c", "from intune_assistant.cli.main import main; main()"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "INTUNE_ASSISTANT_DEBUG"}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300, env=env, check=False)
+
+
+def test_demo_snapshot_writes_a_loadable_folder_and_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "contoso"
+    done = run("snapshot", "--demo", "contoso", "-o", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["tenant"]["domain"] == "contoso.onmicrosoft.com"
+    assert {t["key"] for t in summary["types"]} == {r.key for r in default_catalog().collected()}
+    assert all(t["status"] == "ok" for t in summary["types"])
+    loaded = load_snapshot(out)
+    assert loaded.count() == summary["objects"] > 150
+    assert all(r.status is TypeStatus.OK for r in loaded.results.values())
+
+
+def test_demo_snapshot_prints_a_table(tmp_path: Path) -> None:
+    done = run("snapshot", "--demo", "fabrikam", "-o", str(tmp_path / "f"))
+    assert done.returncode == 0, done.stderr
+    assert "Settings catalog" in done.stdout and "Saved" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("snapshot", "--demo", "nowhere", "-o", "x"), "unknown demo tenant"),
+        (("snapshot", "-o", "x"), "exactly one of --demo"),
+        (("snapshot", "--demo", "contoso", "--type", "policies", "-o", "x"), "unknown type"),
+        (("snapshot", "--tenant", "contoso.onmicrosoft.com", "-o", "x"), "client id"),
+        (("import", "/nonexistent/folder", "-o", "x"), "does not exist"),
+    ],
+)
+def test_errors_are_one_line_without_a_stack_trace(args: tuple[str, ...], message: str) -> None:
+    done = run(*args)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_import_of_both_samples(tmp_path: Path) -> None:
+    for folder in ("intunecd-backup", "intunemanagement-export"):
+        out = tmp_path / folder
+        done = run("import", str(SAMPLES / folder), "-o", str(out), "--json")
+        assert done.returncode in (0, 3), done.stderr
+        summary = json.loads(done.stdout)
+        assert summary["objects"] > 0
+        assert load_snapshot(out).count() == summary["objects"]
+
+
+def test_permissions_table_lists_every_type() -> None:
+    done = run("permissions")
+    assert done.returncode == 0
+    for record in default_catalog():
+        assert record.label in done.stdout
