@@ -79,9 +79,7 @@ def _pages(count: int, page: int) -> int:
 
 def _child_depth(record: ResourceType, child: Child, values: list[dict[str, Any]]) -> int:
     depth = _pages(len(values), child_page_size(record))
-    grand = [
-        _child_depth(record, g, v.get(g.name, [])) for v in values for g in child.children if isinstance(v, dict)
-    ]
+    grand = [_child_depth(record, g, v.get(g.name, [])) for v in values for g in child.children if isinstance(v, dict)]
     return depth + max(grand, default=0)
 
 
@@ -143,7 +141,8 @@ def report(tenant: str, latency: float, fault_rate: float) -> None:
     print(f"retries                {stats.retries}")
     print(f"wall time              {wall:.2f} s")
     print(f"peak RSS (client)      {peak_mb:.0f} MB")
-    print(f"floor (a) throttling   {throttle_s:.2f} s for {sent} sub-requests at {LIMITS.any_requests}/{LIMITS.window_s:.0f} s")
+    limit = f"{LIMITS.any_requests}/{LIMITS.window_s:.0f} s"
+    print(f"floor (a) throttling   {throttle_s:.2f} s for {sent} sub-requests at {limit}")
     print(f"floor (b) round trips  {chain_s:.2f} s = {rounds} sequential round trips (longest: {longest})")
     print(f"wall / floor           {wall / floor:.2f}x")
     print(f"wall / round trip      {wall / latency:.1f} round trips' worth")

@@ -60,9 +60,19 @@ def test_every_required_type_has_a_record_with_its_graph_path() -> None:
 
 def test_beta_only_types_are_not_claimed_on_v1() -> None:
     # graph-entra.md §1: these exist in beta only; the emulator must not serve them on v1.0.
-    beta_only = {"settingsCatalog", "administrativeTemplates", "securityIntents", "powershellScripts",
-                 "shellScripts", "remediations", "autopilotProfiles", "assignmentFilters", "scopeTags",
-                 "appProtectionWindows", "settingDefinitions"}
+    beta_only = {
+        "settingsCatalog",
+        "administrativeTemplates",
+        "securityIntents",
+        "powershellScripts",
+        "shellScripts",
+        "remediations",
+        "autopilotProfiles",
+        "assignmentFilters",
+        "scopeTags",
+        "appProtectionWindows",
+        "settingDefinitions",
+    }
     catalog = default_catalog()
     for key in beta_only:
         assert catalog[key].api_version == "beta" and not catalog[key].in_v1, key

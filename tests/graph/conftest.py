@@ -13,10 +13,7 @@ from intune_assistant.graph import GraphClient, StaticTokenProvider
 BASE = "https://graph.microsoft.com"
 TOKEN = "secret-token-value"
 
-Handler = (
-    Callable[[httpx.Request], httpx.Response]
-    | Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
-)
+Handler = Callable[[httpx.Request], httpx.Response] | Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
 ClientFactory = Callable[..., GraphClient]
 
 

@@ -66,9 +66,7 @@ async def test_more_than_20_requests_are_split_and_come_back_in_order(make_clien
     async with make_client(server) as graph:
         responses = await graph.batch(requests)
     assert sorted(len(post) for post in server.posts) == [5, 20, 20]
-    assert [r.body["url"] for r in responses] == [
-        f"/deviceManagement/configurationPolicies/p{n}" for n in range(45)
-    ]
+    assert [r.body["url"] for r in responses] == [f"/deviceManagement/configurationPolicies/p{n}" for n in range(45)]
     assert all(r.ok and r.status == 200 for r in responses)
     assert (graph.stats.http_requests, graph.stats.sub_requests) == (3, 45)
     assert server.paths == ["/beta/$batch"] * 3
@@ -215,9 +213,7 @@ async def test_post_sub_request_is_not_repeated_after_a_5xx_but_is_after_429(
 
 async def test_absolute_next_links_are_made_relative(make_client: ClientFactory) -> None:
     server = BatchServer()
-    link = (
-        f"{BASE}/beta/deviceManagement/configurationPolicies?$top=25&$skiptoken=%255Bcosmosdb%255D%255B%257B"
-    )
+    link = f"{BASE}/beta/deviceManagement/configurationPolicies?$top=25&$skiptoken=%255Bcosmosdb%255D%255B%257B"
     requests = [
         BatchRequest("GET", link),
         BatchRequest("GET", f"{BASE}/v1.0/groups?$skiptoken=abc"),
@@ -269,9 +265,7 @@ async def test_whole_batch_failing_every_time_gives_every_sub_request_the_error(
     async with make_client(down, max_attempts=4) as graph:
         responses = await graph.batch([BatchRequest("GET", f"x/{n}") for n in range(25)])
     assert posts["n"] == 2 * 4  # two chunks, each to max_attempts, never multiplied per sub-request
-    assert all(
-        r.status == 503 and r.error is not None and r.error.code == "ServiceUnavailable" for r in responses
-    )
+    assert all(r.status == 503 and r.error is not None and r.error.code == "ServiceUnavailable" for r in responses)
     assert graph.stats.errors == 25
 
 
@@ -366,9 +360,7 @@ async def test_batch_list_all_pages_many_collections_in_rounds(make_client: Clie
         assert result.pages == counts[path] and result.complete
     # Round 1: 30 first pages (20 + 10); round 2: 22 nextLinks (20 + 2); round 3: 14; round 4: 7.
     assert sorted(len(post) for post in server.posts) == sorted([20, 10, 20, 2, 14, 7])
-    assert sorted(arrived) == sorted(
-        (n, 0 if page == 1 else 1) for n in range(30) for page in range(counts[f"c{n}"])
-    )
+    assert sorted(arrived) == sorted((n, 0 if page == 1 else 1) for n in range(30) for page in range(counts[f"c{n}"]))
     assert "/c0?$top=1" in server.sub_urls and "/c1?$skiptoken=1" in server.sub_urls
 
 
@@ -431,18 +423,36 @@ async def test_batch_list_all_rejects_pages_of_the_wrong_shape(make_client: Clie
     ),
     order=st.randoms(use_true_random=False),
 )
-def test_results_come_back_in_request_order_for_any_response_order(
-    urls: list[str], order: random.Random
-) -> None:
+def test_results_come_back_in_request_order_for_any_response_order(urls: list[str], order: random.Random) -> None:
     server = BatchServer(shuffle=order)
 
     async def run() -> list[Any]:
-        graph = GraphClient(
-            StaticTokenProvider(TOKEN), transport=httpx.MockTransport(server), max_concurrency=3
-        )
+        graph = GraphClient(StaticTokenProvider(TOKEN), transport=httpx.MockTransport(server), max_concurrency=3)
         async with graph:
             responses = await graph.batch([BatchRequest("GET", url) for url in urls])
         return [r.body["url"] for r in responses]
 
     assert asyncio.run(run()) == [f"/{url}" for url in urls]
     assert sum(len(post) for post in server.posts) == len(urls)
+
+
+async def test_final_answers_are_delivered_before_other_requests_retry(
+    make_client: ClientFactory, fake_time: FakeTime
+) -> None:
+    # p1 is throttled once; p0's answer must not wait for p1's retry.
+    calls: Counter[str] = Counter()
+
+    def sub(method: str, url: str, body: Any) -> tuple[int, Any, dict[str, str]]:
+        calls[url] += 1
+        if url.endswith("p1") and calls[url] == 1:
+            return 429, {"error": {"code": "TooManyRequests", "message": "later"}}, {"Retry-After": "3"}
+        return 200, {"url": url}, {}
+
+    delivered: list[tuple[int, float]] = []
+    async with make_client(BatchServer(sub)) as graph:
+        responses = await graph.batch(
+            [BatchRequest("GET", "a/p0"), BatchRequest("GET", "a/p1")],
+            on_result=lambda index, response: delivered.append((index, fake_time.now)),
+        )
+    assert [r.status for r in responses] == [200, 200]
+    assert delivered == [(0, 0.0), (1, 3.0)]

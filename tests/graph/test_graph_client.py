@@ -78,9 +78,7 @@ async def test_params_merge_with_a_query_already_in_the_path(make_client: Client
         return ok({})
 
     async with make_client(handler) as graph:
-        await graph.request(
-            "GET", "deviceManagement/configurationPolicies?$expand=settings", params={"$top": 5}
-        )
+        await graph.request("GET", "deviceManagement/configurationPolicies?$expand=settings", params={"$top": 5})
     assert seen == [f"{POLICIES}?$expand=settings&$top=5"]
 
 

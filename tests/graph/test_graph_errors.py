@@ -49,9 +49,7 @@ def graph_body(code: str, message: str) -> bytes:
 def test_plain_graph_error() -> None:
     body = graph_body("Request_UnsupportedQuery", "Invalid page size specified: '1000'.")
     error = parse_error(400, {"content-type": "application/json"}, body)
-    assert error == GraphError(
-        400, "Request_UnsupportedQuery", "Invalid page size specified: '1000'.", "req-123"
-    )
+    assert error == GraphError(400, "Request_UnsupportedQuery", "Invalid page size specified: '1000'.", "req-123")
     assert error.describe() == "400 Bad Request: Invalid page size specified: '1000'."
 
 
@@ -63,8 +61,7 @@ def test_request_id_header_wins_over_inner_error() -> None:
 def test_intune_forbidden_names_the_scopes_and_drops_the_operation_id_tail() -> None:
     message = intune_v3(
         "Application is not authorized to perform this operation. Application must have one of the "
-        "following scopes: DeviceManagementScripts.Read.All, DeviceManagementScripts.ReadWrite.All"
-        + OPERATION_TAIL
+        "following scopes: DeviceManagementScripts.Read.All, DeviceManagementScripts.ReadWrite.All" + OPERATION_TAIL
     )
     error = parse_error(403, {}, graph_body("Forbidden", message))
     assert error.status == 403
@@ -87,8 +84,7 @@ def test_intune_forbidden_names_the_scopes_and_drops_the_operation_id_tail() -> 
 def test_forbidden_write_scopes_are_named_when_no_read_scope_is_listed() -> None:
     message = intune_v3(
         "Application must have one of the following scopes: "
-        "DeviceManagementConfiguration.ReadWrite.All, DeviceManagementManagedDevices.ReadWrite.All"
-        + OPERATION_TAIL
+        "DeviceManagementConfiguration.ReadWrite.All, DeviceManagementManagedDevices.ReadWrite.All" + OPERATION_TAIL
     )
     error = parse_error(403, {}, graph_body("Forbidden", message))
     assert "lacks one of DeviceManagementConfiguration.ReadWrite.All, DeviceManagementManagedDevices" in (
@@ -126,16 +122,12 @@ def test_graph_core_missing_scope_message() -> None:
 
 
 def test_429_retry_after_from_header_and_from_nested_json() -> None:
-    header = parse_error(
-        429, {"Retry-After": "2.128"}, graph_body("TooManyRequests", "Please retry again later.")
-    )
+    header = parse_error(429, {"Retry-After": "2.128"}, graph_body("TooManyRequests", "Please retry again later."))
     assert header.retry_after == 2.128
     assert header.describe() == (
         "429 Too Many Requests: Microsoft Graph is throttling requests for this tenant; retry after 2.128 s"
     )
-    nested = parse_error(
-        429, {}, graph_body("TooManyRequests", intune_v3("Too many requests", retry_after=3))
-    )
+    nested = parse_error(429, {}, graph_body("TooManyRequests", intune_v3("Too many requests", retry_after=3)))
     assert nested.retry_after == 3.0
     missing = parse_error(429, {}, graph_body("TooManyRequests", intune_v3("Too many requests")))
     assert missing.retry_after is None
@@ -195,18 +187,14 @@ def test_parse_retry_after() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=20,
 )
 
 
 @given(
     status=st.none() | st.integers(min_value=100, max_value=599),
-    headers=st.dictionaries(
-        st.sampled_from(["retry-after", "Request-Id", "x"]), st.text(max_size=20), max_size=3
-    ),
+    headers=st.dictionaries(st.sampled_from(["retry-after", "Request-Id", "x"]), st.text(max_size=20), max_size=3),
     body=st.none()
     | st.binary(max_size=200)
     | st.text(max_size=200)

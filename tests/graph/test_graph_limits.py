@@ -99,3 +99,13 @@ async def test_concurrent_waiters_are_admitted_in_order(fake_time: FakeTime) -> 
     assert admitted == [0, 1, 2, 3, 4, 5]
     # Two per window: the last pair went at t=2.
     assert fake_time.now == pytest.approx(2.0)
+
+
+async def test_hold_pauses_every_later_acquire(fake_time: FakeTime) -> None:
+    limiter = RateLimiter(
+        RateLimits(window_s=1.0, any_requests=100, writes=10), clock=fake_time.clock, sleep=fake_time.sleep
+    )
+    await limiter.acquire()
+    limiter.hold(2.5)
+    assert await limiter.acquire() == 2.5
+    assert await limiter.acquire() == 0.0

@@ -29,9 +29,7 @@ def test_by_content(tmp_path: Path) -> None:
 
 
 def test_portal_folder(tmp_path: Path) -> None:
-    (tmp_path / "p.json").write_text(
-        json.dumps({"name": "P", "settings": [{"settingInstance": {}}]}), "utf-8"
-    )
+    (tmp_path / "p.json").write_text(json.dumps({"name": "P", "settings": [{"settingInstance": {}}]}), "utf-8")
     assert detect_format(tmp_path) is ExportFormat.PORTAL
     assert detect_format(tmp_path / "p.json") is ExportFormat.PORTAL
 

@@ -251,9 +251,7 @@ def test_synthetic_backup_problems(backup: Path) -> None:
         "Roles/notes.txt",
         "stray.json",
     }
-    assert problems["Compliance Policies/Policies/Broken_windows10CompliancePolicy.json"].startswith(
-        "not valid JSON"
-    )
+    assert problems["Compliance Policies/Policies/Broken_windows10CompliancePolicy.json"].startswith("not valid JSON")
     assert problems["Unknown Folder"] == "unknown IntuneCD folder; 2 file(s) not imported"
     # The only compliance file failed: the type is failed, not empty.
     assert snapshot.status_of("compliancePolicies") is TypeStatus.FAILED
@@ -273,9 +271,7 @@ def test_without_any_assignments_they_are_reported_missing(tmp_path: Path) -> No
     snapshot = import_intunecd(tmp_path, taken_at=T0)
     assert "assignments" not in snapshot.objects["settingsCatalog"][0]
     assert snapshot.status_of("settingsCatalog") is TypeStatus.PARTIAL
-    assert snapshot.results["settingsCatalog"].child_errors == [
-        "assignments: not in the export for 1 of 1 object(s)"
-    ]
+    assert snapshot.results["settingsCatalog"].child_errors == ["assignments: not in the export for 1 of 1 object(s)"]
 
 
 def test_yaml_backup_and_intents(tmp_path: Path) -> None:
@@ -289,9 +285,7 @@ def test_yaml_backup_and_intents(tmp_path: Path) -> None:
     (tmp_path / "Management Intents" / "Microsoft Defender Antivirus" / "Defender.yaml").write_text(
         yaml.safe_dump(intent), "utf-8"
     )
-    write(
-        tmp_path / "Applications" / "Windows" / "App_Win32_1_0.yml", "displayName: App\n'@odata.type': '#x'\n"
-    )
+    write(tmp_path / "Applications" / "Windows" / "App_Win32_1_0.yml", "displayName: App\n'@odata.type': '#x'\n")
     snapshot = import_path(tmp_path, taken_at=T0)
     (imported,) = snapshot.objects["securityIntents"]
     assert imported["settings"] == intent["settingsDelta"]

@@ -29,9 +29,7 @@ def walk_keys(value: Any) -> set[str]:
     return set()
 
 
-def test_every_object_file_of_the_sample_yields_an_object(
-    sample: Snapshot, intunemanagement_dir: Path
-) -> None:
+def test_every_object_file_of_the_sample_yields_an_object(sample: Snapshot, intunemanagement_dir: Path) -> None:
     files = [p for p in intunemanagement_dir.rglob("*.json") if p.name != "MigrationTable.json"]
     assert sample.count() == len(files)
     assert sample.count("conditionalAccessPolicies") == len(
@@ -44,9 +42,7 @@ def test_every_object_file_of_the_sample_yields_an_object(
 
 
 def test_sample_utf16_files_are_read(sample: Snapshot, intunemanagement_dir: Path) -> None:
-    utf16 = [
-        p for p in intunemanagement_dir.rglob("*.json") if p.read_bytes().startswith(codecs.BOM_UTF16_LE)
-    ]
+    utf16 = [p for p in intunemanagement_dir.rglob("*.json") if p.read_bytes().startswith(codecs.BOM_UTF16_LE)]
     utf8_bom = [p for p in intunemanagement_dir.rglob("*.json") if p.read_bytes().startswith(codecs.BOM_UTF8)]
     assert len(utf16) > 50 and len(utf8_bom) >= 3
     ids = {o["id"] for items in sample.objects.values() for o in items}
@@ -75,10 +71,7 @@ def test_sample_odata_noise_is_gone(sample: Snapshot) -> None:
     keys = walk_keys(sample.objects)
     assert "@odata.type" in keys
     assert not [k for k in keys if ("@" in k and k != "@odata.type") or k.startswith("#")]
-    assert (
-        sample.objects["conditionalAccessPolicies"][0]["@odata.type"]
-        == "#microsoft.graph.conditionalAccessPolicy"
-    )
+    assert sample.objects["conditionalAccessPolicies"][0]["@odata.type"] == "#microsoft.graph.conditionalAccessPolicy"
 
 
 def test_sample_statuses(sample: Snapshot) -> None:
@@ -134,9 +127,7 @@ def export(tmp_path: Path) -> Path:
             "name": "Policy",
             "settings@odata.context": "x",
             "settings": [],
-            "assignments": [
-                {"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"}}
-            ],
+            "assignments": [{"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"}}],
             "#microsoft.graph.assign": {"title": "microsoft.graph.assign", "target": "x"},
         },
         utf16=True,
@@ -150,9 +141,7 @@ def export(tmp_path: Path) -> Path:
         {"@odata.type": "#microsoft.graph.mdmWindowsInformationProtectionPolicy", "id": "w"},
     )
     write(root / "ConditionalAccess" / "Broken.json", '{"id": "c1", ')
-    write(
-        root / "PowerShellScripts" / "Script.json", {"id": "s1", "displayName": "Script", "assignments": []}
-    )
+    write(root / "PowerShellScripts" / "Script.json", {"id": "s1", "displayName": "Script", "assignments": []})
     write(root / "PowerShellScripts" / "Script.ps1", "Write-Host hi")
     write(root / "IntuneBranding" / "Brand.json", {"id": "b"})
     write(root / "SomethingNew" / "x.json", {"id": "x"})
@@ -169,9 +158,7 @@ def test_synthetic_export(export: Path) -> None:
         "id": "p1",
         "name": "Policy",
         "settings": [],
-        "assignments": [
-            {"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"}}
-        ],
+        "assignments": [{"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"}}],
     }
     assert snapshot.names.groups == {"g1": "Sales"}
     assert [o["id"] for o in snapshot.objects["updateRings"]] == ["r"]

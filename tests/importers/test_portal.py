@@ -40,9 +40,7 @@ def portal_policy(name: str) -> dict[str, Any]:
 
 def test_single_file(tmp_path: Path) -> None:
     path = tmp_path / "Defender.json"
-    path.write_bytes(
-        codecs.BOM_UTF8 + json.dumps(portal_policy("Defender"), indent=2).replace("\n", "\r\n").encode()
-    )
+    path.write_bytes(codecs.BOM_UTF8 + json.dumps(portal_policy("Defender"), indent=2).replace("\n", "\r\n").encode())
     snapshot = import_path(path, taken_at=T0)
     assert snapshot.source == "portal-export"
     (policy,) = snapshot.objects["settingsCatalog"]
@@ -60,9 +58,7 @@ def test_single_file(tmp_path: Path) -> None:
 def test_folder_of_exports_with_a_stranger(tmp_path: Path) -> None:
     (tmp_path / "A.json").write_text(json.dumps(portal_policy("A")), "utf-8")
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "B.json").write_bytes(
-        codecs.BOM_UTF16_LE + json.dumps(portal_policy("B")).encode("utf-16-le")
-    )
+    (tmp_path / "sub" / "B.json").write_bytes(codecs.BOM_UTF16_LE + json.dumps(portal_policy("B")).encode("utf-16-le"))
     (tmp_path / "C.json").write_text(json.dumps({"displayName": "not a policy"}), "utf-8")
     (tmp_path / "D.json").write_text('{"name": "truncated", "settings": [', "utf-8")
     snapshot = import_portal_export(tmp_path, taken_at=T0)

@@ -12,7 +12,7 @@ from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.collect.collector import collect
 from intune_assistant.emulator.demo import DemoTenancy, build_demo
 from intune_assistant.emulator.graph import EmulatorOptions
-from intune_assistant.graph import GraphClient, StaticTokenProvider
+from intune_assistant.graph import GraphClient, RateLimits, StaticTokenProvider
 from intune_assistant.snapshot import Snapshot, TenantInfo
 
 GRAPH = "https://graph.microsoft.com"
@@ -25,8 +25,13 @@ async def collect_demo(
     token: str | None = None,
     types: Sequence[str] | None = None,
     catalog: Catalog | None = None,
+    limits: RateLimits | None = None,
+    honour_waits: bool = False,
 ) -> tuple[Snapshot, GraphClient]:
-    """Collect demo tenant ``name`` in-process through the product's own client and collector."""
+    """Collect demo tenant ``name`` in-process through the product's own client and collector.
+
+    Retry waits are shortened unless ``honour_waits`` (needed when the emulator throttles).
+    """
     catalog = catalog or demo.catalog
     data = demo.tenants[name]
     provider = StaticTokenProvider(token or demo.token(name))
@@ -35,7 +40,8 @@ async def collect_demo(
         scopes=catalog.read_scopes(),
         base_url=GRAPH,
         transport=httpx.ASGITransport(app=demo.app),
-        sleep=_fast_sleep,
+        sleep=asyncio.sleep if honour_waits else _fast_sleep,
+        limits=limits,
     ) as client:
         snapshot = await collect(
             client,

@@ -63,9 +63,7 @@ def sample_snapshot() -> Snapshot:
                 error="403: needs DeviceManagementScripts.Read.All",
             ),
         },
-        names=Names(
-            groups={"g": "G"}, filters={"f": "F"}, scope_tags={"0": "Default"}, unresolved_groups={"z", "a"}
-        ),
+        names=Names(groups={"g": "G"}, filters={"f": "F"}, scope_tags={"0": "Default"}, unresolved_groups={"z", "a"}),
         problems=[LoadProblem("x/y.json", "broken")],
     )
 
@@ -158,9 +156,7 @@ def test_manifest_paths_outside_objects_are_not_read(tmp_path: Path) -> None:
     manifest["objects"][0]["files"].append("../outside.json")
     (tmp_path / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     loaded = load_snapshot(tmp_path)
-    assert loaded.problems[-1] == LoadProblem(
-        "../outside.json", "outside the snapshot's objects folder; not read"
-    )
+    assert loaded.problems[-1] == LoadProblem("../outside.json", "outside the snapshot's objects folder; not read")
 
 
 def test_missing_manifest_is_a_clear_error(tmp_path: Path) -> None:

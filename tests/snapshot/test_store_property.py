@@ -53,9 +53,7 @@ JSON_SCALARS = st.one_of(
 )
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=12,
 )
 
@@ -96,9 +94,7 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
             scope_tags=draw(st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3)),
             unresolved_groups=draw(st.sets(st.text(max_size=8), max_size=3)),
         ),
-        problems=draw(
-            st.lists(st.builds(LoadProblem, st.text(max_size=10), st.text(max_size=10)), max_size=2)
-        ),
+        problems=draw(st.lists(st.builds(LoadProblem, st.text(max_size=10), st.text(max_size=10)), max_size=2)),
     )
 
 

@@ -58,9 +58,7 @@ async def _collect_with(
     source: str,
 ) -> Snapshot:
     records = catalog.select(types).records if types else catalog.collected()
-    async with GraphClient(
-        provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport
-    ) as client:
+    async with GraphClient(provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport) as client:
         with RichCollectProgress(console, total=len(records)) as progress:
             return await collect(client, catalog, tenant, types=types, progress=progress, source=source)
 
@@ -78,7 +76,14 @@ def _demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[st
     transport = httpx.ASGITransport(app=demo.app)
     return asyncio.run(
         _collect_with(
-            provider, tenant, catalog, console, transport=transport, base_url=GRAPH, types=types, source="emulator"
+            provider,
+            tenant,
+            catalog,
+            console,
+            transport=transport,
+            base_url=GRAPH,
+            types=types,
+            source="emulator",
         )
     )
 
@@ -101,7 +106,16 @@ def _tenant_snapshot(
     tenant = TenantInfo(tenant_id=None, domain=domain, display_name=domain)
     try:
         snapshot = asyncio.run(
-            _collect_with(provider, tenant, catalog, console, transport=None, base_url=GRAPH, types=types, source="graph")
+            _collect_with(
+                provider,
+                tenant,
+                catalog,
+                console,
+                transport=None,
+                base_url=GRAPH,
+                types=types,
+                source="graph",
+            )
         )
     except SignInError as exc:
         raise UserError(f"sign-in failed: {exc}") from None
@@ -194,9 +208,7 @@ def import_(
 @app.command()
 def emulator(
     port: Annotated[int, typer.Option(help="HTTPS port on localhost.")] = 8443,
-    ca_dir: Annotated[Path, typer.Option(help="Where to write the emulator's CA certificate.")] = Path(
-        ".emulator-ca"
-    ),
+    ca_dir: Annotated[Path, typer.Option(help="Where to write the emulator's CA certificate.")] = Path(".emulator-ca"),
     tenants: Annotated[str, typer.Option(help="Comma-separated demo tenants to serve.")] = "contoso,fabrikam,partner",
     latency: Annotated[float, typer.Option(help="Seconds of latency added to every request.")] = 0.0,
     fault_rate: Annotated[
@@ -204,7 +216,8 @@ def emulator(
     ] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed for injected faults.")] = 1,
     token_for: Annotated[
-        str | None, typer.Option(help="Print a demo admin Graph token for this demo tenant (for other tools).")
+        str | None,
+        typer.Option(help="Print a demo admin Graph token for this demo tenant (for other tools)."),
     ] = None,
 ) -> None:
     """Serve the Graph emulator with the demo tenants on localhost HTTPS."""

@@ -65,16 +65,20 @@ class BatchCoalescer:
             task.add_done_callback(self._inflight.discard)
 
     async def _send_chunk(self, chunk: Sequence[_Pending]) -> None:
+        def deliver(index: int, response: GraphResponse) -> None:
+            # Each waiter resumes as soon as its own answer is final, not after others' retries.
+            if not chunk[index].future.done():
+                chunk[index].future.set_result(response)
+
         try:
-            responses = await self.client.batch([p.request for p in chunk], version=self.version)
+            responses = await self.client.batch([p.request for p in chunk], version=self.version, on_result=deliver)
         except BaseException as exc:  # hand the failure to every waiter; nothing is dropped
             for pending in chunk:
                 if not pending.future.done():
                     pending.future.set_exception(exc)
             raise
-        for pending, response in zip(chunk, responses, strict=True):
-            if not pending.future.done():
-                pending.future.set_result(response)
+        for index, response in enumerate(responses):
+            deliver(index, response)
 
     async def aclose(self) -> None:
         """Flush what is pending and wait for batches in flight."""

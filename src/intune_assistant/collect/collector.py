@@ -169,9 +169,7 @@ class _Collector:
             reason = describe_failure(run.record, response.error, response.status)
             run.child_errors.append(f"details of {name!r}: {reason}")
 
-    async def read_child(
-        self, run: _TypeRun, item: dict[str, Any], base: str, child: Child, name: object
-    ) -> None:
+    async def read_child(self, run: _TypeRun, item: dict[str, Any], base: str, child: Child, name: object) -> None:
         if child.from_list_expand:
             return
         params: dict[str, str] = {}
@@ -207,6 +205,7 @@ class _Collector:
                     url="directoryObjects/getByIds",
                     body=body,
                     headers={"Content-Type": "application/json"},
+                    idempotent=True,  # a look-up: safe to resend after a 5xx
                 )
             )
             if not response.ok or not isinstance(response.body, dict):
@@ -261,4 +260,3 @@ async def collect(
     if names_error and "groups" in results:
         results["groups"].child_errors.append(names_error)
     return snapshot
-

@@ -59,7 +59,9 @@ def build_demo(
         tenants["large"] = large_tenant()
     unknown = wanted - set(tenants)
     if unknown:
-        raise ValueError(f"unknown demo tenant(s): {', '.join(sorted(unknown))}; known: contoso, fabrikam, partner, large")
+        raise ValueError(
+            f"unknown demo tenant(s): {', '.join(sorted(unknown))}; known: contoso, fabrikam, partner, large"
+        )
     issuer = TestTokenIssuer()
     app = create_graph_app(
         {t.tenant_id: t for t in tenants.values()}, verifier=issuer, catalog=catalog, options=options

@@ -87,9 +87,7 @@ class EmulatorServer:
     context trusting only that CA.
     """
 
-    def __init__(
-        self, app: ASGIApp, *, ca_dir: str | Path | None = None, host: str = "127.0.0.1", port: int = 0
-    ):
+    def __init__(self, app: ASGIApp, *, ca_dir: str | Path | None = None, host: str = "127.0.0.1", port: int = 0):
         self._app = app
         self._host = host
         self._requested_port = port

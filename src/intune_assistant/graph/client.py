@@ -31,6 +31,7 @@ from .errors import (
     TIMEOUT,
     GraphError,
     parse_error,
+    parse_retry_after,
 )
 from .limits import WRITE_METHODS, RateLimiter, RateLimits
 from .models import BatchRequest, GraphResponse, GraphStats, ListResult, OnPage, QueryParams
@@ -113,10 +114,7 @@ class GraphClient:
         if rate_limiter is None:
             # The limiter's waits must match its clock: a fast test ``sleep`` against the real
             # clock would spin, so it is used for limiter waits only with an injected ``clock``.
-            if clock is None:
-                rate_limiter = RateLimiter(limits)
-            else:
-                rate_limiter = RateLimiter(limits, clock=clock, sleep=sleep)
+            rate_limiter = RateLimiter(limits) if clock is None else RateLimiter(limits, clock=clock, sleep=sleep)
         self._limiter = rate_limiter
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
@@ -302,21 +300,30 @@ class GraphClient:
 
     # ------------------------------------------------------------------ $batch
 
-    async def batch(self, requests: Sequence[BatchRequest], *, version: str = "beta") -> list[GraphResponse]:
+    async def batch(
+        self,
+        requests: Sequence[BatchRequest],
+        *,
+        version: str = "beta",
+        on_result: Callable[[int, GraphResponse], None] | None = None,
+    ) -> list[GraphResponse]:
         """Send requests through ``$batch`` and return one response per request, in request order.
 
         Requests are split into batches of at most 20, sent concurrently within the concurrency
         bound. Sub-requests that fail transiently (429, 502-504, malformed) are re-sent in a later
         batch after the largest ``Retry-After`` among them (or backoff). An absolute nextLink of
         another API version cannot share the batch and gets an ``invalidRequest`` error.
+        ``on_result(index, response)`` is called as soon as a request's final response is known,
+        so callers need not wait for other requests' retries.
         """
-        return await self._batch(requests, version, None)
+        return await self._batch(requests, version, None, on_result)
 
     async def _batch(
         self,
         requests: Sequence[BatchRequest],
         version: str,
         validate: _Validator | None,
+        on_result: Callable[[int, GraphResponse], None] | None = None,
     ) -> list[GraphResponse]:
         check_version(version)
         results: list[GraphResponse | None] = [None] * len(requests)
@@ -324,7 +331,9 @@ class GraphClient:
         for index, req in enumerate(requests):
             relative = self._urls.batch_relative(req.url, version)
             if isinstance(relative, GraphError):
-                results[index] = GraphResponse(0, {}, None, relative)
+                refused = results[index] = GraphResponse(0, {}, None, relative)
+                if on_result:
+                    on_result(index, refused)
             else:
                 prepared[index] = _sub_request(req, relative)
         pending = list(prepared)
@@ -345,10 +354,17 @@ class GraphClient:
                         error = sub.response.error
                         if error is not None and error.retry_after is not None:
                             waits.append(error.retry_after)
+                    elif on_result:
+                        on_result(index, sub.response)
             if not retry:
                 break
             delay = self._retry_delay(max(waits) if waits else None, attempt)
             if delay is None:
+                if on_result:
+                    for index in retry:
+                        last = results[index]
+                        assert last is not None  # set in this round
+                        on_result(index, last)
                 break
             self.stats.retries += len(retry)
             logger.info("graph $batch: re-sending %d sub-request(s) after %.3f s", len(retry), delay)
@@ -410,19 +426,13 @@ class GraphClient:
     def _sub_response(self, item: Mapping[str, Any], validate: _Validator | None) -> _Attempt:
         status = item.get("status")
         if not isinstance(status, int) or isinstance(status, bool):
-            error = GraphError.client_side(
-                MALFORMED_RESPONSE, "malformed response: sub-response has no status"
-            )
+            error = GraphError.client_side(MALFORMED_RESPONSE, "malformed response: sub-response has no status")
             return _Attempt(GraphResponse(0, {}, None, error), True, False)
         raw_headers = item.get("headers")
-        headers = (
-            {str(k).lower(): str(v) for k, v in raw_headers.items()}
-            if isinstance(raw_headers, Mapping)
-            else {}
-        )
+        headers = {str(k).lower(): str(v) for k, v in raw_headers.items()} if isinstance(raw_headers, Mapping) else {}
         body = item.get("body")
         if status == 429:
-            self.stats.throttled_429 += 1
+            self._throttled(parse_retry_after(headers.get("retry-after")))
         problem: str | None = None
         if isinstance(body, str) and "json" in headers.get("content-type", "").lower():
             # Graph inlines JSON bodies as objects; a JSON body delivered as text is decoded here.
@@ -497,9 +507,7 @@ class GraphClient:
             if delay is None:
                 return result.response
             self.stats.retries += 1
-            logger.info(
-                "graph %s %s: %s, retry %d in %.3f s", method, log_path(url), error.code, attempt, delay
-            )
+            logger.info("graph %s %s: %s, retry %d in %.3f s", method, log_path(url), error.code, attempt, delay)
             await self._sleep(delay)
 
     async def _attempt(
@@ -549,9 +557,7 @@ class GraphClient:
         self.stats.bytes_received += len(content)
         status = raw.status_code
         response_headers = {name.lower(): value for name, value in raw.headers.items()}
-        logger.debug(
-            "graph %s %s -> %d in %.0f ms (attempt %d)", method, log_path(url), status, elapsed_ms, attempt
-        )
+        logger.debug("graph %s %s -> %d in %.0f ms (attempt %d)", method, log_path(url), status, elapsed_ms, attempt)
         body, problem = _decode_json(content)
         if 200 <= status < 300:
             if problem is None and validate is not None:
@@ -565,12 +571,21 @@ class GraphClient:
                 response_headers.get("request-id"),
             )
             return _Attempt(GraphResponse(status, response_headers, None, error), True, False)
-        if status == 429:
-            self.stats.throttled_429 += 1
         error = parse_error(status, response_headers, content)
-        return _Attempt(
-            GraphResponse(status, response_headers, body, error), status in RETRY_STATUSES, status == 429
-        )
+        if status == 429:
+            self._throttled(error.retry_after)
+        return _Attempt(GraphResponse(status, response_headers, body, error), status in RETRY_STATUSES, status == 429)
+
+    def _throttled(self, retry_after: float | None) -> None:
+        """A 429: count it and hold every request of this client until Graph's wait has passed.
+
+        Without the hold, the requests already queued would all run into the same 429 and use up
+        their attempts within milliseconds. Without a Retry-After, each request's jittered backoff
+        spreads the retries instead.
+        """
+        self.stats.throttled_429 += 1
+        if retry_after is not None:
+            self._limiter.hold(retry_after)
 
     def _retry_delay(self, retry_after: float | None, attempt: int) -> float | None:
         """Seconds to wait before attempt ``attempt + 1``; None when Graph asks for too long a wait."""

@@ -121,9 +121,7 @@ def parse_error(
     document = _as_json(body)
     if document is None:
         kind = "empty response body" if _is_empty(body) else "non-JSON response body"
-        return GraphError(
-            status, default_code, f"{_phrase(status) or 'Error'} ({kind})", request_id, (), retry_after
-        )
+        return GraphError(status, default_code, f"{_phrase(status) or 'Error'} ({kind})", request_id, (), retry_after)
 
     code = default_code
     raw_message = ""
@@ -133,9 +131,7 @@ def parse_error(
         raw_message = _str_or(error.get("message"), "")
         inner = error.get("innerError") or error.get("innererror")
         if isinstance(inner, Mapping) and request_id is None:
-            request_id = (
-                _str_or(inner.get("request-id"), "") or _str_or(inner.get("client-request-id"), "") or None
-            )
+            request_id = _str_or(inner.get("request-id"), "") or _str_or(inner.get("client-request-id"), "") or None
     elif isinstance(error, str):
         # OAuth-style bodies ({"error": "invalid_token", "error_description": "..."}).
         code = error or default_code

@@ -80,6 +80,11 @@ class RateLimiter:
         self._total = 0
         self._writes = 0
         self._lock = asyncio.Lock()
+        self._hold_until = 0.0
+
+    def hold(self, seconds: float) -> None:
+        """Admit nothing for ``seconds`` (Graph answered 429 and said how long to wait)."""
+        self._hold_until = max(self._hold_until, self._clock() + max(seconds, 0.0))
 
     async def acquire(self, n_total: int = 1, n_writes: int = 0) -> float:
         """Wait until the window admits ``n_total`` requests of which ``n_writes`` are writes.
@@ -94,7 +99,7 @@ class RateLimiter:
             while True:
                 now = self._clock()
                 self._expire(now)
-                delay = self._delay_until_admitted(now, n_total, n_writes)
+                delay = max(self._hold_until - now, self._delay_until_admitted(now, n_total, n_writes))
                 if delay <= 0:
                     if n_total:
                         self._events.append((now, n_total, n_writes))

@@ -41,10 +41,7 @@ class GraphUrls:
         if it lies under ``base_url``. ``params`` are appended to any query already present.
         """
         check_version(version)
-        if is_absolute(url_or_path):
-            candidate = url_or_path
-        else:
-            candidate = f"{self.base_url}/{version}/{url_or_path.lstrip('/')}"
+        candidate = url_or_path if is_absolute(url_or_path) else f"{self.base_url}/{version}/{url_or_path.lstrip('/')}"
         if params:
             candidate += ("&" if "?" in candidate else "?") + encode_params(params)
         try:

@@ -102,8 +102,7 @@ def build_tenant(tenant_id: str = TENANT_ID) -> TenantData:
         for i in range(20)
     ]
     rings = [
-        {"@odata.type": RING_TYPE, "id": f"ring-{i}", "displayName": f"Ring {i}", "assignments": []}
-        for i in range(8)
+        {"@odata.type": RING_TYPE, "id": f"ring-{i}", "displayName": f"Ring {i}", "assignments": []} for i in range(8)
     ]
     compliance = [
         {
@@ -306,9 +305,7 @@ class Env:
         }
         return EmulatorOptions(**{**defaults, **kwargs})
 
-    def app(
-        self, options: EmulatorOptions | None = None, tenants: Mapping[str, TenantData] | None = None
-    ) -> Starlette:
+    def app(self, options: EmulatorOptions | None = None, tenants: Mapping[str, TenantData] | None = None) -> Starlette:
         return create_graph_app(
             tenants if tenants is not None else {self.tenant_id: self.tenant},
             verifier=self.issuer,

@@ -45,9 +45,7 @@ def test_verify_checks_key_lifetime_audience_and_issuer(issuer: TestTokenIssuer)
         issuer.verify(forged)
     now = [time.time()]
     timed = TestTokenIssuer(clock=lambda: now[0])
-    token = timed.issue_graph_token(
-        tenant_id="t1", user_id="u", upn="u@x", name="U", scopes=["S"], lifetime_s=10
-    )
+    token = timed.issue_graph_token(tenant_id="t1", user_id="u", upn="u@x", name="U", scopes=["S"], lifetime_s=10)
     now[0] += 10 + 59
     timed.verify(token)  # within the 60 s leeway
     now[0] += 2

@@ -56,18 +56,10 @@ async def test_versions_cannot_be_mixed(env: Any) -> None:
 
 async def test_batch_limits_and_malformed_batches(env: Any) -> None:
     async with env.client() as client:
-        too_many = await client.post(
-            "/beta/$batch", json={"requests": [get(str(i), "users") for i in range(21)]}
-        )
-        twenty = await client.post(
-            "/v1.0/$batch", json={"requests": [get(str(i), "users") for i in range(20)]}
-        )
-        duplicate = await client.post(
-            "/beta/$batch", json={"requests": [get("1", "users"), get("1", "groups")]}
-        )
-        unknown_dep = await client.post(
-            "/beta/$batch", json={"requests": [get("1", "users", dependsOn=["9"])]}
-        )
+        too_many = await client.post("/beta/$batch", json={"requests": [get(str(i), "users") for i in range(21)]})
+        twenty = await client.post("/v1.0/$batch", json={"requests": [get(str(i), "users") for i in range(20)]})
+        duplicate = await client.post("/beta/$batch", json={"requests": [get("1", "users"), get("1", "groups")]})
+        unknown_dep = await client.post("/beta/$batch", json={"requests": [get("1", "users", dependsOn=["9"])]})
         not_batch = await client.post("/beta/$batch", json={"value": []})
     assert too_many.status_code == 400
     assert twenty.status_code == 200
@@ -132,9 +124,7 @@ async def test_steps_are_throttled_individually(env: Any) -> None:
 
 
 async def test_faults_hit_individual_steps(env: Any) -> None:
-    options = env.options(
-        routes={"groups": RouteFaults(error_5xx_rate=1.0), "users": RouteFaults(malformed_rate=1.0)}
-    )
+    options = env.options(routes={"groups": RouteFaults(error_5xx_rate=1.0), "users": RouteFaults(malformed_rate=1.0)})
     steps = [get("g", "/groups/g-all"), get("u", "/users/u-001"), get("d", "/devices/d-0")]
     async with env.client(env.app(options)) as client:
         results = by_id(await client.post("/v1.0/$batch", json={"requests": steps}))

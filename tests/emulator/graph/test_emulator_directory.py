@@ -40,9 +40,7 @@ async def test_transitive_members_through_nesting_and_a_cycle(env: Any) -> None:
         everyone = await client.get("/v1.0/groups/g-all/transitiveMembers")
         cycle = await client.get("/v1.0/groups/g-cycle/transitiveMembers")
     found = ids(everyone)
-    assert sorted(found) == sorted(
-        ["u-000", "u-001", "u-002", "g-nested", "u-010", "d-0", "g-cycle", "u-011"]
-    )
+    assert sorted(found) == sorted(["u-000", "u-001", "u-002", "g-nested", "u-010", "d-0", "g-cycle", "u-011"])
     assert len(found) == len(set(found))
     # g-cycle contains g-nested which contains g-cycle: the walk ends, g-cycle is not its own member.
     assert sorted(ids(cycle)) == sorted(["u-011", "g-nested", "u-010", "d-0"])
@@ -78,12 +76,8 @@ async def test_get_by_ids(env: Any) -> None:
             json={"ids": ["u-005", "missing", "g-all", "d-2"], "types": ["User", "GROUP"]},
         )
         default_types = await client.post("/v1.0/directoryObjects/getByIds", json={"ids": ["d-2", "u-005"]})
-        too_many = await client.post(
-            "/v1.0/directoryObjects/getByIds", json={"ids": [f"x{i}" for i in range(1001)]}
-        )
-        bad_type = await client.post(
-            "/v1.0/directoryObjects/getByIds", json={"ids": ["u-005"], "types": ["widget"]}
-        )
+        too_many = await client.post("/v1.0/directoryObjects/getByIds", json={"ids": [f"x{i}" for i in range(1001)]})
+        bad_type = await client.post("/v1.0/directoryObjects/getByIds", json={"ids": ["u-005"], "types": ["widget"]})
     assert [(o["@odata.type"], o["id"]) for o in response.json()["value"]] == [
         ("#microsoft.graph.user", "u-005"),
         ("#microsoft.graph.group", "g-all"),

@@ -83,9 +83,7 @@ async def test_users_default_100_max_999_and_1000_is_refused(env: Any, pages: An
 async def test_directory_count_needs_consistency_level_and_is_on_page_one_only(env: Any) -> None:
     async with env.client() as client:
         refused = await client.get("/v1.0/users", params={"$count": "true"})
-        first = await client.get(
-            "/v1.0/users", params={"$count": "true"}, headers={"ConsistencyLevel": "eventual"}
-        )
+        first = await client.get("/v1.0/users", params={"$count": "true"}, headers={"ConsistencyLevel": "eventual"})
         second = await client.get(first.json()["@odata.nextLink"], headers={"ConsistencyLevel": "eventual"})
     assert refused.status_code == 400
     assert first.json()["@odata.count"] == 250
@@ -96,9 +94,7 @@ async def test_a_skiptoken_from_another_query_is_refused(env: Any) -> None:
     async with env.client() as client:
         first = await client.get(POLICIES)
         token = parse_qs(urlsplit(first.json()["@odata.nextLink"]).query)["$skiptoken"][0]
-        replayed = await client.get(
-            "/beta/deviceManagement/deviceConfigurations", params={"$skiptoken": token}
-        )
+        replayed = await client.get("/beta/deviceManagement/deviceConfigurations", params={"$skiptoken": token})
         garbage = await client.get(POLICIES, params={"$skiptoken": "not-a-token"})
     assert replayed.status_code == 400
     assert garbage.status_code == 400
@@ -132,9 +128,7 @@ async def test_versions_serve_only_their_records(env: Any) -> None:
         unknown = await client.get("/beta/deviceManagement/nothingHere")
         bad_version = await client.get("/v2.0/users")
     assert beta_only.status_code == 400
-    assert (
-        beta_only.json()["error"]["message"] == "Resource not found for the segment 'configurationPolicies'."
-    )
+    assert beta_only.json()["error"]["message"] == "Resource not found for the segment 'configurationPolicies'."
     assert in_v1.status_code == 200
     assert v1_on_beta.status_code == 200
     assert unknown.json()["error"] == {**unknown.json()["error"], "code": "BadRequest"}

@@ -134,9 +134,7 @@ async def test_admx_definition_values_and_presentation_values(env: Any) -> None:
     async with env.client() as client:
         plain = await client.get(base)
         with_definition = await client.get(base, params={"$expand": "definition"})
-        presentations = await client.get(
-            f"{base}/dv-1/presentationValues", params={"$expand": "presentation"}
-        )
+        presentations = await client.get(f"{base}/dv-1/presentationValues", params={"$expand": "presentation"})
         bare_presentations = await client.get(f"{base}/dv-1/presentationValues")
         one = await client.get(f"{base}/dv-1/presentationValues/pv-1")
         missing_child = await client.get(f"{base}/nope/presentationValues")
@@ -165,12 +163,8 @@ async def test_settings_expand_setting_definitions(env: Any) -> None:
 
 async def test_per_item_assignments_route(env: Any) -> None:
     async with env.client() as client:
-        enrollment = await client.get(
-            "/beta/deviceManagement/deviceEnrollmentConfigurations/enr-1/assignments"
-        )
-        one = await client.get(
-            "/beta/deviceManagement/deviceEnrollmentConfigurations/enr-1/assignments/enr-1_g-all"
-        )
+        enrollment = await client.get("/beta/deviceManagement/deviceEnrollmentConfigurations/enr-1/assignments")
+        one = await client.get("/beta/deviceManagement/deviceEnrollmentConfigurations/enr-1/assignments/enr-1_g-all")
         not_assignable = await client.get("/beta/deviceManagement/assignmentFilters/x/assignments")
     assert [a["id"] for a in enrollment.json()["value"]] == ["enr-1_g-all"]
     assert one.json()["target"]["groupId"] == "g-all"

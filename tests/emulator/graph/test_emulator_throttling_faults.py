@@ -39,10 +39,7 @@ async def test_per_app_limit_gives_429_with_a_float_retry_after(env: Any) -> Non
 async def test_write_limit_is_separate_from_the_request_limit(env: Any) -> None:
     app = env.app(env.options(throttling=True, app_write_limit=2))
     async with env.client(app) as client:
-        writes = [
-            (await client.patch(f"{POLICIES}/cp-0{i}", json={"description": "x"})).status_code
-            for i in range(3)
-        ]
+        writes = [(await client.patch(f"{POLICIES}/cp-0{i}", json={"description": "x"})).status_code for i in range(3)]
         read = await client.get(POLICIES)
     assert writes == [204, 204, 429]
     assert read.status_code == 200
@@ -69,9 +66,7 @@ async def test_retry_after_can_be_missing(env: Any) -> None:
 
 async def test_some_429s_lack_retry_after_reproducibly(env: Any) -> None:
     def run_headers() -> Any:
-        return env.app(
-            env.options(throttling=True, app_request_limit=1, retry_after_missing_rate=0.5, seed=7)
-        )
+        return env.app(env.options(throttling=True, app_request_limit=1, retry_after_missing_rate=0.5, seed=7))
 
     results = []
     for _ in range(2):
@@ -98,10 +93,7 @@ async def test_5xx_rate_one_gives_intune_5xx_bodies(env: Any) -> None:
     codes = {r.status_code: r.json()["error"]["code"] for r in responses}
     assert codes == {503: "CancelledOnServiceTimeout", 504: "UnknownError"}
     unavailable = next(r for r in responses if r.status_code == 503)
-    assert (
-        json.loads(unavailable.json()["error"]["message"])["ErrorSourceService"]
-        == "StatelessCustomerDataMTService"
-    )
+    assert json.loads(unavailable.json()["error"]["message"])["ErrorSourceService"] == "StatelessCustomerDataMTService"
 
 
 async def test_5xx_does_not_apply_writes(env: Any) -> None:

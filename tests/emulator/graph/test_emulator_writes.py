@@ -56,9 +56,7 @@ async def test_create_needs_the_name_and_no_assignments(env: Any) -> None:
     async with env.client() as client:
         nameless = await client.post(POLICIES, json={"platforms": "windows10"})
         with_assignments = await client.post(POLICIES, json={"name": "x", "assignments": []})
-        untyped_config = await client.post(
-            "/beta/deviceManagement/deviceConfigurations", json={"displayName": "x"}
-        )
+        untyped_config = await client.post("/beta/deviceManagement/deviceConfigurations", json={"displayName": "x"})
         not_json = await client.post(POLICIES, content=b"{nope", headers={"Content-Type": "application/json"})
     assert nameless.status_code == 400
     assert with_assignments.status_code == 400
@@ -83,9 +81,7 @@ async def test_assign_replaces_the_whole_set(env: Any) -> None:
             f"{POLICIES}/cp-05/assign",
             json={"assignments": [group_target("g-nested"), group_target("g-cycle")]},
         )
-        second = await client.post(
-            f"{POLICIES}/cp-05/assign", json={"assignments": [group_target("g-dynamic")]}
-        )
+        second = await client.post(f"{POLICIES}/cp-05/assign", json={"assignments": [group_target("g-dynamic")]})
         read = await client.get(f"{POLICIES}/cp-05/assignments")
         cleared = await client.post(f"{POLICIES}/cp-05/assign", json={"assignments": []})
         after_clear = await client.get(f"{POLICIES}/cp-05/assignments")
@@ -177,9 +173,7 @@ async def test_writes_the_catalog_does_not_offer_are_no_route(env: Any) -> None:
 async def test_group_create_patch_and_delete(env: Any) -> None:
     async with env.client() as client:
         created = await client.post("/v1.0/groups", json={"displayName": "New group", "groupTypes": []})
-        inline_members = await client.post(
-            "/v1.0/groups", json={"displayName": "x", "members": [{"id": "u-001"}]}
-        )
+        inline_members = await client.post("/v1.0/groups", json={"displayName": "x", "members": [{"id": "u-001"}]})
         group_id = created.json()["id"]
         patched = await client.patch(f"/v1.0/groups/{group_id}", json={"description": "d"})
         members = await client.get(f"/v1.0/groups/{group_id}/members")

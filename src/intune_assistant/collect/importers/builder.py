@@ -105,9 +105,7 @@ class ImportBuilder:
         names.unresolved_groups |= referenced_group_ids(objects, self.catalog) - names.groups.keys()
         if taken_at is None:
             taken_at = (
-                datetime.fromtimestamp(self.newest_mtime, UTC)
-                if self.newest_mtime is not None
-                else datetime.now(UTC)
+                datetime.fromtimestamp(self.newest_mtime, UTC) if self.newest_mtime is not None else datetime.now(UTC)
             )
         return Snapshot(
             tenant=tenant,
@@ -154,9 +152,7 @@ class ImportBuilder:
             child_errors=child_errors,
         )
 
-    def _missing_children(
-        self, key: str, items: list[dict[str, Any]], assignments_exported: bool
-    ) -> list[str]:
+    def _missing_children(self, key: str, items: list[dict[str, Any]], assignments_exported: bool) -> list[str]:
         if key not in self.catalog or not items:
             return []
         record = self.catalog[key]

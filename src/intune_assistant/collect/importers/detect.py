@@ -77,7 +77,9 @@ def _detect_by_content(path: Path, *, ambiguous: bool) -> ExportFormat:
             continue
     if any(isinstance(v, dict) and "@odata.context" in v for v in values):
         return ExportFormat.INTUNEMANAGEMENT
-    if values and all(is_portal_policy(v) for v in values):
+    # A stray non-policy file beside portal exports is reported by the import, not fatal here.
+    portal = sum(1 for v in values if is_portal_policy(v))
+    if portal and portal * 2 > len(values):
         return ExportFormat.PORTAL
     why = "its folders match both IntuneCD and IntuneManagement" if ambiguous else "nothing in it matches"
     raise UnknownFormatError(

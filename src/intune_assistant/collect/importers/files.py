@@ -21,9 +21,7 @@ def walk_files(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(
-            Path(folder) / name for name in files if not name.startswith(".") and name.lower() not in _OS_JUNK
-        )
+        found.extend(Path(folder) / name for name in files if not name.startswith(".") and name.lower() not in _OS_JUNK)
     return sorted(found, key=lambda p: relative(root, p))
 
 

@@ -76,9 +76,7 @@ class _Scan:
     assignment_report: bool = False
 
 
-def import_intunecd(
-    folder: Path, *, catalog: Catalog | None = None, taken_at: datetime | None = None
-) -> Snapshot:
+def import_intunecd(folder: Path, *, catalog: Catalog | None = None, taken_at: datetime | None = None) -> Snapshot:
     """Read the IntuneCD backup in ``folder`` (JSON or YAML) into a Snapshot (source ``intunecd``).
 
     Unreadable files and folders without a catalog type are listed in ``problems``; a type with
@@ -279,9 +277,7 @@ class _References:
                     "id": group.group_id,
                     "displayName": group.name,
                     "groupTypes": ["DynamicMembership"] if dynamic else [],
-                    "membershipRule": group.membership_rule
-                    if isinstance(group.membership_rule, str)
-                    else None,
+                    "membershipRule": group.membership_rule if isinstance(group.membership_rule, str) else None,
                 },
                 f"assignments naming {group.name!r}",
             )

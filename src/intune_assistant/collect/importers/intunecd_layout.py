@@ -70,9 +70,7 @@ def _odata_name(obj: dict[str, Any] | None, suffix: str | None) -> str:
 def _device_configuration(obj: dict[str, Any] | None, suffix: str | None) -> str:
     # One Graph path, two catalog records: update rings are read apart with isof().
     return (
-        "updateRings"
-        if _odata_name(obj, suffix) == "windowsUpdateForBusinessConfiguration"
-        else "deviceConfigurations"
+        "updateRings" if _odata_name(obj, suffix) == "windowsUpdateForBusinessConfiguration" else "deviceConfigurations"
     )
 
 
@@ -117,9 +115,7 @@ FOLDER_RULES: tuple[FolderRule, ...] = (
     ),
     FolderRule(("app configuration",), key="appConfigManagedDevices", odata_endings=("AppConfiguration",)),
     FolderRule(("applications",), key="mobileApps", recursive=True),
-    FolderRule(
-        ("enrollment configurations",), key="enrollmentConfigurations", odata_endings=("Configuration",)
-    ),
+    FolderRule(("enrollment configurations",), key="enrollmentConfigurations", odata_endings=("Configuration",)),
     FolderRule(
         ("enrollment profiles", "windows", "esp"),
         key="enrollmentConfigurations",
@@ -204,8 +200,6 @@ def odata_type_from_suffix(rule: FolderRule, suffix: str | None) -> str | None:
     """``#microsoft.graph.<suffix>`` when ``suffix`` is a plausible Graph type for ``rule``."""
     if suffix is None or not rule.odata_endings:
         return None
-    if any(
-        suffix.endswith(ending) or suffix == ending[0].lower() + ending[1:] for ending in rule.odata_endings
-    ):
+    if any(suffix.endswith(ending) or suffix == ending[0].lower() + ending[1:] for ending in rule.odata_endings):
         return f"#microsoft.graph.{suffix}"
     return None

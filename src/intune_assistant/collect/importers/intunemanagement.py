@@ -137,9 +137,7 @@ def import_intunemanagement(
     """
     root = Path(folder)
     if not root.is_dir():
-        raise UnknownFormatError(
-            f"{root} is not a folder; an IntuneManagement export is a folder of type folders"
-        )
+        raise UnknownFormatError(f"{root} is not a folder; an IntuneManagement export is a folder of type folders")
     builder = ImportBuilder("intunemanagement", catalog if catalog is not None else default_catalog())
     tenant = TenantInfo()
     unimported: dict[str, tuple[str, int]] = {}
@@ -167,9 +165,7 @@ def import_intunemanagement(
         if suffix in _SIDE_FILES:
             continue
         if suffix != ".json":
-            builder.fail(
-                rel, f"not an IntuneManagement export file ({suffix or 'no extension'}); not imported"
-            )
+            builder.fail(rel, f"not an IntuneManagement export file ({suffix or 'no extension'}); not imported")
             continue
         _read_object(path, rel, route, builder)
     for folder_name, (reason, files) in unimported.items():

@@ -46,9 +46,7 @@ def is_portal_policy(value: Any) -> bool:
     )
 
 
-def import_portal_export(
-    path: Path, *, catalog: Catalog | None = None, taken_at: datetime | None = None
-) -> Snapshot:
+def import_portal_export(path: Path, *, catalog: Catalog | None = None, taken_at: datetime | None = None) -> Snapshot:
     """Read one portal export file, or every ``.json`` file under a folder, as settings catalog.
 
     Files that are not such exports are listed in ``problems``; the rest still loads.

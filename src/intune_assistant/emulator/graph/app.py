@@ -78,9 +78,7 @@ class GraphEmulator:
 
     def render_error(self, req: GraphRequest, error: GraphError) -> GraphResponse:
         """``error`` as a response to ``req``."""
-        body = error_body(
-            error, request_id=req.request_id, client_request_id=req.client_request_id, path=req.path
-        )
+        body = error_body(error, request_id=req.request_id, client_request_id=req.client_request_id, path=req.path)
         return GraphResponse(error.status, body, {**error.headers, "Content-Type": GRAPH_CONTENT_TYPE})
 
     def _throttle(self, req: GraphRequest, caller: Caller) -> GraphResponse | None:
@@ -153,9 +151,7 @@ class GraphEmulator:
             await self.options.sleep(latency)
         return _to_starlette(await self._answer(request, req, version, is_batch))
 
-    async def _answer(
-        self, request: Request, req: GraphRequest, version: str, is_batch: bool
-    ) -> GraphResponse:
+    async def _answer(self, request: Request, req: GraphRequest, version: str, is_batch: bool) -> GraphResponse:
         if version not in _VERSIONS:
             return self._stamp(req, self.render_error(req, segment_not_found(version)))
         try:

@@ -22,9 +22,7 @@ __all__ = ["authenticate"]
 
 
 def _unauthorized(message: str) -> GraphError:
-    return GraphError(
-        401, "InvalidAuthenticationToken", message, headers={"WWW-Authenticate": 'Bearer realm=""'}
-    )
+    return GraphError(401, "InvalidAuthenticationToken", message, headers={"WWW-Authenticate": 'Bearer realm=""'})
 
 
 def _role_from_wids(wids: Any) -> OperatorRole:

@@ -133,9 +133,7 @@ def _step_request(step: Step, outer: GraphRequest, new_id: NewId) -> GraphReques
 
 
 def _step_response(step_id: str, response: GraphResponse) -> dict[str, Any]:
-    headers = {
-        k: v for k, v in response.headers.items() if k.lower() not in ("request-id", "client-request-id")
-    }
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("request-id", "client-request-id")}
     entry: dict[str, Any] = {"id": step_id, "status": response.status, "headers": headers}
     if response.raw is not None:
         entry["body"] = response.raw.decode("utf-8", errors="replace")

@@ -71,9 +71,7 @@ class DirectoryIndex:
         """``(type, object)`` for ``object_id``."""
         return self._by_id.get(object_id)
 
-    def output(
-        self, odata_type: str, obj: Mapping[str, Any], select: tuple[str, ...] | None
-    ) -> dict[str, Any]:
+    def output(self, odata_type: str, obj: Mapping[str, Any], select: tuple[str, ...] | None) -> dict[str, Any]:
         """A response copy of a directory object, with its ``@odata.type``."""
         record = self.records[odata_type]
         shaped = shape(obj, strip=record_navigations([record]), select=select)
@@ -268,8 +266,7 @@ def add_member(call: Call) -> GraphResponse:
         raise GraphError(
             400,
             "Request_BadRequest",
-            "One or more added object references already exist for the following modified properties: "
-            "'members'.",
+            "One or more added object references already exist for the following modified properties: 'members'.",
         )
     existing = _member_refs(group)
     reference = {"@odata.type": f"#microsoft.graph.{entry[0]}", "id": member_id}

@@ -100,8 +100,7 @@ def no_route(method: str, template: str) -> GraphError:
     return GraphError(
         400,
         "No method match route template",
-        f"No OData route exists that match template {template} with http verb {method} for request "
-        f"{template}.",
+        f"No OData route exists that match template {template} with http verb {method} for request {template}.",
     )
 
 
@@ -164,32 +163,22 @@ def forbidden_scopes(family: Family, scopes: list[str]) -> GraphError:
             nesting="intune",
         )
     if family is Family.DIRECTORY:
-        return GraphError(
-            403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."
-        )
-    return GraphError(
-        403, "Forbidden", f"Missing scope permissions on the request. API requires one of '{named}'."
-    )
+        return GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+    return GraphError(403, "Forbidden", f"Missing scope permissions on the request. API requires one of '{named}'.")
 
 
 def forbidden_role(family: Family) -> GraphError:
     """The user's role does not allow the write (Intune read-only operator, directory reader)."""
     if family is Family.INTUNE:
-        return GraphError(
-            403, "Forbidden", "User is not authorized to perform this operation", nesting="intune"
-        )
+        return GraphError(403, "Forbidden", "User is not authorized to perform this operation", nesting="intune")
     if family is Family.DIRECTORY:
-        return GraphError(
-            403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."
-        )
+        return GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
     return GraphError(403, "Forbidden", "User is not authorized to perform this operation.")
 
 
 def forbidden_no_intune_role() -> GraphError:
     """A delegated user with no Intune role or licence (Intune's doubly wrapped 403)."""
-    return GraphError(
-        403, "UnknownError", "An error has occurred", nesting="intune_wrapped", inner_code="Forbidden"
-    )
+    return GraphError(403, "UnknownError", "An error has occurred", nesting="intune_wrapped", inner_code="Forbidden")
 
 
 def not_found(family: Family, object_id: str) -> GraphError:
@@ -200,8 +189,7 @@ def not_found(family: Family, object_id: str) -> GraphError:
         return GraphError(
             404,
             "Request_ResourceNotFound",
-            f"Resource '{object_id}' does not exist or one of its queried reference-property objects are "
-            "not present.",
+            f"Resource '{object_id}' does not exist or one of its queried reference-property objects are not present.",
         )
     return GraphError(404, "ResourceNotFound", f"Resource '{object_id}' does not exist.")
 

@@ -49,11 +49,7 @@ def _override(options: EmulatorOptions, keys: Sequence[str], path: str) -> Route
     best: str | None = None
     for prefix in options.routes:
         bare = prefix.strip("/")
-        if (
-            bare
-            and (clean == bare or clean.startswith(bare + "/"))
-            and (best is None or len(bare) > len(best))
-        ):
+        if bare and (clean == bare or clean.startswith(bare + "/")) and (best is None or len(bare) > len(best)):
             best = prefix
     return options.routes[best] if best is not None else None
 

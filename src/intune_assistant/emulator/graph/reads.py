@@ -73,9 +73,7 @@ def _intune_spec(call: Call, record: ResourceType, predicate: Predicate | None) 
     )
 
 
-def _expansions(
-    obj: Mapping[str, Any], names: tuple[str, ...], records: tuple[ResourceType, ...]
-) -> dict[str, Any]:
+def _expansions(obj: Mapping[str, Any], names: tuple[str, ...], records: tuple[ResourceType, ...]) -> dict[str, Any]:
     children = {child.name: child for record in records for child in record.children}
     expanded: dict[str, Any] = {}
     for name in names:
@@ -119,9 +117,7 @@ def get_item(call: Call) -> GraphResponse:
     query = call.query
     navigations = record_navigations([record])
     check_select(query.select, name_field=record.name_field, entity_set=call.route.path)
-    check_expand(
-        query.expand, allowed=set(record.list_expand), navigations=navigations, entity_set=call.route.path
-    )
+    check_expand(query.expand, allowed=set(record.list_expand), navigations=navigations, entity_set=call.route.path)
     expanded = _expansions(obj, query.expand, (record,))
     body = {
         "@odata.context": context_url(call.req, f"{call.route.path}/$entity"),
@@ -186,9 +182,7 @@ def _check_child_expand(call: Call, child: Child, items: list[dict[str, Any]]) -
     allowed: set[str] = {child.expand} if child.expand else set()
     if child.name == "settings" and all("settingInstance" in item for item in items):
         allowed.add(SETTING_DEFINITIONS)
-    check_expand(
-        call.query.expand, allowed=allowed, navigations=child_navigations(child), entity_set=child.name
-    )
+    check_expand(call.query.expand, allowed=allowed, navigations=child_navigations(child), entity_set=child.name)
 
 
 def _expanded_child(call: Call, item: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -242,9 +236,7 @@ def get_child_list(call: Call) -> GraphResponse:
         return _child_response(call, record, route.child, items, context)
     child_item = _find_child(call, items, route.child_id)
     context = f"{context}('{route.child_id}')/{route.grandchild.name}"
-    return _child_response(
-        call, record, route.grandchild, _child_items(child_item, route.grandchild), context
-    )
+    return _child_response(call, record, route.grandchild, _child_items(child_item, route.grandchild), context)
 
 
 def get_child_item(call: Call) -> GraphResponse:

@@ -137,9 +137,7 @@ class Router:
         kinds = ["singleton" if match[0] in _SINGLETONS else "entityset"] + ["navigation"] * (len(match) - 1)
         return self._resolve_below(path, records, kinds, segments[len(match) :])
 
-    def _resolve_below(
-        self, path: str, records: tuple[ResourceType, ...], kinds: list[str], rest: list[str]
-    ) -> Route:
+    def _resolve_below(self, path: str, records: tuple[ResourceType, ...], kinds: list[str], rest: list[str]) -> Route:
         if not rest:
             return Route(RouteKind.COLLECTION, path, records, _template(kinds))
         object_id = rest[0]
@@ -168,9 +166,7 @@ class Router:
         children = _children(records)
         if record.kind is Kind.DIRECTORY:
             group_like = "members" in children
-            navs = {"memberOf", "transitiveMemberOf"} | (
-                {"members", "transitiveMembers"} if group_like else set()
-            )
+            navs = {"memberOf", "transitiveMemberOf"} | ({"members", "transitiveMembers"} if group_like else set())
             if segment in navs:
                 if n == 2:
                     return route(RouteKind.DIRECTORY_NAV, ["navigation"], nav=segment)
@@ -196,9 +192,7 @@ class Router:
             raise segment_not_found(rest[3])
         base = ["navigation", "key", "navigation"]
         if n == 4:
-            return route(
-                RouteKind.GRANDCHILD_LIST, base, child=child, child_id=rest[2], grandchild=grandchild
-            )
+            return route(RouteKind.GRANDCHILD_LIST, base, child=child, child_id=rest[2], grandchild=grandchild)
         if n == 5:
             return route(
                 RouteKind.GRANDCHILD_ITEM,

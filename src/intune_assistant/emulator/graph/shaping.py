@@ -89,9 +89,7 @@ def child_navigations(child: Child) -> set[str]:
     return navigations
 
 
-def check_expand(
-    requested: Sequence[str], *, allowed: set[str], navigations: set[str], entity_set: str
-) -> None:
+def check_expand(requested: Sequence[str], *, allowed: set[str], navigations: set[str], entity_set: str) -> None:
     """400 unless every requested navigation may be expanded here."""
     for name in requested:
         if name in allowed:

@@ -65,9 +65,7 @@ class TenantStore:
         """Objects of every record served at one path, in catalog order."""
         return [(record, obj) for record in records for obj in self.items(record)]
 
-    def find(
-        self, records: Iterable[ResourceType], object_id: str
-    ) -> tuple[ResourceType, dict[str, Any]] | None:
+    def find(self, records: Iterable[ResourceType], object_id: str) -> tuple[ResourceType, dict[str, Any]] | None:
         """The object with ``object_id`` among ``records`` and the record holding it."""
         for record in records:
             for obj in self.items(record):

@@ -86,17 +86,14 @@ def _record_for_create(call: Call, body: Mapping[str, Any]) -> ResourceType:
 def _reject_navigations(body: Mapping[str, Any], navigations: set[str], allowed: set[str]) -> None:
     for key in body:
         if key in navigations and key not in allowed:
-            raise bad_request(
-                f"The property '{key}' is a navigation property; it cannot be written with this request."
-            )
+            raise bad_request(f"The property '{key}' is a navigation property; it cannot be written with this request.")
 
 
 def _with_ids(items: Any) -> Any:
     if not isinstance(items, list):
         return items
     return [
-        {"id": str(uuid.uuid4()), **item} if isinstance(item, dict) and "id" not in item else item
-        for item in items
+        {"id": str(uuid.uuid4()), **item} if isinstance(item, dict) and "id" not in item else item for item in items
     ]
 
 
@@ -208,9 +205,7 @@ def assign(call: Call) -> GraphResponse:
     if not record.write.assign_returns_collection:
         return GraphResponse(204)
     context = f"Collection(microsoft.graph.{type_name(record.path)}Assignment)"
-    return GraphResponse(
-        200, {"@odata.context": context_url(call.req, context), "value": copy.deepcopy(assignments)}
-    )
+    return GraphResponse(200, {"@odata.context": context_url(call.req, context), "value": copy.deepcopy(assignments)})
 
 
 def post_assignment(call: Call) -> GraphResponse:

@@ -1,0 +1,367 @@
+"""Tenant administration: Intune roles and assignments, notification templates, device categories,
+Conditional Access policies and named locations."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .context import GRAPH, Ctx, base_object
+from .ids import created_modified, guid, stable_guid
+from .model import GLOBAL_ADMINISTRATOR, INTUNE_ADMINISTRATOR
+from .people import DEVICE_CATEGORIES
+
+Obj = dict[str, Any]
+
+# Built-in Intune roles: (name, description, allowed resource actions)
+BUILT_IN_ROLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "Policy and Profile Manager",
+        "Manages compliance and configuration policies.",
+        (
+            "Microsoft.Intune_DeviceConfigurations_Read",
+            "Microsoft.Intune_DeviceConfigurations_Create",
+            "Microsoft.Intune_DeviceConfigurations_Update",
+            "Microsoft.Intune_DeviceConfigurations_Assign",
+        ),
+    ),
+    (
+        "Help Desk Operator",
+        "Performs remote tasks on users and devices.",
+        (
+            "Microsoft.Intune_ManagedDevices_Read",
+            "Microsoft.Intune_RemoteTasks_Reboot",
+            "Microsoft.Intune_RemoteTasks_SyncDevice",
+        ),
+    ),
+    (
+        "Read Only Operator",
+        "Views users, devices, policies and apps.",
+        (
+            "Microsoft.Intune_ManagedDevices_Read",
+            "Microsoft.Intune_DeviceConfigurations_Read",
+            "Microsoft.Intune_MobileApps_Read",
+        ),
+    ),
+    (
+        "Application Manager",
+        "Manages mobile and managed applications.",
+        (
+            "Microsoft.Intune_MobileApps_Read",
+            "Microsoft.Intune_MobileApps_Create",
+            "Microsoft.Intune_MobileApps_Assign",
+        ),
+    ),
+    (
+        "Endpoint Security Manager",
+        "Manages security and compliance features.",
+        (
+            "Microsoft.Intune_SecurityBaselines_Read",
+            "Microsoft.Intune_SecurityBaselines_Update",
+            "Microsoft.Intune_DeviceCompliancePolices_Read",
+        ),
+    ),
+    (
+        "Intune Role Administrator",
+        "Manages custom Intune roles and assignments.",
+        ("Microsoft.Intune_Roles_Read", "Microsoft.Intune_Roles_Create", "Microsoft.Intune_Roles_Assign"),
+    ),
+)
+
+
+def _role(role_id: str, name: str, description: str, actions: tuple[str, ...], built_in: bool) -> Obj:
+    return {
+        "@odata.type": GRAPH + "deviceAndAppManagementRoleDefinition",
+        "id": role_id,
+        "displayName": name,
+        "description": description,
+        "isBuiltIn": built_in,
+        "roleScopeTagIds": ["0"],
+        "rolePermissions": [
+            {"resourceActions": [{"allowedResourceActions": list(actions), "notAllowedResourceActions": []}]}
+        ],
+    }
+
+
+def build_roles(ctx: Ctx) -> tuple[list[Obj], list[Obj]]:
+    """Role definitions (built-in plus one custom) and role assignments to groups."""
+    rng = ctx.rng("roles")
+    roles = [_role(stable_guid("intune-role", n), n, d, a, True) for n, d, a in BUILT_IN_ROLES]
+    roles.append(
+        _role(
+            guid(rng),
+            f"{ctx.name} Tier 1 Support",
+            "Custom: device sync and BitLocker key reads.",
+            (
+                "Microsoft.Intune_ManagedDevices_Read",
+                "Microsoft.Intune_RemoteTasks_SyncDevice",
+                "Microsoft.Intune_ManagedDevices_ViewReports",
+            ),
+            False,
+        )
+    )
+    assignments = []
+    for role in (roles[1], roles[2], roles[-1], roles[0]):
+        members = rng.sample(ctx.user_group_ids, 1)
+        scope = rng.sample(ctx.device_group_ids + ctx.user_group_ids, 2)
+        assignments.append(
+            {
+                "@odata.type": GRAPH + "deviceAndAppManagementRoleAssignment",
+                "id": guid(rng),
+                "displayName": f"{role['displayName']} - {ctx.name}",
+                "description": "",
+                "members": members,
+                "scopeMembers": scope,
+                "resourceScopes": scope,
+                "scopeType": "resourceScope",
+                "roleScopeTagIds": ctx.scope_tags(rng),
+                "roleDefinition": {"id": role["id"], "displayName": role["displayName"]},
+            }
+        )
+    return roles, assignments
+
+
+_MESSAGES = (
+    (
+        "Noncompliant device - first notice",
+        "Your device does not meet {tenant} requirements",
+        "Your device is not compliant. Open Company Portal to see what to fix.",
+    ),
+    (
+        "Noncompliant device - final notice",
+        "Action required: device access will be blocked",
+        "Your device is still not compliant and will lose access to company resources.",
+    ),
+)
+
+
+def build_notification_templates(ctx: Ctx) -> list[Obj]:
+    """Compliance e-mail templates with their ``localizedNotificationMessages``."""
+    rng = ctx.rng("notifications")
+    result = []
+    for name, subject, body in _MESSAGES:
+        obj = base_object(ctx, rng, "notificationMessageTemplate", name, "Compliance e-mail.")
+        obj.update(
+            {
+                "defaultLocale": "en-US",
+                "brandingOptions": "includeCompanyLogo,includeCompanyName,includeContactInformation",
+            }
+        )
+        obj["localizedNotificationMessages"] = [
+            {
+                "id": guid(rng),
+                "locale": locale,
+                "subject": ctx.text(subj),
+                "messageTemplate": ctx.text(text),
+                "isDefault": locale == "en-us",
+                "lastModifiedDateTime": obj["lastModifiedDateTime"],
+            }
+            for locale, subj, text in (
+                ("en-us", subject, body),
+                ("de-de", "Ihr Gerät ist nicht konform", "Bitte öffnen Sie das Unternehmensportal."),
+            )
+        ]
+        result.append(obj)
+    return result
+
+
+def build_device_categories(ctx: Ctx) -> list[Obj]:
+    """Device categories users pick at enrollment."""
+    rng = ctx.rng("categories")
+    return [
+        {
+            "@odata.type": GRAPH + "deviceCategory",
+            "id": guid(rng),
+            "displayName": name,
+            "description": f"{name} devices.",
+            "roleScopeTagIds": ["0"],
+        }
+        for name in DEVICE_CATEGORIES
+    ]
+
+
+def build_named_locations(ctx: Ctx) -> list[Obj]:
+    """IP ranges of the offices (documentation ranges) and a blocked-countries list."""
+    rng = ctx.rng("namedLocations")
+    result = []
+    for name, cidr in (("Headquarters", "203.0.113.0/24"), ("Branch offices", "198.51.100.0/24")):
+        created, modified = created_modified(rng)
+        result.append(
+            {
+                "@odata.type": GRAPH + "ipNamedLocation",
+                "id": guid(rng),
+                "displayName": f"{ctx.name} {name}",
+                "createdDateTime": created,
+                "modifiedDateTime": modified,
+                "isTrusted": True,
+                "ipRanges": [{"@odata.type": GRAPH + "iPv4CidrRange", "cidrAddress": cidr}],
+            }
+        )
+    created, modified = created_modified(rng)
+    result.append(
+        {
+            "@odata.type": GRAPH + "countryNamedLocation",
+            "id": guid(rng),
+            "displayName": "Blocked countries",
+            "createdDateTime": created,
+            "modifiedDateTime": modified,
+            "countriesAndRegions": ["KP", "IR", "SY"],
+            "includeUnknownCountriesAndRegions": False,
+            "countryLookupMethod": "clientIpAddress",
+        }
+    )
+    return result
+
+
+_ALL_APPS = {"includeApplications": ["All"], "excludeApplications": [], "includeUserActions": []}
+_O365 = {"includeApplications": ["Office365"], "excludeApplications": [], "includeUserActions": []}
+_MFA = {"operator": "OR", "builtInControls": ["mfa"], "customAuthenticationFactors": [], "termsOfUse": []}
+
+
+def build_conditional_access(ctx: Ctx, users: list[Obj], locations: list[Obj], count: int) -> list[Obj]:
+    """Conditional Access policies (the break-glass account, user 4, is excluded from all)."""
+    rng = ctx.rng("conditionalAccess")
+    breakglass = users[4]["id"] if len(users) > 4 else users[0]["id"]
+    trusted, _branch, blocked = (loc["id"] for loc in locations)
+    specs: list[tuple[str, str, Obj, Obj, Obj | None, Obj | None, Obj | None]] = [
+        (
+            "CA001 - Require MFA for admins",
+            "enabled",
+            {"includeRoles": [GLOBAL_ADMINISTRATOR, INTUNE_ADMINISTRATOR]},
+            _ALL_APPS,
+            None,
+            None,
+            None,
+        ),
+        (
+            "CA002 - Block legacy authentication",
+            "enabled",
+            {"includeUsers": ["All"]},
+            {**_ALL_APPS, "clientAppTypes": ["exchangeActiveSync", "other"]},
+            None,
+            None,
+            None,
+        ),
+        (
+            "CA003 - Require compliant device for Office 365",
+            "enabled",
+            {"includeGroups": rng.sample(ctx.user_group_ids, 2)},
+            _O365,
+            None,
+            None,
+            None,
+        ),
+        (
+            "CA004 - Require MFA for all users",
+            "enabledForReportingButNotEnforced",
+            {"includeUsers": ["All"]},
+            _ALL_APPS,
+            None,
+            {"includeLocations": ["All"], "excludeLocations": [trusted, "AllTrusted"]},
+            None,
+        ),
+        (
+            "CA005 - Block access from blocked countries",
+            "enabled",
+            {"includeUsers": ["All"]},
+            _ALL_APPS,
+            None,
+            {"includeLocations": [blocked], "excludeLocations": []},
+            None,
+        ),
+        (
+            "CA006 - Sign-in frequency on unmanaged devices",
+            "enabled",
+            {"includeUsers": ["All"]},
+            _O365,
+            None,
+            None,
+            {
+                "signInFrequency": {
+                    "value": 12,
+                    "type": "hours",
+                    "isEnabled": True,
+                    "frequencyInterval": "timeBased",
+                    "authenticationType": "primaryAndSecondaryAuthentication",
+                },
+                "persistentBrowser": {"mode": "never", "isEnabled": True},
+            },
+        ),
+        (
+            "CA007 - Require app protection on mobile",
+            "enabled",
+            {"includeGroups": rng.sample(ctx.user_group_ids, 1)},
+            _O365,
+            {"includePlatforms": ["iOS", "android"], "excludePlatforms": []},
+            None,
+            None,
+        ),
+        (
+            "CA008 - Require MFA to register devices",
+            "disabled",
+            {"includeUsers": ["All"]},
+            {"includeApplications": [], "excludeApplications": [], "includeUserActions": ["urn:user:registerdevice"]},
+            None,
+            None,
+            None,
+        ),
+    ]
+    result = []
+    for index in range(count):
+        name, state, who, apps, platforms, where, session = specs[index % len(specs)]
+        if index >= len(specs):
+            name = f"{name} ({index // len(specs) + 1})"
+        created, modified = created_modified(rng)
+        grant = (
+            {"operator": "OR", "builtInControls": ["block"], "customAuthenticationFactors": [], "termsOfUse": []}
+            if "Block" in name
+            else {
+                "operator": "OR",
+                "builtInControls": ["compliantDevice", "domainJoinedDevice"],
+                "customAuthenticationFactors": [],
+                "termsOfUse": [],
+            }
+            if "compliant" in name
+            else {
+                "operator": "OR",
+                "builtInControls": ["compliantApplication"],
+                "customAuthenticationFactors": [],
+                "termsOfUse": [],
+            }
+            if "app protection" in name
+            else _MFA
+        )
+        users_cond = {
+            "includeUsers": [],
+            "excludeUsers": [breakglass],
+            "includeGroups": [],
+            "excludeGroups": [],
+            "includeRoles": [],
+            "excludeRoles": [],
+            **who,
+        }
+        result.append(
+            copy.deepcopy(
+                {
+                    "@odata.type": GRAPH + "conditionalAccessPolicy",
+                    "id": guid(rng),
+                    "displayName": name,
+                    "createdDateTime": created,
+                    "modifiedDateTime": modified,
+                    "state": state,
+                    "conditions": {
+                        "userRiskLevels": [],
+                        "signInRiskLevels": [],
+                        "clientAppTypes": apps.get("clientAppTypes", ["all"]),
+                        "applications": {k: v for k, v in apps.items() if k != "clientAppTypes"},
+                        "users": users_cond,
+                        "platforms": platforms,
+                        "locations": where,
+                        "devices": None,
+                    },
+                    "grantControls": None if session else grant,
+                    "sessionControls": session,
+                }
+            )
+        )
+    return result

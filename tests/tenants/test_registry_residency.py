@@ -1,0 +1,45 @@
+"""Data residency (DESIGN §2.4): the registry stores tenant ID, domain, plan, modules, timestamps.
+
+Nothing else may appear in the schema. Adding a column or table here is a change to a promise
+made to customers; it needs the security overview changed first, not just this list.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, inspect
+
+from intune_assistant.tenants import Registry
+from intune_assistant.tenants.model import Base
+
+ALLOWED = {
+    "tenant": {"tenant_id", "domain", "plan", "enabled", "onboarded_at", "updated_at"},
+    "tenant_module": {"tenant_id", "module", "activated_at"},
+}
+MIGRATION_BOOKKEEPING = {"alembic_version": {"version_num"}}
+
+
+def test_the_database_holds_only_allowed_tables_and_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
+    stored = {
+        table: {column["name"] for column in inspector.get_columns(table)} for table in inspector.get_table_names()
+    }
+
+    assert stored == ALLOWED | MIGRATION_BOOKKEEPING
+
+
+def test_the_models_declare_only_allowed_tables_and_columns() -> None:
+    declared = {name: {column.name for column in table.columns} for name, table in Base.metadata.tables.items()}
+
+    assert declared == ALLOWED
+
+
+def test_a_stored_tenant_contains_only_what_was_given(registry: Registry, engine: Engine) -> None:
+    registry.onboard("6F1C2D3E-4A5B-4C6D-8E7F-0A1B2C3D4E5F", "Contoso.com", "self-hosted")
+    registry.activate_module("6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f", "restore")
+
+    with engine.connect() as connection:
+        tenant = connection.exec_driver_sql("SELECT tenant_id, domain, plan FROM tenant").all()
+        modules = connection.exec_driver_sql("SELECT tenant_id, module FROM tenant_module").all()
+
+    assert [tuple(row) for row in tenant] == [("6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f", "contoso.com", "self-hosted")]
+    assert [tuple(row) for row in modules] == [("6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f", "restore")]
