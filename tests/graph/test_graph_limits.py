@@ -109,3 +109,14 @@ async def test_hold_pauses_every_later_acquire(fake_time: FakeTime) -> None:
     limiter.hold(2.5)
     assert await limiter.acquire() == 2.5
     assert await limiter.acquire() == 0.0
+
+
+async def test_a_request_counts_from_its_answer_once_done(fake_time: FakeTime) -> None:
+    # Graph counts a request somewhere between send and answer; the window must not run ahead.
+    limiter = RateLimiter(
+        RateLimits(window_s=1.0, any_requests=1, writes=1), clock=fake_time.clock, sleep=fake_time.sleep
+    )
+    reservation = await limiter.reserve()
+    fake_time.now = 0.5
+    reservation.done()
+    assert await limiter.acquire() == 1.0  # admitted at 1.5, one window after the answer

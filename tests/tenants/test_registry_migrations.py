@@ -105,7 +105,7 @@ def test_threads_of_one_process_can_migrate_together(backend: Backend) -> None:
         except BaseException as error:  # handed to the test's thread below
             errors.append(error)
 
-    threads = [threading.Thread(target=migrate) for _ in range(6)]
+    threads = [threading.Thread(target=migrate) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

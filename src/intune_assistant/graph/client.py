@@ -535,13 +535,14 @@ class GraphClient:
         send_headers["Authorization"] = f"Bearer {token}"
         async with self._semaphore:
             # Acquire the rate slot inside the semaphore so the recorded time is the send time.
-            await self._limiter.acquire(n_total, n_writes)
+            reservation = await self._limiter.reserve(n_total, n_writes)
             self.stats.http_requests += 1
             self.stats.sub_requests += sub_requests
             started = time.perf_counter()
             try:
                 raw = await http.request(method, url, json=json_body, headers=send_headers)
             except httpx.TransportError as exc:
+                reservation.done()
                 error = _transport_error(exc)
                 logger.info(
                     "graph %s %s -> %s after %.0f ms (attempt %d)",
@@ -552,6 +553,7 @@ class GraphClient:
                     attempt,
                 )
                 return _Attempt(GraphResponse(0, {}, None, error), _is_transient(exc), _not_sent(exc))
+            reservation.done()
         elapsed_ms = (time.perf_counter() - started) * 1000
         content = raw.content
         self.stats.bytes_received += len(content)

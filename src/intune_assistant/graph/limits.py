@@ -57,6 +57,26 @@ def _with_margin(limit: int, margin: float) -> int:
     return max(1, limit - math.floor(limit * margin))
 
 
+@dataclass
+class _Event:
+    stamp: float
+    total: int
+    writes: int
+
+
+@dataclass
+class Reservation:
+    """An admitted request: how long it waited, and ``done()`` to call once it was answered."""
+
+    waited: float
+    _event: _Event
+    _clock: Callable[[], float]
+
+    def done(self) -> None:
+        """The response arrived: count the request from now (never earlier than admitted)."""
+        self._event.stamp = max(self._event.stamp, self._clock())
+
+
 class RateLimiter:
     """Admits requests so that no window of ``window_s`` seconds holds more than the limits.
 
@@ -76,7 +96,7 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         # (admission time, requests, writes), oldest first.
-        self._events: deque[tuple[float, int, int]] = deque()
+        self._events: deque[_Event] = deque()
         self._total = 0
         self._writes = 0
         self._lock = asyncio.Lock()
@@ -92,6 +112,15 @@ class RateLimiter:
         Returns the seconds waited. A request larger than a limit (e.g. a 20-write batch under a
         limit of 10) is admitted once the window is empty rather than never.
         """
+        return (await self.reserve(n_total, n_writes)).waited
+
+    async def reserve(self, n_total: int = 1, n_writes: int = 0) -> Reservation:
+        """Like ``acquire``; call ``done()`` on the result when the response has arrived.
+
+        Graph counts a request when it receives it, somewhere between our send and its answer.
+        ``done()`` moves the request's place in the window to the answer's time, the latest moment
+        Graph can have counted it, so a slow send never lets our window run ahead of Graph's.
+        """
         if n_total < 0 or n_writes < 0 or n_writes > n_total:
             raise ValueError("need 0 <= n_writes <= n_total")
         waited = 0.0
@@ -101,11 +130,12 @@ class RateLimiter:
                 self._expire(now)
                 delay = max(self._hold_until - now, self._delay_until_admitted(now, n_total, n_writes))
                 if delay <= 0:
+                    event = _Event(now, n_total, n_writes)
                     if n_total:
-                        self._events.append((now, n_total, n_writes))
+                        self._events.append(event)
                         self._total += n_total
                         self._writes += n_writes
-                    return waited
+                    return Reservation(waited, event, self._clock)
                 await self._sleep(delay)
                 waited += delay
 
@@ -116,10 +146,10 @@ class RateLimiter:
 
     def _expire(self, now: float) -> None:
         window = self.limits.window_s
-        while self._events and self._events[0][0] + window <= now + _EPSILON:
-            _, total, writes = self._events.popleft()
-            self._total -= total
-            self._writes -= writes
+        while self._events and self._events[0].stamp + window <= now + _EPSILON:
+            event = self._events.popleft()
+            self._total -= event.total
+            self._writes -= event.writes
 
     def _delay_until_admitted(self, now: float, n_total: int, n_writes: int) -> float:
         cap_total = self.limits.effective_any
@@ -133,10 +163,11 @@ class RateLimiter:
             return 0.0
         # Walk the oldest events until enough of both budgets has expired.
         freed_total = freed_writes = 0
-        for stamp, total, writes in self._events:
-            freed_total += total
-            freed_writes += writes
+        # Stamps moved by done() may be out of order; the caller re-checks after waiting.
+        for event in self._events:
+            freed_total += event.total
+            freed_writes += event.writes
             if freed_total >= excess_total and freed_writes >= excess_writes:
-                return max(stamp + self.limits.window_s - now, _EPSILON)
+                return max(event.stamp + self.limits.window_s - now, _EPSILON)
         # Unreachable while the bookkeeping is consistent; wait one window rather than spin.
         return self.limits.window_s

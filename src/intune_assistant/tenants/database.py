@@ -128,12 +128,14 @@ def head_revision() -> str:
     return head
 
 
-def _run(url: str | URL | Engine, action: Callable[[Config], None]) -> None:
-    owned = not isinstance(url, Engine)
-    engine = engine_from_url(url) if not isinstance(url, Engine) else url
+def _run(target: str | URL | Engine, action: Callable[[Config], None]) -> None:
+    if isinstance(target, Engine):
+        with _ALEMBIC_LOCK:
+            action(alembic_config(target))
+        return
+    engine = engine_from_url(target)  # ours, so closed here; a caller's engine is left open
     try:
         with _ALEMBIC_LOCK:
             action(alembic_config(engine))
     finally:
-        if owned:
-            engine.dispose()
+        engine.dispose()

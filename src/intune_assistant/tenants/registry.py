@@ -113,8 +113,8 @@ class Registry:
         key = normalise_tenant_id(tenant_id)
         with self._sessions.begin() as session:
             # The database cascades to tenant_module (ON DELETE CASCADE; SQLite pragma on).
-            result = session.execute(delete(Tenant).where(Tenant.tenant_id == key))
-            return bool(getattr(result, "rowcount", 0))
+            result = session.connection().execute(delete(Tenant).where(Tenant.tenant_id == key))
+            return result.rowcount > 0
 
     def set_enabled(self, tenant_id: str, enabled: bool) -> TenantRecord:
         """Enable or disable the tenant (a disabled tenant keeps its plan and modules).

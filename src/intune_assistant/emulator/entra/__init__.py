@@ -7,6 +7,7 @@ endpoint (auth code + PKCE, refresh, On-Behalf-Of, device code), admin consent a
 """
 
 from .app import EntraEmulator, create_entra_app
+from .browser import DemoBrowser, SignInFailed
 from .directory import Principal
 from .errors import EntraError
 from .mount import entra_and_graph
@@ -27,6 +28,7 @@ __all__ = [
     "DEMO_FRONTEND_CLIENT_ID",
     "ApiApp",
     "AppRegistrations",
+    "DemoBrowser",
     "EntraEmulator",
     "EntraError",
     "EntraOptions",
@@ -34,6 +36,7 @@ __all__ = [
     "GraphTokenVerifier",
     "Principal",
     "PublicClientApp",
+    "SignInFailed",
     "TokenLogEntry",
     "create_entra_app",
     "entra_and_graph",

@@ -135,7 +135,8 @@ class EntraEmulator:
         with self.core.lock:
             wanted = user_id.lower()
             self.core.sessions.remove_where(lambda s: s.user_id.lower() == wanted)
-            self.core.refresh.remove_where(lambda g: g.principal[2].lower() == wanted)
+            for grant in self.core.refresh.where(lambda g: g.principal[2].lower() == wanted):
+                grant.revoked = True
 
     def issue_graph_token_for(
         self,

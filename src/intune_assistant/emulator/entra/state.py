@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, Literal, NamedTuple, TypeVar
 
 from .directory import Authority
-from .errors import EntraError
 from .scopes import RequestedScopes
 
 __all__ = [
@@ -121,9 +120,10 @@ class RefreshGrant:
     sid: str
     mfa: bool
     expires: float
+    revoked: bool = False
 
 
-DeviceStatus = Literal["pending", "approved", "declined", "failed"]
+DeviceStatus = Literal["pending", "approved", "declined"]
 
 
 @dataclass
@@ -138,7 +138,6 @@ class DeviceCode:
     status: DeviceStatus = "pending"
     principal: PrincipalKey | None = None
     mfa: bool = False
-    error: EntraError | None = field(default=None)
 
 
 T = TypeVar("T")
@@ -168,6 +167,10 @@ class ExpiringStore(Generic[T]):
     def values(self) -> list[T]:
         """Every stored item."""
         return list(self._items.values())
+
+    def where(self, predicate: Callable[[T], bool]) -> list[T]:
+        """Every item for which ``predicate(item)`` is true."""
+        return [item for item in self._items.values() if predicate(item)]
 
     def remove_where(self, predicate: Callable[[T], bool]) -> None:
         """Drop every item for which ``predicate(item)`` is true."""

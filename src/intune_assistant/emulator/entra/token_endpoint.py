@@ -178,6 +178,8 @@ class TokenEndpoint:
         attempt.user = grant.principal[2]
         if grant.client_id.lower() != client.client_id.lower():
             raise errors.invalid_grant("The refresh token was issued to another client.")
+        if grant.revoked:
+            raise errors.grant_revoked()
         if grant.expires < self.core.now():
             raise errors.grant_expired()
         if not grant.authority.same_as(authority):

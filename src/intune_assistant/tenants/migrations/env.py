@@ -26,7 +26,7 @@ def run_migrations() -> None:
         if connection.dialect.name == "postgresql":
             # Replicas starting together would both try to create the tables; the second waits here
             # until the first commits, then finds the database up to date. Released at commit.
-            connection.execute(text("SELECT :key"), {"key": _MIGRATION_LOCK_KEY})
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
