@@ -17,13 +17,16 @@ def limiter(fake_time: FakeTime, **limits: Any) -> RateLimiter:
     return RateLimiter(RateLimits(**limits), clock=fake_time.clock, sleep=fake_time.sleep)
 
 
-def test_defaults_are_intune_limits_with_a_safety_margin() -> None:
+def test_defaults_are_intune_limits() -> None:
+    # No margin by default: requests count from their answers, so our window never runs ahead.
     limits = RateLimits()
     assert (limits.window_s, limits.any_requests, limits.writes) == (20.0, 1000, 100)
-    assert (limits.effective_any, limits.effective_writes) == (950, 95)
+    assert (limits.effective_any, limits.effective_writes) == (1000, 100)
+    margin = RateLimits(safety_margin=0.05)
+    assert (margin.effective_any, margin.effective_writes) == (950, 95)
     # Small limits (as tests use) stay exact.
-    assert RateLimits(any_requests=10, writes=3).effective_any == 10
-    assert RateLimits(any_requests=10, writes=3).effective_writes == 3
+    assert RateLimits(any_requests=10, writes=3, safety_margin=0.05).effective_any == 10
+    assert RateLimits(any_requests=10, writes=3, safety_margin=0.05).effective_writes == 3
 
 
 def test_invalid_limits_are_rejected() -> None:
@@ -120,3 +123,17 @@ async def test_a_request_counts_from_its_answer_once_done(fake_time: FakeTime) -
     fake_time.now = 0.5
     reservation.done()
     assert await limiter.acquire() == 1.0  # admitted at 1.5, one window after the answer
+
+
+async def test_priority_requests_keep_a_share_of_the_window_while_they_flow(fake_time: FakeTime) -> None:
+    rl = limiter(fake_time, window_s=1.0, any_requests=10, writes=10, priority_share=0.3)
+    await rl.reserve(priority=1)  # a list page: priority traffic is now flowing
+    for _ in range(6):
+        assert (await rl.reserve()).waited == 0.0
+    # Bulk requests may not take the last 3 slots while pages flow...
+    bulk = asyncio.ensure_future(rl.reserve())
+    await asyncio.sleep(0)
+    for _ in range(3):
+        assert (await rl.reserve(priority=1)).waited == 0.0
+    # ...and wait for the window instead.
+    assert (await bulk).waited > 0.9

@@ -64,6 +64,8 @@ class Child:
     from_list_expand: bool = False
     children: tuple[Child, ...] = ()
     select: str | None = None
+    # $top sent on the child list, where Graph documents its maximum (fewer pages per parent).
+    top: int | None = None
 
 
 @dataclass(frozen=True)

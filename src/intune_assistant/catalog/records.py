@@ -574,7 +574,7 @@ RECORDS: tuple[ResourceType, ...] = (
         read_scope=GROUP_READ,
         write_scope=GROUP_WRITE,
         also_accepted_scopes=(DIRECTORY_AS_USER, "Directory.Read.All"),
-        children=(Child("members", select="id,displayName,userPrincipalName,deviceId"),),
+        children=(Child("members", select="id,displayName,userPrincipalName,deviceId", top=999),),
         identity_key=(),
         volatile_fields=_volatile("renewedDateTime", "onPremisesLastSyncDateTime", "securityIdentifier"),
         write=WriteActions(create=True, update=True, delete=True),

@@ -35,7 +35,9 @@ class BatchCoalescer:
     client: GraphClient
     version: ApiVersion
     linger_s: float = 0.005
-    _pending: list[_Pending] = field(default_factory=list)
+    # Pending requests per priority: a batch carries one priority, so pages are never held back
+    # by the bulk reads they would otherwise share a batch with.
+    _pending: dict[int, list[_Pending]] = field(default_factory=dict)
     _timer: asyncio.TimerHandle | None = None
     _inflight: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -43,26 +45,28 @@ class BatchCoalescer:
         """Queue ``request`` for the next batch and wait for its own response."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[GraphResponse] = loop.create_future()
-        self._pending.append(_Pending(request, future))
-        if len(self._pending) >= BATCH_LIMIT:
+        queue = self._pending.setdefault(request.priority, [])
+        queue.append(_Pending(request, future))
+        if len(queue) >= BATCH_LIMIT:
             self._flush()
         elif self._timer is None:
             self._timer = loop.call_later(self.linger_s, self._flush)
         return await future
 
-    async def get(self, url: str) -> GraphResponse:
+    async def get(self, url: str, priority: int = 0) -> GraphResponse:
         """GET ``url`` (relative to the version, or an absolute nextLink) through a batch."""
-        return await self.send(BatchRequest(method="GET", url=url))
+        return await self.send(BatchRequest(method="GET", url=url, priority=priority))
 
     def _flush(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        while self._pending:
-            chunk, self._pending = self._pending[:BATCH_LIMIT], self._pending[BATCH_LIMIT:]
-            task = asyncio.get_running_loop().create_task(self._send_chunk(chunk))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+        for priority in sorted(self._pending, reverse=True):
+            queue = self._pending.pop(priority)
+            for start in range(0, len(queue), BATCH_LIMIT):
+                task = asyncio.get_running_loop().create_task(self._send_chunk(queue[start : start + BATCH_LIMIT]))
+                self._inflight.add(task)
+                task.add_done_callback(self._inflight.discard)
 
     async def _send_chunk(self, chunk: Sequence[_Pending]) -> None:
         def deliver(index: int, response: GraphResponse) -> None:

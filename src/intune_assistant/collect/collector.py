@@ -80,15 +80,16 @@ class _Collector:
         self.clock = clock
         self.coalescers = {v: BatchCoalescer(client, v) for v in ("beta", "v1.0")}
 
-    async def get(self, run: _TypeRun, url: str) -> GraphResponse:
+    async def get(self, run: _TypeRun, url: str, priority: int = 0) -> GraphResponse:
         run.requests += 1
-        return await self.coalescers[run.record.api_version].get(url)
+        return await self.coalescers[run.record.api_version].get(url, priority)
 
     async def pages(
         self,
         run: _TypeRun,
         url: str,
         on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+        priority: int = 0,
     ) -> tuple[list[dict[str, Any]], GraphResponse | None]:
         """All items behind ``url`` following nextLinks; the failing response if a page failed."""
         items: list[dict[str, Any]] = []
@@ -96,7 +97,7 @@ class _Collector:
         next_url: str | None = url
         while next_url and next_url not in seen:  # Graph once looped a nextLink: stop, don't spin
             seen.add(next_url)
-            response = await self.get(run, next_url)
+            response = await self.get(run, next_url, priority)
             if not response.ok or not isinstance(response.body, dict):
                 return items, response
             page = [v for v in response.body.get("value", []) if isinstance(v, dict)]
@@ -117,7 +118,8 @@ class _Collector:
             # Per-item work starts now, while later pages are still on their way.
             pending.extend(asyncio.create_task(self.complete_item(run, item)) for item in page)
 
-        items, failed = await self.pages(run, _query(record.path, record.list_params()), start_items)
+        # List pages are the chain everything else waits on: they go ahead of per-item reads.
+        items, failed = await self.pages(run, _query(record.path, record.list_params()), start_items, priority=1)
         await asyncio.gather(*pending)
         if failed is not None:
             reason = describe_failure(record, failed.error, failed.status)
@@ -177,6 +179,8 @@ class _Collector:
             params["$expand"] = child.expand
         if child.select:
             params["$select"] = child.select
+        if child.top:
+            params["$top"] = str(child.top)
         url = f"{base}/{child.name}"
         values, failed = await self.pages(run, _query(url, params))
         item[child.name] = values

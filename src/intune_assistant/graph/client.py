@@ -110,7 +110,12 @@ class GraphClient:
         self._transport = transport
         self._verify = verify
         self._timeout = timeout
-        self._semaphore = asyncio.Semaphore(max_concurrency)
+        # Bulk requests and priority requests (list pages) each have their own connection slots,
+        # so pages never queue behind hundreds of per-item reads.
+        self._semaphores = (
+            asyncio.Semaphore(max_concurrency),
+            asyncio.Semaphore(max_concurrency),
+        )
         if rate_limiter is None:
             # The limiter's waits must match its clock: a fast test ``sleep`` against the real
             # clock would spin, so it is used for limiter waits only with an injected ``clock``.
@@ -170,6 +175,7 @@ class GraphClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
+        priority: int = 0,
     ) -> GraphResponse:
         """Send one request with retries and return its outcome (never raises for HTTP failures).
 
@@ -182,7 +188,9 @@ class GraphClient:
         target = self._urls.resolve(url_or_path, version, params)
         if isinstance(target, GraphError):
             return self._refused(target)
-        return await self._send(method, target, json_body=json, headers=headers, idempotent=idempotent)
+        return await self._send(
+            method, target, json_body=json, headers=headers, idempotent=idempotent, priority=priority
+        )
 
     # ------------------------------------------------------------------ paging
 
@@ -400,6 +408,7 @@ class GraphClient:
             idempotent=all(requests[index].is_idempotent for index in chunk),
             validate=_check_batch_body,
             sub_requests=len(chunk),
+            priority=max(requests[index].priority for index in chunk),
         )
         if response.error is not None:
             # The POST itself failed after its own retries: every sub-request shares that outcome.
@@ -461,6 +470,7 @@ class GraphClient:
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         validate: _Validator | None = None,
+        priority: int = 0,
     ) -> GraphResponse:
         response = await self._execute(
             method,
@@ -472,6 +482,7 @@ class GraphClient:
             idempotent=method != "POST" if idempotent is None else idempotent,
             validate=validate,
             sub_requests=0,
+            priority=priority,
         )
         if response.error is not None:
             self.stats.errors += 1
@@ -489,13 +500,14 @@ class GraphClient:
         idempotent: bool,
         validate: _Validator | None,
         sub_requests: int,
+        priority: int = 0,
     ) -> GraphResponse:
         """Send with retries; returns the last attempt's response (errors are not counted here)."""
         attempt = 0
         while True:
             attempt += 1
             result = await self._attempt(
-                method, url, json_body, headers, n_total, n_writes, validate, sub_requests, attempt
+                method, url, json_body, headers, n_total, n_writes, validate, sub_requests, attempt, priority
             )
             error = result.response.error
             if error is None or not result.transient:
@@ -521,6 +533,7 @@ class GraphClient:
         validate: _Validator | None,
         sub_requests: int,
         attempt: int,
+        priority: int,
     ) -> _Attempt:
         http = self._client()
         token = await self._tokens.get_token(self._scopes)
@@ -533,9 +546,10 @@ class GraphClient:
             if name.lower() != "authorization":
                 send_headers[name] = value
         send_headers["Authorization"] = f"Bearer {token}"
-        async with self._semaphore:
-            # Acquire the rate slot inside the semaphore so the recorded time is the send time.
-            reservation = await self._limiter.reserve(n_total, n_writes)
+        # The rate slot is taken before the connection slot so that bulk requests waiting for the
+        # window do not hold connections a priority request needs; done() below corrects the time.
+        reservation = await self._limiter.reserve(n_total, n_writes, priority=priority)
+        async with self._semaphores[priority > 0]:
             self.stats.http_requests += 1
             self.stats.sub_requests += sub_requests
             started = time.perf_counter()

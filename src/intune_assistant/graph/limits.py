@@ -21,6 +21,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Float error in clock arithmetic must not leave an event "almost expired" forever.
 _EPSILON = 1e-9
+# Extra wait of a bulk waiter, so a priority waiter woken for the same slot gets it.
+_YIELD_S = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +36,18 @@ class RateLimits:
     window_s: float = 20.0
     any_requests: int = 1000
     writes: int = 100
-    safety_margin: float = 0.05
+    safety_margin: float = 0.0
+    # Share of the request budget only priority requests (the pages of a list, which later work
+    # depends on) may use while they are flowing, so bulk per-item reads never stall the chain.
+    priority_share: float = 0.2
+    # Priority traffic counts as flowing for this long after its last admission.
+    priority_linger_s: float = 3.0
 
     def __post_init__(self) -> None:
         if self.window_s <= 0 or self.any_requests < 1 or self.writes < 1:
             raise ValueError("RateLimits need a positive window and limits of at least 1")
-        if not 0 <= self.safety_margin < 1:
-            raise ValueError("safety_margin must be in [0, 1)")
+        if not 0 <= self.safety_margin < 1 or not 0 <= self.priority_share < 1:
+            raise ValueError("safety_margin and priority_share must be in [0, 1)")
 
     @property
     def effective_any(self) -> int:
@@ -99,8 +106,10 @@ class RateLimiter:
         self._events: deque[_Event] = deque()
         self._total = 0
         self._writes = 0
-        self._lock = asyncio.Lock()
+        # One FIFO lane per priority, so a waiting bulk request never blocks a priority one.
+        self._lanes: dict[int, asyncio.Lock] = {}
         self._hold_until = 0.0
+        self._priority_seen = -math.inf
 
     def hold(self, seconds: float) -> None:
         """Admit nothing for ``seconds`` (Graph answered 429 and said how long to wait)."""
@@ -114,22 +123,28 @@ class RateLimiter:
         """
         return (await self.reserve(n_total, n_writes)).waited
 
-    async def reserve(self, n_total: int = 1, n_writes: int = 0) -> Reservation:
+    async def reserve(self, n_total: int = 1, n_writes: int = 0, *, priority: int = 0) -> Reservation:
         """Like ``acquire``; call ``done()`` on the result when the response has arrived.
 
         Graph counts a request when it receives it, somewhere between our send and its answer.
         ``done()`` moves the request's place in the window to the answer's time, the latest moment
         Graph can have counted it, so a slow send never lets our window run ahead of Graph's.
+        ``priority`` > 0 marks requests that other work waits for; see ``RateLimits.priority_share``.
         """
         if n_total < 0 or n_writes < 0 or n_writes > n_total:
             raise ValueError("need 0 <= n_writes <= n_total")
         waited = 0.0
-        async with self._lock:
+        async with self._lanes.setdefault(priority, asyncio.Lock()):
             while True:
                 now = self._clock()
                 self._expire(now)
-                delay = max(self._hold_until - now, self._delay_until_admitted(now, n_total, n_writes))
+                cap = self._cap(now, priority)
+                delay = max(self._hold_until - now, self._delay_until_admitted(now, n_total, n_writes, cap))
+                if delay > 0 and cap < self.limits.effective_any:
+                    delay += _YIELD_S  # when a slot frees, a priority waiter takes it first
                 if delay <= 0:
+                    if priority > 0:
+                        self._priority_seen = now
                     event = _Event(now, n_total, n_writes)
                     if n_total:
                         self._events.append(event)
@@ -151,8 +166,14 @@ class RateLimiter:
             self._total -= event.total
             self._writes -= event.writes
 
-    def _delay_until_admitted(self, now: float, n_total: int, n_writes: int) -> float:
-        cap_total = self.limits.effective_any
+    def _cap(self, now: float, priority: int) -> int:
+        """Requests this priority may have in the window now."""
+        full = self.limits.effective_any
+        if priority > 0 or now - self._priority_seen > self.limits.priority_linger_s:
+            return full
+        return max(1, full - math.floor(full * self.limits.priority_share))
+
+    def _delay_until_admitted(self, now: float, n_total: int, n_writes: int, cap_total: int) -> float:
         cap_writes = self.limits.effective_writes
         # Oversized requests need an empty window, not an impossible one.
         need_total = min(n_total, cap_total)

@@ -63,6 +63,8 @@ class BatchRequest:
     body: Any = None
     headers: Mapping[str, str] | None = None
     idempotent: bool | None = None
+    # > 0: other work waits for this answer (a list page); it goes ahead of bulk reads.
+    priority: int = 0
 
     @property
     def is_idempotent(self) -> bool:

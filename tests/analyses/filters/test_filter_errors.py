@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from intune_assistant.analyses.filters import (
@@ -81,10 +83,24 @@ def test_filter_every_platform_has_properties_of_its_entity() -> None:
 
 
 def test_filter_error_codes_are_stable_strings() -> None:
-    assert _error("").code == ErrorCode.EMPTY_RULE == "empty_rule"
+    code = _error("").code
+    assert code is ErrorCode.EMPTY_RULE
+    assert code.value == "empty_rule"
     assert repr(_error("")) == "FilterSyntaxError(code='empty_rule', position=0, message='The rule is empty')"
 
 
 def test_filter_rule_must_be_text() -> None:
     with pytest.raises(TypeError):
         validate_rule(None, "iOS")  # type: ignore[arg-type]
+
+
+def test_filter_syntax_error_survives_pickling() -> None:
+    error = _error('(device.deviceName -endsWith "01")')
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.code, copy.position, copy.length, copy.rule, copy.message) == (
+        error.code,
+        error.position,
+        error.length,
+        error.rule,
+        error.message,
+    )

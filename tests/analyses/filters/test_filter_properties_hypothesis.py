@@ -146,7 +146,7 @@ def test_filter_fuzz_mutated_valid_rules_only_raise_filter_syntax_error(data: st
 
 # -- (b) generated trees print to text that parses to the same tree --------------------------
 
-value_text = st.text(st.characters(exclude_characters='"', exclude_categories=("Cs",)), min_size=1, max_size=12)
+value_text = st.text(st.characters(exclude_characters='"', exclude_categories=["Cs"]), min_size=1, max_size=12)
 versions = st.builds(
     VersionValue,
     st.lists(st.integers(0, 99999), min_size=2, max_size=4).map(lambda parts: Version(tuple(parts))),
@@ -156,14 +156,10 @@ versions = st.builds(
 
 def _values(spec: PropertySpec, operator: Operator) -> st.SearchStrategy[Value]:
     nullable = operator in (Operator.EQ, Operator.NE)
-    single: st.SearchStrategy[Value]
     if operator in (Operator.IN, Operator.NOT_IN):
         items = st.lists(st.one_of(value_text, st.just("")), min_size=1, max_size=4).filter(lambda xs: any(xs))
         return items.map(lambda xs: ListValue(tuple(xs)))
-    if spec.kind is PropertyKind.VERSION:
-        single = versions
-    else:
-        single = value_text.map(StringValue)
+    single: st.SearchStrategy[Value] = versions if spec.kind is PropertyKind.VERSION else value_text.map(StringValue)
     return st.one_of(single, st.just(NullValue())) if nullable else single
 
 

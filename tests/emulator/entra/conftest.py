@@ -319,7 +319,7 @@ async def make_env(clock: Clock) -> AsyncIterator[Callable[..., Env]]:
     def build(**option_overrides: Any) -> Env:
         tenants = make_tenants()
         regs = AppRegistrations.demo()
-        options = EntraOptions(clock=clock, key_size=2048, **option_overrides)
+        options = EntraOptions(**{"clock": clock, **option_overrides})
         app = create_entra_app(tenants, registrations=regs, options=options)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE)
         clients.append(client)

@@ -216,3 +216,28 @@ async def test_api_app_cannot_sign_users_in(env: Any) -> None:
     )
     params = env.query_of(response.headers["location"])
     assert params["error"] == "unauthorized_client"
+
+
+async def test_scope_is_required(env: Any) -> None:
+    response, _ = await env.authorize(scope=None)
+    params = env.query_of(response.headers["location"])
+    assert params["error"] == "invalid_request" and params["error_description"].startswith("AADSTS900144")
+
+
+async def test_max_age_forces_a_fresh_sign_in(env: Any) -> None:
+    await env.sign_in(env.ADMIN)
+    env.clock.advance(120)
+    assert (await env.authorize(prompt="none", max_age="300"))[0].status_code == 302
+    stale, _ = await env.authorize(prompt="none", max_age="60")
+    assert env.query_of(stale.headers["location"])["error"] == "login_required"
+    page, _ = await env.authorize(max_age="60")
+    assert page.status_code == 200
+    bad, _ = await env.authorize(max_age="soon")
+    assert env.query_of(bad.headers["location"])["error"] == "invalid_request"
+
+
+async def test_client_capabilities_are_not_a_step_up(env: Any) -> None:
+    await env.sign_in(env.MFA_ADMIN)
+    capabilities = json.dumps({"access_token": {"xms_cc": {"values": ["cp1"]}}})
+    silent, _ = await env.authorize(prompt="none", claims=capabilities)
+    assert "code" in env.query_of(silent.headers["location"])

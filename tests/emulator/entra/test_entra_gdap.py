@@ -71,15 +71,17 @@ async def test_ending_the_relationship_stops_obo(env: Any) -> None:
     assert "tess@partner.example" not in page.text
 
 
-async def test_removing_the_technician_from_the_group_and_expired_end_date(env: Any) -> None:
+async def test_removing_the_technician_from_the_group_or_the_assignment(env: Any) -> None:
     env.entra.grant_consent(env.CONTOSO, env.READ_SCOPES)
     relationship = env.tenants[env.PARTNER].objects["gdapRelationships"][0]
+    # The status decides, not endDateTime (synthetic tenants carry fixed dates).
     relationship["endDateTime"] = "2020-01-01T00:00:00Z"
-    with pytest.raises(EntraError) as ended:
-        env.entra.issue_graph_token_for(env.CONTOSO, env.TECH, ["Group.Read.All"])
-    assert ended.value.code == 50020
-    relationship["endDateTime"] = "2999-01-01T00:00:00Z"
     assert env.entra.issue_graph_token_for(env.CONTOSO, env.TECH, ["Group.Read.All"])
+    relationship["accessAssignments"][0]["status"] = "deleting"
+    with pytest.raises(EntraError) as inactive:
+        env.entra.issue_graph_token_for(env.CONTOSO, env.TECH, ["Group.Read.All"])
+    assert inactive.value.code == 50020
+    relationship["accessAssignments"][0]["status"] = "active"
     env.tenants[env.PARTNER].objects["groups"][0]["members"] = []
     page, _ = await env.authorize(prompt="login")
     assert "tess@partner.example" not in page.text

@@ -86,8 +86,16 @@ class FilterSyntaxError(Exception):
         """The offending line with a caret under the error, followed by the message."""
         return f"{caret_display(self.rule, self.position, self.length, width=width)}\n{self.message}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception pickling replays self.args, which would miss the keyword arguments.
+        return (_rebuild, (self.message, self.position, self.code, self.rule, self.length))
+
     def __repr__(self) -> str:
         return f"FilterSyntaxError(code={self.code.value!r}, position={self.position}, message={self.message!r})"
+
+
+def _rebuild(message: str, position: int, code: ErrorCode, rule: str, length: int) -> FilterSyntaxError:
+    return FilterSyntaxError(message, position, code=code, rule=rule, length=length)
 
 
 class UnsupportedPlatformError(ValueError):

@@ -7,7 +7,7 @@ endpoint (auth code + PKCE, refresh, On-Behalf-Of, device code), admin consent a
 """
 
 from .app import EntraEmulator, create_entra_app
-from .browser import DemoBrowser, SignInFailed
+from .browser import DemoBrowser, SignInFailed, redirect_params
 from .directory import Principal
 from .errors import EntraError
 from .mount import entra_and_graph
@@ -40,4 +40,5 @@ __all__ = [
     "TokenLogEntry",
     "create_entra_app",
     "entra_and_graph",
+    "redirect_params",
 ]

@@ -121,13 +121,21 @@ class EntraEmulator:
 
     # --- users -------------------------------------------------------------------------------
 
+    def _home_of(self, tenant_id: str | None, user_id: str) -> str | None:
+        """The home tenant of ``user_id``: ``tenant_id`` when it is a member there."""
+        directory = self.core.directory
+        if tenant_id is not None and directory.operator(tenant_id, user_id) is not None:
+            return tenant_id
+        found = directory.find_user(user_id)
+        return found[0].tenant_id if found is not None else None
+
     def _principal(self, tenant_id: str, user_id: str, client_id: str) -> Principal:
-        found = self.core.directory.find_user(user_id)
-        if found is None:
+        home = self._home_of(tenant_id, user_id)
+        if home is None:
             tenant = self.core.directory.tenant(tenant_id)
             raise errors.user_not_found(tenant.display_name if tenant is not None else tenant_id)
         client = self.core.client(client_id, tenant_id)
-        return self.core.principal((tenant_id, found[0].tenant_id, found[1].user_id), client)
+        return self.core.principal((tenant_id, home, user_id), client)
 
     def revoke_sessions(self, tenant_id: str, user_id: str) -> None:
         """Sign the user out everywhere: end emulator sessions and invalidate refresh tokens
@@ -208,11 +216,11 @@ class EntraEmulator:
             device = device_code.find_by_user_code(self.core, user_code)
             if device is None:
                 raise errors.device_code_expired()
-            found = self.core.directory.find_user(user_id)
-            if found is None:
+            home = self._home_of(device.authority.tenant_id, user_id)
+            if home is None:
                 raise errors.user_not_found(device.authority.segment)
             client = self.core.client(device.client_id, device.authority.segment)
-            principal = self.core.sign_in_principal(device.authority, found[0].tenant_id, found[1].user_id, client)
+            principal = self.core.sign_in_principal(device.authority, home, user_id, client)
             device_code.approve(self.core, device, principal)
 
     def decline_device_code(self, user_code: str) -> None:

@@ -46,6 +46,18 @@ def _redirect_uris(client: Client) -> tuple[str, ...]:
     return client.redirect_uris
 
 
+def _max_age(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise errors.malformed("max_age must be a number of seconds.") from None
+    if value < 0:
+        raise errors.malformed("max_age must not be negative.")
+    return value
+
+
 def _wants_step_up(raw: str | None) -> bool:
     """Whether a ``claims`` request parameter asks for access-token claims (a CA challenge)."""
     if not raw:
@@ -56,7 +68,9 @@ def _wants_step_up(raw: str | None) -> bool:
         raise errors.malformed("The 'claims' parameter is not valid JSON.") from None
     if not isinstance(parsed, dict):
         raise errors.malformed("The 'claims' parameter must be a JSON object.")
-    return bool(parsed.get("access_token"))
+    requested = parsed.get("access_token")
+    # xms_cc announces client capabilities (MSAL's client_capabilities); it is not a challenge.
+    return isinstance(requested, dict) and any(name != "xms_cc" for name in requested)
 
 
 class Browser:
@@ -106,7 +120,12 @@ class Browser:
         sid = previous.sid if previous is not None and same_user else str(uuid.uuid4())
         mfa = mfa or bool(previous is not None and same_user and previous.mfa)
         session = Session(
-            principal.home_tenant_id, principal.user_id, sid, mfa, now + self.core.options.session_lifetime_s
+            principal.home_tenant_id,
+            principal.user_id,
+            sid,
+            mfa,
+            now + self.core.options.session_lifetime_s,
+            auth_time=now,
         )
         cookie = new_secret()
         self.core.sessions.put(cookie, session, now)
@@ -121,14 +140,15 @@ class Browser:
         now = self.core.now()
         request_id = new_secret()
         self.core.pending.put(request_id, pending, now)
-        candidates = self.core.directory.candidates(pending.authority, now, domain_hint=pending.domain_hint)
+        candidates = self.core.directory.candidates(pending.authority, domain_hint=pending.domain_hint)
         hint = pending.login_hint
         if hint and not any(c.operator.user_principal_name.lower() == hint.lower() for c in candidates):
             # A login_hint for an account not listed (a technician without access, another
             # tenant's user): offer it anyway so the sign-in can fail the way Entra's does.
             found = self.core.directory.find_by_upn(hint)
             if found is not None:
-                candidates.insert(0, Candidate(found[0], found[1], found[0].tenant_id != pending.authority.tenant_id))
+                partner = pending.authority.tenant_id not in (None, found[0].tenant_id)
+                candidates.insert(0, Candidate(found[0], found[1], partner))
         scopes = pending.consent_scopes if pending.kind == "adminconsent" else ()
         page = sign_in_page(
             title=title,
@@ -180,8 +200,11 @@ class Browser:
                     700054,
                     f"response_type '{query.get('response_type', '')}' is not enabled for the application.",
                 )
+            if not query.get("scope"):
+                raise errors.missing_parameter("scope")
             scopes = parse_scopes(query.get("scope"), core.registrations.api, tenant=segment)
             core.check_client_scopes(client, scopes)
+            max_age = _max_age(query.get("max_age"))
             challenge = query.get("code_challenge")
             if not challenge:
                 raise errors.missing_parameter("code_challenge")
@@ -208,6 +231,7 @@ class Browser:
                 code_challenge=challenge,
                 client_info=query.get("client_info") == "1",
                 step_up=_wants_step_up(query.get("claims")),
+                max_age=max_age,
                 login_hint=query.get("login_hint") or None,
                 domain_hint=query.get("domain_hint") or None,
             )
@@ -236,6 +260,10 @@ class Browser:
         except EntraError as error:
             if silent_only:
                 raise errors.interaction_required(error.message, error.code) from None
+            return None
+        if pending.max_age is not None and self.core.now() - session.auth_time > pending.max_age:
+            if silent_only:
+                raise errors.login_required("The session is older than max_age.")
             return None
         if pending.login_hint and pending.login_hint.lower() != principal.upn.lower():
             if silent_only:
@@ -287,11 +315,11 @@ class Browser:
         pending = core.pending.pop(request_id) if request_id else None
         if pending is None or pending.expires < core.now():
             return self._error_page(errors.malformed("The sign-in request expired or was already used. Start again."))
-        client = core.client(pending.client_id, pending.authority.segment)
         if form.get("cancel"):
             return self._cancel(pending)
         home_tenant_id, _, user_id = form.get("user", "").partition(":")
         try:
+            client = core.client(pending.client_id, pending.authority.segment)
             if not home_tenant_id or not user_id:
                 raise errors.missing_parameter("user")
             principal = core.sign_in_principal(pending.authority, home_tenant_id, user_id, client)
@@ -299,7 +327,10 @@ class Browser:
             # Entra shows sign-in failures (disabled account, no access to the tenant) on its page.
             return self._error_page(error)
         mfa = principal.operator.mfa_required and self._needs_mfa(pending)
-        session, cookie = self._start_session(principal, mfa, self.session(cookie))
+        previous = self.session(cookie)
+        if cookie:
+            core.sessions.pop(cookie)  # a sign-in always gets a new cookie value (no fixation)
+        session, cookie = self._start_session(principal, mfa, previous)
         if pending.kind == "device":
             return self._set_cookie(self._complete_device(pending, principal), cookie)
         if pending.kind == "adminconsent":

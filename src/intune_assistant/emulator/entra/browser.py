@@ -2,8 +2,9 @@
 
 It does what a user does on the plain HTML pages — open the authorize (or admin-consent) URL,
 pick an account, type a device code — over an ``httpx.Client`` the caller configures (trust the
-emulator's CA, ``trust_env=False``). Redirects to the client's redirect URI are returned, not
-followed, so the caller hands them to its own callback (MSAL's ``acquire_token_by_auth_code_flow``).
+emulator's CA, ``trust_env=False``). The answer meant for the client's redirect URI is returned
+as its parameters (from the query, the fragment or a ``form_post`` page), not delivered, so the
+caller hands them to its own callback (MSAL's ``acquire_token_by_auth_code_flow``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ __all__ = ["DemoBrowser", "SignInFailed", "redirect_params"]
 
 _FORM = re.compile(r'<form method="post" action="(?P<action>[^"]+)">')
 _REQUEST = re.compile(r'name="request" value="(?P<id>[^"]+)"')
+_FORM_POST = re.compile(r'<form method="post" action="(?P<action>[^"]+)" id="response">')
+_HIDDEN = re.compile(r'<input type="hidden" name="(?P<name>[^"]+)" value="(?P<value>[^"]*)">')
 _ACCOUNT = re.compile(
     r'<button type="submit" name="user" value="(?P<value>[^"]+)"[^>]*>[^<]*<span class="meta">(?P<upn>[^<]+)</span>'
 )
@@ -32,8 +35,10 @@ class SignInFailed(RuntimeError):
 
 
 def redirect_params(location: str) -> dict[str, str]:
-    """The query parameters of a redirect (first value of each)."""
-    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    """The parameters of a redirect: its query, or its fragment when the query has none."""
+    parts = urlsplit(location)
+    found = parse_qs(parts.query) or parse_qs(parts.fragment)
+    return {k: v[0] for k, v in found.items()}
 
 
 class DemoBrowser:
@@ -41,6 +46,8 @@ class DemoBrowser:
 
     def __init__(self, client: httpx.Client) -> None:
         self.client = client
+        # Where the last answer was addressed (the client's redirect URI, with its parameters).
+        self.last_redirect = ""
 
     def open(self, url: str) -> httpx.Response:
         """GET ``url`` without following redirects."""
@@ -66,8 +73,9 @@ class DemoBrowser:
         data = {"request": html.unescape(request_id["id"]), "user": value}
         return self.client.post(action, data=data, follow_redirects=False)
 
-    def sign_in(self, url: str, user_principal_name: str | None = None) -> str:
-        """Open an authorize/admin-consent URL, pick the account if asked; return the redirect.
+    def sign_in(self, url: str, user_principal_name: str | None = None) -> dict[str, str]:
+        """Open an authorize/admin-consent URL, pick the account if asked, and return the
+        parameters the client's redirect URI would receive (``code``/``state`` or ``error``...).
 
         Raises ``SignInFailed`` when the emulator shows an error page instead.
         """
@@ -75,8 +83,13 @@ class DemoBrowser:
         if response.status_code == 200 and user_principal_name is not None and _FORM.search(response.text):
             response = self.choose(response, user_principal_name)
         if response.status_code in (301, 302, 303):
-            return response.headers["location"]
-        raise SignInFailed(f"no redirect (HTTP {response.status_code})", response)
+            self.last_redirect = response.headers["location"]
+            return redirect_params(self.last_redirect)
+        posted = _FORM_POST.search(response.text) if response.status_code == 200 else None
+        if posted is not None:
+            self.last_redirect = html.unescape(posted["action"])
+            return {html.unescape(m["name"]): html.unescape(m["value"]) for m in _HIDDEN.finditer(response.text)}
+        raise SignInFailed(f"no answer for the client (HTTP {response.status_code})", response)
 
     def enter_device_code(self, verification_uri: str, user_code: str, user_principal_name: str) -> httpx.Response:
         """Type ``user_code`` on the device-login page and sign in as ``user_principal_name``."""

@@ -107,7 +107,7 @@ class Core:
         """Re-resolve a principal now: the account may be disabled, GDAP may have ended."""
         tenant_id, home_tenant_id, user_id = key
         return self.directory.principal(
-            tenant_id, home_tenant_id, user_id, app_id=client.client_id, app_name=client.display_name, now=self.now()
+            tenant_id, home_tenant_id, user_id, app_id=client.client_id, app_name=client.display_name
         )
 
     def sign_in_principal(self, authority: Authority, home_tenant_id: str, user_id: str, client: Client) -> Principal:

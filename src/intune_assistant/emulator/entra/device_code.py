@@ -34,6 +34,8 @@ def start(core: Core, authority: Authority, form: dict[str, str], base: str) -> 
     client = core.client(client_id, authority.segment)
     if not isinstance(client, PublicClientApp):
         raise errors.unsupported_grant("urn:ietf:params:oauth:grant-type:device_code")
+    if not form.get("scope"):
+        raise errors.missing_parameter("scope")
     scopes = parse_scopes(form.get("scope"), core.registrations.api, tenant=authority.segment)
     core.check_client_scopes(client, scopes)
     now = core.now()

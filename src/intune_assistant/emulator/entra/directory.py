@@ -179,9 +179,7 @@ class Directory:
                     return tenant, operator
         return None
 
-    def principal(
-        self, tenant_id: str, home_tenant_id: str, user_id: str, *, app_id: str, app_name: str, now: float
-    ) -> Principal:
+    def principal(self, tenant_id: str, home_tenant_id: str, user_id: str, *, app_id: str, app_name: str) -> Principal:
         """The principal for a sign-in to ``tenant_id`` by user ``user_id`` of ``home_tenant_id``.
 
         Raises AADSTS50034 (no such user), 50057 (disabled) or 50020 (another tenant's user
@@ -196,14 +194,14 @@ class Directory:
             raise errors.user_disabled()
         if home.tenant_id == target.tenant_id:
             return Principal(target.tenant_id, home.tenant_id, operator)
-        roles = technician_roles(home, target.tenant_id, operator.user_id, now)
+        roles = technician_roles(home, target.tenant_id, operator.user_id)
         if not roles:
             raise errors.user_not_in_tenant(
                 operator.user_principal_name, v1_issuer(home.tenant_id), target.display_name, app_id, app_name
             )
         return Principal(target.tenant_id, home.tenant_id, operator, roles)
 
-    def candidates(self, authority: Authority, now: float, *, domain_hint: str | None = None) -> list[Candidate]:
+    def candidates(self, authority: Authority, *, domain_hint: str | None = None) -> list[Candidate]:
         """Users the sign-in page lists: the tenant's operators and its partner technicians.
 
         For ``common``/``organizations`` every tenant's operators (one tenant with ``domain_hint``).
@@ -216,5 +214,5 @@ class Directory:
             return [Candidate(t, o, False) for t in tenants for o in t.operators]
         tenant = authority.tenant
         members = [Candidate(tenant, o, False) for o in tenant.operators]
-        partners = [Candidate(p, o, True) for p, o in partner_technicians(self.tenants(), tenant.tenant_id, now)]
+        partners = [Candidate(p, o, True) for p, o in partner_technicians(self.tenants(), tenant.tenant_id)]
         return members + partners

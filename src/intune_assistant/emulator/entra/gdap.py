@@ -5,14 +5,14 @@ group named in an accessAssignment of an **active** delegated-admin relationship
 the tenant. Nested groups are not followed (Partner Center does not support them for GDAP
 assignments; support less). The roles are the assignment's ``accessDetails.unifiedRoles``
 (or the relationship's when the assignment lists none), limited to the relationship's roles;
-an assignment whose ``status`` is present and not ``active`` grants nothing, and so does a
-relationship whose ``endDateTime`` has passed.
+an assignment whose ``status`` is present and not ``active`` grants nothing. The relationship's
+``status`` decides, not its ``endDateTime``: Entra flips the status when the end date passes, and
+synthetic tenants carry fixed dates that a demo must not outlive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 from ..tenants.model import Operator, TenantData
@@ -30,16 +30,6 @@ def _role_ids(access_details: Any) -> list[str]:
     return found
 
 
-def _ended(relationship: Mapping[str, Any], now: float) -> bool:
-    end = relationship.get("endDateTime")
-    if not isinstance(end, str) or not end:
-        return False
-    try:
-        return datetime.fromisoformat(end.replace("Z", "+00:00")).timestamp() <= now
-    except ValueError:
-        return False
-
-
 def _direct_members(partner: TenantData, group_id: str) -> set[str]:
     for group in partner.objects.get("groups", []):
         if group.get("id") == group_id:
@@ -52,14 +42,14 @@ def _direct_members(partner: TenantData, group_id: str) -> set[str]:
     return set()
 
 
-def technician_roles(partner: TenantData, customer_tenant_id: str, user_id: str, now: float) -> tuple[str, ...]:
+def technician_roles(partner: TenantData, customer_tenant_id: str, user_id: str) -> tuple[str, ...]:
     """The GDAP role ids ``user_id`` of ``partner`` holds in the customer tenant (empty: none)."""
     roles: list[str] = []
     for relationship in partner.objects.get("gdapRelationships", []):
         customer = relationship.get("customer")
         if not isinstance(customer, Mapping) or str(customer.get("tenantId", "")).lower() != customer_tenant_id.lower():
             continue
-        if relationship.get("status") != "active" or _ended(relationship, now):
+        if relationship.get("status") != "active":
             continue
         relationship_roles = _role_ids(relationship.get("accessDetails"))
         assignments = relationship.get("accessAssignments")
@@ -77,15 +67,13 @@ def technician_roles(partner: TenantData, customer_tenant_id: str, user_id: str,
     return tuple(roles)
 
 
-def partner_technicians(
-    tenants: Iterable[TenantData], customer_tenant_id: str, now: float
-) -> list[tuple[TenantData, Operator]]:
+def partner_technicians(tenants: Iterable[TenantData], customer_tenant_id: str) -> list[tuple[TenantData, Operator]]:
     """Every operator of another tenant with active GDAP roles in the customer tenant."""
     found: list[tuple[TenantData, Operator]] = []
     for partner in tenants:
         if partner.tenant_id.lower() == customer_tenant_id.lower() or not partner.objects.get("gdapRelationships"):
             continue
         for operator in partner.operators:
-            if technician_roles(partner, customer_tenant_id, operator.user_id, now):
+            if technician_roles(partner, customer_tenant_id, operator.user_id):
                 found.append((partner, operator))
     return found

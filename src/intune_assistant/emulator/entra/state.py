@@ -75,6 +75,7 @@ class PendingSignIn:
     code_challenge: str | None = None
     client_info: bool = False
     step_up: bool = False
+    max_age: int | None = None
     login_hint: str | None = None
     domain_hint: str | None = None
     device_user_code: str | None = None
@@ -90,6 +91,7 @@ class Session:
     sid: str
     mfa: bool
     expires: float
+    auth_time: float = 0.0
 
 
 @dataclass

@@ -93,11 +93,11 @@ def json_response(body: Mapping[str, Any], status: int = 200) -> Response:
 def json_error(error: EntraError, request: Request, now: float) -> Response:
     """An Entra-shaped JSON error."""
     body = error.body(str(uuid.uuid4()), correlation_id(request), now)
-    headers = dict(_NO_STORE)
-    if error.status == 401:
-        headers["WWW-Authenticate"] = 'Basic realm=""'
     return Response(
-        json.dumps(body), status_code=error.status, media_type="application/json; charset=utf-8", headers=headers
+        json.dumps(body),
+        status_code=error.status,
+        media_type="application/json; charset=utf-8",
+        headers=dict(_NO_STORE),
     )
 
 
@@ -123,5 +123,4 @@ def redirect_with(uri: str, params: Mapping[str, str | None], *, fragment: bool 
     else:
         query = "&".join(q for q in (parts.query, urlencode(clean)) if q)
         target = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-    response = RedirectResponse(target, status_code=302, headers=dict(_NO_STORE))
-    return response
+    return RedirectResponse(target, status_code=302, headers=dict(_NO_STORE))
