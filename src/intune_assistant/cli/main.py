@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import ssl
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,9 +57,12 @@ async def _collect_with(
     base_url: str,
     types: list[str] | None,
     source: str,
+    verify: ssl.SSLContext | bool = True,
 ) -> Snapshot:
     records = catalog.select(types).records if types else catalog.collected()
-    async with GraphClient(provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport) as client:
+    async with GraphClient(
+        provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport, verify=verify
+    ) as client:
         with RichCollectProgress(console, total=len(records)) as progress:
             return await collect(client, catalog, tenant, types=types, progress=progress, source=source)
 
@@ -89,7 +93,15 @@ def _demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[st
 
 
 def _tenant_snapshot(
-    domain: str, client_id: str | None, catalog: Catalog, console: Console, types: list[str] | None
+    domain: str,
+    client_id: str | None,
+    catalog: Catalog,
+    console: Console,
+    types: list[str] | None,
+    *,
+    authority: str | None,
+    graph_url: str,
+    ca_file: Path | None,
 ) -> Snapshot:
     from intune_assistant.identity.device_code import DeviceCodeTokenProvider, SignInError
 
@@ -98,11 +110,17 @@ def _tenant_snapshot(
             "--tenant needs the client id of your Intune Assistant app registration "
             "(--client-id or INTUNE_ASSISTANT_CLIENT_ID); see docs/deployment.md."
         )
+    if ca_file is not None and not ca_file.is_file():
+        raise UserError(f"--ca-file {ca_file} is not a file")
     provider = DeviceCodeTokenProvider(
         client_id=client_id,
-        authority=f"https://login.microsoftonline.com/{domain}",
+        authority=authority or f"https://login.microsoftonline.com/{domain}",
         prompt=lambda message: console.print(f"[bold]{message}[/]"),
+        ca_file=str(ca_file) if ca_file else None,
+        # Instance discovery asks Microsoft's cloud about the authority: only for Microsoft's own.
+        instance_discovery=authority is None,
     )
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
     tenant = TenantInfo(tenant_id=None, domain=domain, display_name=domain)
     try:
         snapshot = asyncio.run(
@@ -112,14 +130,15 @@ def _tenant_snapshot(
                 catalog,
                 console,
                 transport=None,
-                base_url=GRAPH,
+                base_url=graph_url.rstrip("/"),
                 types=types,
                 source="graph",
+                verify=verify,
             )
         )
     except SignInError as exc:
         raise UserError(f"sign-in failed: {exc}") from None
-    snapshot.tenant.tenant_id = str(provider.claims.get("tid") or "") or None
+    snapshot.tenant.tenant_id = provider.tenant_id
     return snapshot
 
 
@@ -167,6 +186,13 @@ def snapshot(
         str | None, typer.Option(envvar="INTUNE_ASSISTANT_CLIENT_ID", help="App registration (client) id.")
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+    authority: Annotated[
+        str | None, typer.Option(help="Sign-in authority URL (default: Entra ID's, for the tenant).")
+    ] = None,
+    graph_url: Annotated[str, typer.Option(help="Microsoft Graph base URL.")] = GRAPH,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="CA certificate to trust for sign-in and Graph (e.g. the emulator's).")
+    ] = None,
 ) -> None:
     """Collect a tenant into a snapshot folder and print what was read."""
     console = _console(json_output)
@@ -181,7 +207,9 @@ def snapshot(
         result = _demo_snapshot(demo.lower(), catalog, console, types)
     else:
         assert tenant is not None
-        result = _tenant_snapshot(tenant, client_id, catalog, console, types)
+        result = _tenant_snapshot(
+            tenant, client_id, catalog, console, types, authority=authority, graph_url=graph_url, ca_file=ca_file
+        )
     raise typer.Exit(_finish(result, output or _default_output(result.tenant.domain), catalog, console, json_output))
 
 
@@ -222,6 +250,7 @@ def emulator(
 ) -> None:
     """Serve the Graph emulator with the demo tenants on localhost HTTPS."""
     from intune_assistant.emulator.demo import build_demo
+    from intune_assistant.emulator.entra import DEMO_CLI_CLIENT_ID
     from intune_assistant.emulator.graph import EmulatorOptions
     from intune_assistant.emulator.server import serve_forever
 
@@ -231,13 +260,22 @@ def emulator(
     except ValueError as exc:
         raise UserError(str(exc)) from None
     console = Console(stderr=True)
-    for name, data in demo.tenants.items():
-        console.print(f"{name}: tenant {data.tenant_id} ({data.domain})")
     if token_for:
         if token_for not in demo.tenants:
             raise UserError(f"--token-for must be one of: {', '.join(demo.tenants)}")
-        print(demo.token(token_for))
-    serve_forever(demo.app, host="localhost", port=port, ca_dir=ca_dir)
+        print(demo.token(token_for), flush=True)
+
+    def ready(base_url: str, ca_path: Path) -> None:
+        console.print(f"Graph and Entra ID emulator on [bold]{base_url}[/] (CA certificate: {ca_path})")
+        for name, data in demo.tenants.items():
+            console.print(f"  {name}: {data.display_name}, {data.domain}, sign-in {base_url}/{data.tenant_id}")
+        console.print(
+            f"Snapshot one: intune-assistant snapshot --tenant {next(iter(demo.tenants.values())).domain} "
+            f"--client-id {DEMO_CLI_CLIENT_ID} --authority {base_url}/<tenant id> --graph-url {base_url} "
+            f"--ca-file {ca_path} -o DIR"
+        )
+
+    serve_forever(demo.app, host="localhost", port=port, ca_dir=ca_dir, on_ready=ready)
 
 
 @app.command()

@@ -1,6 +1,8 @@
-"""Wire the emulator's demo tenants, a token issuer and the Graph app together.
+"""Wire the emulator's demo tenants, Entra ID and Graph together on one ASGI app.
 
-Used by ``intune-assistant snapshot --demo``, the ``emulator`` command, tests and benchmarks.
+Used by ``intune-assistant snapshot --demo``, the ``emulator`` command, tests and benchmarks. The
+Graph emulator trusts only tokens this Entra emulator issued; the demo tenants have consented to
+the catalog's read scopes for the API app and the CLI (an admin would do that at onboarding).
 """
 
 from __future__ import annotations
@@ -8,38 +10,39 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.emulator.entra import (
+    DEMO_CLI_CLIENT_ID,
+    AppRegistrations,
+    EntraEmulator,
+    EntraOptions,
+    create_entra_app,
+    entra_and_graph,
+)
 from intune_assistant.emulator.graph import EmulatorOptions, create_graph_app
 from intune_assistant.emulator.tenants import demo_tenants, large_tenant
 from intune_assistant.emulator.tenants.model import OperatorRole, TenantData
-from intune_assistant.emulator.tokens import TestTokenIssuer
 
 DEMO_NAMES = ("contoso", "fabrikam", "partner")
 
 
 @dataclass
 class DemoTenancy:
-    """Synthetic tenants by short name, the key that signs their tokens, and the Graph app."""
+    """Synthetic tenants by short name, the Entra emulator that signs in to them, and the app."""
 
     tenants: Mapping[str, TenantData]
-    issuer: TestTokenIssuer
-    app: Starlette
+    entra: EntraEmulator
+    app: ASGIApp
     catalog: Catalog
 
     def token(self, name: str, *, role: OperatorRole = "admin", scopes: Sequence[str] | None = None) -> str:
-        """A delegated Graph token for the first operator of ``role`` in tenant ``name``."""
+        """A delegated Graph token (as On-Behalf-Of issues it) for the first operator of ``role``."""
         tenant = self.tenants[name]
         operator = next(o for o in tenant.operators if o.role == role and o.enabled and not o.mfa_required)
-        return self.issuer.issue_graph_token(
-            tenant_id=tenant.tenant_id,
-            user_id=operator.user_id,
-            upn=operator.user_principal_name,
-            name=operator.display_name,
-            scopes=tuple(scopes if scopes is not None else self.catalog.read_scopes()),
-            wids=operator.wids,
-        )
+        wanted = scopes if scopes is not None else self.catalog.read_scopes()
+        return self.entra.issue_graph_token_for(tenant.tenant_id, operator.user_id, wanted)
 
 
 def build_demo(
@@ -62,8 +65,15 @@ def build_demo(
         raise ValueError(
             f"unknown demo tenant(s): {', '.join(sorted(unknown))}; known: contoso, fabrikam, partner, large"
         )
-    issuer = TestTokenIssuer()
-    app = create_graph_app(
-        {t.tenant_id: t for t in tenants.values()}, verifier=issuer, catalog=catalog, options=options
+    by_id = {t.tenant_id: t for t in tenants.values()}
+    read_scopes = catalog.read_scopes()
+    entra_app = create_entra_app(
+        by_id,
+        registrations=AppRegistrations.demo(catalog=catalog),
+        options=EntraOptions(preconsented={tenant_id: read_scopes for tenant_id in by_id}),
     )
-    return DemoTenancy(tenants=tenants, issuer=issuer, app=app, catalog=catalog)
+    entra: EntraEmulator = entra_app.state.entra
+    for tenant_id in by_id:
+        entra.grant_consent(tenant_id, read_scopes, client_id=DEMO_CLI_CLIENT_ID)
+    graph_app = create_graph_app(by_id, verifier=entra.graph_verifier(), catalog=catalog, options=options)
+    return DemoTenancy(tenants=tenants, entra=entra, app=entra_and_graph(entra_app, graph_app), catalog=catalog)

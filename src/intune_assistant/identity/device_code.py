@@ -44,6 +44,7 @@ class DeviceCodeTokenProvider:
         self._prompt = prompt
         self._lock = threading.Lock()
         self.claims: dict[str, Any] = {}
+        self.tenant_id: str | None = None
 
     async def get_token(self, scopes: Sequence[str]) -> str:
         """A delegated access token for ``scopes``; prompts for sign-in the first time."""
@@ -64,4 +65,7 @@ class DeviceCodeTokenProvider:
             if "access_token" not in result:
                 raise SignInError(str(result.get("error_description") or result.get("error") or "sign-in failed"))
             self.claims = dict(result.get("id_token_claims") or {})
+            accounts = self._app.get_accounts()
+            # The account's realm is the tenant the user signed in to (from client_info).
+            self.tenant_id = str(self.claims.get("tid") or (accounts[0].get("realm") if accounts else "") or "") or None
             return str(result["access_token"])
