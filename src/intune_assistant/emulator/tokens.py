@@ -144,42 +144,56 @@ class TestTokenIssuer:
 
     def verify(self, token: str) -> Mapping[str, Any]:
         """Check signature, ``kid``, lifetime (60 s leeway), audience and the tenant's issuer."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
-            raise InvalidToken("the token is not a well-formed JWT") from None
-        if header.get("alg") != "RS256":
-            raise InvalidToken("unexpected signing algorithm")
-        if header.get("kid") != self.kid:
-            raise InvalidToken("the token was signed with an unknown key")
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                self._key.public_key(),
-                algorithms=["RS256"],
-                audience=GRAPH_AUDIENCE,
-                options={
-                    "verify_exp": False,
-                    "verify_nbf": False,
-                    "verify_iat": False,
-                    "require": ["exp", "nbf", "iss", "aud", "tid"],
-                },
-            )
-        except jwt.InvalidAudienceError:
-            raise InvalidToken("invalid audience") from None
-        except jwt.InvalidSignatureError:
-            raise InvalidToken("signature verification failed") from None
-        except jwt.PyJWTError:
-            raise InvalidToken("the token could not be validated") from None
-        now = self._clock()
-        exp, nbf = claims.get("exp"), claims.get("nbf")
-        if not isinstance(exp, int | float) or not isinstance(nbf, int | float):
-            raise InvalidToken("the token has no valid lifetime")
-        if now > exp + CLOCK_SKEW_S:
-            raise InvalidToken("the token is expired")
-        if now + CLOCK_SKEW_S < nbf:
-            raise InvalidToken("the token is not valid yet")
-        tid = claims.get("tid")
-        if not isinstance(tid, str) or claims.get("iss") != v1_issuer(tid):
-            raise InvalidToken("the issuer does not match the token's tenant")
-        return claims
+        return verify_graph_token(token, lambda kid: self._key.public_key() if kid == self.kid else None, self._clock)
+
+
+def verify_graph_token(
+    token: str,
+    key_for: Callable[[str], Any],
+    clock: Callable[[], float],
+    *,
+    require_v1: bool = False,
+) -> dict[str, Any]:
+    """Claims of a v1 Graph token signed RS256 by the key ``key_for(kid)``; else ``InvalidToken``.
+
+    Checks the signature, ``aud`` Graph, ``iss`` ``https://sts.windows.net/{tid}/`` and the
+    lifetime with ``CLOCK_SKEW_S`` leeway. Reasons never contain the token.
+    """
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise InvalidToken("the token is not a well-formed JWT") from None
+    if header.get("alg") != "RS256":
+        raise InvalidToken("unexpected signing algorithm")
+    key = key_for(str(header.get("kid", "")))
+    if key is None:
+        raise InvalidToken("the token was signed with an unknown key")
+    required = ["exp", "nbf", "iss", "aud", "tid", *(["ver"] if require_v1 else [])]
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=["RS256"],
+            audience=GRAPH_AUDIENCE,
+            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "require": required},
+        )
+    except jwt.InvalidAudienceError:
+        raise InvalidToken("invalid audience") from None
+    except jwt.InvalidSignatureError:
+        raise InvalidToken("signature verification failed") from None
+    except jwt.PyJWTError:
+        raise InvalidToken("the token could not be validated") from None
+    if require_v1 and claims.get("ver") != "1.0":
+        raise InvalidToken("not a v1 Microsoft Graph token")
+    tid = claims.get("tid")
+    if not isinstance(tid, str) or claims.get("iss") != v1_issuer(tid):
+        raise InvalidToken("the issuer does not match the token's tenant")
+    now = clock()
+    exp, nbf = claims.get("exp"), claims.get("nbf")
+    if not isinstance(exp, int | float) or not isinstance(nbf, int | float):
+        raise InvalidToken("the token has no valid lifetime")
+    if now > exp + CLOCK_SKEW_S:
+        raise InvalidToken("the token is expired")
+    if now + CLOCK_SKEW_S < nbf:
+        raise InvalidToken("the token is not valid yet")
+    return claims
