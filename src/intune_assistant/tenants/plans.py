@@ -15,9 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from intune_assistant.tenants.errors import RegistryError
 
-# The product's modules in the admin's words (DESIGN §1). Plans refer to them by these names.
-READ_MODULES: tuple[str, ...] = ("inventory", "document", "compare", "troubleshoot", "msp")
-WRITE_MODULES: tuple[str, ...] = ("deploy-baseline", "bulk-assign", "restore")
+
+from intune_assistant.catalog.modules import READ_MODULES, WRITE_MODULES
 
 SELF_HOSTED = "self-hosted"
 STANDARD = "standard"

@@ -15,14 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from intune_assistant.catalog.modules import write_scopes as write_scopes_by_module
+
 from ...catalog import Catalog, default_catalog
-from ...catalog.records import (
-    APPS_WRITE,
-    CONFIG_WRITE,
-    GROUP_WRITE,
-    SCRIPTS_WRITE,
-    SERVICE_WRITE,
-)
 from ..tokens import DEMO_API_CLIENT_ID
 
 __all__ = [
@@ -118,12 +113,7 @@ class AppRegistrations:
         """The demo registrations with fixed GUIDs and secrets; redirect URIs are configurable."""
         catalog = catalog or default_catalog()
         read_scopes = catalog.read_scopes()
-        restore = _dedupe(r.write_scope for r in catalog if r.write_scope)
-        write_scopes = {
-            "assignments": (CONFIG_WRITE, APPS_WRITE, SCRIPTS_WRITE, SERVICE_WRITE),
-            "groups": (GROUP_WRITE,),
-            "restore": restore,
-        }
+        write_scopes = write_scopes_by_module(catalog)
         frontend = FrontendApp(
             client_id=DEMO_FRONTEND_CLIENT_ID,
             redirect_uris=tuple(redirect_uris),
