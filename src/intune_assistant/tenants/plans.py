@@ -13,10 +13,8 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from intune_assistant.tenants.errors import RegistryError
-
-
 from intune_assistant.catalog.modules import READ_MODULES, WRITE_MODULES
+from intune_assistant.tenants.errors import RegistryError
 
 SELF_HOSTED = "self-hosted"
 STANDARD = "standard"
