@@ -297,6 +297,17 @@ def permissions(
             raise UserError(f"{target} has no generated-permissions markers:\n{generated_block(catalog)}") from None
 
 
+def _register_modules() -> None:
+    # Each module's commands live in their own file; importing here keeps main.py small.
+    from . import compare, docs, targeting
+
+    for module in (docs, targeting, compare):
+        module.register(app)
+
+
+_register_modules()
+
+
 def main() -> None:
     """Console-script entry point: known problems are one line; no stack trace unless debugging."""
     try:

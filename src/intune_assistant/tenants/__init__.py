@@ -10,6 +10,7 @@ Start-up::
     registry = Registry(engine_from_url(url), plans=default_plans())
 """
 
+from intune_assistant.catalog.modules import READ_MODULES, WRITE_MODULES
 from intune_assistant.tenants.database import (
     DATABASE_URL_ENV,
     current_revision,
@@ -21,10 +22,8 @@ from intune_assistant.tenants.database import (
 )
 from intune_assistant.tenants.errors import RegistryError, TenantNotFoundError
 from intune_assistant.tenants.plans import (
-    READ_MODULES,
     SELF_HOSTED,
     STANDARD,
-    WRITE_MODULES,
     PlanConfig,
     Quotas,
     default_plans,
