@@ -129,7 +129,7 @@ class ResourceType:
     def list_params(self) -> dict[str, str]:
         """Query options the collector sends on the first page of the list."""
         params: dict[str, str] = {}
-        expands = [c.name for c in self.children if c.from_list_expand]
+        expands = [f"{c.name}($expand={c.expand})" if c.expand else c.name for c in self.children if c.from_list_expand]
         if self.assignments is AssignmentRead.LIST_EXPAND:
             expands.insert(0, "assignments")
         if expands:

@@ -35,6 +35,9 @@ FULL_RETURNING = WriteActions(
 )
 NO_ASSIGN = WriteActions(create=True, update=True, delete=True)
 SETTINGS_EXPAND = Child("settings", from_list_expand=True)
+# Non-compliance actions come with the list: $expand=scheduledActionsForRule($expand=...) is what
+# IntuneCD and the SDK-based tools send; the per-item navigation was seen answering 400.
+RULE_ACTIONS = Child("scheduledActionsForRule", expand="scheduledActionConfigurations", from_list_expand=True)
 
 
 def _volatile(*extra: str) -> frozenset[str]:
@@ -125,8 +128,8 @@ RECORDS: tuple[ResourceType, ...] = (
         read_scope=CONFIG_READ,
         write_scope=CONFIG_WRITE,
         assignments=AssignmentRead.LIST_EXPAND,
-        list_expand=("assignments",),
-        children=(Child("scheduledActionsForRule", expand="scheduledActionConfigurations"),),
+        list_expand=("assignments", "scheduledActionsForRule"),
+        children=(RULE_ACTIONS,),
         odata_types=(
             "windows10CompliancePolicy",
             "iosCompliancePolicy",
@@ -148,11 +151,8 @@ RECORDS: tuple[ResourceType, ...] = (
         read_scope=CONFIG_READ,
         write_scope=CONFIG_WRITE,
         assignments=AssignmentRead.LIST_EXPAND,
-        list_expand=("assignments",),
-        children=(
-            Child("settings"),
-            Child("scheduledActionsForRule", expand="scheduledActionConfigurations"),
-        ),
+        list_expand=("assignments", "scheduledActionsForRule"),
+        children=(Child("settings"), RULE_ACTIONS),
         identity_key=("platforms", "technologies"),
         write=FULL_RETURNING,
         page_size=25,

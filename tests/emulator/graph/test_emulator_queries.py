@@ -204,3 +204,19 @@ async def test_v1_targets_have_no_filter_fields(env: Any) -> None:
         "groupId": "g-all",
     }
     assert target["deviceAndAppManagementAssignmentFilterType"] == "include"  # stored data untouched
+
+
+async def test_compliance_list_expands_rule_actions_nested(env: Any) -> None:
+    base = "/beta/deviceManagement/deviceCompliancePolicies"
+    nested = "assignments,scheduledActionsForRule($expand=scheduledActionConfigurations)"
+    async with env.client() as client:
+        full = await client.get(base, params={"$expand": nested})
+        shallow = await client.get(base, params={"$expand": "scheduledActionsForRule"})
+        wrong = await client.get(base, params={"$expand": "scheduledActionsForRule($expand=widgets)"})
+        unsupported = await client.get(base, params={"$expand": "scheduledActionsForRule($select=id)"})
+    rule = next(p for p in full.json()["value"] if p["id"] == "comp-1")["scheduledActionsForRule"][0]
+    assert [a["actionType"] for a in rule["scheduledActionConfigurations"]] == ["block", "notification"]
+    shallow_rule = next(p for p in shallow.json()["value"] if p["id"] == "comp-1")["scheduledActionsForRule"][0]
+    assert "scheduledActionConfigurations" not in shallow_rule
+    assert wrong.status_code == 400 and "widgets" in wrong.json()["error"]["message"]
+    assert unsupported.status_code == 400

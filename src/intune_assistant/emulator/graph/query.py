@@ -34,6 +34,8 @@ class QueryOptions:
 
     select: tuple[str, ...] | None = None
     expand: tuple[str, ...] = ()
+    # Navigations expanded inside an expanded navigation: ``a($expand=b)`` → (("a", ("b",)),).
+    nested_expand: tuple[tuple[str, tuple[str, ...]], ...] = ()
     top: int | None = None
     filter: str | None = None
     count: bool = False
@@ -53,7 +55,40 @@ def _option_name(raw: str, version: Version) -> str | None:
 
 
 def _split_list(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
+    """Split on the commas that are not inside parentheses."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(value[start:index])
+            start = index + 1
+    parts.append(value[start:])
+    return tuple(part.strip() for part in parts if part.strip())
+
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+
+
+def _parse_expand(value: str) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Navigation names, and the ``$expand`` nested in any of them (the only nested option served)."""
+    names: list[str] = []
+    nested: list[tuple[str, tuple[str, ...]]] = []
+    for item in _split_list(value):
+        match = re.fullmatch(rf"({_NAME})(?:\(\$expand=([^()]*)\))?", item)
+        inner = _split_list(match.group(2)) if match and match.group(2) is not None else ()
+        if match is None or not all(re.fullmatch(_NAME, name) for name in inner):
+            raise bad_request(
+                "Parsing OData Select and Expand failed: the emulator supports plain navigation names "
+                f"and name($expand=name,...) in $expand, not '{item}'."
+            )
+        names.append(match.group(1))
+        if inner:
+            nested.append((match.group(1), inner))
+    return tuple(names), tuple(nested)
 
 
 def parse_query(pairs: tuple[tuple[str, str], ...], version: Version) -> QueryOptions:
@@ -92,18 +127,13 @@ def parse_query(pairs: tuple[tuple[str, str], ...], version: Version) -> QueryOp
         if text not in ("true", "false"):
             raise bad_request(f"'{seen['count']}' is not a valid count option.")
         count = text == "true"
-    expand = _split_list(seen.get("expand", ""))
-    for name in expand:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise bad_request(
-                "Parsing OData Select and Expand failed: the emulator supports only plain navigation "
-                f"names in $expand, not '{name}'."
-            )
+    expand, nested_expand = _parse_expand(seen.get("expand", ""))
     select = _split_list(seen["select"]) if "select" in seen else None
     filter_text = seen.get("filter")
     return QueryOptions(
         select=select,
         expand=expand,
+        nested_expand=nested_expand,
         top=top,
         filter=filter_text.strip() if filter_text is not None and filter_text.strip() else None,
         count=count,

@@ -11,7 +11,7 @@ from .errors import not_found
 from .listing import CountMode, ListSpec, build_list, context_url, directory_count
 from .paging import directory_page_size, intune_page_size
 from .protocol import GraphResponse
-from .query import Predicate, compile_filter
+from .query import Predicate, QueryOptions, compile_filter
 from .shaping import (
     DETAIL_FIELDS,
     SETTING_DEFINITIONS,
@@ -73,14 +73,25 @@ def _intune_spec(call: Call, record: ResourceType, predicate: Predicate | None) 
     )
 
 
-def _expansions(obj: Mapping[str, Any], names: tuple[str, ...], records: tuple[ResourceType, ...]) -> dict[str, Any]:
+def _expansions(obj: Mapping[str, Any], query: QueryOptions, records: tuple[ResourceType, ...]) -> dict[str, Any]:
     children = {child.name: child for record in records for child in record.children}
+    nested = dict(query.nested_expand)
     expanded: dict[str, Any] = {}
-    for name in names:
+    for name in query.expand:
         child = children.get(name)
         strip = child_navigations(child) if child is not None else set()
-        expanded[name] = expand_items(obj.get(name), strip)
+        # A navigation expanded inside this one stays inline on each item.
+        expanded[name] = expand_items(obj.get(name), strip - set(nested.get(name, ())))
     return expanded
+
+
+def _check_nested_expand(query: QueryOptions, records: tuple[ResourceType, ...], entity_set: str) -> None:
+    """400 unless each nested ``$expand`` names a navigation of the expanded child."""
+    children = {child.name: child for record in records for child in record.children}
+    for name, inner in query.nested_expand:
+        child = children.get(name)
+        navigations = child_navigations(child) if child is not None else set()
+        check_expand(inner, allowed=navigations - {SETTING_DEFINITIONS}, navigations=set(), entity_set=name)
 
 
 def get_collection(call: Call) -> GraphResponse:
@@ -91,6 +102,7 @@ def get_collection(call: Call) -> GraphResponse:
     allowed = {name for r in records for name in r.list_expand}
     check_select(query.select, name_field=record.name_field, entity_set=route.path)
     check_expand(query.expand, allowed=allowed, navigations=navigations, entity_set=route.path)
+    _check_nested_expand(query, records, route.path)
     predicate = _predicate(call, record.name_field, route.path)
     if route.is_directory:
         spec = ListSpec(
@@ -105,7 +117,7 @@ def get_collection(call: Call) -> GraphResponse:
     items = [obj for _, obj in call.store.collection(records)]
 
     def shape_item(obj: Mapping[str, Any]) -> dict[str, Any]:
-        expanded = _expansions(obj, query.expand, records)
+        expanded = _expansions(obj, query, records)
         return shape(obj, strip=navigations, select=query.select, expanded=expanded, drop=drop)
 
     return build_list(call.req, query, items, spec, shape_item, route.path)
@@ -118,7 +130,8 @@ def get_item(call: Call) -> GraphResponse:
     navigations = record_navigations([record])
     check_select(query.select, name_field=record.name_field, entity_set=call.route.path)
     check_expand(query.expand, allowed=set(record.list_expand), navigations=navigations, entity_set=call.route.path)
-    expanded = _expansions(obj, query.expand, (record,))
+    _check_nested_expand(query, (record,), call.route.path)
+    expanded = _expansions(obj, query, (record,))
     body = {
         "@odata.context": context_url(call.req, f"{call.route.path}/$entity"),
         **shape(obj, strip=navigations, select=query.select, expanded=expanded),
