@@ -1,9 +1,346 @@
-"""`intune-assistant` commands of the compare module (registered by `cli.main`)."""
+"""`intune-assistant compare` and `intune-assistant baseline download` (registered by `cli.main`).
+
+Exit codes of ``compare``: 0 aligned, 1 differences found (or a type that could not be
+compared), 2 on errors, always with a one-line message and no stack trace.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.snapshot import Snapshot
+
+EXIT_ALIGNED = 0
+EXIT_DIFFERENT = 1
+EXIT_ERROR = 2
+GRAPH = "https://graph.microsoft.com"
+
+
+class CompareError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+class Mode(StrEnum):
+    """What kind of comparison ``compare`` runs."""
+
+    AUTO = "auto"
+    TENANTS = "tenants"
+    BASELINE = "baseline"
+    DRIFT = "drift"
+
+
+class Format(StrEnum):
+    """Report formats."""
+
+    HTML = "html"
+    MD = "md"
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@dataclass
+class Source:
+    """One side as the user named it, loaded."""
+
+    spec: str
+    snapshot: Snapshot
+    builtin: bool = False
+
+
+@contextmanager
+def _errors_exit_2() -> Iterator[None]:
+    """Known problems → one line on stderr and exit code 2 (cli.main would use 1)."""
+    from intune_assistant.baselines import BaselineDownloadError, UnknownBaselineError
+    from intune_assistant.collect.importers import UnknownFormatError
+    from intune_assistant.snapshot import SnapshotError
+
+    known = (CompareError, BaselineDownloadError, UnknownBaselineError, UnknownFormatError, SnapshotError, OSError)
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except known as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    except Exception as exc:
+        if os.environ.get("INTUNE_ASSISTANT_DEBUG"):
+            raise
+        Console(stderr=True).print(
+            f"[red]unexpected error:[/] {type(exc).__name__}: {exc} (set INTUNE_ASSISTANT_DEBUG=1 for details)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _collect_demo(name: str, catalog: Catalog) -> Source:
+    import httpx
+
+    from intune_assistant.collect.collector import collect
+    from intune_assistant.emulator.demo import build_demo
+    from intune_assistant.graph import GraphClient, StaticTokenProvider
+    from intune_assistant.snapshot import TenantInfo
+
+    try:
+        demo = build_demo([name], catalog=catalog)
+    except ValueError as exc:
+        raise CompareError(str(exc)) from None
+    data = demo.tenants[name]
+
+    async def run() -> Snapshot:
+        async with GraphClient(
+            StaticTokenProvider(demo.token(name)),
+            scopes=catalog.read_scopes(),
+            base_url=GRAPH,
+            transport=httpx.ASGITransport(app=demo.app),
+        ) as client:
+            tenant = TenantInfo(tenant_id=data.tenant_id, domain=data.domain, display_name=data.display_name)
+            return await collect(client, catalog, tenant, source="emulator")
+
+    return Source(f"demo:{name}", asyncio.run(run()))
+
+
+def _load_folder(spec: str) -> Source:
+    from intune_assistant.collect.importers import import_path
+    from intune_assistant.snapshot import load_snapshot
+
+    path = Path(spec)
+    if not path.exists():
+        raise CompareError(f"{spec} does not exist (give demo:NAME, builtin:NAME or a folder)")
+    if (path / "manifest.json").is_file():
+        return Source(spec, load_snapshot(path))
+    return Source(spec, import_path(path))
+
+
+def load_source(spec: str, catalog: Catalog) -> Source:
+    """``demo:NAME``, ``builtin:NAME``, ``tenant:DOMAIN`` (not yet) or a folder/file path."""
+    from intune_assistant.baselines import builtin_baseline
+
+    scheme, _, rest = spec.partition(":")
+    if scheme == "demo" and rest:
+        return _collect_demo(rest.lower(), catalog)
+    if scheme == "builtin":
+        name = rest or "windows-security"
+        return Source(spec, builtin_baseline(name), builtin=True)
+    if scheme == "tenant":
+        raise CompareError(
+            f"comparing a live tenant is not available yet; snapshot it first "
+            f"(intune-assistant snapshot --tenant {rest or 'DOMAIN'} -o DIR) and compare the folder"
+        )
+    return _load_folder(spec)
+
+
+def _same_tenant(left: Snapshot, right: Snapshot) -> bool:
+    if left.tenant.tenant_id and left.tenant.tenant_id == right.tenant.tenant_id:
+        return True
+    return bool(left.tenant.domain) and (left.tenant.domain or "").lower() == (right.tenant.domain or "").lower()
+
+
+def _run(
+    left: Source,
+    right: Source,
+    mode: Mode,
+    policy: str | None,
+    against: list[str] | None,
+    type_key: str | None,
+    catalog: Catalog,
+) -> Any:
+    from intune_assistant.analyses.compare import (
+        compare_baseline,
+        compare_drift,
+        compare_policies,
+        compare_tenants,
+        find_policies,
+    )
+
+    if type_key is not None and type_key not in catalog:
+        raise CompareError(f"unknown type {type_key!r}; known: {', '.join(r.key for r in catalog)}")
+    if policy is not None:
+        picked = find_policies(left.snapshot, policy, catalog=catalog, type_key=type_key)
+        if not picked:
+            raise CompareError(f"no policy named {policy!r} in {left.spec}")
+        if len(picked) > 1:
+            kinds = ", ".join(sorted({r.key for r, _ in picked}))
+            raise CompareError(
+                f"{len(picked)} policies in {left.spec} match {policy!r} ({kinds}); give one exact name"
+                " (and --type when one name is used by several types)"
+            )
+        others = [p for name in (against or [policy]) for p in find_policies(right.snapshot, name, catalog=catalog)]
+        if right.snapshot is left.snapshot:
+            others = [p for p in others if p[1] is not picked[0][1]]
+        if not others:
+            raise CompareError(f"no policy named {', '.join(against or [policy])!r} in {right.spec}")
+        return compare_policies(
+            left.snapshot,
+            picked[0],
+            right.snapshot,
+            others,
+            catalog=catalog,
+            left_label=left.spec,
+            right_label=right.spec,
+        )
+    if mode is Mode.AUTO:
+        if left.builtin or right.builtin:
+            mode = Mode.BASELINE
+        elif _same_tenant(left.snapshot, right.snapshot):
+            mode = Mode.DRIFT
+        else:
+            mode = Mode.TENANTS
+    if mode is Mode.BASELINE:
+        # The baseline is the built-in side, or A.
+        base, actual = (right, left) if right.builtin and not left.builtin else (left, right)
+        return compare_baseline(
+            base.snapshot,
+            actual.snapshot,
+            catalog=catalog,
+            baseline_label=base.spec,
+            tenant_label=actual.spec,
+        )
+    if mode is Mode.DRIFT:
+        return compare_drift(left.snapshot, right.snapshot, catalog=catalog)
+    return compare_tenants(
+        left.snapshot,
+        right.snapshot,
+        catalog=catalog,
+        left_label=left.spec,
+        right_label=right.spec,
+    )
+
+
+def _summary(result: Any, console: Console, only_differences: bool) -> None:
+    from intune_assistant.render.compare.view import object_status, visible
+
+    table = Table(title=f"{result.left.label} \u2194 {result.right.label} ({result.kind.value})")
+    for column in ("Type", "Object", "Status", "Settings differing", "Assignments differing"):
+        table.add_column(column)
+    for view in visible(result, only_differences):
+        obj = view.obj
+        table.add_row(
+            obj.type_label,
+            obj.name,
+            object_status(result, obj),
+            str(len(obj.changed_settings)),
+            str(len(obj.changed_assignments)),
+        )
+    console.print(table)
+    for score in result.scores:
+        console.print(f"Alignment ({score.scope}) {score.name}: {score.percent:.1f}% ({score.matched}/{score.expected})")
+    for note in result.not_compared:
+        console.print(f"[yellow]not compared:[/] {note.type_label}: {note.reason}")
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(result.counts().items()))
+    console.print(f"{'Aligned' if result.aligned else 'Not aligned'}: {counts or 'nothing to compare'}")
+
+
+def _write(data: bytes, output: Path | None, fmt: Format, result: Any) -> Path | None:
+    from intune_assistant.render.compare import default_filename
+
+    if output is None and fmt is not Format.XLSX:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    target = output or Path(default_filename(result, fmt.value, datetime.now(UTC)))
+    target.write_bytes(data)
+    return target
+
+
+def compare(
+    a: Annotated[str, typer.Argument(help="Left side: demo:NAME, builtin:NAME, or a folder (snapshot or export).")],
+    b: Annotated[str, typer.Argument(help="Right side, same forms; tenant:DOMAIN is not available yet.")],
+    policy: Annotated[
+        str | None, typer.Option(help="Compare one policy of A (name; * and ? allowed) with policies of B.")
+    ] = None,
+    against: Annotated[
+        list[str] | None,
+        typer.Option(help="With --policy: names of B's policies to compare with (repeatable; default: same name)."),
+    ] = None,
+    type_key: Annotated[str | None, typer.Option("--type", help="With --policy: the catalog type of A's policy.")] = None,
+    mode: Annotated[
+        Mode,
+        typer.Option(help="auto: baseline when a side is builtin:, drift when both are one tenant, else tenants."),
+    ] = Mode.AUTO,
+    only_differences: Annotated[bool, typer.Option("--only-differences", help="Leave out what is the same.")] = False,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", help="Report format (default: from -o's extension, else html).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Report file (default: stdout).")] = None,
+) -> None:
+    """Compare two tenants, a tenant with a baseline, a tenant with itself over time, or policies."""
+    from intune_assistant.render.compare import FORMATS, render_comparison
+
+    with _errors_exit_2():
+        catalog = default_catalog()
+        left, right = load_source(a, catalog), load_source(b, catalog)
+        result = _run(left, right, mode, policy, against, type_key, catalog)
+        chosen = fmt
+        if chosen is None and output is not None:
+            suffix = output.suffix.lstrip(".").lower()
+            chosen = Format(suffix) if suffix in FORMATS else Format.HTML
+        console = Console(stderr=chosen is not None)
+        if chosen is None:
+            _summary(result, console, only_differences)
+        else:
+            written = _write(render_comparison(result, chosen.value, only_differences=only_differences), output, chosen, result)
+            if written is not None:
+                state = "aligned" if result.aligned else f"{len(result.differences)} object(s) differ"
+                console.print(f"Report written to [bold]{written}[/] ({state})")
+    raise typer.Exit(EXIT_ALIGNED if result.aligned else EXIT_DIFFERENT)
+
+
+def download(
+    output: Annotated[Path, typer.Option("-o", "--output", help="New or empty folder to extract into.")],
+    url: Annotated[str | None, typer.Option(help="Zip archive URL (default: OpenIntuneBaseline on GitHub).")] = None,
+) -> None:
+    """Download a public baseline archive and extract it safely; compare with: compare FOLDER demo:contoso."""
+    from intune_assistant.baselines import DEFAULT_BASELINE_URL, download_baseline
+
+    with _errors_exit_2():
+        console = Console(stderr=True)
+        source = url or DEFAULT_BASELINE_URL
+        console.print(f"Downloading {source}")
+        files = download_baseline(output, source)
+        console.print(f"Extracted {len(files)} file(s) into [bold]{output}[/]")
+        for folder in _importable(output):
+            console.print(f"  compare with: intune-assistant compare {folder} demo:contoso")
+
+
+def _importable(root: Path, depth: int = 3) -> list[Path]:
+    """Folders under ``root`` the importers recognise (shallowest first, at most ten)."""
+    from intune_assistant.collect.importers import UnknownFormatError, detect_format
+
+    found: list[Path] = []
+    layer = [root]
+    for _ in range(depth):
+        next_layer = []
+        for folder in layer:
+            try:
+                detect_format(folder)
+            except (UnknownFormatError, OSError, ValueError):
+                next_layer.extend(sorted(p for p in folder.iterdir() if p.is_dir()))
+                continue
+            found.append(folder)
+        layer = next_layer
+    return found[:10]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add this module's commands to ``app``: ``compare`` and ``baseline download``."""
+    app.command("compare")(compare)
+    baseline = typer.Typer(no_args_is_help=True, help="Baselines: download public ones to compare with.")
+    baseline.command("download")(download)
+    app.add_typer(baseline, name="baseline")
+

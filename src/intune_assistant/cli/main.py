@@ -297,6 +297,32 @@ def permissions(
             raise UserError(f"{target} has no generated-permissions markers:\n{generated_block(catalog)}") from None
 
 
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port of the web app on http://localhost.")] = 8000,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a web browser.")] = False,
+) -> None:
+    """Run the web app on the built-in demo tenants (Entra ID and Graph emulated on localhost)."""
+    from intune_assistant.web.runner import run_demo
+
+    console = Console(stderr=True)
+    run_demo(port, open_browser=not no_browser, echo=lambda text: console.print(text, markup=False, soft_wrap=True))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (behind a TLS-terminating proxy).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the web app against Entra ID and Microsoft Graph, configured from INTUNE_ASSISTANT_* variables."""
+    from intune_assistant.web.runner import run_serve
+
+    try:
+        run_serve(host, port, echo=lambda text: Console(stderr=True).print(text, markup=False, soft_wrap=True))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def _register_modules() -> None:
     # Each module's commands live in their own file; importing here keeps main.py small.
     from . import compare, docs, targeting

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
+from intune_assistant.analyses.settings import SETTINGS_POLICY_TYPES, referenced_definitions
 from intune_assistant.catalog import AssignmentRead, Catalog, Child, ResourceType
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse
 from intune_assistant.snapshot import (
@@ -30,6 +31,8 @@ from intune_assistant.snapshot import (
 from .batching import BatchCoalescer
 
 GET_BY_IDS_LIMIT = 1000
+# The settings-catalog definition catalogue: one unpaged GET returns all of it (beta only).
+SETTING_DEFINITIONS_PATH = "deviceManagement/configurationSettings"
 
 
 class CollectProgress(Protocol):
@@ -195,6 +198,20 @@ class _Collector:
         ]
         await asyncio.gather(*grand_jobs)
 
+    async def read_definitions(
+        self, policy_reads: dict[str, asyncio.Future[tuple[list[dict[str, Any]], TypeResult]]]
+    ) -> tuple[dict[str, dict[str, Any]], str | None]:
+        """The definitions the settings-catalog policies use (one GET, once their types are read)."""
+        objects = {key: (await read)[0] for key, read in policy_reads.items()}
+        if not any(objects.values()):
+            return {}, None
+        response = await self.coalescers["beta"].get(SETTING_DEFINITIONS_PATH)
+        if not response.ok or not isinstance(response.body, dict):
+            error = response.error.describe() if response.error else f"{response.status}: unexpected response"
+            return {}, f"setting names could not be read: {error}"
+        catalogue = [d for d in response.body.get("value", []) if isinstance(d, dict)]
+        return referenced_definitions(catalogue, objects), None
+
     async def resolve_missing_groups(self, objects: dict[str, list[dict[str, Any]]], names: Names) -> str | None:
         """Names for groups referenced but not listed (other tenants' lists, or deleted groups)."""
         missing = sorted(gid for gid in referenced_group_ids(objects, self.catalog) if gid not in names.groups)
@@ -245,13 +262,20 @@ async def collect(
     records = catalog.select(list(types)).records if types is not None else catalog.collected()
     collector = _Collector(client, catalog, progress, clock)
     taken_at = datetime.now(UTC)
+    reads = {r.key: asyncio.ensure_future(collector.read_type(r)) for r in records}
+    definitions_read = asyncio.ensure_future(
+        collector.read_definitions({k: t for k, t in reads.items() if k in SETTINGS_POLICY_TYPES})
+    )
     try:
-        outcomes = await asyncio.gather(*(collector.read_type(r) for r in records))
+        outcomes = await asyncio.gather(*reads.values())
+        definitions, definitions_error = await definitions_read
         objects = {r.key: items for r, (items, _) in zip(records, outcomes, strict=True)}
         results = {r.key: result for r, (_, result) in zip(records, outcomes, strict=True)}
         names = resolve_names(objects, catalog)
         names_error = await collector.resolve_missing_groups(objects, names)
     finally:
+        for task in (*reads.values(), definitions_read):
+            task.cancel()  # no-op when done; stops the rest when one read raised
         await collector.close()
     snapshot = Snapshot(
         tenant=tenant,
@@ -260,7 +284,11 @@ async def collect(
         objects=objects,
         results=results,
         names=names,
+        setting_definitions=definitions,
     )
+    if definitions_error:
+        first = next(k for k in SETTINGS_POLICY_TYPES if k in results)
+        results[first].child_errors.append(definitions_error)
     if names_error and "groups" in results:
         results["groups"].child_errors.append(names_error)
     return snapshot

@@ -132,6 +132,9 @@ class Snapshot:
     names: Names = field(default_factory=Names)
     problems: list[LoadProblem] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
+    # Settings-catalog definitions (id → Graph definition) the snapshot's policies use, with their
+    # parents and children: setting names stay readable offline. Empty when none were read.
+    setting_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.taken_at.tzinfo is None or self.taken_at.utcoffset() is None:

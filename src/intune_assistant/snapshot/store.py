@@ -5,6 +5,8 @@ Layout::
     <folder>/manifest.json                     schema version, tenant, source, time, results,
                                                names, problems, and per type its object files
     <folder>/objects/<typeKey>/<name>__<suffix>.json   one Graph-shaped object per file
+    <folder>/definitions.json                  settings-catalog definitions by id (when any;
+                                               older snapshots have none and still load)
 
 JSON is UTF-8, keys sorted, indented by 2, non-ASCII kept readable. Each file is written to a
 temporary name and renamed into place; a new set of object files is staged beside the old one
@@ -40,6 +42,7 @@ __all__ = [
 
 MANIFEST = "manifest.json"
 OBJECTS = "objects"
+DEFINITIONS = "definitions.json"
 # Marks a manifest as ours, so a folder holding someone else's manifest.json is never replaced.
 FORMAT = "intune-assistant-snapshot"
 _STAGING = ".objects-staging-"
@@ -87,8 +90,13 @@ def save_snapshot(snapshot: Snapshot, folder: Path, catalog: Catalog | None = No
     if current.exists():
         os.replace(current, retired)
     os.replace(staging, current)
+    definitions_path = folder / DEFINITIONS
+    if snapshot.setting_definitions:
+        _write_atomic(definitions_path, _dumps(snapshot.setting_definitions, what=DEFINITIONS))
     manifest_path = folder / MANIFEST
     _write_atomic(manifest_path, _dumps(_manifest(snapshot, files), what=MANIFEST), durable=True)
+    if not snapshot.setting_definitions:
+        definitions_path.unlink(missing_ok=True)  # a previous snapshot's, no longer described
     shutil.rmtree(retired, ignore_errors=True)
     return manifest_path
 
@@ -183,6 +191,7 @@ def _manifest(snapshot: Snapshot, files: dict[str, list[str]]) -> dict[str, Any]
             "unresolved_groups": sorted(names.unresolved_groups),
         },
         "problems": [{"path": p.path, "reason": p.reason} for p in snapshot.problems],
+        "definitions": DEFINITIONS if snapshot.setting_definitions else None,
     }
 
 
@@ -259,6 +268,12 @@ def load_snapshot(folder: Path) -> Snapshot:
     for key, count in failed.items():
         _mark_unread(results, key, count, loaded=len(objects[key]))
 
+    definitions: dict[str, dict[str, Any]] = {}
+    if manifest.get("definitions") is not None:
+        definitions, reason = _read_definitions(folder, manifest["definitions"])
+        if reason:
+            problems.append(LoadProblem(DEFINITIONS, reason))
+
     return Snapshot(
         tenant=_tenant(_require(manifest.get("tenant", {}), dict, "tenant")),
         source=_require(manifest.get("source"), str, "source"),
@@ -267,7 +282,25 @@ def load_snapshot(folder: Path) -> Snapshot:
         results=results,
         names=_names(_require(manifest.get("names", {}), dict, "names")),
         problems=problems,
+        setting_definitions=definitions,
     )
+
+
+def _read_definitions(folder: Path, name: object) -> tuple[dict[str, dict[str, Any]], str]:
+    """The snapshot's setting definitions, or none and the reason (names then come from ids)."""
+    if name != DEFINITIONS:
+        return {}, f"manifest names {name!r} as the definitions file; only {DEFINITIONS} is read"
+    try:
+        value = json.loads((folder / DEFINITIONS).read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return {}, "file is missing; setting names are derived from their ids"
+    except OSError as exc:
+        return {}, f"could not be read: {exc.strerror or exc}"
+    except (UnicodeDecodeError, ValueError) as exc:
+        return {}, f"not valid JSON: {exc}"
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        return {}, "expected an object of definitions by id"
+    return {str(k): v for k, v in value.items()}, ""
 
 
 def _migrate(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,242 @@
+"""The comparison itself: settings and assignments of paired objects, type by type.
+
+Every public comparison (policies, tenants, baseline, drift) is this engine with a different
+pairing rule and different words. A type that one side could not read is "not compared"; an
+object seen on one side only while the other side's read of its type was partial is
+"not confirmed", never removed or added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from intune_assistant.analyses.settings import SettingDefinitions, snapshot_definitions
+from intune_assistant.catalog import Catalog, Kind, ResourceType
+from intune_assistant.snapshot import Snapshot, TypeStatus
+
+from .assignments import diff_assignments
+from .matching import Scorer, overlap, pair_objects
+from .model import (
+    CompareKind,
+    CompareOptions,
+    MatchInfo,
+    NotCompared,
+    ObjectDiff,
+    ObjectStatus,
+    SettingDiff,
+    SettingStatus,
+    SideInfo,
+)
+from .rows import METADATA, Setting
+from .side import Side
+
+__all__ = [
+    "COMPARED_KINDS",
+    "compare_sides",
+    "diff_settings",
+    "make_side",
+    "object_diff",
+    "shared_definitions",
+    "side_info",
+]
+
+Obj = dict[str, Any]
+# Configuration, not the directory or devices: users, groups and devices change by the hour.
+COMPARED_KINDS = frozenset({Kind.POLICY, Kind.APP, Kind.SCRIPT, Kind.ENROLLMENT, Kind.TENANT})
+_READ = (TypeStatus.OK, TypeStatus.PARTIAL)
+
+
+def side_info(snapshot: Snapshot, label: str | None) -> SideInfo:
+    """How a report names ``snapshot``: the label given, else its tenant, else its source."""
+    tenant = snapshot.tenant.domain or snapshot.tenant.display_name or snapshot.tenant.tenant_id
+    return SideInfo(
+        label=label or tenant or snapshot.source,
+        tenant=tenant,
+        source=snapshot.source,
+        taken_at=snapshot.taken_at,
+    )
+
+
+def shared_definitions(first: Snapshot, second: Snapshot, extra: SettingDefinitions | None) -> SettingDefinitions:
+    """One set of setting definitions for both sides, so one setting has one name in a report.
+
+    ``first``'s own definitions win, then ``second``'s, then ``extra`` (e.g. a definitions file).
+    """
+    merged = snapshot_definitions(first).merged(snapshot_definitions(second))
+    return merged.merged(extra) if extra is not None else merged
+
+
+def make_side(
+    snapshot: Snapshot,
+    catalog: Catalog,
+    label: str | None,
+    definitions: SettingDefinitions,
+    *,
+    metadata: bool,
+) -> Side:
+    """A snapshot prepared for comparison."""
+    return Side(snapshot, catalog, side_info(snapshot, label), definitions, metadata=metadata)
+
+
+def _setting_diff(setting_id: str, mine: Setting | None, theirs: Setting | None) -> SettingDiff:
+    known = mine or theirs
+    assert known is not None
+    if mine is None:
+        status = SettingStatus.ONLY_RIGHT
+    elif theirs is None:
+        status = SettingStatus.ONLY_LEFT
+    else:
+        status = SettingStatus.SAME if mine.values == theirs.values else SettingStatus.DIFFERENT
+    return SettingDiff(
+        setting_id=setting_id,
+        name=known.name,
+        category=known.category,
+        status=status,
+        left=mine.display if mine is not None else None,
+        right=theirs.display if theirs is not None else None,
+        is_secret=known.is_secret,
+        deprecated=(mine is not None and mine.deprecated) or (theirs is not None and theirs.deprecated),
+        replacement=(mine.replacement if mine is not None else None) or (theirs.replacement if theirs else None),
+    )
+
+
+def diff_settings(left: Mapping[str, Setting], right: Mapping[str, Setting]) -> tuple[SettingDiff, ...]:
+    """Setting-by-setting comparison; a setting configured on one side only is a difference."""
+    ids = left.keys() | right.keys()
+    diffs = [_setting_diff(i, left.get(i), right.get(i)) for i in ids]
+    return tuple(sorted(diffs, key=lambda d: (d.category.casefold(), d.name.casefold(), d.setting_id)))
+
+
+def _status(kind: CompareKind, settings: Iterable[SettingDiff], assignments_changed: bool) -> ObjectStatus:
+    statuses = {s.status for s in settings}
+    if kind is CompareKind.BASELINE:
+        if statuses & {SettingStatus.DIFFERENT, SettingStatus.ONLY_LEFT}:
+            return ObjectStatus.DIFFERENT
+        return ObjectStatus.EXTRA_SETTINGS if SettingStatus.ONLY_RIGHT in statuses else ObjectStatus.SAME
+    if assignments_changed or statuses - {SettingStatus.SAME}:
+        return ObjectStatus.DIFFERENT
+    return ObjectStatus.SAME
+
+
+def object_diff(
+    kind: CompareKind,
+    record: ResourceType,
+    left: Side,
+    right: Side,
+    left_obj: Obj,
+    right_obj: Obj,
+    match: MatchInfo,
+    *,
+    right_record: ResourceType | None = None,
+) -> ObjectDiff:
+    """Compare one paired object (``right_record``: when the right object is of another type)."""
+    right_record = right_record or record
+    settings = diff_settings(left.settings(record, left_obj), right.settings(right_record, right_obj))
+    # A baseline prescribes settings, not which groups of a tenant get them.
+    assignments = (
+        ()
+        if kind is CompareKind.BASELINE
+        else diff_assignments(left.assignments(left_obj), right.assignments(right_obj))
+    )
+    changed = any(a.status is not SettingStatus.SAME for a in assignments)
+    return ObjectDiff(
+        type_key=record.key,
+        type_label=record.label,
+        status=_status(kind, settings, changed),
+        left=left.ref(record, left_obj),
+        right=right.ref(right_record, right_obj),
+        match=match,
+        settings=settings,
+        assignments=assignments,
+    )
+
+
+def _one_sided(
+    kind: CompareKind, record: ResourceType, side: Side, obj: Obj, *, on_left: bool, other: Side
+) -> ObjectDiff:
+    partial = other.status(record.key) is TypeStatus.PARTIAL
+    status = ObjectStatus.ONLY_LEFT if on_left else ObjectStatus.ONLY_RIGHT
+    note = ""
+    if partial:
+        status = ObjectStatus.UNCONFIRMED
+        note = f"{other.info.label} read {record.label} only partially: this object may exist there unseen"
+    settings: tuple[SettingDiff, ...] = ()
+    if kind is CompareKind.BASELINE and on_left:
+        # What a missing baseline policy would configure: the admin deploys from this list.
+        settings = diff_settings(side.settings(record, obj), {})
+    ref = side.ref(record, obj)
+    return ObjectDiff(
+        type_key=record.key,
+        type_label=record.label,
+        status=status,
+        left=ref if on_left else None,
+        right=None if on_left else ref,
+        settings=settings,
+        note=note,
+    )
+
+
+def _unreadable(side: Side, key: str) -> str | None:
+    status = side.status(key)
+    if status in _READ:
+        return None
+    if status is TypeStatus.FAILED:
+        result = side.snapshot.results.get(key)
+        why = f": {result.error}" if result is not None and result.error else ""
+        return f"{side.info.label} could not read it{why}"
+    return f"{side.info.label} did not collect it"
+
+
+def _types(catalog: Catalog, options: CompareOptions, left: Side, right: Side) -> list[ResourceType]:
+    if options.types is not None:
+        return [catalog[k] for k in options.types]
+    present = set(left.snapshot.results) | set(right.snapshot.results)
+    present |= set(left.snapshot.objects) | set(right.snapshot.objects)
+    return [r for r in catalog if r.kind in COMPARED_KINDS and r.key in present]
+
+
+def _keys(side: Side, record: ResourceType) -> Any:
+    def keys(obj: Obj) -> frozenset[str]:
+        return frozenset(side.settings(record, obj).keys() - METADATA.keys())
+
+    return keys
+
+
+def compare_sides(
+    kind: CompareKind,
+    left: Side,
+    right: Side,
+    options: CompareOptions,
+    *,
+    by_id: bool,
+    overlap_threshold: float | None,
+    types: list[ResourceType] | None = None,
+    scorer: Scorer = overlap,
+) -> tuple[list[ObjectDiff], list[NotCompared]]:
+    """Compare every configuration type of two sides."""
+    objects: list[ObjectDiff] = []
+    skipped: list[NotCompared] = []
+    left.share_references(right)
+    for record in types if types is not None else _types(left.catalog, options, left, right):
+        reasons = [r for r in (_unreadable(left, record.key), _unreadable(right, record.key)) if r]
+        both_absent = left.status(record.key) is right.status(record.key) is TypeStatus.NOT_COLLECTED
+        if reasons:
+            if not both_absent or options.types is not None:
+                skipped.append(NotCompared(record.key, record.label, "; ".join(reasons)))
+            continue
+        pairing = pair_objects(
+            record,
+            left.objects(record.key),
+            right.objects(record.key),
+            _keys(left, record),
+            _keys(right, record),
+            by_id=by_id,
+            overlap_threshold=overlap_threshold,
+            scorer=scorer,
+        )
+        for left_obj, right_obj, match in pairing.pairs:
+            objects.append(object_diff(kind, record, left, right, left_obj, right_obj, match))
+        objects.extend(_one_sided(kind, record, left, o, on_left=True, other=right) for o in pairing.left_only)
+        objects.extend(_one_sided(kind, record, right, o, on_left=False, other=left) for o in pairing.right_only)
+    return objects, skipped

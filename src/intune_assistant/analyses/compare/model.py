@@ -1,0 +1,278 @@
+"""What a comparison finds: plain, immutable data that every renderer reads.
+
+One shape serves the four comparisons (policy vs policy, tenant vs tenant, tenant vs baseline,
+drift over time). ``left`` is the reference side (the first policy, the baseline, the older
+snapshot) and ``right`` the side being checked; ``status_label`` gives each status the words an
+admin expects in that comparison ("removed" in drift, "missing" against a baseline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = [
+    "AlignmentScore",
+    "AssignmentDiff",
+    "CompareKind",
+    "CompareOptions",
+    "Comparison",
+    "MatchInfo",
+    "NotCompared",
+    "ObjectDiff",
+    "ObjectRef",
+    "ObjectStatus",
+    "SettingDiff",
+    "SettingStatus",
+    "SideInfo",
+    "status_label",
+]
+
+
+class CompareKind(StrEnum):
+    """Which comparison produced a result."""
+
+    POLICY = "policy"
+    TENANTS = "tenants"
+    BASELINE = "baseline"
+    DRIFT = "drift"
+
+
+class SettingStatus(StrEnum):
+    """One setting (or one assignment target) on both sides."""
+
+    SAME = "same"
+    DIFFERENT = "different"
+    ONLY_LEFT = "only_left"
+    ONLY_RIGHT = "only_right"
+
+
+class ObjectStatus(StrEnum):
+    """One object (policy, app, script...) on both sides."""
+
+    SAME = "same"
+    DIFFERENT = "different"
+    # Baseline only: every expected setting matches, and the tenant's policy configures more.
+    EXTRA_SETTINGS = "extra_settings"
+    ONLY_LEFT = "only_left"
+    ONLY_RIGHT = "only_right"
+    # Found on one side only while the other side's read of the type was partial: it may exist
+    # there unseen, so it is neither "removed" nor "added".
+    UNCONFIRMED = "unconfirmed"
+
+
+_LABELS: dict[CompareKind, dict[str, str]] = {
+    CompareKind.DRIFT: {
+        "same": "unchanged",
+        "different": "changed",
+        "only_left": "removed",
+        "only_right": "added",
+        "unconfirmed": "not confirmed",
+    },
+    CompareKind.BASELINE: {
+        "same": "matches",
+        "different": "differs",
+        "extra_settings": "extra settings",
+        "only_left": "missing",
+        "only_right": "not in baseline",
+        "unconfirmed": "not confirmed",
+    },
+}
+_DEFAULT_LABELS = {
+    "same": "same",
+    "different": "different",
+    "extra_settings": "extra settings",
+    "only_left": "only left",
+    "only_right": "only right",
+    "unconfirmed": "not confirmed",
+}
+_SETTING_LABELS: dict[CompareKind, dict[str, str]] = {
+    CompareKind.DRIFT: {"only_left": "removed", "only_right": "added", "different": "changed"},
+    CompareKind.BASELINE: {"only_left": "missing", "only_right": "extra", "same": "matches", "different": "differs"},
+}
+
+
+def status_label(kind: CompareKind, status: ObjectStatus | SettingStatus) -> str:
+    """The admin's word for ``status`` in a comparison of ``kind``."""
+    if isinstance(status, SettingStatus):
+        words = _SETTING_LABELS.get(kind, {})
+        return words.get(status.value) or _DEFAULT_LABELS[status.value]
+    return _LABELS.get(kind, _DEFAULT_LABELS).get(status.value) or _DEFAULT_LABELS[status.value]
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """Knobs of a comparison; the defaults are what the CLI and the web app use."""
+
+    # Settings-overlap score (0..1) above which a baseline policy matches a differently named one.
+    overlap_threshold: float = 0.5
+    # Drift: overlap above which an object removed and one added count as one renamed object.
+    rename_threshold: float = 0.8
+    # Catalog keys to compare; None = every configuration type (not users, devices, groups).
+    types: tuple[str, ...] | None = None
+    # Compare description and scope tags besides settings (off against a baseline: a baseline
+    # prescribes settings, not how a tenant describes or scopes its copy).
+    metadata: bool = True
+
+
+@dataclass(frozen=True)
+class SideInfo:
+    """Where one side of a comparison came from."""
+
+    label: str
+    tenant: str | None = None
+    source: str | None = None
+    taken_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SettingDiff:
+    """One setting, keyed by its definition id (settings catalog) or property path (others)."""
+
+    setting_id: str
+    name: str
+    category: str
+    status: SettingStatus
+    # Readable values; None where the side does not configure the setting.
+    left: str | None
+    right: str | None
+    is_secret: bool = False
+    deprecated: bool = False
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignmentDiff:
+    """One assignment target (group by name, All users, All devices) on both sides."""
+
+    target: str
+    status: SettingStatus
+    # Intent, assignment filter (by name, with its mode) and settings of the assignment.
+    left: str | None
+    right: str | None
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """One object as the report names it."""
+
+    type_key: str
+    type_label: str
+    name: str
+    object_id: str | None
+    platform: str
+
+
+@dataclass(frozen=True)
+class MatchInfo:
+    """How a left and a right object were paired: ``id``, ``identity``, ``overlap`` or ``chosen``."""
+
+    method: str
+    # Settings overlap (0..1) when the pair was matched by overlap.
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class ObjectDiff:
+    """One object on both sides, with its setting and assignment differences."""
+
+    type_key: str
+    type_label: str
+    status: ObjectStatus
+    left: ObjectRef | None
+    right: ObjectRef | None
+    match: MatchInfo | None = None
+    settings: tuple[SettingDiff, ...] = ()
+    assignments: tuple[AssignmentDiff, ...] = ()
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        """The object's name (the right side's when it was renamed)."""
+        ref = self.right or self.left
+        return ref.name if ref is not None else ""
+
+    @property
+    def platform(self) -> str:
+        """The object's platform, as far as known."""
+        ref = self.left or self.right
+        return ref.platform if ref is not None else ""
+
+    @property
+    def renamed(self) -> bool:
+        """True when both sides hold the object under different names."""
+        return self.left is not None and self.right is not None and self.left.name != self.right.name
+
+    @property
+    def changed_settings(self) -> tuple[SettingDiff, ...]:
+        """The settings that are not the same on both sides."""
+        return tuple(s for s in self.settings if s.status is not SettingStatus.SAME)
+
+    @property
+    def changed_assignments(self) -> tuple[AssignmentDiff, ...]:
+        """The assignment targets that are not the same on both sides."""
+        return tuple(a for a in self.assignments if a.status is not SettingStatus.SAME)
+
+
+@dataclass(frozen=True)
+class NotCompared:
+    """A type left out because one side could not read it (its objects are never "removed")."""
+
+    type_key: str
+    type_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AlignmentScore:
+    """Share of a baseline's settings the tenant matches, overall or for one platform or area."""
+
+    scope: str  # "overall", "platform" or "area"
+    name: str
+    matched: int
+    expected: int
+
+    @property
+    def percent(self) -> float:
+        """``matched`` as a percentage of ``expected`` (100 when nothing is expected)."""
+        return 100.0 if self.expected == 0 else round(100.0 * self.matched / self.expected, 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The whole result of one comparison."""
+
+    kind: CompareKind
+    left: SideInfo
+    right: SideInfo
+    objects: tuple[ObjectDiff, ...]
+    not_compared: tuple[NotCompared, ...] = ()
+    scores: tuple[AlignmentScore, ...] = ()
+    options: CompareOptions = field(default_factory=CompareOptions)
+
+    @property
+    def differences(self) -> tuple[ObjectDiff, ...]:
+        """Objects that are not the same on both sides."""
+        return tuple(o for o in self.objects if o.status is not ObjectStatus.SAME or o.renamed)
+
+    @property
+    def aligned(self) -> bool:
+        """True when nothing differs and every type could be compared.
+
+        Against a baseline, tenant policies the baseline does not cover and extra settings are
+        reported but do not break alignment: the baseline is a floor, not the whole tenant.
+        """
+        if self.not_compared:
+            return False
+        if self.kind is CompareKind.BASELINE:
+            tolerated = (ObjectStatus.SAME, ObjectStatus.EXTRA_SETTINGS, ObjectStatus.ONLY_RIGHT)
+            return all(o.status in tolerated for o in self.objects)
+        return not self.differences
+
+    def counts(self) -> dict[str, int]:
+        """Number of objects per status value."""
+        result: dict[str, int] = {}
+        for obj in self.objects:
+            result[obj.status.value] = result.get(obj.status.value, 0) + 1
+        return result

@@ -1,0 +1,139 @@
+"""One side of a comparison: a snapshot with what compare needs to read its objects.
+
+Built once per comparison (never global): the id → name map that makes references readable and
+tenant-independent, and a cache of each object's settings and assignments, so matching by
+overlap and the final diff flatten every object once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from intune_assistant.analyses.settings import References, SettingDefinitions
+from intune_assistant.catalog import Catalog, ResourceType
+from intune_assistant.snapshot import Snapshot, TypeStatus
+
+from .assignments import Target, assignment_targets
+from .model import ObjectRef, SideInfo
+from .rows import RowContext, Setting, object_settings
+
+__all__ = ["Side", "platform_of"]
+
+_PLATFORM_WORDS = (
+    ("windows", "Windows"),
+    ("win32", "Windows"),
+    ("microsoftstore", "Windows"),
+    ("officesuite", "Windows"),
+    ("ios", "iOS/iPadOS"),
+    ("macos", "macOS"),
+    ("androidforwork", "Android"),
+    ("android", "Android"),
+    ("aosp", "Android"),
+    ("linux", "Linux"),
+)
+
+
+def platform_of(obj: Mapping[str, Any]) -> str:
+    """The platform an object targets, in the admin center's words ("" when it has none)."""
+    for field in ("platforms", "platform", "@odata.type"):
+        value = obj.get(field)
+        if isinstance(value, str) and value:
+            lowered = value.rsplit(".", 1)[-1].lower()
+            for prefix, word in _PLATFORM_WORDS:
+                if lowered.startswith(prefix):
+                    return word
+    return ""
+
+
+def _references(snapshot: Snapshot, catalog: Catalog) -> dict[str, str]:
+    """Lower-case object id → display name, for every object and name the snapshot knows."""
+    refs: dict[str, str] = {}
+    for key, items in snapshot.objects.items():
+        for obj in items:
+            object_id = obj.get("id")
+            if isinstance(object_id, str) and object_id:
+                name = snapshot.display_name(key, obj, catalog)
+                if name and name != object_id:
+                    refs[object_id.lower()] = name
+    for mapping in (snapshot.names.groups, snapshot.names.filters):
+        for object_id, name in mapping.items():
+            refs.setdefault(object_id.lower(), name)
+    return refs
+
+
+class Side:
+    """A snapshot prepared for comparison, with its per-object caches."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        catalog: Catalog,
+        info: SideInfo,
+        definitions: SettingDefinitions,
+        *,
+        metadata: bool,
+    ) -> None:
+        self.snapshot = snapshot
+        self.catalog = catalog
+        self.info = info
+        self.references = _references(snapshot, catalog)
+        self._rows = RowContext(
+            definitions=definitions,
+            names=snapshot.names,
+            references=References.from_snapshot(snapshot),
+            ids=self.references,
+            metadata=metadata,
+        )
+        self._settings: dict[int, dict[str, Setting]] = {}
+        self._assignments: dict[int, dict[str, Target] | None] = {}
+
+    def share_references(self, other: Side) -> None:
+        """Let both sides name each other's ids.
+
+        A snapshot that could not read a type (its apps, say) cannot name what points at them;
+        without this, one side would show a name and the other an id: a false difference. Ids are
+        GUIDs, so another tenant's ids never collide with this one's.
+        """
+        for key, name in other.references.items():
+            self.references.setdefault(key, name)
+        for key, name in self.references.items():
+            other.references.setdefault(key, name)
+
+    def status(self, key: str) -> TypeStatus:
+        """How type ``key`` was read on this side."""
+        return self.snapshot.status_of(key)
+
+    def objects(self, key: str) -> list[dict[str, Any]]:
+        """Objects of type ``key``."""
+        return self.snapshot.objects_of(key)
+
+    def name(self, key: str, obj: Mapping[str, Any]) -> str:
+        """What an admin calls ``obj``."""
+        return self.snapshot.display_name(key, dict(obj), self.catalog)
+
+    def ref(self, record: ResourceType, obj: Mapping[str, Any]) -> ObjectRef:
+        """How the report names ``obj``."""
+        object_id = obj.get("id")
+        return ObjectRef(
+            type_key=record.key,
+            type_label=record.label,
+            name=self.name(record.key, obj),
+            object_id=object_id if isinstance(object_id, str) else None,
+            platform=platform_of(obj),
+        )
+
+    def settings(self, record: ResourceType, obj: dict[str, Any]) -> dict[str, Setting]:
+        """``obj``'s settings by setting id (computed once per object)."""
+        cached = self._settings.get(id(obj))
+        if cached is None:
+            cached = object_settings(record, obj, self._rows)
+            self._settings[id(obj)] = cached
+        return cached
+
+    def assignments(self, obj: dict[str, Any]) -> dict[str, Target] | None:
+        """``obj``'s assignments by target (computed once per object)."""
+        key = id(obj)
+        if key not in self._assignments:
+            self._assignments[key] = assignment_targets(obj, self.snapshot.names, self.references)
+        return self._assignments[key]

@@ -1,0 +1,115 @@
+"""What every renderer shows the same way: policy facts, assignment wording, export columns."""
+
+from __future__ import annotations
+
+from intune_assistant.analyses.settings import SettingRow
+
+from .document import AssignmentLine, Document, PolicyDoc
+
+__all__ = [
+    "ASSIGNMENT_HEADERS",
+    "EXPORT_HEADERS",
+    "assignment_cells",
+    "export_cells",
+    "is_block",
+    "policy_facts",
+    "setting_label",
+    "subtitle",
+]
+
+# Values longer than this, or spanning lines (scripts, payloads), are shown as blocks after the
+# settings table: a table cell cannot hold them readably (and a PDF cell cannot span pages).
+BLOCK_LENGTH = 600
+
+ASSIGNMENT_HEADERS = ("Target", "Included / excluded", "Filter", "Filter mode", "Intent", "Details")
+EXPORT_HEADERS = (
+    "Tenant",
+    "Type",
+    "Policy type",
+    "Policy",
+    "Policy ID",
+    "Platform",
+    "Category",
+    "Setting",
+    "Value",
+    "Setting ID",
+    "Secret",
+    "Deprecated",
+    "Replacement",
+)
+
+
+def is_block(value: str) -> bool:
+    """True when ``value`` is shown as a block of its own rather than in a table cell."""
+    return "\n" in value or len(value) > BLOCK_LENGTH
+
+
+def setting_label(row: SettingRow) -> str:
+    """The setting's name, with a deprecation note when Intune marks it deprecated."""
+    if not row.deprecated:
+        return row.name
+    return f"{row.name} (deprecated" + (f"; use {row.replacement})" if row.replacement else ")")
+
+
+def policy_facts(policy: PolicyDoc) -> list[tuple[str, str]]:
+    """(label, value) facts about a policy, in the order documents show them."""
+    facts = [
+        (
+            "Type",
+            f"{policy.type_label}: {policy.policy_type}"
+            if policy.policy_type != policy.type_label
+            else policy.type_label,
+        )
+    ]
+    facts.append(("Platform", policy.platform or "Any"))
+    if policy.description:
+        facts.append(("Description", policy.description))
+    facts.append(("Scope tags", ", ".join(policy.scope_tags) or "None"))
+    if policy.created:
+        facts.append(("Created", policy.created))
+    if policy.modified:
+        facts.append(("Last modified", policy.modified))
+    facts.append(("ID", policy.policy_id))
+    return facts
+
+
+def assignment_cells(line: AssignmentLine) -> tuple[str, str, str, str, str, str]:
+    """The cells of one assignment row (see ``ASSIGNMENT_HEADERS``)."""
+    mode = "✔ Included" if line.mode == "Included" else "✖ Excluded"
+    return (
+        line.target,
+        mode,
+        line.filter_name or "",
+        line.filter_mode.capitalize() if line.filter_mode else "",
+        line.intent or "",
+        line.detail or "",
+    )
+
+
+def export_cells(document: Document, policy: PolicyDoc, row: SettingRow) -> list[str]:
+    """The cells of one setting in tabular exports (see ``EXPORT_HEADERS``)."""
+    return [
+        document.tenant_domain or document.tenant_name,
+        policy.type_label,
+        policy.policy_type,
+        policy.name,
+        policy.policy_id,
+        policy.platform or "",
+        row.category,
+        row.name,
+        row.value,
+        row.setting_id,
+        "Yes" if row.is_secret else "No",
+        "Yes" if row.deprecated else "No",
+        row.replacement or "",
+    ]
+
+
+def subtitle(document: Document) -> str:
+    """Tenant, snapshot time and generation time in one line."""
+    parts = [document.tenant_domain or document.tenant_name]
+    if document.tenant_id:
+        parts.append(f"tenant ID {document.tenant_id}")
+    parts.append(f"snapshot {document.taken_at.strftime('%Y-%m-%d %H:%M UTC')} ({document.source})")
+    parts.append(f"generated {document.generated_at.strftime('%Y-%m-%d %H:%M UTC')}")
+    return " · ".join(parts)

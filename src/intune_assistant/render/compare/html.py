@@ -1,0 +1,140 @@
+"""Compare report as one self-contained HTML file: side by side, with an only-differences toggle.
+
+A downloaded file, opened offline: styles and the toggle's few lines of script are inline, and a
+Content-Security-Policy forbids loading anything else. Every value is escaped by Jinja2's
+autoescaping, so names and values from a tenant can never become markup.
+"""
+
+from __future__ import annotations
+
+import jinja2
+
+from intune_assistant.analyses.compare import (
+    CompareKind,
+    Comparison,
+    ObjectStatus,
+    SettingStatus,
+    SideInfo,
+    status_label,
+)
+
+from .view import object_status, side_headings, title, visible
+
+__all__ = ["render_html"]
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>{{ title }}</title>
+<style>
+:root { color-scheme: light dark; --same: #1a7f37; --diff: #b35900; --left: #cf222e; --right: #0969da; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem; max-width: 110rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+h3 { font-size: 1rem; margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #8c959f55; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #8c959f22; }
+td.value { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; white-space: pre-wrap; word-break: break-word; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem; border: 1px solid currentColor; }
+.s-same { color: var(--same); } .s-different, .s-extra_settings, .s-unconfirmed { color: var(--diff); }
+.s-only_left { color: var(--left); } .s-only_right { color: var(--right); }
+section.object { border: 1px solid #8c959f55; border-radius: .4rem; padding: .6rem .8rem; margin: .6rem 0; }
+.meta { color: #57606a; font-size: .85rem; }
+.toggle { position: sticky; top: 0; padding: .4rem 0; background: Canvas; }
+body.only-differences tr.same, body.only-differences section.object.same { display: none; }
+</style>
+</head>
+<body{% if only_differences %} class="only-differences"{% endif %}>
+<h1>{{ title }}</h1>
+<table>
+<tr><th scope="col"></th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th></tr>
+<tr><th scope="row">Tenant</th><td>{{ c.left.tenant or "" }}</td><td>{{ c.right.tenant or "" }}</td></tr>
+<tr><th scope="row">Source</th><td>{{ c.left.source or "" }}</td><td>{{ c.right.source or "" }}</td></tr>
+<tr><th scope="row">Taken at</th><td>{{ taken(c.left) }}</td><td>{{ taken(c.right) }}</td></tr>
+</table>
+<h2>Summary</h2>
+<p><strong>{{ "Aligned" if c.aligned else "Not aligned" }}.</strong>
+{% for status, count in counts %}<span class="badge s-{{ status }}">{{ count }} {{ word(status) }}</span> {% endfor %}</p>
+{% if c.scores %}
+<table>
+<caption>Alignment with the baseline</caption>
+<tr><th scope="col">Scope</th><th scope="col">Name</th><th scope="col">Matched settings</th><th scope="col">Score</th></tr>
+{% for s in c.scores %}<tr><td>{{ s.scope }}</td><td>{{ s.name }}</td><td>{{ s.matched }} of {{ s.expected }}</td><td>{{ "%.1f"|format(s.percent) }}%</td></tr>
+{% endfor %}</table>
+{% endif %}
+{% if c.not_compared %}
+<h2>Not compared</h2>
+<ul>{% for n in c.not_compared %}<li><strong>{{ n.type_label }}</strong>: {{ n.reason }}</li>{% endfor %}</ul>
+{% endif %}
+<h2>Objects</h2>
+<div class="toggle"><label><input type="checkbox" id="only-differences"{% if only_differences %} checked disabled{% endif %}>
+Show only differences</label></div>
+{% for v in views %}{% set o = v.obj %}
+<section class="object {{ 'same' if o.status.value == 'same' and not o.renamed else 'differs' }}">
+<h3>{{ o.name }} <span class="badge s-{{ o.status.value }}">{{ ostatus(o) }}</span></h3>
+<div class="meta">{{ o.type_label }}{% if o.platform %} · {{ o.platform }}{% endif %}
+{% if o.match %} · matched by {{ o.match.method }}{% if o.match.score is not none %} ({{ "%.0f"|format(o.match.score * 100) }}% of settings){% endif %}{% endif %}
+{% if o.renamed %} · named “{{ o.left.name }}” on the left{% endif %}
+{% if o.note %} · {{ o.note }}{% endif %}</div>
+{% if v.settings %}
+<table>
+<tr><th scope="col">Setting</th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th><th scope="col">Status</th></tr>
+{% for s in v.settings %}<tr class="{{ 'same' if s.status.value == 'same' else 'differs' }}">
+<td>{{ s.name }}{% if s.deprecated %} <span class="badge s-different">deprecated{% if s.replacement %}: use {{ s.replacement }}{% endif %}</span>{% endif %}<div class="meta">{{ s.setting_id }}</div></td>
+<td class="value">{{ s.left if s.left is not none else "—" }}</td><td class="value">{{ s.right if s.right is not none else "—" }}</td>
+<td><span class="badge s-{{ s.status.value }}">{{ sword(s.status) }}</span></td></tr>
+{% endfor %}</table>
+{% endif %}
+{% if v.assignments %}
+<table>
+<tr><th scope="col">Assignment</th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th><th scope="col">Status</th></tr>
+{% for a in v.assignments %}<tr class="{{ 'same' if a.status.value == 'same' else 'differs' }}">
+<td>{{ a.target }}</td><td class="value">{{ a.left if a.left is not none else "—" }}</td>
+<td class="value">{{ a.right if a.right is not none else "—" }}</td>
+<td><span class="badge s-{{ a.status.value }}">{{ sword(a.status) }}</span></td></tr>
+{% endfor %}</table>
+{% endif %}
+</section>
+{% else %}<p>No objects to show.</p>
+{% endfor %}
+<script>
+document.getElementById("only-differences").addEventListener("change", function (event) {
+  document.body.classList.toggle("only-differences", event.target.checked);
+});
+</script>
+</body>
+</html>
+"""
+
+
+def render_html(comparison: Comparison, *, only_differences: bool = False) -> str:
+    """The comparison as a self-contained HTML document."""
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = environment.from_string(_TEMPLATE)
+    left_heading, right_heading = side_headings(comparison)
+    kind: CompareKind = comparison.kind
+
+    def word(status: str) -> str:
+        return status_label(kind, ObjectStatus(status))
+
+    def taken(side: SideInfo) -> str:
+        return side.taken_at.strftime("%Y-%m-%d %H:%M UTC") if side.taken_at else ""
+
+    return template.render(
+        c=comparison,
+        title=title(comparison),
+        left_heading=left_heading,
+        right_heading=right_heading,
+        counts=sorted(comparison.counts().items()),
+        views=visible(comparison, only_differences),
+        only_differences=only_differences,
+        word=word,
+        sword=lambda s: status_label(kind, SettingStatus(s)),
+        ostatus=lambda o: object_status(comparison, o),
+        taken=taken,
+    )

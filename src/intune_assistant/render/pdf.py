@@ -1,0 +1,175 @@
+"""PDF (reportlab): title page, linked contents, PDF bookmarks per type and policy, wrapped tables.
+
+Text is set in Bitstream Vera, which ships with reportlab (embedded, so the PDF looks the same
+everywhere and accented names survive). Scripts and other long values are
+set as preformatted blocks after their table, since a table row cannot span pages.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import PageBreak, Paragraph, Preformatted, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
+from .document import Document, PolicyDoc
+
+__all__ = ["write_pdf"]
+
+_FONT, _BOLD, _MONO = "IADocSans", "IADocSans-Bold", "IADocMono"
+_WRAP = 105
+
+
+def _register_fonts() -> None:
+    # Fonts reportlab ships (Bitstream Vera); registering is idempotent.
+    for name, file in ((_FONT, "Vera.ttf"), (_BOLD, "VeraBd.ttf"), (_MONO, "Vera.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, file))
+
+
+class _Styles:
+    def __init__(self) -> None:
+        base = getSampleStyleSheet()
+        self.title = ParagraphStyle("ia-title", parent=base["Title"], fontName=_BOLD)
+        self.h1 = ParagraphStyle("ia-h1", parent=base["Heading1"], fontName=_BOLD)
+        self.h2 = ParagraphStyle("ia-h2", parent=base["Heading2"], fontName=_BOLD, fontSize=12, leading=15)
+        self.h3 = ParagraphStyle("ia-h3", parent=base["Heading3"], fontName=_BOLD, fontSize=10, leading=13)
+        self.body = ParagraphStyle("ia-body", parent=base["BodyText"], fontName=_FONT, fontSize=9, leading=11.5)
+        self.cell = ParagraphStyle("ia-cell", parent=self.body, fontSize=7.5, leading=9.2)
+        self.head = ParagraphStyle("ia-head", parent=self.cell, fontName=_BOLD)
+        self.toc = ParagraphStyle("ia-toc", parent=self.body, fontSize=8.5, leftIndent=12)
+        self.code = ParagraphStyle("ia-code", parent=self.body, fontName=_MONO, fontSize=6.8, leading=8.4)
+
+
+class _Template(SimpleDocTemplate):
+    """Adds a PDF bookmark for every heading that carries one (``_outline``: key, title, level),
+    and reports each policy as it is laid out (the slow part of writing a PDF)."""
+
+    on_policy: Callable[[str], None] | None = None
+
+    def afterFlowable(self, flowable: Any) -> None:
+        outline = getattr(flowable, "_outline", None)
+        if outline:
+            key, title, level = outline
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
+            if level == 1 and self.on_policy is not None:
+                self.on_policy(title)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _heading(text: str, style: ParagraphStyle, anchor: str, level: int) -> Paragraph:
+    paragraph = Paragraph(f'<a name="{anchor}"/>{escape(text)}', style)
+    paragraph._outline = (anchor, text, level)  # type: ignore[attr-defined]
+    return paragraph
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[float], styles: _Styles) -> Table:
+    data = [[_p(h, styles.head) for h in headers]]
+    data += [[_p(c, styles.cell) for c in row] for row in rows]
+    table = Table(data, colWidths=list(widths), repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9a9a9a")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _block(title: str, value: str, styles: _Styles) -> list[Any]:
+    lines = []
+    for line in value.splitlines() or [""]:
+        lines.extend(textwrap.wrap(line, _WRAP, replace_whitespace=False, drop_whitespace=False) or [""])
+    return [_p(title, styles.h3), Preformatted("\n".join(lines), styles.code)]
+
+
+def _policy(policy: PolicyDoc, styles: _Styles, width: float) -> list[Any]:
+    story: list[Any] = [_heading(policy.name, styles.h2, policy.anchor, 1)]
+    story.append(_table(("Property", "Value"), policy_facts(policy), (width * 0.18, width * 0.82), styles))
+    if policy.assignments is not None:
+        story.append(_p("Assignments", styles.h3))
+        if policy.assignments:
+            widths = [width * f for f in (0.3, 0.13, 0.2, 0.1, 0.1, 0.17)]
+            story.append(_table(ASSIGNMENT_HEADERS, (assignment_cells(a) for a in policy.assignments), widths, styles))
+        else:
+            story.append(_p("Not assigned.", styles.body))
+    story.append(_p("Settings", styles.h3))
+    if not policy.rows:
+        story.append(_p("No configured settings.", styles.body))
+        return story
+    cells = [(r.category, setting_label(r), "(shown below)" if is_block(r.value) else r.value) for r in policy.rows]
+    story.append(_table(("Category", "Setting", "Value"), cells, (width * 0.28, width * 0.37, width * 0.35), styles))
+    for row in policy.rows:
+        if is_block(row.value):
+            story += _block(f"{row.category} > {row.name}" if row.category else row.name, row.value, styles)
+    story.append(Spacer(1, 4 * mm))
+    return story
+
+
+def write_pdf(document: Document, path: Path, *, on_policy: Callable[[str], None] | None = None) -> list[Path]:
+    """Write ``document`` as a PDF at ``path``."""
+    _register_fonts()
+    styles = _Styles()
+    template = _Template(
+        str(path),
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=document.title,
+        author="Intune Assistant",
+        subject=document.tenant_domain or document.tenant_name,
+    )
+    template.on_policy = on_policy
+    width = template.width
+    footer = f"{document.tenant_domain or document.tenant_name} · Intune documentation"
+
+    def on_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(_FONT, 7)
+        canvas.drawString(15 * mm, 8 * mm, footer)
+        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    story: list[Any] = [Spacer(1, 60 * mm), _p(document.title, styles.title)]
+    story += [_p(line, styles.body) for line in subtitle(document).split(" · ")]
+    if document.definitions_note:
+        story += [Spacer(1, 6 * mm), _p(document.definitions_note, styles.body)]
+    story += [PageBreak(), _heading("Contents", styles.h1, "contents", 0)]
+    story.append(Paragraph('<a href="#coverage" color="blue">What was read</a>', styles.body))
+    for section in document.sections:
+        story.append(Paragraph(f'<a href="#{section.anchor}" color="blue">{escape(section.label)}</a>', styles.body))
+        story += [
+            Paragraph(f'<a href="#{p.anchor}" color="blue">{escape(p.name)}</a>', styles.toc) for p in section.policies
+        ]
+    story += [PageBreak(), _heading("What was read", styles.h1, "coverage", 0)]
+    coverage = ((c.label, c.status, str(c.count), c.note or "") for c in document.coverage)
+    story.append(
+        _table(("Type", "Status", "Objects", "Note"), coverage, [width * f for f in (0.3, 0.12, 0.1, 0.48)], styles)
+    )
+    for section in document.sections:
+        story += [PageBreak(), _heading(section.label, styles.h1, section.anchor, 0)]
+        for policy in section.policies:
+            story += _policy(policy, styles, width)
+    template.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return [path]

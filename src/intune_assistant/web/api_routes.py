@@ -1,0 +1,74 @@
+"""The JSON API (``/api/*``): the same services, with the API token as ``Authorization: Bearer``.
+
+Clients (scripts, other front ends) obtain the API token for ``access_as_user`` themselves; the
+tenant must be onboarded. Problems are JSON with a correlation id, never a page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import JSONResponse
+
+from intune_assistant.identity.dependency import bearer_token
+
+from .context import web_state
+from .errors import ProblemPage
+from .identity_api import Principal
+from .policies.query import ListQuery, apply
+from .policies.routes import COLUMNS, row_values
+from .policies.service import CollectJob
+
+router = APIRouter(prefix="/api")
+
+
+class BearerContext:
+    """A validated bearer token and its principal."""
+
+    def __init__(self, token: str, principal: Principal) -> None:
+        self.token, self.principal = token, principal
+
+
+async def bearer_context(request: Request) -> BearerContext:
+    """Validate ``Authorization: Bearer``; ``AuthError`` (401/403 with ``WWW-Authenticate``) otherwise."""
+    token = bearer_token(request)
+    principal = await web_state(request).validator.validate(token)
+    request.state.principal = principal
+    return BearerContext(token, principal)
+
+
+@router.get("/me")
+async def me(ctx: Annotated[BearerContext, Depends(bearer_context)]) -> dict[str, Any]:
+    """Who the token belongs to and whether the tenant is onboarded."""
+    return {
+        "tenant_id": ctx.principal.tenant_id,
+        "display_name": ctx.principal.display_name,
+        "username": ctx.principal.username,
+        "partner_technician": ctx.principal.is_partner_technician,
+    }
+
+
+@router.get("/policies")
+async def api_policies(request: Request, ctx: Annotated[BearerContext, Depends(bearer_context)]) -> JSONResponse:
+    """Every configuration object (search/sort like the page); 202 while collecting."""
+    state = web_state(request)
+    record = state.registry.get(ctx.principal.tenant_id)
+    if record is None or not record.enabled:
+        raise ProblemPage(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
+    result = await state.policies.start(ctx.principal, ctx.token, record.module_names, record.domain)
+    if isinstance(result, CollectJob):
+        return JSONResponse({"status": "collecting", "percent": result.percent}, status_code=202)
+    query = ListQuery.parse(dict(request.query_params))
+    headers = [header for _, header in COLUMNS]
+    return JSONResponse(
+        {
+            "status": "ready",
+            "taken_at": result.taken_at.isoformat(),
+            "columns": headers,
+            "rows": [dict(zip(headers, row_values(r), strict=True)) for r in apply(result.rows, query)],
+            "unknown_types": [
+                {"type": p.type_label, "status": p.status.value, "reason": p.reason} for p in result.problems
+            ],
+        }
+    )

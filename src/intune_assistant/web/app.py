@@ -1,0 +1,252 @@
+"""``create_app``: the web app with every dependency injected; nothing is built at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.identity.dependency import auth_error_handler
+from intune_assistant.tenants import Registry
+
+from . import api_routes, auth_routes, onboarding_routes, tenant_routes
+from .context import UserContext, here, safe_next, user_context, web_state
+from .cookies import CookieCipher
+from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
+from .headers import SecurityHeadersMiddleware
+from .identity_api import (
+    ApiTokenValidator,
+    AuthError,
+    ConsentRequired,
+    GraphTokenUnavailable,
+    IdentityConfig,
+    InteractionRequired,
+    OboClient,
+    SignInRequired,
+)
+from .policies import routes as policy_routes
+from .policies.service import PolicyService
+from .session import SessionCookies
+from .settings import WebSettings
+from .signin_client import SignInClient
+from .templating import STATIC_DIR, make_templates, render
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WebState:
+    """The services every route reaches through ``request.app.state.web``."""
+
+    settings: WebSettings
+    registry: Registry
+    identity: IdentityConfig
+    obo: OboClient
+    validator: ApiTokenValidator
+    cookies: SessionCookies
+    signin: SignInClient
+    catalog: Catalog
+    policies: PolicyService
+
+
+def create_app(
+    settings: WebSettings,
+    *,
+    registry: Registry,
+    identity: IdentityConfig,
+    obo: OboClient | None = None,
+    validator: ApiTokenValidator | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    catalog: Catalog | None = None,
+) -> FastAPI:
+    """The web app and JSON API.
+
+    ``registry``: onboarded tenants (the only persisted data). ``identity``: the two app
+    registrations and Entra's host. ``obo``/``validator`` default to the identity module's;
+    ``transport`` reaches Graph in-process in tests (default: HTTPS to ``identity.graph_base_url``).
+    """
+    catalog = catalog or default_catalog()
+    obo = obo or OboClient(identity)
+    if validator is None:
+        validator = ApiTokenValidator(identity, tenant_check=_registry_check(registry))
+    cipher = CookieCipher(settings.key_bytes())
+    app = FastAPI(
+        title="Intune Assistant",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.templates = make_templates()
+    app.state.web = WebState(
+        settings=settings,
+        registry=registry,
+        identity=identity,
+        obo=obo,
+        validator=validator,
+        cookies=SessionCookies(cipher, secure=settings.secure_cookies, flow_lifetime_s=settings.flow_lifetime_s),
+        signin=SignInClient(identity),
+        catalog=catalog,
+        policies=PolicyService(catalog, identity, obo, transport=transport, ttl_s=settings.cache_minutes * 60),
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app)
+    _install_identity_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(auth_routes.router)
+    app.include_router(onboarding_routes.router)
+    app.include_router(tenant_routes.router)
+    app.include_router(policy_routes.router)
+    app.include_router(api_routes.router)
+
+    @app.get("/", response_class=HTMLResponse, name="home")
+    async def home(request: Request) -> Response:
+        """Signed in: to Policies. Signed out: the sign-in page."""
+        session = web_state(request).cookies.load(request)
+        if session is not None:
+            return Response(status_code=303, headers={"Location": "/policies"})
+        return render(request, "signin.html", {"nav": "signin"})
+
+    @app.get("/tenants/switch", name="tenant_switch")
+    async def tenant_switch(request: Request, ctx: Annotated[UserContext, Depends(user_context)]) -> Response:
+        """Switch to another tenant: a silent sign-in into it (GDAP customers included)."""
+        tenant = (request.query_params.get("tenant") or "").strip()
+        if not tenant:
+            return Response(status_code=303, headers={"Location": "/policies"})
+        return await auth_routes.start_sign_in(
+            request,
+            tenant=tenant,
+            prompt="none" if any(t.tenant_id == tenant for t in ctx.session.tenants) else None,
+            login_hint=ctx.principal.username or None,
+            next_url=safe_next(request.query_params.get("next")),
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """Liveness for load balancers (no dependency is touched)."""
+        return {"status": "ok"}
+
+    return app
+
+
+def _registry_check(registry: Registry) -> Callable[[str], Awaitable[None]]:
+    """Tenant check for token validation: a tenant disabled in the registry is refused outright.
+
+    Unknown tenants pass, so their first sign-in reaches onboarding (the identity module's
+    ``registry_tenant_check`` would refuse them); pages and the JSON API then require an
+    onboarded tenant themselves.
+    """
+
+    async def check(tenant_id: str) -> None:
+        record = await asyncio.to_thread(registry.get, tenant_id)
+        if record is not None and not record.enabled:
+            raise AuthError.forbidden(
+                "tenant_disabled",
+                f"Intune Assistant is disabled for your organisation (tenant {tenant_id}). Contact the "
+                "service's operator to enable it again.",
+            )
+
+    return check
+
+
+def _install_identity_handlers(app: FastAPI) -> None:
+    """What the identity module's exceptions become: a consent page, a sign-in, or a clear page."""
+
+    async def on_consent(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ConsentRequired)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"error": "consent_required", "scopes": list(exc.scopes), "correlation_id": _cid(request)},
+                status_code=403,
+            )
+        if is_htmx(request):
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
+        return render(
+            request,
+            "consent_required.html",
+            {"scopes": [s.rpartition("/")[2] for s in exc.scopes], "next": here(request), "nav": ""},
+            status_code=403,
+        )
+
+    async def on_interaction(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, InteractionRequired)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"error": "interaction_required", "message": exc.message, "correlation_id": _cid(request)},
+                status_code=401,
+                headers={"WWW-Authenticate": exc.www_authenticate},
+            )
+        session = getattr(request.state, "session", None)
+        return await auth_routes.start_sign_in(
+            request,
+            tenant=session.tenant_id if session is not None else None,
+            next_url=here(request) if not is_htmx(request) else "/policies",
+            claims=exc.claims or None,
+        )
+
+    async def on_sign_in_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SignInRequired)
+        logger.info("Graph access refused for the signed-in user (correlation %s)", _cid(request))
+        _forget(request)
+        if is_htmx(request):
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
+        return problem_response(
+            request,
+            ProblemPage(
+                401,
+                "Access to the tenant was refused",
+                exc.message or "Entra ID refused to let Intune Assistant act for you.",
+                advice="Sign in again. If this persists, your account may be disabled, or your administrator "
+                "may have removed Intune Assistant's consent: ask them to re-grant it (onboarding).",
+                links=[
+                    Link("Sign in again", "/signin?prompt=select_account", primary=True),
+                    Link("Onboarding and consent", "/onboarding"),
+                ],
+            ),
+        )
+
+    # The JSON API's refused tokens: JSON with WWW-Authenticate (pages catch AuthError themselves).
+    app.add_exception_handler(AuthError, auth_error_handler)
+
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, GraphTokenUnavailable)
+        logger.warning("no Graph token (correlation %s)", _cid(request))
+        _forget(request)
+        if is_htmx(request):
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
+        return problem_response(
+            request,
+            ProblemPage(
+                503,
+                "Microsoft Graph is not reachable for now",
+                exc.message,
+                advice="Try again in a few minutes. If it persists, quote the correlation id to your support.",
+                links=[Link("Try again", here(request), primary=True)],
+            ),
+        )
+
+    app.add_exception_handler(GraphTokenUnavailable, on_unavailable)
+    app.add_exception_handler(ConsentRequired, on_consent)
+    app.add_exception_handler(InteractionRequired, on_interaction)
+    app.add_exception_handler(SignInRequired, on_sign_in_required)
+
+
+def _forget(request: Request) -> None:
+    """Drop the user's failed collection so the next visit starts over (after they acted)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None:
+        web_state(request).policies.drop(principal.tenant_id, principal.user_key)
+
+
+def _cid(request: Request) -> str:
+    return str(getattr(request.state, "correlation_id", ""))
+
+
+__all__ = ["WebState", "create_app"]

@@ -1,0 +1,35 @@
+"""CSRF protection: a synchronizer token kept in the encrypted session cookie.
+
+Every state-changing request (POST) must carry the session's token, as the form field
+``csrf_token`` or the ``X-CSRF-Token`` header (htmx sends it from ``hx-headers``). An attacker's
+page can make the browser send the cookie but cannot read the token inside it. The sign-in
+callback is the exception: MSAL's ``state`` (bound to the flow cookie) protects it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.requests import Request
+
+from .session import BrowserSession
+
+FIELD = "csrf_token"
+HEADER = "X-CSRF-Token"
+
+
+class CsrfError(Exception):
+    """The request's CSRF token is missing or wrong."""
+
+
+async def check_csrf(request: Request, session: BrowserSession | None) -> None:
+    """Raise ``CsrfError`` unless the request carries ``session``'s token."""
+    if session is None:
+        raise CsrfError("no session")
+    sent = request.headers.get(HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not secrets.compare_digest(sent.encode(), session.csrf.encode()):
+        raise CsrfError("token mismatch")

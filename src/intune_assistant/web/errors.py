@@ -1,0 +1,167 @@
+"""What the user sees when something goes wrong: a page saying what to do, with a correlation id.
+
+Never a stack trace. Logs name the error's type, the path and the correlation id, never a token
+or Graph data (DESIGN §2.4): exception messages are not logged because they may quote either.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from .csrf import CsrfError
+from .headers import SECURITY_HEADERS
+from .templating import render
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Link:
+    """A button or link on a problem page."""
+
+    label: str
+    href: str
+    primary: bool = False
+
+
+class ProblemPage(Exception):
+    """Stop the request and show a page: what happened, what to do, and links to do it."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        message: str,
+        *,
+        advice: str = "",
+        links: list[Link] | None = None,
+    ) -> None:
+        super().__init__(title)
+        self.status, self.title, self.message, self.advice = status, title, message, advice
+        self.links = links or []
+
+
+@dataclass
+class Redirect(Exception):
+    """Stop the request and send the browser to ``url`` (htmx requests get ``HX-Redirect``)."""
+
+    url: str
+    cookies: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_htmx(request: Request) -> bool:
+    """True when htmx made the request (it swaps fragments, so redirects go through headers)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def redirect(request: Request, url: str, status_code: int = 303) -> Response:
+    """A redirect that also works for htmx requests."""
+    if is_htmx(request):
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=status_code)
+
+
+def is_api(request: Request) -> bool:
+    """True for the JSON API, which answers problems as JSON."""
+    return request.url.path.startswith("/api/")
+
+
+def problem_response(request: Request, problem: ProblemPage) -> Response:
+    """The problem as a page, or as JSON for the API."""
+    correlation_id = getattr(request.state, "correlation_id", "")
+    if is_api(request):
+        body: dict[str, Any] = {
+            "error": problem.title,
+            "message": problem.message,
+            "advice": problem.advice,
+            "correlation_id": correlation_id,
+        }
+        return JSONResponse(body, status_code=problem.status)
+    return render(request, "problem.html", {"problem": problem}, status_code=problem.status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers for problems, redirects, CSRF, HTTP errors and anything unexpected."""
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ProblemPage)
+        return problem_response(request, exc)
+
+    async def on_redirect(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Redirect)
+        return redirect(request, exc.url)
+
+    async def on_csrf(request: Request, exc: Exception) -> Response:
+        logger.warning("CSRF check failed on %s (correlation %s)", request.url.path, _cid(request))
+        return problem_response(
+            request,
+            ProblemPage(
+                403,
+                "This form has expired",
+                "The request did not carry this browser session's security token, so nothing was changed.",
+                advice="Go back, reload the page and try again. If you signed out or in meanwhile, start over.",
+                links=[Link("Back to Policies", "/policies", primary=True)],
+            ),
+        )
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        titles = {404: "Page not found", 405: "Not allowed here"}
+        return problem_response(
+            request,
+            ProblemPage(
+                exc.status_code,
+                titles.get(exc.status_code, "Request refused"),
+                "There is nothing at this address." if exc.status_code == 404 else "The request could not be served.",
+                links=[Link("Go to Policies", "/policies", primary=True)],
+            ),
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        return problem_response(
+            request,
+            ProblemPage(
+                400,
+                "Some values in the address are not valid",
+                "A search, sort or page parameter was not understood.",
+                links=[Link("Open Policies without filters", "/policies", primary=True)],
+            ),
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        # Only the type: an exception's text may quote a token or Graph data.
+        logger.error("unexpected %s on %s (correlation %s)", type(exc).__name__, request.url.path, _cid(request))
+        # Starlette answers unhandled errors outside the middleware stack: add the headers here.
+        response = problem_response(
+            request,
+            ProblemPage(
+                500,
+                "Something went wrong on our side",
+                "The request failed unexpectedly. Nothing was changed in your tenant.",
+                advice="Try again in a moment. If it keeps failing, quote the correlation id below to your support.",
+                links=[Link("Go to Policies", "/policies", primary=True)],
+            ),
+        )
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["X-Correlation-Id"] = _cid(request)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    app.add_exception_handler(ProblemPage, on_problem)
+    app.add_exception_handler(Redirect, on_redirect)
+    app.add_exception_handler(CsrfError, on_csrf)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+def _cid(request: Request) -> str:
+    return str(getattr(request.state, "correlation_id", ""))

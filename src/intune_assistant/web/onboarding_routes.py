@@ -1,0 +1,184 @@
+"""Onboarding (admin consent for the read scopes), consent for missing scopes, offboarding.
+
+Every admin-consent round trip asks for explicit scopes (never ``/.default``, which would grant
+write permissions too) and comes back to ``/onboarding/consent`` with the sealed state.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from intune_assistant.tenants import RegistryError
+from intune_assistant.tenants.validation import normalise_domain
+
+from .consent import ConsentState, admin_consent_url, short_reason
+from .context import TenantContext, UserContext, safe_next, tenant_context, user_context, web_state
+from .csrf import check_csrf
+from .errors import Link, ProblemPage
+from .identity_api import is_admin
+from .templating import render
+
+router = APIRouter()
+
+
+def _suggested_domain(request: Request, ctx: UserContext) -> str:
+    label = ctx.session.label_of(ctx.principal.tenant_id) or ""
+    return label if "." in label else ""
+
+
+@router.get("/onboarding", name="onboarding", response_class=HTMLResponse)
+async def onboarding(request: Request, ctx: Annotated[UserContext, Depends(user_context)]) -> Response:
+    """First sign-in from a tenant that is not registered: explain, then ask an admin to consent."""
+    state = web_state(request)
+    record = state.registry.get(ctx.principal.tenant_id)
+    request.state.record = record
+    if record is not None and record.enabled:
+        return RedirectResponse("/policies", status_code=303)
+    return render(
+        request,
+        "onboarding.html",
+        {
+            "scopes": state.policies.scopes(frozenset()),
+            "domain": _suggested_domain(request, ctx),
+            "admin": is_admin(ctx.principal),
+            "nav": "onboarding",
+        },
+    )
+
+
+@router.post("/onboarding/start", name="onboarding_start")
+async def onboarding_start(request: Request, ctx: Annotated[UserContext, Depends(user_context)]) -> Response:
+    """Send an administrator to Entra's admin consent for the read scopes."""
+    await check_csrf(request, ctx.session)
+    state = web_state(request)
+    form = await request.form()
+    raw_domain = form.get("domain")
+    try:
+        domain = normalise_domain(raw_domain if isinstance(raw_domain, str) else "")
+    except RegistryError as exc:
+        raise ProblemPage(
+            400,
+            "Check the tenant's domain",
+            str(exc),
+            links=[Link("Back to onboarding", "/onboarding", primary=True)],
+        ) from None
+    scopes = state.policies.scopes(frozenset())
+    consent = ConsentState("onboard", ctx.principal.tenant_id, scopes, ctx.session.csrf, domain=domain)
+    return to_consent(request, consent)
+
+
+@router.post("/consent/start", name="consent_start")
+async def consent_start(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """Grant missing scopes: only scopes this tenant is meant to have (read + activated modules)."""
+    await check_csrf(request, ctx.session)
+    state = web_state(request)
+    form = await request.form()
+    allowed = state.policies.scopes(ctx.record.module_names)
+    asked = [s.rpartition("/")[2] for s in form.getlist("scope") if isinstance(s, str)]
+    scopes = tuple(s for s in allowed if s.lower() in {a.lower() for a in asked}) or allowed
+    next_value = form.get("next")
+    consent = ConsentState(
+        "scopes",
+        ctx.principal.tenant_id,
+        scopes,
+        ctx.session.csrf,
+        next_url=safe_next(next_value if isinstance(next_value, str) else None),
+    )
+    return to_consent(request, consent)
+
+
+def to_consent(request: Request, consent: ConsentState) -> Response:
+    """Redirect to Entra's admin consent for ``consent``'s tenant and scopes, with its sealed state."""
+    state = web_state(request)
+    url = admin_consent_url(
+        state.identity,
+        consent.tenant_id,
+        consent.scopes,
+        state.settings.consent_redirect_uri,
+        consent.seal(state.cookies.cipher),
+    )
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/onboarding/consent", name="consent_callback")
+async def consent_callback(
+    request: Request,
+    ctx: Annotated[UserContext, Depends(user_context)],
+    state_value: Annotated[str | None, Query(alias="state", max_length=8000)] = None,
+    admin_consent: Annotated[str | None, Query(max_length=10)] = None,
+    tenant: Annotated[str | None, Query(max_length=100)] = None,
+    error: Annotated[str | None, Query(max_length=200)] = None,
+    error_description: Annotated[str | None, Query(max_length=4000)] = None,
+) -> Response:
+    """Entra's answer to admin consent: onboard, activate the module, or go back where we were."""
+    state = web_state(request)
+    consent = ConsentState.open(state.cookies.cipher, state_value)
+    if consent is None or consent.csrf != ctx.session.csrf or consent.tenant_id != ctx.principal.tenant_id:
+        raise ProblemPage(
+            400,
+            "This consent answer does not belong to this session",
+            "It expired, or it was started in another browser session or for another tenant. Nothing was changed.",
+            links=[Link("Start again", "/onboarding" if consent is None else "/tenant", primary=True)],
+        )
+    if error:
+        raise ProblemPage(
+            403,
+            "Consent was not granted",
+            short_reason(error_description) or error,
+            advice="Admin consent needs a Global Administrator, Privileged Role Administrator, Cloud "
+            "Application Administrator or Application Administrator of this tenant. Ask one of them to "
+            "sign in here and grant it, or send them to this page.",
+            links=[Link("Try again", "/onboarding" if consent.kind == "onboard" else "/tenant", primary=True)],
+        )
+    if admin_consent != "True" or (tenant and tenant.lower() != consent.tenant_id.lower()):
+        raise ProblemPage(
+            400,
+            "Consent answer not understood",
+            "Entra ID's answer did not confirm consent for this tenant. Nothing was changed.",
+            links=[Link("Try again", "/onboarding", primary=True)],
+        )
+    # New scopes take effect with new Graph tokens; the cached ones (and data) go.
+    state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)
+    state.policies.drop(ctx.principal.tenant_id, ctx.principal.user_key)
+    if consent.kind == "onboard":
+        state.registry.onboard(consent.tenant_id, consent.domain, state.settings.plan)
+        ctx.session.remember(consent.tenant_id, consent.domain)
+        response = RedirectResponse("/policies", status_code=303)
+        state.cookies.store(request, response, ctx.session)
+        return response
+    if consent.kind == "module":
+        try:
+            state.registry.activate_module(consent.tenant_id, consent.module)
+        except RegistryError as exc:
+            raise ProblemPage(409, "The module was not activated", str(exc)) from None
+        return RedirectResponse("/tenant?activated=" + consent.module, status_code=303)
+    return RedirectResponse(safe_next(consent.next_url), status_code=303)
+
+
+@router.post("/tenant/offboard", name="offboard")
+async def offboard(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """Remove the tenant from the registry (administrators only)."""
+    await check_csrf(request, ctx.session)
+    if not is_admin(ctx.principal):
+        raise admin_only("Offboarding the tenant")
+    state = web_state(request)
+    state.registry.offboard(ctx.principal.tenant_id)
+    state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)
+    state.policies.drop(ctx.principal.tenant_id)
+    request.state.record = None
+    return render(request, "offboarded.html", {"domain": ctx.record.domain})
+
+
+def admin_only(what: str) -> ProblemPage:
+    """The 403 page for a read-only operator asking for an administrator's action."""
+    return ProblemPage(
+        403,
+        "An administrator role is needed",
+        f"{what} is reserved for administrators of this tenant. Your account can see the tenant's "
+        "configuration but not change what Intune Assistant may do.",
+        advice="Ask an Intune Administrator or Global Administrator of the tenant to do it.",
+        links=[Link("Back to Policies", "/policies", primary=True)],
+    )

@@ -1,0 +1,1 @@
+"""The Policies view: every configuration object of a tenant, searchable, sortable, exportable."""

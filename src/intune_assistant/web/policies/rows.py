@@ -1,0 +1,150 @@
+"""Snapshot → rows of the Policies view (pure functions, no I/O).
+
+One row per configuration object of a type whose kind is policy, app, script or enrollment. Types
+that could not be read become ``TypeProblem`` values shown above the table, never silently absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from intune_assistant.catalog import AssignmentRead, Catalog, Kind, ResourceType
+from intune_assistant.snapshot import Snapshot, TypeStatus
+
+VIEW_KINDS = frozenset({Kind.POLICY, Kind.APP, Kind.SCRIPT, Kind.ENROLLMENT})
+# Read besides the view's types: scope tag names.
+NAME_TYPES = ("scopeTags",)
+
+# Words in @odata.type or ``platforms`` → the platform an admin reads, most specific first.
+_PLATFORM_WORDS: tuple[tuple[str, str], ...] = (
+    ("macos", "macOS"),
+    ("ios", "iOS/iPadOS"),
+    ("aosp", "Android (AOSP)"),
+    ("android", "Android"),
+    ("linux", "Linux"),
+    ("windows", "Windows"),
+    ("win32", "Windows"),
+    ("winget", "Windows"),
+    ("officesuite", "Windows"),
+    ("microsoftstore", "Windows"),
+    ("webapp", "Web"),
+)
+# Types whose objects never name a platform.
+_TYPE_PLATFORMS = {
+    "administrativeTemplates": "Windows",
+    "powershellScripts": "Windows",
+    "remediations": "Windows",
+    "shellScripts": "macOS",
+    "customAttributeScripts": "macOS",
+    "conditionalAccessPolicies": "All (Entra ID)",
+    "enrollmentConfigurations": "All platforms",
+    "appConfigManagedApps": "Multiple",
+}
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    """One object as the view shows it. ``assignments`` is ``None`` when the type has none."""
+
+    type_key: str
+    name: str
+    type_label: str
+    kind: str
+    platform: str
+    assignments: int | None
+    modified: datetime | None
+    scope_tags: tuple[str, ...]
+    object_id: str
+
+    @property
+    def modified_text(self) -> str:
+        """Last modified as ``YYYY-MM-DD HH:MM`` (UTC), or empty when unknown."""
+        return self.modified.strftime("%Y-%m-%d %H:%M") if self.modified else ""
+
+    @property
+    def assignments_text(self) -> str:
+        """The count, or empty when the type is not assigned (Conditional Access targets in its conditions)."""
+        return "" if self.assignments is None else str(self.assignments)
+
+    @property
+    def scope_tags_text(self) -> str:
+        """Scope tag names, comma-separated."""
+        return ", ".join(self.scope_tags)
+
+
+@dataclass(frozen=True)
+class TypeProblem:
+    """A type of the view that was not read completely, and why (names the missing permission)."""
+
+    type_label: str
+    status: TypeStatus
+    reason: str
+
+
+def view_types(catalog: Catalog) -> tuple[ResourceType, ...]:
+    """The catalog types the Policies view lists."""
+    return tuple(r for r in catalog if r.kind in VIEW_KINDS)
+
+
+def platform_of(record: ResourceType, obj: dict[str, Any]) -> str:
+    """The platform an admin would name for ``obj``."""
+    for value in (obj.get("platforms"), obj.get("platform"), obj.get("@odata.type")):
+        if isinstance(value, str) and value:
+            lowered = value.lower()
+            for word, label in _PLATFORM_WORDS:
+                if word in lowered:
+                    return label
+    return _TYPE_PLATFORMS.get(record.key, "")
+
+
+def _modified(obj: dict[str, Any]) -> datetime | None:
+    for name in ("lastModifiedDateTime", "modifiedDateTime", "createdDateTime"):
+        value = obj.get(name)
+        if isinstance(value, str) and value:
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+    return None
+
+
+def build_rows(snapshot: Snapshot, catalog: Catalog) -> tuple[list[PolicyRow], list[TypeProblem]]:
+    """Every object of the view's types, and the types that failed or are partial."""
+    rows: list[PolicyRow] = []
+    problems: list[TypeProblem] = []
+    for record in view_types(catalog):
+        status = snapshot.status_of(record.key)
+        result = snapshot.results.get(record.key)
+        if status in (TypeStatus.FAILED, TypeStatus.NOT_COLLECTED, TypeStatus.PARTIAL):
+            reason = ""
+            if result is not None:
+                reason = result.error or "; ".join(result.child_errors[:3])
+            problems.append(TypeProblem(record.label, status, reason or "not read"))
+        for obj in snapshot.objects_of(record.key):
+            assignments = obj.get("assignments")
+            count: int | None
+            if record.assignments in (AssignmentRead.NONE, AssignmentRead.INLINE):
+                count = None
+            else:
+                count = len(assignments) if isinstance(assignments, list) else 0
+            tag_ids = obj.get("roleScopeTagIds")
+            tags = tuple(
+                snapshot.names.scope_tag(str(t)) or f"Unknown tag {t}"
+                for t in (tag_ids if isinstance(tag_ids, list) else [])
+            )
+            rows.append(
+                PolicyRow(
+                    type_key=record.key,
+                    name=snapshot.display_name(record.key, obj, catalog) or "(no name)",
+                    type_label=record.label,
+                    kind=record.kind.value,
+                    platform=platform_of(record, obj),
+                    assignments=count,
+                    modified=_modified(obj),
+                    scope_tags=tags,
+                    object_id=str(obj.get("id", "")),
+                )
+            )
+    return rows, problems

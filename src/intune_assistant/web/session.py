@@ -1,0 +1,136 @@
+"""The browser session: what the encrypted session cookie holds, and the sign-in flow cookie.
+
+Session cookie (``ia_session``, split if long): the API access token of the tenant in use, that
+tenant's id, the CSRF token of this browser session and the tenants signed in to during it (for
+the tenant switcher). No expiry attribute: it ends with the browser session. The server keeps
+nothing: a request without the cookie is a signed-out request.
+
+Flow cookie (``ia_flow``, 10 minutes): the MSAL auth-code flow (state, nonce, PKCE verifier)
+between leaving for Entra ID and coming back, plus where to go afterwards.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .cookies import CookieCipher, clear_split, read_split, write_split
+
+SESSION_COOKIE = "ia_session"
+FLOW_COOKIE = "ia_flow"
+MAX_TENANTS = 20
+
+
+@dataclass
+class KnownTenant:
+    """A tenant the user signed in to during this browser session."""
+
+    tenant_id: str
+    label: str
+
+
+@dataclass
+class BrowserSession:
+    """The decrypted session cookie."""
+
+    api_token: str
+    tenant_id: str
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    tenants: list[KnownTenant] = field(default_factory=list)
+    created: int = field(default_factory=lambda: int(time.time()))
+    # The user's sign-in name: the tenant list is kept across sign-ins of the same user only.
+    user: str = ""
+
+    def remember(self, tenant_id: str, label: str) -> None:
+        """Put the tenant first in the switcher list (once)."""
+        self.tenants = [t for t in self.tenants if t.tenant_id != tenant_id]
+        self.tenants.insert(0, KnownTenant(tenant_id, label))
+        del self.tenants[MAX_TENANTS:]
+
+    def label_of(self, tenant_id: str) -> str | None:
+        """The label the switcher shows for ``tenant_id``."""
+        return next((t.label for t in self.tenants if t.tenant_id == tenant_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The cookie's plaintext."""
+        return {
+            "t": self.api_token,
+            "tid": self.tenant_id,
+            "csrf": self.csrf,
+            "ts": [[t.tenant_id, t.label] for t in self.tenants],
+            "c": self.created,
+            "u": self.user,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BrowserSession | None:
+        """The session from a cookie's plaintext, or ``None`` when it is not a session."""
+        token, tenant, csrf = data.get("t"), data.get("tid"), data.get("csrf")
+        if not (isinstance(token, str) and isinstance(tenant, str) and isinstance(csrf, str) and csrf):
+            return None
+        tenants = [
+            KnownTenant(str(item[0]), str(item[1]))
+            for item in data.get("ts", [])
+            if isinstance(item, list) and len(item) == 2
+        ]
+        created = data.get("c")
+        user = data.get("u")
+        return cls(token, tenant, csrf, tenants, int(created) if isinstance(created, int) else 0, str(user or ""))
+
+
+class SessionCookies:
+    """Reads and writes the session and flow cookies with one cipher and one ``Secure`` setting."""
+
+    def __init__(self, cipher: CookieCipher, *, secure: bool, flow_lifetime_s: int) -> None:
+        self.cipher = cipher
+        self.secure = secure
+        self.flow_lifetime_s = flow_lifetime_s
+
+    def load(self, request: Request) -> BrowserSession | None:
+        """The request's session, or ``None`` (absent, tampered with, or from another key)."""
+        data = self.cipher.open(SESSION_COOKIE, read_split(SESSION_COOKIE, request.cookies))
+        return BrowserSession.from_json(data) if data is not None else None
+
+    def store(self, request: Request, response: Response, session: BrowserSession) -> None:
+        """Write ``session`` into the response's cookies (HttpOnly, SameSite=Lax, no expiry)."""
+        write_split(
+            response,
+            SESSION_COOKIE,
+            self.cipher.seal(SESSION_COOKIE, session.to_json()),
+            request_cookies=request.cookies,
+            secure=self.secure,
+        )
+
+    def clear(self, request: Request, response: Response) -> None:
+        """Delete the session and flow cookies."""
+        clear_split(response, SESSION_COOKIE, request_cookies=request.cookies, secure=self.secure)
+        clear_split(response, FLOW_COOKIE, request_cookies=request.cookies, secure=self.secure)
+
+    def load_flow(self, request: Request) -> dict[str, Any] | None:
+        """The pending sign-in flow, or ``None`` when absent, tampered with or expired."""
+        data = self.cipher.open(FLOW_COOKIE, read_split(FLOW_COOKIE, request.cookies))
+        if data is None or not isinstance(data.get("exp"), int) or data["exp"] < time.time():
+            return None
+        return data
+
+    def store_flow(self, request: Request, response: Response, data: dict[str, Any]) -> None:
+        """Keep the sign-in flow for ``flow_lifetime_s`` seconds."""
+        payload = {**data, "exp": int(time.time()) + self.flow_lifetime_s}
+        write_split(
+            response,
+            FLOW_COOKIE,
+            self.cipher.seal(FLOW_COOKIE, payload),
+            request_cookies=request.cookies,
+            secure=self.secure,
+            max_age=self.flow_lifetime_s,
+        )
+
+    def clear_flow(self, request: Request, response: Response) -> None:
+        """Forget the sign-in flow (it is single-use)."""
+        clear_split(response, FLOW_COOKIE, request_cookies=request.cookies, secure=self.secure)

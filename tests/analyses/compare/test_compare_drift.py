@@ -1,0 +1,150 @@
+"""Drift of one tenant over time, and exports compared with themselves after a round trip."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from intune_assistant.analyses.compare import (
+    CompareKind,
+    ObjectStatus,
+    SettingStatus,
+    compare_drift,
+    compare_tenants,
+)
+from intune_assistant.collect.importers import import_path
+from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus, load_snapshot, save_snapshot
+
+from .conftest import copy_snapshot
+
+SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
+
+
+@pytest.fixture(scope="module")
+def intunecd() -> Path:
+    path = SAMPLES / "intunecd-backup"
+    if not path.is_dir():
+        pytest.skip(f"real export sample not found at {path}")
+    return path
+
+
+def test_intunecd_backup_equals_itself_after_a_round_trip_through_our_format(intunecd: Path, tmp_path: Path) -> None:
+    imported = import_path(intunecd)
+    save_snapshot(imported, tmp_path / "snapshot")
+    loaded = load_snapshot(tmp_path / "snapshot")
+    for compare in (compare_tenants, compare_drift):
+        result = compare(imported, loaded)
+        assert result.differences == (), [(o.name, o.changed_settings) for o in result.differences]
+        assert result.not_compared == ()
+        assert result.aligned
+    counted = sum(len(v) for k, v in imported.objects.items() if k in {o.type_key for o in result.objects})
+    assert len(result.objects) == counted > 100
+    # Settings really were compared, not skipped: every settings-catalog policy has some.
+    catalog_policies = [o for o in result.objects if o.type_key == "settingsCatalog"]
+    assert catalog_policies and all(o.settings for o in catalog_policies)
+
+
+def _edit(contoso: Snapshot) -> tuple[Snapshot, dict[str, str]]:
+    """A later snapshot of Contoso with one change of each kind; returns names of what changed."""
+    after = copy_snapshot(contoso)
+    policies = after.objects["settingsCatalog"]
+    renamed, changed, removed = policies[5], policies[6], policies[7]
+    reassigned = next(
+        p for p in policies[8:] if any(a["target"].get("groupId") in contoso.names.groups for a in p["assignments"])
+    )
+    names = {
+        "renamed_from": renamed["name"],
+        "renamed_to": renamed["name"] + " (renamed)",
+        "changed": changed["name"],
+        "removed": removed["name"],
+        "reassigned": reassigned["name"],
+        "added": "WIN - New Policy",
+    }
+    renamed["name"] = names["renamed_to"]
+    instance = changed["settings"][0]["settingInstance"]
+    names["changed_setting"] = instance["settingDefinitionId"]
+    if "choiceSettingValue" in instance:
+        instance["choiceSettingValue"]["value"] += "_other"
+    else:
+        instance["simpleSettingValue"]["value"] = 4242
+    policies.remove(removed)
+    dropped = next(a for a in reassigned["assignments"] if a["target"].get("groupId") in contoso.names.groups)
+    names["dropped_target"] = dropped["target"]["groupId"]
+    reassigned["assignments"] = [a for a in reassigned["assignments"] if a is not dropped]
+    added = copy.deepcopy(removed)
+    added.update({"id": "00000000-0000-0000-0000-00000000abcd", "name": names["added"]})
+    added["settings"] = []  # nothing in common with anything: not a rename
+    policies.append(added)
+    return after, names
+
+
+def test_drift_reports_added_removed_renamed_changed_and_reassigned(contoso: Snapshot) -> None:
+    after, names = _edit(contoso)
+    result = compare_drift(contoso, after)
+    assert result.kind is CompareKind.DRIFT and not result.aligned
+    changed = {(o.status, o.name) for o in result.differences}
+    assert (ObjectStatus.ONLY_LEFT, names["removed"]) in changed
+    assert (ObjectStatus.ONLY_RIGHT, names["added"]) in changed
+    renamed = next(o for o in result.objects if o.renamed)
+    assert renamed.left is not None and renamed.left.name == names["renamed_from"]
+    assert renamed.name == names["renamed_to"] and renamed.status is ObjectStatus.SAME
+    assert renamed.match is not None and renamed.match.method == "id"
+    edited = next(o for o in result.objects if o.name == names["changed"])
+    assert [s.setting_id for s in edited.changed_settings] == [names["changed_setting"]]
+    assert edited.changed_settings[0].status is SettingStatus.DIFFERENT
+    reassigned = next(o for o in result.objects if o.name == names["reassigned"])
+    assert reassigned.changed_settings == ()
+    [dropped] = reassigned.changed_assignments
+    assert dropped.status is SettingStatus.ONLY_LEFT
+    assert contoso.names.groups[names["dropped_target"]] in dropped.target
+    # Nothing else moved.
+    assert len(result.differences) == 5
+    assert result.not_compared == ()
+
+
+def test_a_rename_without_stable_ids_is_found_by_settings_overlap(contoso: Snapshot) -> None:
+    after = copy_snapshot(contoso)
+    policy = after.objects["settingsCatalog"][3]
+    old_name = policy["name"]
+    policy["name"], policy["id"] = "Renamed in an export", "new-id"
+    result = compare_drift(contoso, after)
+    [renamed] = result.differences
+    assert renamed.renamed and renamed.left is not None and renamed.left.name == old_name
+    assert renamed.match is not None and renamed.match.method == "overlap" and renamed.match.score == 1.0
+
+
+@pytest.mark.parametrize("status", [TypeStatus.FAILED, TypeStatus.NOT_COLLECTED])
+@pytest.mark.parametrize("side", ["before", "after"])
+def test_a_type_not_read_in_either_snapshot_is_not_compared_never_removed(
+    contoso: Snapshot, status: TypeStatus, side: str
+) -> None:
+    broken = copy_snapshot(contoso)
+    broken.objects["mobileApps"] = []
+    if status is TypeStatus.FAILED:
+        broken.results["mobileApps"] = TypeResult("mobileApps", status, 0, 0.0, error="403: needs Apps.Read")
+    else:
+        del broken.results["mobileApps"]
+        del broken.objects["mobileApps"]
+    before, after = (broken, contoso) if side == "before" else (contoso, broken)
+    result = compare_drift(before, after)
+    assert [n.type_key for n in result.not_compared] == ["mobileApps"]
+    assert not any(o.type_key == "mobileApps" for o in result.objects)
+    assert result.differences == () and not result.aligned
+    if status is TypeStatus.FAILED:
+        assert "403: needs Apps.Read" in result.not_compared[0].reason
+
+
+def test_objects_missing_from_a_partial_read_are_not_confirmed_never_removed(contoso: Snapshot) -> None:
+    partial = copy_snapshot(contoso)
+    dropped = partial.objects["deviceConfigurations"].pop()
+    partial.results["deviceConfigurations"] = TypeResult("deviceConfigurations", TypeStatus.PARTIAL, 20, 0.0)
+    result = compare_drift(contoso, partial)
+    [unconfirmed] = result.differences
+    assert unconfirmed.status is ObjectStatus.UNCONFIRMED
+    assert unconfirmed.name == dropped["displayName"]
+    assert "partially" in unconfirmed.note
+    assert not result.aligned
+    # The other way round it may have been there, unseen, all along: not "added" either.
+    assert compare_drift(partial, contoso).differences[0].status is ObjectStatus.UNCONFIRMED

@@ -1,0 +1,116 @@
+"""Compare reports: every format complete, escaped and readable by the tool it is meant for."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from intune_assistant.analyses.compare import Comparison, compare_baseline, compare_tenants
+from intune_assistant.baselines import builtin_baseline
+from intune_assistant.render.compare import (
+    FORMATS,
+    default_filename,
+    render_comparison,
+    render_csv,
+    render_html,
+    render_json,
+    render_markdown,
+    render_xlsx,
+    spreadsheet_safe,
+)
+from intune_assistant.render.compare.view import COLUMNS, rows
+from intune_assistant.snapshot import Snapshot
+
+from .conftest import copy_snapshot
+
+HOSTILE = '<script>alert("x")</script> | =cmd() *bold* `tick`'
+
+
+@pytest.fixture(scope="module")
+def hostile(contoso: Snapshot) -> Comparison:
+    """A comparison whose names and values carry markup, pipes and formula starts."""
+    changed = copy_snapshot(contoso)
+    policy = changed.objects["settingsCatalog"][0]
+    policy["description"] = HOSTILE
+    changed.objects["deviceConfigurations"][0]["displayName"] = HOSTILE
+    return compare_tenants(contoso, changed, left_label="before <b>", right_label="after & co")
+
+
+def test_html_is_self_contained_escaped_and_has_the_toggle(hostile: Comparison) -> None:
+    page = render_html(hostile)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "before &lt;b&gt;" in page and "after &amp; co" in page
+    assert 'id="only-differences"' in page and "classList.toggle" in page
+    assert "default-src 'none'" in page  # nothing loads from elsewhere
+    assert not any(tag in page for tag in ("<link", "<img", " src=", " href="))
+    # Side by side: one row per setting with both values.
+    assert page.count('<tr class="same">') > 100 and page.count('<tr class="differs">') == 1
+    only = render_html(hostile, only_differences=True)
+    assert '<tr class="same">' not in only and "checked disabled" in only
+
+
+def test_markdown_escapes_table_cells(hostile: Comparison) -> None:
+    text = render_markdown(hostile, only_differences=True)
+    assert "\\<script\\>" in text and "\\| =cmd() \\*bold\\* \\`tick\\`" in text
+    for line in text.splitlines():
+        if line.startswith("| ") and HOSTILE[:8] not in line:
+            continue
+        if line.startswith("|"):
+            # Unescaped pipes are exactly the cell borders.
+            assert line.replace("\\|", "").count("|") in (4, 5)
+
+
+def test_csv_is_rfc4180_with_bom_and_reads_back(hostile: Comparison) -> None:
+    data = render_csv(hostile)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text.endswith("\r\n")  # CRLF records; line breaks inside quoted values are allowed
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
+    assert parsed[0][:9] == list(COLUMNS[:9]) and parsed[0][9:11] == ["before <b>", "after & co"]
+    expected = [[spreadsheet_safe(v) for v in row] for row in rows(hostile, False)]
+    assert parsed[1:] == expected
+    # A value that starts like a formula is kept as text.
+    assert any(cell.startswith("'=") or cell == "'" + HOSTILE for row in parsed for cell in row) or any(
+        HOSTILE in cell for row in parsed for cell in row
+    )
+    assert all(not cell.startswith("=") for row in parsed for cell in row)
+
+
+def test_spreadsheet_safe_leaves_numbers_alone() -> None:
+    assert spreadsheet_safe("=1+1") == "'=1+1"
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_safe("-1") == "-1" and spreadsheet_safe("-x") == "'-x"
+    assert spreadsheet_safe("plain") == "plain"
+
+
+def test_xlsx_opens_with_every_row(hostile: Comparison) -> None:
+    book = load_workbook(io.BytesIO(render_xlsx(hostile)))
+    assert book.sheetnames == ["Summary", "Details"]
+    details = list(book["Details"].iter_rows(values_only=True))
+    assert len(details) - 1 == len(list(rows(hostile, False)))
+    assert all(not (isinstance(c, str) and c.startswith("=")) for row in details for c in row)
+
+
+def test_json_holds_the_whole_result(hostile: Comparison, contoso: Snapshot) -> None:
+    data = json.loads(render_json(hostile))
+    assert data["kind"] == "tenants" and data["aligned"] is False
+    assert len(data["objects"]) == len(hostile.objects)
+    changed = [o for o in data["objects"] if o["status"] != "same"]
+    assert {o["label"] for o in changed} >= {"different"}
+    baseline = json.loads(render_json(compare_baseline(builtin_baseline(), contoso), only_differences=True))
+    assert baseline["scores"][0]["scope"] == "overall" and "percent" in baseline["scores"][0]
+    assert all(o["status"] != "same" for o in baseline["objects"])
+
+
+def test_every_format_renders_and_names_its_file(hostile: Comparison) -> None:
+    for fmt in FORMATS:
+        assert render_comparison(hostile, fmt)
+        name = default_filename(hostile, fmt, datetime(2025, 3, 4, 5, 6, tzinfo=UTC))
+        assert name.endswith(f"_compare-tenants_2025-03-04_0506.{FORMATS[fmt]}")
+    with pytest.raises(ValueError, match="unknown format"):
+        render_comparison(hostile, "pdf")
