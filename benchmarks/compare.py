@@ -96,7 +96,9 @@ def change_settings(snapshot: Snapshot, catalog: Catalog, share: float, seed: in
         value = holder[field]
         holder[field] = value + 1 if isinstance(value, int) else f"{value}-changed"
         expected.add((key, obj["id"], setting_id))
-    print(f"settings: {len(candidates)}; changed: {len(picked)} ({share:.0%}) in {len({c[1] for c in expected})} objects")
+    print(
+        f"settings: {len(candidates)}; changed: {len(picked)} ({share:.0%}) in {len({c[1] for c in expected})} objects"
+    )
     return changed, expected
 
 
@@ -123,7 +125,9 @@ def main() -> int:
         for s in o.changed_settings
     }
     unexpected = [o for o in result.differences if o.status is not ObjectStatus.DIFFERENT or o.changed_assignments]
-    wrong_status = [s for o in result.differences for s in o.changed_settings if s.status is not SettingStatus.DIFFERENT]
+    wrong_status = [
+        s for o in result.differences for s in o.changed_settings if s.status is not SettingStatus.DIFFERENT
+    ]
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"objects compared: {len(result.objects)}; objects differing: {len(result.differences)}")
     print(f"settings differing: found {len(found)}, changed {len(expected)}")

@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -41,9 +42,9 @@ BASELINE_ZIP = _zip(
 class Files(BaseHTTPRequestHandler):
     """Serves the archives of the test; /redirect answers with a redirect like GitHub."""
 
-    archives: dict[str, bytes] = {}
+    archives: ClassVar[dict[str, bytes]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:  # http.server's name for the GET handler
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/baseline.zip")
@@ -162,8 +163,12 @@ def test_bad_answers_and_bad_targets(server: str, client: httpx.Client, tmp_path
 
 def test_the_cli_downloads_into_a_folder(server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    result = CliRunner().invoke(app, ["baseline", "download", "--url", f"{server}/baseline.zip", "-o", str(tmp_path / "b")])
+    result = CliRunner().invoke(
+        app, ["baseline", "download", "--url", f"{server}/baseline.zip", "-o", str(tmp_path / "b")]
+    )
     assert result.exit_code == 0, result.output
     assert "Extracted 2 file(s)" in result.stderr
-    failed = CliRunner().invoke(app, ["baseline", "download", "--url", f"{server}/traversal.zip", "-o", str(tmp_path / "t")])
+    failed = CliRunner().invoke(
+        app, ["baseline", "download", "--url", f"{server}/traversal.zip", "-o", str(tmp_path / "t")]
+    )
     assert failed.exit_code == 2 and "unsafe entry" in failed.stderr

@@ -263,3 +263,22 @@ async def test_silent_renewal_refused_by_entra_falls_back_to_an_interactive_sign
     assert back.status_code == 303
     location = back.headers["location"]
     assert location.startswith("/signin?") and "prompt=select_account" in location and "%2Fpolicies%3Fq%3Dx" in location
+
+
+async def test_revocation_stops_the_next_page_load_even_with_data_already_shown(web) -> None:
+    # DESIGN §2.7: removing consent stops the product at the next request, with a clear message.
+    await web.onboarded_admin()
+    await web.wait_for_policies()  # data collected and cached for this user
+    web.demo.entra.revoke_consent(web.tenant("contoso").tenant_id)
+    page = await web.client.get("/policies")
+    assert page.status_code == 403 and "Grant consent" in page.text
+
+
+async def test_a_disabled_user_is_stopped_at_the_next_page_load(web) -> None:
+    await web.onboarded_admin()
+    await web.wait_for_policies()
+    tenant = web.tenant("contoso")
+    admin = next(o for o in tenant.operators if o.user_principal_name == web.upn("contoso"))
+    admin.enabled = False
+    page = await web.client.get("/policies")
+    assert page.status_code in (401, 403) and "sign in" in page.text.lower()

@@ -9,6 +9,7 @@ new or empty folder; on any failure what was written is removed.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import stat
 import tempfile
@@ -182,10 +183,9 @@ def _undo(dest: Path, created: bool, written: list[Path]) -> None:
     for path in written:
         path.unlink(missing_ok=True)
     for folder in sorted((p for p in dest.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        try:
+        # A folder that is not empty holds something this extraction did not write: keep it.
+        with contextlib.suppress(OSError):
             folder.rmdir()
-        except OSError:
-            pass
 
 
 def download_baseline(

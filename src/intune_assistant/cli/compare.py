@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,6 +23,9 @@ from rich.table import Table
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import Snapshot
+
+if TYPE_CHECKING:  # the analyses load only when a compare command runs (quick CLI start-up)
+    from intune_assistant.analyses.compare import Comparison
 
 EXIT_ALIGNED = 0
 EXIT_DIFFERENT = 1
@@ -159,7 +162,7 @@ def _run(
     against: list[str] | None,
     type_key: str | None,
     catalog: Catalog,
-) -> Any:
+) -> Comparison:
     from intune_assistant.analyses.compare import (
         compare_baseline,
         compare_drift,
@@ -222,7 +225,7 @@ def _run(
     )
 
 
-def _summary(result: Any, console: Console, only_differences: bool) -> None:
+def _summary(result: Comparison, console: Console, only_differences: bool) -> None:
     from intune_assistant.render.compare.view import object_status, visible
 
     table = Table(title=f"{result.left.label} \u2194 {result.right.label} ({result.kind.value})")
@@ -239,14 +242,16 @@ def _summary(result: Any, console: Console, only_differences: bool) -> None:
         )
     console.print(table)
     for score in result.scores:
-        console.print(f"Alignment ({score.scope}) {score.name}: {score.percent:.1f}% ({score.matched}/{score.expected})")
+        console.print(
+            f"Alignment ({score.scope}) {score.name}: {score.percent:.1f}% ({score.matched}/{score.expected})"
+        )
     for note in result.not_compared:
         console.print(f"[yellow]not compared:[/] {note.type_label}: {note.reason}")
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(result.counts().items()))
     console.print(f"{'Aligned' if result.aligned else 'Not aligned'}: {counts or 'nothing to compare'}")
 
 
-def _write(data: bytes, output: Path | None, fmt: Format, result: Any) -> Path | None:
+def _write(data: bytes, output: Path | None, fmt: Format, result: Comparison) -> Path | None:
     from intune_assistant.render.compare import default_filename
 
     if output is None and fmt is not Format.XLSX:
@@ -268,7 +273,9 @@ def compare(
         list[str] | None,
         typer.Option(help="With --policy: names of B's policies to compare with (repeatable; default: same name)."),
     ] = None,
-    type_key: Annotated[str | None, typer.Option("--type", help="With --policy: the catalog type of A's policy.")] = None,
+    type_key: Annotated[
+        str | None, typer.Option("--type", help="With --policy: the catalog type of A's policy.")
+    ] = None,
     mode: Annotated[
         Mode,
         typer.Option(help="auto: baseline when a side is builtin:, drift when both are one tenant, else tenants."),
@@ -294,7 +301,9 @@ def compare(
         if chosen is None:
             _summary(result, console, only_differences)
         else:
-            written = _write(render_comparison(result, chosen.value, only_differences=only_differences), output, chosen, result)
+            written = _write(
+                render_comparison(result, chosen.value, only_differences=only_differences), output, chosen, result
+            )
             if written is not None:
                 state = "aligned" if result.aligned else f"{len(result.differences)} object(s) differ"
                 console.print(f"Report written to [bold]{written}[/] ({state})")
@@ -343,4 +352,3 @@ def register(app: typer.Typer) -> None:
     baseline = typer.Typer(no_args_is_help=True, help="Baselines: download public ones to compare with.")
     baseline.command("download")(download)
     app.add_typer(baseline, name="baseline")
-

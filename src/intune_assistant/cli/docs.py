@@ -60,7 +60,7 @@ def _source(
     """The snapshot to work on: a demo tenant or a real one collected now, or a saved folder."""
     from intune_assistant.snapshot import SnapshotError, load_snapshot
 
-    from .main import UserError, _demo_snapshot, _tenant_snapshot
+    from .common import UserError, demo_snapshot, tenant_snapshot
 
     given = [o for o in (demo, snapshot, tenant) if o is not None]
     if len(given) != 1:
@@ -71,9 +71,9 @@ def _source(
         except SnapshotError as exc:
             raise UserError(str(exc)) from None
     if demo is not None:
-        return _demo_snapshot(demo.lower(), catalog, console, types)
+        return demo_snapshot(demo.lower(), catalog, console, types)
     assert tenant is not None
-    return _tenant_snapshot(
+    return tenant_snapshot(
         tenant, client_id, catalog, console, types, authority=authority, graph_url=graph_url, ca_file=ca_file
     )
 
@@ -81,7 +81,7 @@ def _source(
 def _definitions_file(path: Path | None) -> SettingDefinitions | None:
     from intune_assistant.analyses.settings import DefinitionsFileError, SettingDefinitions
 
-    from .main import UserError
+    from .common import UserError
 
     if path is None:
         return None
@@ -94,7 +94,7 @@ def _definitions_file(path: Path | None) -> SettingDefinitions | None:
 def _check_types(catalog: Catalog, types: list[str] | None) -> None:
     from intune_assistant.analyses.settings import documented_types
 
-    from .main import UserError
+    from .common import UserError
 
     known = [r.key for r in documented_types(catalog)]
     unknown = [t for t in types or () if t not in known]
@@ -164,7 +164,7 @@ def docs(
     from intune_assistant.render import FORMATS, DocumentOptions, build_document, write_document
     from intune_assistant.snapshot import TypeStatus
 
-    from .main import EXIT_INCOMPLETE, EXIT_OK, UserError
+    from .common import EXIT_INCOMPLETE, EXIT_OK, UserError
 
     fmt = fmt.lower()
     if fmt not in FORMATS:
@@ -193,7 +193,9 @@ def docs(
     )
     now = datetime.now(UTC)
     path = _output_path(output, source, fmt, per_policy, now)
-    keys = [r.key for r in catalog if options.types is None or r.key in options.types]
+    from intune_assistant.analyses.settings import documented_types
+
+    keys = [r.key for r in documented_types(catalog) if options.types is None or r.key in options.types]
     total = sum(source.count(k) for k in keys)
     with _progress(console) as progress:
         task = progress.add_task("Reading settings", total=total, current="")
@@ -229,7 +231,7 @@ def export_definitions(
     from intune_assistant.render import export_filename
     from intune_assistant.snapshot import TypeStatus
 
-    from .main import UserError
+    from .common import UserError
 
     catalog = default_catalog()
     console = Console(stderr=True)

@@ -2,144 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import ssl
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import click
-import httpx
 import typer
 from rich.console import Console
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.catalog.permissions import generated_block, permission_table, replace_block
-from intune_assistant.collect.collector import collect
-from intune_assistant.graph import GraphClient, StaticTokenProvider, TokenProvider
-from intune_assistant.snapshot import Snapshot, TenantInfo, TypeStatus, save_snapshot
+from intune_assistant.snapshot import Snapshot, TypeStatus, save_snapshot
 
-from .progress import RichCollectProgress, summary_json, summary_table
+from .common import (
+    EXIT_ERROR,
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    GRAPH,
+    UserError,
+    console_for,
+    demo_snapshot,
+    tenant_snapshot,
+)
+from .progress import summary_json, summary_table
 
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     help="Intune Assistant: see, document and compare Intune tenants with delegated permissions only.",
 )
-
-# Exit codes scripts can rely on.
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_INCOMPLETE = 3
-
-GRAPH = "https://graph.microsoft.com"
-
-
-class UserError(Exception):
-    """A problem the user can fix; shown as one line, never as a stack trace."""
-
-
-def _console(json_output: bool) -> Console:
-    # With --json, humans' output goes to stderr so stdout stays machine-readable.
-    return Console(stderr=json_output)
-
-
-async def _collect_with(
-    provider: TokenProvider,
-    tenant: TenantInfo,
-    catalog: Catalog,
-    console: Console,
-    *,
-    transport: httpx.AsyncBaseTransport | None,
-    base_url: str,
-    types: list[str] | None,
-    source: str,
-    verify: ssl.SSLContext | bool = True,
-) -> Snapshot:
-    records = catalog.select(types).records if types else catalog.collected()
-    async with GraphClient(
-        provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport, verify=verify
-    ) as client:
-        with RichCollectProgress(console, total=len(records)) as progress:
-            return await collect(client, catalog, tenant, types=types, progress=progress, source=source)
-
-
-def _demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[str] | None) -> Snapshot:
-    from intune_assistant.emulator.demo import build_demo
-
-    try:
-        demo = build_demo([name], catalog=catalog)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    data = demo.tenants[name]
-    tenant = TenantInfo(tenant_id=data.tenant_id, domain=data.domain, display_name=data.display_name)
-    provider = StaticTokenProvider(demo.token(name))
-    transport = httpx.ASGITransport(app=demo.app)
-    return asyncio.run(
-        _collect_with(
-            provider,
-            tenant,
-            catalog,
-            console,
-            transport=transport,
-            base_url=GRAPH,
-            types=types,
-            source="emulator",
-        )
-    )
-
-
-def _tenant_snapshot(
-    domain: str,
-    client_id: str | None,
-    catalog: Catalog,
-    console: Console,
-    types: list[str] | None,
-    *,
-    authority: str | None,
-    graph_url: str,
-    ca_file: Path | None,
-) -> Snapshot:
-    from intune_assistant.identity.device_code import DeviceCodeTokenProvider, SignInError
-
-    if not client_id:
-        raise UserError(
-            "--tenant needs the client id of your Intune Assistant app registration "
-            "(--client-id or INTUNE_ASSISTANT_CLIENT_ID); see docs/deployment.md."
-        )
-    if ca_file is not None and not ca_file.is_file():
-        raise UserError(f"--ca-file {ca_file} is not a file")
-    provider = DeviceCodeTokenProvider(
-        client_id=client_id,
-        authority=authority or f"https://login.microsoftonline.com/{domain}",
-        prompt=lambda message: console.print(f"[bold]{message}[/]"),
-        ca_file=str(ca_file) if ca_file else None,
-        # Instance discovery asks Microsoft's cloud about the authority: only for Microsoft's own.
-        instance_discovery=authority is None,
-    )
-    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
-    tenant = TenantInfo(tenant_id=None, domain=domain, display_name=domain)
-    try:
-        snapshot = asyncio.run(
-            _collect_with(
-                provider,
-                tenant,
-                catalog,
-                console,
-                transport=None,
-                base_url=graph_url.rstrip("/"),
-                types=types,
-                source="graph",
-                verify=verify,
-            )
-        )
-    except SignInError as exc:
-        raise UserError(f"sign-in failed: {exc}") from None
-    snapshot.tenant.tenant_id = provider.tenant_id
-    return snapshot
 
 
 def _finish(snapshot: Snapshot, output: Path, catalog: Catalog, console: Console, json_output: bool) -> int:
@@ -195,7 +88,7 @@ def snapshot(
     ] = None,
 ) -> None:
     """Collect a tenant into a snapshot folder and print what was read."""
-    console = _console(json_output)
+    console = console_for(json_output)
     catalog = default_catalog()
     if (demo is None) == (tenant is None):
         raise UserError("give exactly one of --demo NAME or --tenant DOMAIN")
@@ -204,10 +97,10 @@ def snapshot(
         if unknown:
             raise UserError(f"unknown type(s): {', '.join(unknown)}; known: {', '.join(r.key for r in catalog)}")
     if demo is not None:
-        result = _demo_snapshot(demo.lower(), catalog, console, types)
+        result = demo_snapshot(demo.lower(), catalog, console, types)
     else:
         assert tenant is not None
-        result = _tenant_snapshot(
+        result = tenant_snapshot(
             tenant, client_id, catalog, console, types, authority=authority, graph_url=graph_url, ca_file=ca_file
         )
     raise typer.Exit(_finish(result, output or _default_output(result.tenant.domain), catalog, console, json_output))
@@ -222,7 +115,7 @@ def import_(
     """Read another tool's export into a snapshot folder; unreadable files are listed, the rest loads."""
     from intune_assistant.collect.importers import UnknownFormatError, import_path
 
-    console = _console(json_output)
+    console = console_for(json_output)
     catalog = default_catalog()
     if not path.exists():
         raise UserError(f"{path} does not exist")
@@ -337,12 +230,7 @@ _register_modules()
 def main() -> None:
     """Console-script entry point: known problems are one line; no stack trace unless debugging."""
     try:
-        code = app(standalone_mode=False)
-    except click.ClickException as exc:  # usage errors: click's own one-line message
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.exit(EXIT_ERROR)
+        app()  # standalone: usage errors are click's own one-line messages, exit codes pass through
     except (UserError, FileNotFoundError, PermissionError) as exc:
         Console(stderr=True).print(f"[red]error:[/] {exc}")
         sys.exit(EXIT_ERROR)
@@ -353,4 +241,3 @@ def main() -> None:
             f"[red]unexpected error:[/] {type(exc).__name__}: {exc} (set INTUNE_ASSISTANT_DEBUG=1 for details)"
         )
         sys.exit(EXIT_ERROR)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -67,7 +67,7 @@ _RESOLUTION_STYLE = {
 
 def _user_error(message: str) -> Exception:
     # Imported when needed: cli.main imports this module while it is being set up.
-    from .main import UserError
+    from .common import UserError
 
     return UserError(message)
 
@@ -82,9 +82,9 @@ def _load(demo: str | None, snapshot_dir: Path | None, catalog: Catalog, console
     if (demo is None) == (snapshot_dir is None):
         raise _user_error("give exactly one of --demo NAME or --snapshot DIR")
     if demo is not None:
-        from .main import _demo_snapshot
+        from .common import demo_snapshot
 
-        return _demo_snapshot(demo.lower(), catalog, console, None)
+        return demo_snapshot(demo.lower(), catalog, console, None)
     from intune_assistant.snapshot import SnapshotError, load_snapshot
 
     assert snapshot_dir is not None

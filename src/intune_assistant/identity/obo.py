@@ -129,12 +129,16 @@ class OboClient:
 
     # --- public ------------------------------------------------------------------------------
 
-    async def graph_token(self, api_token: str, principal: Principal, scopes: Sequence[str]) -> str:
+    async def graph_token(
+        self, api_token: str, principal: Principal, scopes: Sequence[str], *, fresh: bool = False
+    ) -> str:
         """A delegated Graph access token for ``principal`` with exactly ``scopes``.
 
         ``api_token`` is the validated API token ``principal`` came from. Scopes are Graph scope
-        names or URIs; nothing beyond them is requested (write scopes only if passed). Raises
-        ``ConsentRequired``, ``InteractionRequired``, ``SignInRequired`` or ``GraphTokenUnavailable``.
+        names or URIs; nothing beyond them is requested (write scopes only if passed). ``fresh``
+        asks Entra even when a cached token is still valid, so revoked consent or a disabled user
+        stops the request that asked (DESIGN §2.7). Raises ``ConsentRequired``,
+        ``InteractionRequired``, ``SignInRequired`` or ``GraphTokenUnavailable``.
         """
         names = graph_scope_names(scopes)
         if not names:
@@ -142,11 +146,11 @@ class OboClient:
         self._check_same_user(api_token, principal)
         tenant_id, user_key = principal.cache_key()
         key: _TokenKey = (tenant_id, user_key, frozenset(n.lower() for n in names))
-        cached = self._cached(key)
+        cached = None if fresh else self._cached(key)
         if cached is not None:
             return cached
         try:
-            return await asyncio.to_thread(self._fetch, key, api_token, as_uris(names))
+            return await asyncio.to_thread(self._fetch, key, api_token, as_uris(names), fresh)
         except SignInRequired:
             self.forget(tenant_id, user_key)  # Entra says this user is out: stop serving their tokens
             raise
@@ -211,10 +215,10 @@ class OboClient:
                 if flight.waiters == 0 and self._flights.get(key) is flight:
                     del self._flights[key]
 
-    def _fetch(self, key: _TokenKey, api_token: str, scope_uris: tuple[str, ...]) -> str:
+    def _fetch(self, key: _TokenKey, api_token: str, scope_uris: tuple[str, ...], fresh: bool = False) -> str:
         """Runs in a worker thread: the cached token, or a new one through OBO (then cached)."""
         with self._single_flight(key):
-            cached = self._cached(key)
+            cached = None if fresh else self._cached(key)
             if cached is not None:
                 return cached
             result = self._acquire(key[0], api_token, scope_uris)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
-from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -55,22 +52,3 @@ def fabrikam(demo: DemoTenancy) -> Snapshot:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return default_catalog()
-
-
-def copy_snapshot(snapshot: Snapshot) -> Snapshot:
-    """A deep copy a test may change freely (session snapshots stay untouched)."""
-    return copy.deepcopy(snapshot)
-
-
-def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every settings-catalog setting instance of a policy, children included."""
-    stack = [s["settingInstance"] for s in settings]
-    while stack:
-        instance = stack.pop()
-        yield instance
-        values = [instance.get("choiceSettingValue")]
-        values += instance.get("groupSettingCollectionValue") or []
-        values += instance.get("choiceSettingCollectionValue") or []
-        for value in values:
-            if value:
-                stack.extend(value.get("children") or [])

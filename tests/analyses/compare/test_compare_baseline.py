@@ -7,6 +7,8 @@ configures; a baseline policy pairs with its best-covering tenant policy when th
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +24,20 @@ from intune_assistant.baselines import builtin_baseline
 from intune_assistant.emulator.demo import DemoTenancy
 from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus
 
-from .conftest import copy_snapshot, instances
+
+def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every settings-catalog setting instance of a policy's ``settings``, children included."""
+    stack = [s["settingInstance"] for s in settings]
+    while stack:
+        instance = stack.pop()
+        yield instance
+        values = [instance.get("choiceSettingValue")]
+        values += instance.get("groupSettingCollectionValue") or []
+        values += instance.get("choiceSettingCollectionValue") or []
+        for value in values:
+            if value:
+                stack.extend(value.get("children") or [])
+
 
 Obj = dict[str, Any]
 
@@ -144,7 +159,7 @@ def test_uncovered_tenant_policies_and_scores(case: tuple[str, Snapshot, Compari
 
 def test_a_tenant_holding_exactly_the_baseline_is_aligned() -> None:
     baseline = builtin_baseline()
-    tenant = copy_snapshot(baseline)
+    tenant = copy.deepcopy(baseline)
     for index, policy in enumerate(tenant.objects["settingsCatalog"]):
         policy["id"] = f"tenant-{index}"
         policy["name"] = f"Contoso - {policy['name']}"  # other names: paired by settings
@@ -157,7 +172,7 @@ def test_a_tenant_holding_exactly_the_baseline_is_aligned() -> None:
 
 
 def test_a_type_the_tenant_could_not_read_is_not_compared_never_missing(contoso: Snapshot) -> None:
-    tenant = copy_snapshot(contoso)
+    tenant = copy.deepcopy(contoso)
     tenant.objects["settingsCatalog"] = []
     tenant.results["settingsCatalog"] = TypeResult("settingsCatalog", TypeStatus.FAILED, 0, 0.0, error="403")
     result = compare_baseline(builtin_baseline(), tenant)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -13,8 +14,6 @@ from typer.testing import CliRunner
 
 from intune_assistant.cli.main import app
 from intune_assistant.snapshot import Snapshot, load_snapshot, save_snapshot
-
-from .conftest import copy_snapshot
 
 runner = CliRunner()
 
@@ -56,7 +55,7 @@ def test_the_baseline_against_itself_is_aligned(tmp_path: Path) -> None:
 
 
 def test_two_snapshot_folders_of_one_tenant_are_a_drift(contoso: Snapshot, tmp_path: Path) -> None:
-    later = copy_snapshot(contoso)
+    later = copy.deepcopy(contoso)
     later.objects["settingsCatalog"].pop()
     save_snapshot(contoso, tmp_path / "before")
     save_snapshot(later, tmp_path / "after")

@@ -17,8 +17,6 @@ from intune_assistant.analyses.compare import (
 from intune_assistant.collect.importers import import_path
 from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus, load_snapshot, save_snapshot
 
-from .conftest import copy_snapshot
-
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 
 
@@ -48,7 +46,7 @@ def test_intunecd_backup_equals_itself_after_a_round_trip_through_our_format(int
 
 def _edit(contoso: Snapshot) -> tuple[Snapshot, dict[str, str]]:
     """A later snapshot of Contoso with one change of each kind; returns names of what changed."""
-    after = copy_snapshot(contoso)
+    after = copy.deepcopy(contoso)
     policies = after.objects["settingsCatalog"]
     renamed, changed, removed = policies[5], policies[6], policies[7]
     reassigned = next(
@@ -105,7 +103,7 @@ def test_drift_reports_added_removed_renamed_changed_and_reassigned(contoso: Sna
 
 
 def test_a_rename_without_stable_ids_is_found_by_settings_overlap(contoso: Snapshot) -> None:
-    after = copy_snapshot(contoso)
+    after = copy.deepcopy(contoso)
     policy = after.objects["settingsCatalog"][3]
     old_name = policy["name"]
     policy["name"], policy["id"] = "Renamed in an export", "new-id"
@@ -120,7 +118,7 @@ def test_a_rename_without_stable_ids_is_found_by_settings_overlap(contoso: Snaps
 def test_a_type_not_read_in_either_snapshot_is_not_compared_never_removed(
     contoso: Snapshot, status: TypeStatus, side: str
 ) -> None:
-    broken = copy_snapshot(contoso)
+    broken = copy.deepcopy(contoso)
     broken.objects["mobileApps"] = []
     if status is TypeStatus.FAILED:
         broken.results["mobileApps"] = TypeResult("mobileApps", status, 0, 0.0, error="403: needs Apps.Read")
@@ -137,7 +135,7 @@ def test_a_type_not_read_in_either_snapshot_is_not_compared_never_removed(
 
 
 def test_objects_missing_from_a_partial_read_are_not_confirmed_never_removed(contoso: Snapshot) -> None:
-    partial = copy_snapshot(contoso)
+    partial = copy.deepcopy(contoso)
     dropped = partial.objects["deviceConfigurations"].pop()
     partial.results["deviceConfigurations"] = TypeResult("deviceConfigurations", TypeStatus.PARTIAL, 20, 0.0)
     result = compare_drift(contoso, partial)

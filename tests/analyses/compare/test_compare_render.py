@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -26,15 +27,13 @@ from intune_assistant.render.compare import (
 from intune_assistant.render.compare.view import COLUMNS, rows
 from intune_assistant.snapshot import Snapshot
 
-from .conftest import copy_snapshot
-
 HOSTILE = '<script>alert("x")</script> | =cmd() *bold* `tick`'
 
 
 @pytest.fixture(scope="module")
 def hostile(contoso: Snapshot) -> Comparison:
     """A comparison whose names and values carry markup, pipes and formula starts."""
-    changed = copy_snapshot(contoso)
+    changed = copy.deepcopy(contoso)
     policy = changed.objects["settingsCatalog"][0]
     policy["description"] = HOSTILE
     changed.objects["deviceConfigurations"][0]["displayName"] = HOSTILE

@@ -83,6 +83,23 @@ def test_troubleshoot_filter_mode_precedence_across_two_assignments(
     assert _two_assignments(a_rule, b_rule, b_mode) is verdict
 
 
+def test_troubleshoot_summary_names_the_assignment_whose_filter_matched() -> None:
+    t = Tenant()
+    laptop, entra = t.device("LAPTOP-1", model="Surface Laptop 5")
+    assert entra is not None
+    first = t.group("First", devices=(entra,))
+    second = t.group("Second", devices=(entra,))
+    t.policy(
+        "Policy",
+        [
+            target("group", first, filter_id=t.filter("Miss", NO_MATCH), filter_mode="include"),
+            target("group", second, filter_id=t.filter("Hit", MATCH), filter_mode="include"),
+        ],
+    )
+    item = effective_assignments(t.snapshot(), Subject(None, laptop)).find("Policy")[0]
+    assert item.summary == "Targeted through 'Second'"
+
+
 def test_troubleshoot_an_unfiltered_assignment_beats_include_filters() -> None:
     t = Tenant()
     laptop, entra = t.device("LAPTOP-1")

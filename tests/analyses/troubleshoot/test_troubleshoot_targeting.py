@@ -157,3 +157,14 @@ def test_troubleshoot_nesting_cycles_terminate() -> None:
     group_a["members"].append({"@odata.type": "#microsoft.graph.group", "id": second})
     t.policy("Loop", [target("group", second)])
     assert _item(t, Subject(ana, None), "Loop").verdict is Verdict.APPLIES
+
+
+def test_troubleshoot_autopilot_profiles_on_all_devices_ignore_exclusions() -> None:
+    t = Tenant()
+    laptop, entra = t.device("LAPTOP-1")
+    assert entra is not None
+    lab = t.group("Lab", devices=(entra,))
+    t.policy("Profile", [target("allDevices"), target("exclude", lab)], key="autopilotProfiles")
+    item = _item(t, Subject(None, laptop), "Profile")
+    assert item.verdict is Verdict.APPLIES
+    assert any("don't support exclusions" in s.text for s in item.steps)

@@ -106,6 +106,7 @@ def test_troubleshoot_unknown_exclusion_membership_makes_the_verdict_unknown() -
     item = effective_assignments(snapshot, Subject(ana, None)).find("Policy")[0]
     assert item.verdict is Verdict.UNKNOWN
     assert "exclusion group 'Maybe excluded'" in item.summary
+    assert any("would be applies or excluded" in s.text for s in item.steps)
 
 
 def test_troubleshoot_device_groups_unknown_without_entra_devices() -> None:

@@ -8,7 +8,7 @@ object seen on one side only while the other side's read of its type was partial
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from intune_assistant.analyses.settings import SettingDefinitions, snapshot_definitions
@@ -28,7 +28,7 @@ from .model import (
     SettingStatus,
     SideInfo,
 )
-from .rows import METADATA, Setting
+from .rows import Setting
 from .side import Side
 
 __all__ = [
@@ -196,9 +196,9 @@ def _types(catalog: Catalog, options: CompareOptions, left: Side, right: Side) -
     return [r for r in catalog if r.kind in COMPARED_KINDS and r.key in present]
 
 
-def _keys(side: Side, record: ResourceType) -> Any:
+def _keys(side: Side, record: ResourceType) -> Callable[[Obj], frozenset[str]]:
     def keys(obj: Obj) -> frozenset[str]:
-        return frozenset(side.settings(record, obj).keys() - METADATA.keys())
+        return side.setting_ids(record, obj)
 
     return keys
 

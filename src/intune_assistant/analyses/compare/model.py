@@ -116,7 +116,7 @@ class CompareOptions:
     metadata: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SideInfo:
     """Where one side of a comparison came from."""
 
@@ -126,7 +126,7 @@ class SideInfo:
     taken_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SettingDiff:
     """One setting, keyed by its definition id (settings catalog) or property path (others)."""
 
@@ -142,7 +142,7 @@ class SettingDiff:
     replacement: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssignmentDiff:
     """One assignment target (group by name, All users, All devices) on both sides."""
 
@@ -153,7 +153,7 @@ class AssignmentDiff:
     right: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectRef:
     """One object as the report names it."""
 
@@ -164,7 +164,7 @@ class ObjectRef:
     platform: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatchInfo:
     """How a left and a right object were paired: ``id``, ``identity``, ``overlap`` or ``chosen``."""
 
@@ -173,7 +173,7 @@ class MatchInfo:
     score: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectDiff:
     """One object on both sides, with its setting and assignment differences."""
 
@@ -215,7 +215,7 @@ class ObjectDiff:
         return tuple(a for a in self.assignments if a.status is not SettingStatus.SAME)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotCompared:
     """A type left out because one side could not read it (its objects are never "removed")."""
 
@@ -224,7 +224,7 @@ class NotCompared:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlignmentScore:
     """Share of a baseline's settings the tenant matches, overall or for one platform or area."""
 

@@ -41,7 +41,7 @@ _ITEM_NUMBER = re.compile(r" #\d+")
 _SEGMENTS = re.compile(r"[./\[\]]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Setting:
     """One setting of one object: its values as a sorted multiset of canonical strings."""
 
@@ -120,18 +120,18 @@ def _group(record: ResourceType, rows: Iterable[SettingRow], ctx: RowContext) ->
 
 
 def _metadata(obj: Mapping[str, Any], found: dict[str, Setting], ctx: RowContext) -> None:
-    for field, label in METADATA.items():
+    for key, label in METADATA.items():
         if not ctx.metadata:
-            found.pop(field, None)
+            found.pop(key, None)
             continue
-        value = obj.get(field)
-        if field in found or is_unset(value) or value == "":
+        value = obj.get(key)
+        if key in found or is_unset(value) or value == "":
             continue
-        if field == "roleScopeTagIds" and isinstance(value, list):
+        if key == "roleScopeTagIds" and isinstance(value, list):
             # Scope tags by name: ids are per tenant, and IntuneCD writes names here already.
             value = [ctx.names.scope_tags.get(t, t) if isinstance(t, str) else t for t in value]
         shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        found[field] = Setting(field, label, "", (canonical(value),), shown)
+        found[key] = Setting(key, label, "", (canonical(value),), shown)
 
 
 def object_settings(record: ResourceType, obj: Mapping[str, Any], ctx: RowContext) -> dict[str, Setting]:

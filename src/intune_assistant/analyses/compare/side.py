@@ -16,7 +16,7 @@ from intune_assistant.snapshot import Snapshot, TypeStatus
 
 from .assignments import Target, assignment_targets
 from .model import ObjectRef, SideInfo
-from .rows import RowContext, Setting, object_settings
+from .rows import METADATA, RowContext, Setting, object_settings
 
 __all__ = ["Side", "platform_of"]
 
@@ -63,7 +63,9 @@ def _references(snapshot: Snapshot, catalog: Catalog) -> dict[str, str]:
 
 
 class Side:
-    """A snapshot prepared for comparison, with its per-object caches."""
+    """A snapshot prepared for comparison, with the setting ids of objects scored for overlap."""
+
+    __slots__ = ("_keys", "_rows", "catalog", "info", "references", "snapshot")
 
     def __init__(
         self,
@@ -85,8 +87,7 @@ class Side:
             ids=self.references,
             metadata=metadata,
         )
-        self._settings: dict[int, dict[str, Setting]] = {}
-        self._assignments: dict[int, dict[str, Target] | None] = {}
+        self._keys: dict[int, frozenset[str]] = {}
 
     def share_references(self, other: Side) -> None:
         """Let both sides name each other's ids.
@@ -124,16 +125,21 @@ class Side:
         )
 
     def settings(self, record: ResourceType, obj: dict[str, Any]) -> dict[str, Setting]:
-        """``obj``'s settings by setting id (computed once per object)."""
-        cached = self._settings.get(id(obj))
+        """``obj``'s settings by setting id.
+
+        Not cached: a paired object is diffed once, and keeping every object's settings alive
+        would make the garbage collector rescan them (and the snapshots) again and again.
+        """
+        return object_settings(record, obj, self._rows)
+
+    def setting_ids(self, record: ResourceType, obj: dict[str, Any]) -> frozenset[str]:
+        """Ids of ``obj``'s settings, description and scope tags left out (for overlap scores)."""
+        cached = self._keys.get(id(obj))
         if cached is None:
-            cached = object_settings(record, obj, self._rows)
-            self._settings[id(obj)] = cached
+            cached = frozenset(self.settings(record, obj).keys() - METADATA.keys())
+            self._keys[id(obj)] = cached
         return cached
 
     def assignments(self, obj: dict[str, Any]) -> dict[str, Target] | None:
-        """``obj``'s assignments by target (computed once per object)."""
-        key = id(obj)
-        if key not in self._assignments:
-            self._assignments[key] = assignment_targets(obj, self.snapshot.names, self.references)
-        return self._assignments[key]
+        """``obj``'s assignments by target (None when the object has no assignment list)."""
+        return assignment_targets(obj, self.snapshot.names, self.references)

@@ -14,12 +14,13 @@ couldn't be read — never "not targeted".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any, Literal
 
 from intune_assistant.analyses.assignments import (
     Directory,
+    FilterMode,
     GroupRef,
     Membership,
     ObjectRef,
@@ -65,6 +66,8 @@ class _Candidate:
     status: Status
     steps: tuple[Step, ...]
     warnings: tuple[str, ...] = ()
+    # A "maybe" only because an exclusion's membership is unknown: without it, it's excluded.
+    doubtful_exclusion: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def _included_step(directory: Directory, target: Target, via: Via, membership: M
     return Step(StepKind.TARGETED, text, group=group, path=path, via=via)
 
 
-def _candidates(ctx: SubjectContext, targets: Sequence[Target]) -> tuple[list[_Candidate], list[str]]:
+def _candidates(ctx: SubjectContext, targets: Sequence[Target], type_key: str) -> tuple[list[_Candidate], list[str]]:
     """Candidates (included targets reaching the subject) and why the other inclusions don't."""
     directory = ctx.directory
     vias: list[Via] = []
@@ -159,8 +162,14 @@ def _candidates(ctx: SubjectContext, targets: Sequence[Target]) -> tuple[list[_C
         else:
             why = f"target type {target.odata_type} isn't modelled, so whom it reaches is unknown"
             reaching.append((vias[0], Membership("unknown", reason=why)))
+        # Autopilot profiles assigned to All devices take no exclusions (reference §4).
+        applicable = () if type_key == "autopilotProfiles" and target.kind is TargetKind.ALL_DEVICES else exclusions
         for via, membership in reaching:
-            found.append(_candidate(ctx, index, target, via, membership, label, exclusions, excluded_in))
+            candidate = _candidate(ctx, index, target, via, membership, label, applicable, excluded_in)
+            if applicable is not exclusions and exclusions:
+                note = Step(StepKind.NOTE, "Autopilot profiles assigned to All devices don't support exclusions")
+                candidate = replace(candidate, steps=(*candidate.steps, note))
+            found.append(candidate)
     return found, unreached
 
 
@@ -236,7 +245,8 @@ def _candidate(
                 f"Mixed exclusion: '{ex_group.name}' excludes {_who(other)} while '{label}' includes {_who(via)}; "
                 "Intune doesn't support excluding across user and device groups"
             )
-    return _Candidate(index, target, via, membership, label, group, status, tuple(steps), tuple(warnings))
+    doubtful = status == "maybe" and bool(doubts) and membership.state == "yes"
+    return _Candidate(index, target, via, membership, label, group, status, tuple(steps), tuple(warnings), doubtful)
 
 
 def _decide(
@@ -246,7 +256,7 @@ def _decide(
     chosen: Sequence[_Candidate],
     any_excluded: bool,
 ) -> _Outcome:
-    """The verdict if exactly ``chosen`` reach the subject."""
+    """The verdict if exactly ``chosen`` reach the subject (``any_excluded``: others were excluded)."""
     if not chosen:
         return _Outcome(Verdict.EXCLUDED if any_excluded else Verdict.NOT_TARGETED, ())
     steps: list[Step] = []
@@ -271,7 +281,7 @@ def _decide(
         for c in sorted(seen.values(), key=lambda c: c.index)
     ]
     decision = decide_filters(checks, ctx.filter_result)
-    first = min(seen.values(), key=lambda c: (c.membership.state != "yes", len(c.membership.path), c.index))
+    first = min(_decisive(seen.values(), decision.outcome, decision.steps), key=_plainest)
     through = first.label
     if first.target.kind is TargetKind.GROUP:
         through = f"'{first.label}'" + (" (nested)" if len(first.membership.path) > 1 else "")
@@ -292,6 +302,25 @@ def _decide(
             )
             verdict = Verdict.UNKNOWN
     return _Outcome(verdict, tuple(steps), intent, warnings, through)
+
+
+def _plainest(candidate: _Candidate) -> tuple[bool, int, int]:
+    return (candidate.membership.state != "yes", len(candidate.membership.path), candidate.index)
+
+
+def _decisive(candidates: Iterable[_Candidate], outcome: str, steps: Sequence[Step]) -> list[_Candidate]:
+    """The candidates the verdict came through: the one whose Include filter matched, or the
+    unfiltered ones when "no filter" won the precedence; else all."""
+    pool = list(candidates)
+    if outcome == "applies":
+        matched = {s.filter.id for s in steps if s.kind is StepKind.FILTER and s.filter_outcome == "match" and s.filter}
+        by_filter = [c for c in pool if c.target.filter_id in matched]
+        unfiltered = [c for c in pool if not c.target.filter_id]
+        if by_filter:
+            return by_filter
+        if unfiltered and any(c.target.filter_mode is FilterMode.INCLUDE for c in pool):
+            return unfiltered
+    return pool
 
 
 def _subsets(items: Sequence[_Candidate]) -> Iterable[tuple[_Candidate, ...]]:
@@ -364,7 +393,7 @@ def _evaluate(
     if not targets:
         steps = (*platform_steps, Step(StepKind.NOT_REACHED, "It isn't assigned to anyone"))
         return EffectiveAssignment(ref, Verdict.NOT_TARGETED, "Not assigned", steps)
-    candidates, unreached = _candidates(ctx, targets)
+    candidates, unreached = _candidates(ctx, targets, record.key)
     unsupported = record.key in _FILTERS_UNSUPPORTED or (
         record.key == "securityIntents" and str(obj.get("templateId")) in baselines
     )
@@ -378,7 +407,14 @@ def _evaluate(
         outcome = _Outcome(Verdict.UNKNOWN, (Step(StepKind.UNKNOWN, "Too many memberships are unknown to decide"),))
     else:
         outcomes = [
-            _decide(ctx, record, unsupported, [*definite, *extra], any_excluded) for extra in _subsets(undecided)
+            _decide(
+                ctx,
+                record,
+                unsupported,
+                [*definite, *extra],
+                any_excluded or any(c.doubtful_exclusion and c not in extra for c in undecided),
+            )
+            for extra in _subsets(undecided)
         ]
         verdicts = {(o.verdict, o.intent) for o in outcomes}
         if len(verdicts) == 1:

@@ -38,9 +38,14 @@ h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 h3 { font-size: 1rem; margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #8c959f55; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+td { overflow-wrap: anywhere; }
 th { background: #8c959f22; }
-td.value { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; white-space: pre-wrap; word-break: break-word; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem; border: 1px solid currentColor; }
+td.value {
+  font-family: ui-monospace, SFMono-Regular, Consolas, monospace; white-space: pre-wrap; word-break: break-word;
+}
+.badge {
+  display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem; border: 1px solid currentColor;
+}
 .s-same { color: var(--same); } .s-different, .s-extra_settings, .s-unconfirmed { color: var(--diff); }
 .s-only_left { color: var(--left); } .s-only_right { color: var(--right); }
 section.object { border: 1px solid #8c959f55; border-radius: .4rem; padding: .6rem .8rem; margin: .6rem 0; }
@@ -59,45 +64,62 @@ body.only-differences tr.same, body.only-differences section.object.same { displ
 </table>
 <h2>Summary</h2>
 <p><strong>{{ "Aligned" if c.aligned else "Not aligned" }}.</strong>
-{% for status, count in counts %}<span class="badge s-{{ status }}">{{ count }} {{ word(status) }}</span> {% endfor %}</p>
+{% for status, count in counts %}
+<span class="badge s-{{ status }}">{{ count }} {{ word(status) }}</span>
+{% endfor %}</p>
 {% if c.scores %}
 <table>
 <caption>Alignment with the baseline</caption>
-<tr><th scope="col">Scope</th><th scope="col">Name</th><th scope="col">Matched settings</th><th scope="col">Score</th></tr>
-{% for s in c.scores %}<tr><td>{{ s.scope }}</td><td>{{ s.name }}</td><td>{{ s.matched }} of {{ s.expected }}</td><td>{{ "%.1f"|format(s.percent) }}%</td></tr>
-{% endfor %}</table>
+<tr><th scope="col">Scope</th><th scope="col">Name</th><th scope="col">Matched settings</th>
+<th scope="col">Score</th></tr>
+{% for s in c.scores %}
+<tr><td>{{ s.scope }}</td><td>{{ s.name }}</td><td>{{ s.matched }} of {{ s.expected }}</td>
+<td>{{ "%.1f"|format(s.percent) }}%</td></tr>
+{% endfor %}
+</table>
 {% endif %}
 {% if c.not_compared %}
 <h2>Not compared</h2>
 <ul>{% for n in c.not_compared %}<li><strong>{{ n.type_label }}</strong>: {{ n.reason }}</li>{% endfor %}</ul>
 {% endif %}
 <h2>Objects</h2>
-<div class="toggle"><label><input type="checkbox" id="only-differences"{% if only_differences %} checked disabled{% endif %}>
+<div class="toggle"><label>
+<input type="checkbox" id="only-differences"{% if only_differences %} checked disabled{% endif %}>
 Show only differences</label></div>
 {% for v in views %}{% set o = v.obj %}
 <section class="object {{ 'same' if o.status.value == 'same' and not o.renamed else 'differs' }}">
 <h3>{{ o.name }} <span class="badge s-{{ o.status.value }}">{{ ostatus(o) }}</span></h3>
 <div class="meta">{{ o.type_label }}{% if o.platform %} · {{ o.platform }}{% endif %}
-{% if o.match %} · matched by {{ o.match.method }}{% if o.match.score is not none %} ({{ "%.0f"|format(o.match.score * 100) }}% of settings){% endif %}{% endif %}
+{% if o.match %} · matched by {{ o.match.method }}
+{%- if o.match.score is not none %} ({{ "%.0f"|format(o.match.score * 100) }}% of settings){% endif %}{% endif %}
 {% if o.renamed %} · named “{{ o.left.name }}” on the left{% endif %}
 {% if o.note %} · {{ o.note }}{% endif %}</div>
 {% if v.settings %}
 <table>
-<tr><th scope="col">Setting</th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th><th scope="col">Status</th></tr>
-{% for s in v.settings %}<tr class="{{ 'same' if s.status.value == 'same' else 'differs' }}">
-<td>{{ s.name }}{% if s.deprecated %} <span class="badge s-different">deprecated{% if s.replacement %}: use {{ s.replacement }}{% endif %}</span>{% endif %}<div class="meta">{{ s.setting_id }}</div></td>
-<td class="value">{{ s.left if s.left is not none else "—" }}</td><td class="value">{{ s.right if s.right is not none else "—" }}</td>
+<tr><th scope="col">Setting</th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th>
+<th scope="col">Status</th></tr>
+{% for s in v.settings %}
+<tr class="{{ 'same' if s.status.value == 'same' else 'differs' }}">
+<td>{{ s.name }}{% if s.deprecated %} <span class="badge s-different">deprecated
+{%- if s.replacement %}: use {{ s.replacement }}{% endif %}</span>{% endif %}
+<div class="meta">{{ s.setting_id }}</div></td>
+<td class="value">{{ s.left if s.left is not none else "—" }}</td>
+<td class="value">{{ s.right if s.right is not none else "—" }}</td>
 <td><span class="badge s-{{ s.status.value }}">{{ sword(s.status) }}</span></td></tr>
-{% endfor %}</table>
+{% endfor %}
+</table>
 {% endif %}
 {% if v.assignments %}
 <table>
-<tr><th scope="col">Assignment</th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th><th scope="col">Status</th></tr>
-{% for a in v.assignments %}<tr class="{{ 'same' if a.status.value == 'same' else 'differs' }}">
+<tr><th scope="col">Assignment</th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th>
+<th scope="col">Status</th></tr>
+{% for a in v.assignments %}
+<tr class="{{ 'same' if a.status.value == 'same' else 'differs' }}">
 <td>{{ a.target }}</td><td class="value">{{ a.left if a.left is not none else "—" }}</td>
 <td class="value">{{ a.right if a.right is not none else "—" }}</td>
 <td><span class="badge s-{{ a.status.value }}">{{ sword(a.status) }}</span></td></tr>
-{% endfor %}</table>
+{% endfor %}
+</table>
 {% endif %}
 </section>
 {% else %}<p>No objects to show.</p>

@@ -144,6 +144,14 @@ class PolicyService:
         the identity module's exceptions right here instead of inside the background task. A
         failed collection raises its error once, then the next call starts over.
         """
+        scopes = self.scopes(activated_modules)
+        try:
+            # Entra is asked on every page, even when the data is cached, so revoked consent or a
+            # disabled user stops the next request (DESIGN §2.7); the collection reuses this token.
+            await self._obo.graph_token(api_token, principal, scopes, fresh=True)
+        except Exception:
+            self.drop(principal.tenant_id, principal.user_key)  # nothing of theirs is served after
+            raise
         cached = self.cached(principal)
         if cached is not None:
             return cached
@@ -156,8 +164,6 @@ class PolicyService:
             if not job.done:
                 return job
             del self._jobs[key]
-        scopes = self.scopes(activated_modules)
-        await self._obo.graph_token(api_token, principal, scopes)
         job = CollectJob(labels={k: self.catalog[k].label for k in self._types if k not in NAME_TYPES})
         self._jobs[key] = job
         provider = OboTokenProvider(self._obo, api_token, principal)

@@ -1,0 +1,128 @@
+"""What the CLI's commands share: getting a snapshot from --demo or --tenant, errors, exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+
+from intune_assistant.catalog import Catalog
+from intune_assistant.collect.collector import collect
+from intune_assistant.graph import GraphClient, StaticTokenProvider, TokenProvider
+from intune_assistant.snapshot import Snapshot, TenantInfo
+
+from .progress import RichCollectProgress
+
+# Exit codes scripts can rely on.
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INCOMPLETE = 3
+
+GRAPH = "https://graph.microsoft.com"
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one line, never as a stack trace."""
+
+
+def console_for(json_output: bool) -> Console:
+    # With --json, humans' output goes to stderr so stdout stays machine-readable.
+    return Console(stderr=json_output)
+
+
+async def collect_with(
+    provider: TokenProvider,
+    tenant: TenantInfo,
+    catalog: Catalog,
+    console: Console,
+    *,
+    transport: httpx.AsyncBaseTransport | None,
+    base_url: str,
+    types: list[str] | None,
+    source: str,
+    verify: ssl.SSLContext | bool = True,
+) -> Snapshot:
+    records = catalog.select(types).records if types else catalog.collected()
+    async with GraphClient(
+        provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport, verify=verify
+    ) as client:
+        with RichCollectProgress(console, total=len(records)) as progress:
+            return await collect(client, catalog, tenant, types=types, progress=progress, source=source)
+
+
+def demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[str] | None) -> Snapshot:
+    from intune_assistant.emulator.demo import build_demo
+
+    try:
+        demo = build_demo([name], catalog=catalog)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    data = demo.tenants[name]
+    tenant = TenantInfo(tenant_id=data.tenant_id, domain=data.domain, display_name=data.display_name)
+    provider = StaticTokenProvider(demo.token(name))
+    transport = httpx.ASGITransport(app=demo.app)
+    return asyncio.run(
+        collect_with(
+            provider,
+            tenant,
+            catalog,
+            console,
+            transport=transport,
+            base_url=GRAPH,
+            types=types,
+            source="emulator",
+        )
+    )
+
+
+def tenant_snapshot(
+    domain: str,
+    client_id: str | None,
+    catalog: Catalog,
+    console: Console,
+    types: list[str] | None,
+    *,
+    authority: str | None,
+    graph_url: str,
+    ca_file: Path | None,
+) -> Snapshot:
+    from intune_assistant.identity.device_code import DeviceCodeTokenProvider, SignInError
+
+    if not client_id:
+        raise UserError(
+            "--tenant needs the client id of your Intune Assistant app registration "
+            "(--client-id or INTUNE_ASSISTANT_CLIENT_ID); see docs/deployment.md."
+        )
+    if ca_file is not None and not ca_file.is_file():
+        raise UserError(f"--ca-file {ca_file} is not a file")
+    provider = DeviceCodeTokenProvider(
+        client_id=client_id,
+        authority=authority or f"https://login.microsoftonline.com/{domain}",
+        prompt=lambda message: console.print(f"[bold]{message}[/]"),
+        ca_file=str(ca_file) if ca_file else None,
+        # Instance discovery asks Microsoft's cloud about the authority: only for Microsoft's own.
+        instance_discovery=authority is None,
+    )
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
+    tenant = TenantInfo(tenant_id=None, domain=domain, display_name=domain)
+    try:
+        snapshot = asyncio.run(
+            collect_with(
+                provider,
+                tenant,
+                catalog,
+                console,
+                transport=None,
+                base_url=graph_url.rstrip("/"),
+                types=types,
+                source="graph",
+                verify=verify,
+            )
+        )
+    except SignInError as exc:
+        raise UserError(f"sign-in failed: {exc}") from None
+    snapshot.tenant.tenant_id = provider.tenant_id
+    return snapshot
