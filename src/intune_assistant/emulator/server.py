@@ -76,6 +76,9 @@ def _config(app: ASGIApp, host: str, port: int, certificates: Certificates) -> u
         log_level="warning",
         # The access log would print request lines (paths and query strings); keep it off.
         access_log=False,
+        # Clients keep connections open between polls (MSAL's device flow waits 5 s); uvicorn's
+        # default of 5 s would close them just as the next poll reuses them.
+        timeout_keep_alive=75,
         ssl_context_factory=lambda _config, _default: certificates.server_context(),
     )
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import msal
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 
 class SignInError(RuntimeError):
@@ -31,6 +33,10 @@ class DeviceCodeTokenProvider:
         instance_discovery: bool = True,
     ) -> None:
         session = requests.Session()
+        # Token polls may meet a connection the server closed while idle: resend once. Safe here,
+        # since a device-code poll and a refresh change nothing on the server.
+        retry = Retry(total=2, connect=2, read=1, allowed_methods=frozenset({"GET", "POST"}), raise_on_status=False)
+        session.mount("https://", HTTPAdapter(max_retries=retry))
         # REQUESTS_CA_BUNDLE in the environment would override an explicit CA; see DESIGN §4.
         session.trust_env = ca_file is None
         if ca_file:
@@ -48,7 +54,10 @@ class DeviceCodeTokenProvider:
 
     async def get_token(self, scopes: Sequence[str]) -> str:
         """A delegated access token for ``scopes``; prompts for sign-in the first time."""
-        return await asyncio.to_thread(self._acquire, list(scopes))
+        try:
+            return await asyncio.to_thread(self._acquire, list(scopes))
+        except requests.RequestException as exc:
+            raise SignInError(f"the sign-in service could not be reached: {exc}") from None
 
     def _acquire(self, scopes: list[str]) -> str:
         with self._lock:
