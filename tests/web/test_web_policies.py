@@ -92,7 +92,7 @@ async def test_failed_types_are_shown_as_unknown_with_the_missing_permission(web
         },
     )
     _, problems = build_rows(snapshot, catalog)
-    service._cache[key] = Inventory(entry.rows, problems, entry.taken_at, entry.expires)
+    service._cache[key] = Inventory(entry.rows, problems, entry.taken_at, entry.expires, snapshot)
     page = await web.client.get("/policies")
     assert "Not everything could be read" in page.text
     assert "PowerShell scripts</strong>: unknown — 403: needs DeviceManagementScripts.Read.All" in page.text

@@ -21,10 +21,10 @@ import httpx
 from intune_assistant.catalog import Catalog, ResourceType
 from intune_assistant.collect.collector import collect
 from intune_assistant.graph import GraphClient
-from intune_assistant.snapshot import TenantInfo, TypeResult, TypeStatus
+from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
 from ..identity_api import IdentityConfig, OboClient, OboTokenProvider, Principal, scopes_for
-from .rows import NAME_TYPES, PolicyRow, TypeProblem, build_rows, view_types
+from .rows import NAME_TYPES, PolicyRow, TypeProblem, build_rows
 
 CacheKey = tuple[str, str]
 MAX_ENTRIES = 500
@@ -38,6 +38,8 @@ class Inventory:
     problems: list[TypeProblem]
     taken_at: datetime
     expires: float
+    # The whole collection: every other page (documentation, assignments, compare) reads it.
+    snapshot: Snapshot
 
 
 @dataclass
@@ -100,7 +102,8 @@ class PolicyService:
         self._clock = clock
         self._cache: OrderedDict[CacheKey, Inventory] = OrderedDict()
         self._jobs: dict[CacheKey, CollectJob] = {}
-        self._types = tuple(r.key for r in view_types(catalog)) + tuple(k for k in NAME_TYPES if k in catalog)
+        # Every type a snapshot holds, so all pages share one collection per (tenant, user).
+        self._types = tuple(r.key for r in catalog.collected())
 
     @staticmethod
     def key(principal: Principal) -> CacheKey:
@@ -193,7 +196,7 @@ class PolicyService:
             ) as client:
                 snapshot = await collect(client, self.catalog, tenant, types=self._types, progress=job)
             rows, problems = build_rows(snapshot, self.catalog)
-            self._cache[key] = Inventory(rows, problems, snapshot.taken_at, self._clock() + self._ttl_s)
+            self._cache[key] = Inventory(rows, problems, snapshot.taken_at, self._clock() + self._ttl_s, snapshot)
             self._cache.move_to_end(key)
             while len(self._cache) > MAX_ENTRIES:
                 self._cache.popitem(last=False)
