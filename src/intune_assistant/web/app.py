@@ -18,8 +18,10 @@ from intune_assistant.identity.dependency import auth_error_handler
 from intune_assistant.tenants import Registry
 
 from . import api_routes, auth_routes, onboarding_routes, tenant_routes
+from .comparison import routes as comparison_routes
 from .context import UserContext, here, safe_next, user_context, web_state
 from .cookies import CookieCipher
+from .documentation import routes as documentation_routes
 from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
 from .headers import SecurityHeadersMiddleware
 from .identity_api import (
@@ -37,6 +39,7 @@ from .policies.service import PolicyService
 from .session import SessionCookies
 from .settings import WebSettings
 from .signin_client import SignInClient
+from .targeting import routes as targeting_routes
 from .templating import STATIC_DIR, make_templates, render
 
 logger = logging.getLogger(__name__)
@@ -104,6 +107,9 @@ def create_app(
     app.include_router(onboarding_routes.router)
     app.include_router(tenant_routes.router)
     app.include_router(policy_routes.router)
+    app.include_router(documentation_routes.router)
+    app.include_router(targeting_routes.router)
+    app.include_router(comparison_routes.router)
     app.include_router(api_routes.router)
 
     @app.get("/", response_class=HTMLResponse, name="home")

@@ -9,6 +9,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from .navigation import NAV_ITEMS
+
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
 
@@ -40,6 +42,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "tenant_label": tenant_label,
         "csrf_token": session.csrf if session is not None else "",
         "nav": getattr(state, "nav", ""),
+        "nav_items": NAV_ITEMS,
     }
 
 

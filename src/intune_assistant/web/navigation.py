@@ -1,0 +1,27 @@
+"""The left navigation: one entry per module page, in the order admins work through them."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class NavItem(NamedTuple):
+    """A page in the left navigation."""
+
+    key: str
+    href: str
+    label: str
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("policies", "/policies", "Policies"),
+    NavItem("documentation", "/documentation", "Documentation"),
+    NavItem("settings", "/settings", "Settings"),
+    NavItem("assignments", "/assignments", "Assignments"),
+    NavItem("groups", "/groups", "Groups"),
+    NavItem("filters", "/filters", "Filters"),
+    NavItem("troubleshoot", "/troubleshoot", "Troubleshoot"),
+    NavItem("conflicts", "/conflicts", "Conflicts"),
+    NavItem("compare", "/compare", "Compare"),
+    NavItem("tenant", "/tenant", "Tenant settings"),
+)
