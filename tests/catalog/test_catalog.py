@@ -110,7 +110,7 @@ def test_unknown_key_names_the_known_ones() -> None:
 
 def test_readme_permission_table_is_generated_from_the_catalog() -> None:
     catalog = default_catalog()
-    for doc in ("README.md", "docs/permissions.md"):
+    for doc in ("README.md", "docs/permissions.md", "docs/deployment.md"):
         text = (ROOT / doc).read_text(encoding="utf-8")
         block = text[text.index(BEGIN) : text.index(END) + len(END)]
         assert block == generated_block(catalog), f"{doc} is stale: run intune-assistant permissions --write {doc}"
