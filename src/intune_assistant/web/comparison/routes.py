@@ -1,7 +1,185 @@
-"""Routes of the comparison pages (included by ``web.app``)."""
+"""``/compare``: policy vs policy, tenant vs baseline, and drift, each with an HTML report download.
+
+Every comparison reads the tenant's cached collection (progress while it runs). Choices live in
+the URL for the tenant's own data; uploads (a baseline, an earlier snapshot) are POSTs with the
+CSRF token, read in a temporary folder that is deleted before the answer goes out.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import HTMLResponse, Response
+
+from intune_assistant.analyses.compare import CompareKind, Comparison, ObjectDiff, ObjectStatus, status_label
+from intune_assistant.render.compare.view import object_status, side_headings, title, visible
+
+from ..context import TenantContext, tenant_context, web_state
+from ..csrf import check_csrf
+from ..policies.service import CollectJob, Inventory
+from ..templating import render
+from . import service
+from .api import router as api_router
+from .forms import read_form
 
 router = APIRouter()
+router.include_router(api_router)
+
+_ID = Annotated[str | None, Query(max_length=200)]
+_FLAG = Annotated[str | None, Query(max_length=10)]
+
+
+async def inventory(request: Request, ctx: TenantContext) -> Inventory | CollectJob:
+    """The tenant's collection (cached per tenant and user), or the job reading it."""
+    return await web_state(request).policies.start(
+        ctx.principal, ctx.session.api_token, ctx.record.module_names, ctx.record.domain
+    )
+
+
+def _page(request: Request, mode: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
+    base = {"mode": mode, "nav": "compare", "baselines": service.builtin_names()}
+    return render(request, "compare.html", {**base, **context}, status_code=status_code)
+
+
+def result_context(comparison: Comparison, only_differences: bool) -> dict[str, Any]:
+    """What ``compare_results.html`` needs to show ``comparison``."""
+    views = visible(comparison, only_differences)
+    uncovered = []
+    if comparison.kind is CompareKind.BASELINE:
+        uncovered = [v.obj for v in views if v.obj.status is ObjectStatus.ONLY_RIGHT]
+        views = [v for v in views if v.obj.status is not ObjectStatus.ONLY_RIGHT]
+    counts = [
+        (status_label(comparison.kind, ObjectStatus(key)), key, count)
+        for key, count in sorted(comparison.counts().items())
+    ]
+    return {
+        "comparison": comparison,
+        "views": views,
+        "uncovered": uncovered,
+        "counts": counts,
+        "only": only_differences,
+        "headings": side_headings(comparison),
+        "report_title": title(comparison),
+        "object_status": _plain_status if comparison.kind is CompareKind.POLICY else object_status,
+        "status_label": status_label,
+    }
+
+
+def _plain_status(comparison: Comparison, obj: ObjectDiff) -> str:
+    """Two chosen policies always have two names: their status is not "renamed"."""
+    return status_label(comparison.kind, obj.status)
+
+
+@router.get("/compare", name="compare", response_class=HTMLResponse)
+async def compare_home(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """The three comparisons, each one click away."""
+    result = await inventory(request, ctx)
+    return _page(request, "home", {"job": result if isinstance(result, CollectJob) else None})
+
+
+@router.get("/compare/policies", name="compare_policies", response_class=HTMLResponse)
+async def compare_policies_page(
+    request: Request,
+    ctx: Annotated[TenantContext, Depends(tenant_context)],
+    left: _ID = None,
+    right: _ID = None,
+    only: _FLAG = None,
+    download: _FLAG = None,
+) -> Response:
+    """Two policies of the tenant side by side: settings and assignments, by name."""
+    result = await inventory(request, ctx)
+    if isinstance(result, CollectJob):
+        return _page(request, "policies", {"job": result})
+    catalog = web_state(request).catalog
+    context: dict[str, Any] = {
+        "inventory": result,
+        "groups": service.policy_options(result.snapshot, catalog),
+        "left": left or "",
+        "right": right or "",
+    }
+    if left and right:
+        comparison = service.policy_comparison(result.snapshot, catalog, left, right, ctx.record.domain)
+        if download == "html":
+            return service.report_response(comparison, only_differences=bool(only))
+        context.update(result_context(comparison, bool(only)))
+        context["links"] = _links("/compare/policies", {"left": left, "right": right}, bool(only))
+    return _page(request, "policies", context)
+
+
+@router.get("/compare/baseline", name="compare_baseline", response_class=HTMLResponse)
+async def compare_baseline_page(
+    request: Request,
+    ctx: Annotated[TenantContext, Depends(tenant_context)],
+    baseline: _ID = None,
+    only: _FLAG = None,
+    download: _FLAG = None,
+) -> Response:
+    """The tenant checked against a built-in baseline (or the form to upload one)."""
+    result = await inventory(request, ctx)
+    if isinstance(result, CollectJob):
+        return _page(request, "baseline", {"job": result, "baseline": baseline or ""})
+    context: dict[str, Any] = {"inventory": result, "baseline": baseline or ""}
+    if baseline:
+        snapshot = service.load_builtin(baseline)
+        comparison = service.baseline_comparison(
+            snapshot, result.snapshot, web_state(request).catalog, baseline, ctx.record.domain
+        )
+        if download == "html":
+            return service.report_response(comparison, only_differences=bool(only))
+        context.update(result_context(comparison, bool(only)))
+        context["links"] = _links("/compare/baseline", {"baseline": baseline}, bool(only))
+    return _page(request, "baseline", context)
+
+
+@router.post("/compare/baseline", name="compare_baseline_upload", response_class=HTMLResponse)
+async def compare_baseline_upload(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """The tenant checked against an uploaded baseline (zip of an export folder, or one JSON)."""
+    form = await read_form(request, "baseline")
+    await check_csrf(request, ctx.session)
+    result = await inventory(request, ctx)
+    if isinstance(result, CollectJob):
+        return _page(request, "baseline", {"job": result, "baseline": "", "retry": True})
+    catalog = web_state(request).catalog
+    snapshot = await form.snapshot(catalog, snapshot_only=False)
+    comparison = service.baseline_comparison(snapshot, result.snapshot, catalog, form.filename, ctx.record.domain)
+    if form.download:
+        return service.report_response(comparison, only_differences=form.only)
+    context = {"inventory": result, "baseline": "", "uploaded": form.filename}
+    return _page(request, "baseline", {**context, **result_context(comparison, form.only)})
+
+
+@router.get("/compare/drift", name="compare_drift", response_class=HTMLResponse)
+async def compare_drift_page(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """The form to upload an earlier snapshot of this tenant."""
+    result = await inventory(request, ctx)
+    if isinstance(result, CollectJob):
+        return _page(request, "drift", {"job": result})
+    return _page(request, "drift", {"inventory": result})
+
+
+@router.post("/compare/drift", name="compare_drift_upload", response_class=HTMLResponse)
+async def compare_drift_upload(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """What changed since an uploaded snapshot; types either side could not read are not compared."""
+    form = await read_form(request, "drift")
+    await check_csrf(request, ctx.session)
+    result = await inventory(request, ctx)
+    if isinstance(result, CollectJob):
+        return _page(request, "drift", {"job": result, "retry": True})
+    catalog = web_state(request).catalog
+    before = await form.snapshot(catalog, snapshot_only=True)
+    comparison = service.drift_comparison(before, result.snapshot, catalog)
+    if form.download:
+        return service.report_response(comparison, only_differences=form.only)
+    context = {"inventory": result, "uploaded": form.filename}
+    return _page(request, "drift", {**context, **result_context(comparison, form.only)})
+
+
+def _links(path: str, params: dict[str, str], only: bool) -> dict[str, str]:
+    """The toggle (all / only differences) and download links of a GET result."""
+    flag = {"only": "1"} if only else {}
+    return {
+        "toggle": path + "?" + urlencode({**params, **({} if only else {"only": "1"})}),
+        "download": path + "?" + urlencode({**params, **flag, "download": "html"}),
+    }

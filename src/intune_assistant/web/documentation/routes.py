@@ -1,7 +1,180 @@
-"""Routes of the documentation pages (included by ``web.app``)."""
+"""Routes of the documentation pages (included by ``web.app``).
+
+``/documentation`` (form) and ``/documentation/download`` (the file, built in memory);
+``/settings`` (where is a setting configured), ``/settings.csv`` and ``/api/settings``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from intune_assistant.analyses.settings import SettingRow
+
+from ..api_routes import BearerContext, bearer_context
+from ..context import TenantContext, tenant_context, web_state
+from ..csv_export import content_disposition, export_filename, to_csv
+from ..errors import Link, ProblemPage, redirect
+from ..policies.service import CollectJob, Inventory
+from ..templating import render
+from .export import DEFAULT_FORMAT, FORMAT_CHOICES, DocumentRequest, render_document, type_choices
+from .settings_view import (
+    ANY_PLATFORM,
+    COLUMNS,
+    PAGE_SIZES,
+    SettingsQuery,
+    TypeLabels,
+    paginate,
+    platform_filter,
+    row_values,
+    rows_of,
+    type_filter,
+)
+
+logger = logging.getLogger(__name__)
 router = APIRouter()
+
+
+async def _tenant_inventory(request: Request, ctx: TenantContext) -> Inventory | CollectJob:
+    """The cached collection of the signed-in user's tenant, or the one running."""
+    return await web_state(request).policies.start(
+        ctx.principal, ctx.session.api_token, ctx.record.module_names, ctx.record.domain
+    )
+
+
+def _wanted(request: Request) -> DocumentRequest:
+    keys = [key for key, _, _ in type_choices(web_state(request).catalog)]
+    return DocumentRequest.parse(dict(request.query_params), request.query_params.getlist("type"), keys)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documentation
+
+
+@router.get("/documentation", name="documentation", response_class=HTMLResponse)
+async def documentation(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """The download form (types, format, assignments, script content), or progress while collecting."""
+    result = await _tenant_inventory(request, ctx)
+    context: dict[str, Any] = {"nav": "documentation", "formats": FORMAT_CHOICES}
+    if isinstance(result, CollectJob):
+        return render(request, "documentation.html", {**context, "job": result})
+    params = request.query_params
+    chosen = _wanted(request)
+    context |= {
+        "inventory": result,
+        "types": type_choices(web_state(request).catalog, result.snapshot),
+        "chosen": chosen,
+        # The first visit (no parameters) has assignments on; afterwards the URL decides.
+        "assignments": chosen.assignments or "format" not in params,
+        "format": chosen.fmt if chosen.valid_format else DEFAULT_FORMAT,
+    }
+    return render(request, "documentation.html", context)
+
+
+@router.get("/documentation/download", name="documentation_download")
+async def documentation_download(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """The document as a file download, built in memory from the cached snapshot."""
+    wanted = _wanted(request)
+    if not wanted.valid_format:
+        raise ProblemPage(
+            400,
+            "Unknown document format",
+            f"Choose one of: {', '.join(FORMAT_CHOICES)}.",
+            links=[Link("Back to Documentation", "/documentation", primary=True)],
+        )
+    result = await _tenant_inventory(request, ctx)
+    if isinstance(result, CollectJob):
+        # Not collected yet: the page shows progress, then the form with these choices.
+        return redirect(request, "/documentation?" + request.url.query)
+    state = web_state(request)
+    try:
+        body = await asyncio.to_thread(render_document, result.snapshot, state.catalog, wanted)
+    except Exception as exc:
+        logger.error("documentation export failed: %s (%s)", type(exc).__name__, wanted.fmt)
+        raise ProblemPage(
+            500,
+            "The document could not be built",
+            f"Writing the {FORMAT_CHOICES[wanted.fmt][0]} failed. Nothing was changed in your tenant.",
+            advice="Try another format, or fewer types. If it keeps failing, quote the correlation id below.",
+            links=[Link("Back to Documentation", "/documentation?" + request.url.query, primary=True)],
+        ) from None
+    name = export_filename(ctx.record.domain, "documentation", datetime.now(UTC), wanted.extension)
+    return Response(body, media_type=wanted.media_type, headers={"Content-Disposition": content_disposition(name)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings search
+
+
+@router.get("/settings", name="settings", response_class=HTMLResponse)
+async def settings(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """Every configured setting matching the search, a page at a time, or progress while collecting."""
+    query = SettingsQuery.parse(dict(request.query_params))
+    result = await _tenant_inventory(request, ctx)
+    context: dict[str, Any] = {"nav": "settings", "query": query, "page_sizes": PAGE_SIZES}
+    if isinstance(result, CollectJob):
+        return render(request, "settings.html", {**context, "job": result, "types": [], "platforms": []})
+    catalog = web_state(request).catalog
+    rows = rows_of(result, catalog)
+    labels = TypeLabels(catalog)
+    context |= {
+        "inventory": result,
+        "page": paginate(query.search(rows), query, len(rows)),
+        "columns": COLUMNS,
+        "types": type_filter(rows, labels),
+        "platforms": platform_filter(rows),
+        "type_label": labels,
+        "any_platform": ANY_PLATFORM,
+    }
+    return render(request, "settings.html", context)
+
+
+@router.get("/settings.csv", name="settings_csv")
+async def settings_csv(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """Every matching setting (all pages), every visible column with its header."""
+    query = SettingsQuery.parse(dict(request.query_params))
+    result = await _tenant_inventory(request, ctx)
+    if isinstance(result, CollectJob):
+        return redirect(request, "/settings?" + query.params())
+    catalog = web_state(request).catalog
+    labels = TypeLabels(catalog)
+    matched = query.search(rows_of(result, catalog))
+    body = to_csv(COLUMNS, (row_values(r, labels) for r in matched))
+    name = export_filename(ctx.record.domain, "settings", datetime.now(UTC))
+    return Response(
+        body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition(name)}
+    )
+
+
+@router.get("/api/settings", name="api_settings")
+async def api_settings(request: Request, ctx: Annotated[BearerContext, Depends(bearer_context)]) -> JSONResponse:
+    """Every matching setting as JSON (``q``, ``type``, ``platform`` like the page); 202 while collecting."""
+    state = web_state(request)
+    record = state.registry.get(ctx.principal.tenant_id)
+    if record is None or not record.enabled:
+        raise ProblemPage(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
+    result = await state.policies.start(ctx.principal, ctx.token, record.module_names, record.domain)
+    if isinstance(result, CollectJob):
+        return JSONResponse({"status": "collecting", "percent": result.percent}, status_code=202)
+    query = SettingsQuery.parse(dict(request.query_params))
+    labels = TypeLabels(state.catalog)
+    matched = query.search(rows_of(result, state.catalog))
+    return JSONResponse(
+        {
+            "status": "ready",
+            "taken_at": result.taken_at.isoformat(),
+            "columns": list(COLUMNS),
+            "matched": len(matched),
+            "rows": [_api_row(r, labels) for r in matched],
+        }
+    )
+
+
+def _api_row(row: SettingRow, labels: TypeLabels) -> dict[str, str]:
+    values = dict(zip(COLUMNS, row_values(row, labels), strict=True))
+    return {**values, "setting_id": row.setting_id, "policy_id": row.policy_id, "type_key": row.type_key}

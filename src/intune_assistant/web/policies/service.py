@@ -40,6 +40,8 @@ class Inventory:
     expires: float
     # The whole collection: every other page (documentation, assignments, compare) reads it.
     snapshot: Snapshot
+    # Analyses pages derive from the snapshot, kept exactly as long as the snapshot itself.
+    derived: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass

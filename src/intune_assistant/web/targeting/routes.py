@@ -1,7 +1,172 @@
-"""Routes of the targeting pages (included by ``web.app``)."""
+"""Routes of the targeting pages (included by ``web.app``): assignments, groups, filters,
+troubleshoot and conflicts, plus their JSON API. Every page reads the tenant's one collection;
+while it runs the page shows progress and reloads itself when the data is ready.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import HTMLResponse, Response
+
+from intune_assistant.analyses.assignments import assignments_csv, filter_view, group_view
+from intune_assistant.analyses.conflicts import conflicts_report
+from intune_assistant.analyses.troubleshoot import VERDICT_LABELS
+
+from ..context import TenantContext, tenant_context
+from ..csv_export import BOM, content_disposition, export_filename
+from ..errors import ProblemPage, redirect
+from ..policies.service import CollectJob
+from ..templating import render
+from . import api
+from .assignments import AssignmentQuery, choices, match
+from .data import Tenant, load
+from .filters import filter_rows, preview
+from .groups import group_rows, members
+from .troubleshoot import ACTIONS, TroubleshootQuery, answer
 
 router = APIRouter()
+router.include_router(api.router)
+
+Context = Annotated[TenantContext, Depends(tenant_context)]
+
+
+def _progress(request: Request, job: CollectJob, title: str, nav: str) -> Response:
+    """The page while the tenant is being read (``_progress.html`` polls and reloads)."""
+    return render(request, "targeting_progress.html", {"job": job, "title": title, "nav": nav})
+
+
+def _not_found(what: str) -> ProblemPage:
+    return ProblemPage(404, f"{what} not found", f"This tenant has no such {what.lower()} in the data read.")
+
+
+@router.get("/assignments", name="assignments", response_class=HTMLResponse)
+async def assignments_page(request: Request, ctx: Context) -> Response:
+    """Every assignable object with its targets, grouped by policy, filtered by the URL."""
+    tenant = await load(request, ctx)
+    if isinstance(tenant, CollectJob):
+        return _progress(request, tenant, "Assignments", "assignments")
+    query = AssignmentQuery.parse(dict(request.query_params))
+    return render(
+        request,
+        "targeting_assignments.html",
+        {
+            "tenant": tenant,
+            "query": query,
+            "matched": match(tenant.overview, query),
+            "choices": choices(tenant.overview),
+            "nav": "assignments",
+        },
+    )
+
+
+@router.get("/assignments.csv", name="assignments_csv")
+async def assignments_export(request: Request, ctx: Context) -> Response:
+    """The matching assignments as the CSV the bulk-change module reads back."""
+    tenant = await load(request, ctx)
+    query = AssignmentQuery.parse(dict(request.query_params))
+    if isinstance(tenant, CollectJob):
+        return redirect(request, "/assignments?" + query.params())
+    body = (BOM + assignments_csv(match(tenant.overview, query).rows)).encode("utf-8")
+    name = export_filename(ctx.record.domain, "assignments", datetime.now(UTC))
+    return Response(
+        body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition(name)}
+    )
+
+
+@router.get("/groups", name="groups", response_class=HTMLResponse)
+async def groups_page(request: Request, ctx: Context) -> Response:
+    """Every group with member counts, nesting and dynamic rule."""
+    tenant = await load(request, ctx)
+    if isinstance(tenant, CollectJob):
+        return _progress(request, tenant, "Groups", "groups")
+    q = (request.query_params.get("q") or "").strip()[:200]
+    rows = group_rows(tenant.directory, tenant.overview, q)
+    return render(request, "targeting_groups.html", {"tenant": tenant, "rows": rows, "q": q, "nav": "groups"})
+
+
+@router.get("/groups/{group_id}", name="group", response_class=HTMLResponse)
+async def group_page(request: Request, group_id: str, ctx: Context) -> Response:
+    """One group: members, parents and children, dynamic rule, and where it is assigned."""
+    tenant = await load(request, ctx)
+    if isinstance(tenant, CollectJob):
+        return _progress(request, tenant, "Groups", "groups")
+    if group_id not in tenant.directory.groups:
+        raise _not_found("Group")
+    view = group_view(tenant.overview, tenant.directory, group_id)
+    return render(
+        request,
+        "targeting_group.html",
+        {"tenant": tenant, "view": view, "members": members(tenant.directory, group_id), "nav": "groups"},
+    )
+
+
+@router.get("/filters", name="filters", response_class=HTMLResponse)
+async def filters_page(request: Request, ctx: Context) -> Response:
+    """Every assignment filter: rule, platform and how often it is used."""
+    tenant = await load(request, ctx)
+    if isinstance(tenant, CollectJob):
+        return _progress(request, tenant, "Filters", "filters")
+    rows = filter_rows(tenant.directory, tenant.overview)
+    return render(request, "targeting_filters.html", {"tenant": tenant, "rows": rows, "nav": "filters"})
+
+
+@router.get("/filters/{filter_id}", name="filter", response_class=HTMLResponse)
+async def filter_page(request: Request, filter_id: str, ctx: Context) -> Response:
+    """One filter: rule, platform, where used, and which devices match it."""
+    tenant = await load(request, ctx)
+    if isinstance(tenant, CollectJob):
+        return _progress(request, tenant, "Filters", "filters")
+    if filter_id not in tenant.directory.filters:
+        raise _not_found("Filter")
+    view = filter_view(tenant.overview, tenant.directory, filter_id)
+    return render(
+        request,
+        "targeting_filter.html",
+        {"tenant": tenant, "view": view, "preview": preview(tenant.directory, filter_id), "nav": "filters"},
+    )
+
+
+def _subjects(tenant: Tenant) -> dict[str, list[str]]:
+    """UPNs and device names for the pickers' suggestions."""
+    directory = tenant.directory
+    return {
+        "users": sorted({directory.user_label(u) for u in directory.users}, key=str.casefold),
+        "devices": sorted({directory.device_label(d) for d in directory.devices}, key=str.casefold),
+    }
+
+
+@router.get("/troubleshoot", name="troubleshoot", response_class=HTMLResponse)
+async def troubleshoot_page(request: Request, ctx: Context) -> Response:
+    """Verdicts with reasons for a user and/or device, resultant settings, and a what-if."""
+    tenant = await load(request, ctx)
+    if isinstance(tenant, CollectJob):
+        return _progress(request, tenant, "Troubleshoot", "troubleshoot")
+    query = TroubleshootQuery.parse(dict(request.query_params))
+    result = answer(tenant, query)
+    groups = sorted(
+        ((g, tenant.directory.group_name(g)) for g in tenant.directory.groups), key=lambda g: g[1].casefold()
+    )
+    context: dict[str, Any] = {
+        "tenant": tenant,
+        "query": query,
+        "answer": result,
+        "subjects": _subjects(tenant),
+        "groups": groups,
+        "actions": ACTIONS,
+        "labels": {v.value: label for v, label in VERDICT_LABELS.items()},
+        "nav": "troubleshoot",
+    }
+    return render(request, "targeting_troubleshoot.html", context)
+
+
+@router.get("/conflicts", name="conflicts", response_class=HTMLResponse)
+async def conflicts_page(request: Request, ctx: Context) -> Response:
+    """Tenant-wide conflicting settings, duplicate policies and deprecated settings."""
+    tenant = await load(request, ctx)
+    if isinstance(tenant, CollectJob):
+        return _progress(request, tenant, "Conflicts", "conflicts")
+    report = conflicts_report(tenant.snapshot, tenant.catalog, directory=tenant.directory)
+    return render(request, "targeting_conflicts.html", {"tenant": tenant, "report": report, "nav": "conflicts"})

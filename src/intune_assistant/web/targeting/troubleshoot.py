@@ -1,0 +1,123 @@
+"""``/troubleshoot``: the subject from the URL, verdicts with reasons, resultant settings, what-if.
+
+Everything here is computation over the collected snapshot; the what-if changes a copy and is
+never saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from intune_assistant.analyses.troubleshoot import (
+    AddToGroup,
+    Change,
+    EffectiveAssignments,
+    RemoveFromGroup,
+    ResultantSettings,
+    SubjectError,
+    WhatIf,
+    effective_assignments,
+    find_device,
+    find_user,
+    resolve_subject,
+    resultant_settings,
+    what_if,
+)
+
+from .data import Tenant
+
+ACTIONS = (("add", "Add to group"), ("remove", "Remove from group"))
+
+
+@dataclass(frozen=True)
+class TroubleshootQuery:
+    """The subject and the what-if, all from the query string."""
+
+    user: str = ""
+    device: str = ""
+    show_all: bool = False
+    action: str = ""
+    group: str = ""
+    member: str = ""
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> TroubleshootQuery:
+        """Read the query string (values are trimmed and bounded)."""
+
+        def text(key: str) -> str:
+            return (params.get(key) or "").strip()[:300]
+
+        return cls(
+            user=text("user"),
+            device=text("device"),
+            show_all=text("all") in ("1", "true", "on"),
+            action=text("action") if text("action") in ("add", "remove") else "",
+            group=text("group"),
+            member=text("member") if text("member") in ("user", "device") else "",
+        )
+
+    @property
+    def asked(self) -> bool:
+        """True when a user or a device was given."""
+        return bool(self.user or self.device)
+
+    @property
+    def wants_what_if(self) -> bool:
+        """True when the what-if form was submitted completely."""
+        return bool(self.action and self.group and self.member)
+
+
+@dataclass
+class Answer:
+    """What the page shows for one subject."""
+
+    effective: EffectiveAssignments | None = None
+    resultant: ResultantSettings | None = None
+    whatif: WhatIf | None = None
+    error: str | None = None
+    whatif_error: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def answer(tenant: Tenant, query: TroubleshootQuery) -> Answer:
+    """Verdicts for the subject, the device's resultant settings and the what-if, if asked."""
+    result = Answer()
+    if not query.asked:
+        return result
+    try:
+        subject = resolve_subject(tenant.directory, user=query.user or None, device=query.device or None)
+    except SubjectError as exc:
+        result.error = str(exc)
+        return result
+    result.effective = effective_assignments(tenant.snapshot, subject, tenant.catalog, directory=tenant.directory)
+    for item in result.effective.items:
+        result.counts[item.verdict.value] = result.counts.get(item.verdict.value, 0) + 1
+    if subject.device_id is not None:
+        result.resultant = resultant_settings(tenant.snapshot, result.effective, tenant.catalog)
+    if query.wants_what_if:
+        try:
+            change = _change(tenant, query)
+            result.whatif = what_if(tenant.snapshot, subject, [change], tenant.catalog)
+        except (SubjectError, ValueError) as exc:
+            result.whatif_error = str(exc)
+    return result
+
+
+def _change(tenant: Tenant, query: TroubleshootQuery) -> Change:
+    """The what-if change the form describes."""
+    if query.group not in tenant.directory.groups:
+        raise ValueError("choose a group of this tenant")
+    if query.member == "user":
+        if not query.user:
+            raise ValueError("give a user above to add or remove the user")
+        member_id = find_user(tenant.directory, query.user)
+    else:
+        if not query.device:
+            raise ValueError("give a device above to add or remove the device")
+        member_id = find_device(tenant.directory, query.device)
+    kind: Literal["user", "device"] = "user" if query.member == "user" else "device"
+    if query.action == "add":
+        return AddToGroup(query.group, member_id, kind)
+    return RemoveFromGroup(query.group, member_id, kind)
