@@ -1,4 +1,4 @@
-"""Snapshots for the settings-row tests: demo tenants collected through the product's own client,
+"""Snapshots for the settings-row and renderer tests: demo tenants collected through the product's own client,
 and both real-world sample exports imported."""
 
 from __future__ import annotations
