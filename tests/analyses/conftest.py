@@ -1,4 +1,5 @@
-"""Fixtures (conflicts): the Contoso demo tenant collected through the product's client, and its planted problems."""
+"""Fixtures for the assignments, troubleshoot and conflicts tests: the Contoso demo tenant collected
+through the product's client, and its planted problems (collected once for all three)."""
 
 from __future__ import annotations
 
