@@ -73,7 +73,8 @@ class GraphClient:
 
     ``scopes`` are requested from ``token_provider`` before every HTTP attempt (the provider
     caches). ``transport`` lets tests use ``httpx.MockTransport`` or the emulator's ASGI app.
-    ``max_concurrency`` bounds requests in flight; ``limits`` (or a shared ``rate_limiter``, since
+    ``max_concurrency`` bounds bulk requests in flight (list pages have as many slots again of their
+    own); 16 keeps Intune's 1000-per-20-s window answered within about a second; ``limits`` (or a shared ``rate_limiter``, since
     Intune's limits are per app per tenant) bounds request rate. Retries: up to ``max_attempts``
     per request, honouring ``Retry-After`` up to ``max_retry_after`` seconds, else exponential
     backoff with full jitter (``backoff_base`` doubling, capped at ``backoff_cap``). ``sleep``,
@@ -91,7 +92,7 @@ class GraphClient:
         transport: httpx.AsyncBaseTransport | None = None,
         verify: ssl.SSLContext | bool = True,
         timeout: float = 60.0,
-        max_concurrency: int = 8,
+        max_concurrency: int = 16,
         limits: RateLimits | None = None,
         rate_limiter: RateLimiter | None = None,
         max_attempts: int = 6,
