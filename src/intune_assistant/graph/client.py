@@ -73,9 +73,10 @@ class GraphClient:
 
     ``scopes`` are requested from ``token_provider`` before every HTTP attempt (the provider
     caches). ``transport`` lets tests use ``httpx.MockTransport`` or the emulator's ASGI app.
-    ``max_concurrency`` bounds bulk requests in flight (list pages have as many slots again of their
-    own); 16 keeps Intune's 1000-per-20-s window answered within about a second; ``limits`` (or a shared ``rate_limiter``, since
-    Intune's limits are per app per tenant) bounds request rate. Retries: up to ``max_attempts``
+    ``max_concurrency`` bounds bulk requests in flight (list pages have as many slots again of
+    their own); 16 gets a throttling window's burst answered within about a second. ``limits`` (or
+    a shared ``rate_limiter``, since Intune's limits are per app per tenant) bounds request rate.
+    Retries: up to ``max_attempts``
     per request, honouring ``Retry-After`` up to ``max_retry_after`` seconds, else exponential
     backoff with full jitter (``backoff_base`` doubling, capped at ``backoff_cap``). ``sleep``,
     ``random`` and ``clock`` are injectable for deterministic tests; ``sleep`` always serves retry
