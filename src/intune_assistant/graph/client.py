@@ -76,9 +76,9 @@ class GraphClient:
     ``max_concurrency`` bounds bulk requests in flight (list pages have as many slots again of
     their own); 16 gets a throttling window's burst answered within about a second. ``limits`` (or
     a shared ``rate_limiter``, since Intune's limits are per app per tenant) bounds request rate.
-    Retries: up to ``max_attempts``
-    per request, honouring ``Retry-After`` up to ``max_retry_after`` seconds, else exponential
-    backoff with full jitter (``backoff_base`` doubling, capped at ``backoff_cap``). ``sleep``,
+    Retries: up to ``max_attempts`` per request, honouring ``Retry-After`` up to
+    ``max_retry_after`` seconds, else exponential backoff with full jitter (``backoff_base``
+    doubling, capped at ``backoff_cap``). ``sleep``,
     ``random`` and ``clock`` are injectable for deterministic tests; ``sleep`` always serves retry
     waits, and rate-limiter waits too when a ``clock`` is injected (otherwise the limiter runs on
     the real monotonic clock with real sleeps, so a fast test ``sleep`` cannot make it spin).
