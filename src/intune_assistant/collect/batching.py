@@ -88,5 +88,7 @@ class BatchCoalescer:
         """Flush what is pending and wait for batches in flight."""
         self._flush()
         if self._inflight:
+            # A failed batch already handed its exception to every waiter (_send_chunk); here we
+            # only wait for the tasks to end, so the same error is not raised a second time.
             with contextlib.suppress(Exception):
                 await asyncio.gather(*self._inflight)
