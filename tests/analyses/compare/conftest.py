@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
+from tests.integration.conftest import collect_demo
 
 from intune_assistant.catalog import Catalog, default_catalog
-from intune_assistant.collect.collector import collect
 from intune_assistant.emulator.demo import DemoTenancy, build_demo
-from intune_assistant.graph import GraphClient, StaticTokenProvider
-from intune_assistant.snapshot import Snapshot, TenantInfo
-
-GRAPH = "https://graph.microsoft.com"
+from intune_assistant.snapshot import Snapshot
 
 
 def collect_snapshot(demo: DemoTenancy, name: str) -> Snapshot:
     """Collect demo tenant ``name`` in-process, as ``intune-assistant snapshot --demo`` does."""
-    data = demo.tenants[name]
-
-    async def run() -> Snapshot:
-        async with GraphClient(
-            StaticTokenProvider(demo.token(name)),
-            scopes=demo.catalog.read_scopes(),
-            base_url=GRAPH,
-            transport=httpx.ASGITransport(app=demo.app),
-        ) as client:
-            tenant = TenantInfo(tenant_id=data.tenant_id, domain=data.domain, display_name=data.display_name)
-            return await collect(client, demo.catalog, tenant, source="emulator")
-
-    return asyncio.run(run())
+    snapshot, _ = asyncio.run(collect_demo(demo, name))
+    return snapshot
 
 
 @pytest.fixture(scope="session")

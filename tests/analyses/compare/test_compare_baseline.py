@@ -8,10 +8,10 @@ configures; a baseline policy pairs with its best-covering tenant policy when th
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.support import instances
 
 from intune_assistant.analyses.compare import (
     CompareKind,
@@ -23,21 +23,6 @@ from intune_assistant.analyses.compare import (
 from intune_assistant.baselines import builtin_baseline
 from intune_assistant.emulator.demo import DemoTenancy
 from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus
-
-
-def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every settings-catalog setting instance of a policy's ``settings``, children included."""
-    stack = [s["settingInstance"] for s in settings]
-    while stack:
-        instance = stack.pop()
-        yield instance
-        values = [instance.get("choiceSettingValue")]
-        values += instance.get("groupSettingCollectionValue") or []
-        values += instance.get("choiceSettingCollectionValue") or []
-        for value in values:
-            if value:
-                stack.extend(value.get("children") or [])
-
 
 Obj = dict[str, Any]
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from tests.support import instances
 
 from intune_assistant.analyses.compare import (
     CompareKind,
@@ -13,20 +12,6 @@ from intune_assistant.analyses.compare import (
     find_policies,
 )
 from intune_assistant.snapshot import Snapshot
-
-
-def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every settings-catalog setting instance of a policy's ``settings``, children included."""
-    stack = [s["settingInstance"] for s in settings]
-    while stack:
-        instance = stack.pop()
-        yield instance
-        values = [instance.get("choiceSettingValue")]
-        values += instance.get("groupSettingCollectionValue") or []
-        values += instance.get("choiceSettingCollectionValue") or []
-        for value in values:
-            if value:
-                stack.extend(value.get("children") or [])
 
 
 def test_find_policies_by_name_and_wildcard(contoso: Snapshot) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.support import instances
 
 from intune_assistant.catalog import AssignmentRead, Kind, default_catalog
 from intune_assistant.emulator.tenants import TenantData
@@ -15,22 +15,6 @@ CATALOG = default_catalog()
 COLLECTED = [r.key for r in CATALOG.collected()]
 SMALL = ("contoso", "fabrikam")
 INSTANCE = "#microsoft.graph.deviceManagementConfiguration"
-
-
-def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every setting instance of a policy, children included."""
-    stack = [s["settingInstance"] for s in settings]
-    while stack:
-        item = stack.pop()
-        yield item
-        values = [
-            item.get("choiceSettingValue"),
-            *item.get("groupSettingCollectionValue", []),
-            *item.get("choiceSettingCollectionValue", []),
-        ]
-        for value in values:
-            if value:
-                stack.extend(value.get("children", []))
 
 
 @pytest.mark.parametrize("name", SMALL)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.support import instances
 
 from intune_assistant.emulator.tenants import TenantData
 from intune_assistant.emulator.tenants.model import INTUNE_ADMINISTRATOR
@@ -28,21 +29,6 @@ def assignments(tenant: TenantData) -> Iterator[tuple[str, dict[str, Any], dict[
         for obj in items:
             for item in obj.get("assignments", []) or []:
                 yield key, obj, item
-
-
-def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    stack = [s["settingInstance"] for s in settings]
-    while stack:
-        item = stack.pop()
-        yield item
-        values = [
-            item.get("choiceSettingValue"),
-            *item.get("groupSettingCollectionValue", []),
-            *item.get("choiceSettingCollectionValue", []),
-        ]
-        for value in values:
-            if value:
-                stack.extend(value.get("children", []))
 
 
 def name_of(obj: dict[str, Any]) -> str:
