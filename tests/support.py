@@ -1,9 +1,17 @@
-"""Small helpers several test packages share (walking Graph-shaped test data)."""
+"""Small helpers several test packages share: where the in-repository fixtures are, walking Graph-shaped data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = FIXTURES / "samples"
+"""Real-world exports (MIT, copied with their licenses; see fixtures/README.md): ``intunecd-backup``,
+``intunemanagement-export``."""
+REFERENCE = FIXTURES / "reference-data"
+"""Openly licensed reference data the tests use as an oracle (see fixtures/README.md)."""
 
 
 def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -1,28 +1,20 @@
-"""The real export samples, read in place beside the repository (never copied into it)."""
+"""The real export samples, copied into the repository (tests/fixtures/samples, with their licenses)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-SAMPLES = Path(__file__).parents[2].parent / "shared" / "samples"
-
-
-def _sample(name: str) -> Path:
-    path = SAMPLES / name
-    if not path.is_dir():
-        pytest.skip(f"real export sample not found at {path}")
-    return path
+from tests.support import SAMPLES
 
 
 @pytest.fixture(scope="session")
 def intunecd_dir() -> Path:
     """The IntuneCD backup sample."""
-    return _sample("intunecd-backup")
+    return SAMPLES / "intunecd-backup"
 
 
 @pytest.fixture(scope="session")
 def intunemanagement_dir() -> Path:
     """The IntuneManagement export sample."""
-    return _sample("intunemanagement-export")
+    return SAMPLES / "intunemanagement-export"

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.support import SAMPLES
 
 from intune_assistant.catalog import default_catalog
 from intune_assistant.snapshot import TypeStatus, load_snapshot
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 CLI = [sys.executable, "-c", "from intune_assistant.cli.main import main; main()"]
 
 

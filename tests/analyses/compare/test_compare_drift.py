@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import pytest
+from tests.support import SAMPLES
 
 from intune_assistant.analyses.compare import (
     CompareKind,
@@ -17,15 +18,10 @@ from intune_assistant.analyses.compare import (
 from intune_assistant.collect.importers import import_path
 from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus, load_snapshot, save_snapshot
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
-
 
 @pytest.fixture(scope="module")
 def intunecd() -> Path:
-    path = SAMPLES / "intunecd-backup"
-    if not path.is_dir():
-        pytest.skip(f"real export sample not found at {path}")
-    return path
+    return SAMPLES / "intunecd-backup"
 
 
 def test_intunecd_backup_equals_itself_after_a_round_trip_through_our_format(intunecd: Path, tmp_path: Path) -> None:

@@ -4,10 +4,10 @@ and both real-world sample exports imported."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import httpx
 import pytest
+from tests.support import SAMPLES
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.collect.collector import collect
@@ -16,9 +16,6 @@ from intune_assistant.emulator.demo import DemoTenancy, build_demo
 from intune_assistant.emulator.graph import EmulatorOptions
 from intune_assistant.graph import GraphClient, StaticTokenProvider
 from intune_assistant.snapshot import Snapshot, TenantInfo
-
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference-data"
 
 
 async def collect_demo(demo: DemoTenancy, name: str, catalog: Catalog | None = None) -> Snapshot:

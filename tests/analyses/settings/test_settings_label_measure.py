@@ -1,7 +1,7 @@
 """How close our labels for legacy property names come to the admin center's own labels.
 
-The oracle is shared/reference-data (IntuneManagement's portal strings), read here only: the
-product derives its labels from the property names and never ships that table. "Exact" means the
+The oracle is IntuneManagement's portal strings (tests/fixtures/reference-data, MIT, reduced to the
+labels), read here only: the product derives its labels from the property names. "Exact" means the
 same words; "close" means the portal's words are a near match (same words in another order,
 half or more of the words shared, or nearly the same text) or all found in our label.
 Run with ``-s`` to see the figures.
@@ -13,11 +13,9 @@ import difflib
 import json
 import re
 
-import pytest
+from tests.support import REFERENCE
 
 from intune_assistant.analyses.settings import readable_label
-
-from .conftest import REFERENCE
 
 LABELS = REFERENCE / "intunemanagement-legacy" / "labels-by-odata-type.json"
 _STOP = frozenset({"the", "a", "an", "to", "of", "for", "in", "on", "be", "is", "are", "and", "or"})
@@ -47,16 +45,12 @@ def _close(ours: str, portal: str) -> bool:
     return jaccard >= 0.5 or ratio >= 0.8 or b <= a
 
 
-@pytest.mark.skipif(not LABELS.is_file(), reason="shared/reference-data is not beside the repository")
 def test_share_of_legacy_labels_matching_the_portal() -> None:
-    labels = json.loads(LABELS.read_text("utf-8"))
+    labels: dict[str, dict[str, str]] = json.loads(LABELS.read_text("utf-8"))  # @odata.type → property → label
     total = exact = close = 0
-    for odata_type, properties in labels.items():
-        if not odata_type.startswith("#"):
-            continue  # IntuneManagement's own object types, not Graph properties
-        for prop, record in properties.items():
-            portal = record.get("label")
-            if not portal or not re.fullmatch(r"[A-Za-z0-9]+", prop):
+    for properties in labels.values():
+        for prop, portal in properties.items():
+            if not re.fullmatch(r"[A-Za-z0-9]+", prop):
                 continue
             total += 1
             ours = readable_label(prop)
