@@ -164,11 +164,19 @@ class _FakeRequest:
 
 
 @pytest.fixture
-async def web(emulator: Emulator, registry: Registry, tmp_path: Path) -> AsyncIterator[Web]:
+def settings_changes() -> dict[str, Any]:
+    """Changes to the web app's settings; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+async def web(
+    emulator: Emulator, registry: Registry, tmp_path: Path, settings_changes: dict[str, Any]
+) -> AsyncIterator[Web]:
     identity = IdentityConfig.demo(emulator.base_url, emulator.ca_file)
     obo = OboClient(identity)
     app = create_app(
-        make_settings(tmp_path),
+        make_settings(tmp_path, **settings_changes),
         registry=registry,
         identity=identity,
         obo=obo,

@@ -14,11 +14,10 @@ from starlette.responses import JSONResponse
 from intune_assistant.identity.dependency import bearer_token
 
 from .context import web_state
-from .errors import ProblemPage
 from .identity_api import Principal
 from .policies.query import ListQuery, apply
 from .policies.routes import COLUMNS, row_values
-from .policies.service import CollectJob
+from .tenant_data import ApiData
 
 router = APIRouter(prefix="/api")
 
@@ -50,15 +49,9 @@ async def me(ctx: Annotated[BearerContext, Depends(bearer_context)]) -> dict[str
 
 
 @router.get("/policies")
-async def api_policies(request: Request, ctx: Annotated[BearerContext, Depends(bearer_context)]) -> JSONResponse:
+async def api_policies(request: Request, data: ApiData) -> JSONResponse:
     """Every configuration object (search/sort like the page); 202 while collecting."""
-    state = web_state(request)
-    record = state.registry.get(ctx.principal.tenant_id)
-    if record is None or not record.enabled:
-        raise ProblemPage(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
-    result = await state.policies.start(ctx.principal, ctx.token, record.module_names, record.domain)
-    if isinstance(result, CollectJob):
-        return JSONResponse({"status": "collecting", "percent": result.percent}, status_code=202)
+    result = data.inventory
     query = ListQuery.parse(dict(request.query_params))
     headers = [header for _, header in COLUMNS]
     return JSONResponse(

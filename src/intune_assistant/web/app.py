@@ -41,6 +41,7 @@ from .settings import WebSettings
 from .signin_client import SignInClient
 from .targeting import routes as targeting_routes
 from .templating import STATIC_DIR, make_templates, render
+from .tenant_data import install_still_reading_handler
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
+    install_still_reading_handler(app)
     _install_identity_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(auth_routes.router)

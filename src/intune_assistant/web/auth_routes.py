@@ -9,6 +9,7 @@ The API token then goes into the encrypted session cookie and nowhere else.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated
 
@@ -157,7 +158,9 @@ async def auth_complete(request: Request) -> Response:
             advice="Your account or tenant may not use Intune Assistant. Ask your administrator.",
             links=[Link("Sign in with another account", "/signin?prompt=select_account", primary=True)],
         ) from None
-    label = _tenant_label(request, principal.tenant_id, principal.username, principal.is_partner_technician, tenant)
+    label = await _tenant_label(
+        request, principal.tenant_id, principal.username, principal.is_partner_technician, tenant
+    )
     previous = state.cookies.load(request)
     session = BrowserSession(api_token=token, tenant_id=principal.tenant_id)
     if previous is not None and previous.tenants and _same_user(previous, principal.username):
@@ -205,9 +208,9 @@ def _same_user(previous: BrowserSession, username: str) -> bool:
     return bool(previous.user) and previous.user.lower() == username.lower()
 
 
-def _tenant_label(request: Request, tenant_id: str, username: str, technician: bool, asked: str | None) -> str:
+async def _tenant_label(request: Request, tenant_id: str, username: str, technician: bool, asked: str | None) -> str:
     try:
-        record = web_state(request).registry.get(tenant_id)
+        record = await asyncio.to_thread(web_state(request).registry.get, tenant_id)
     except RegistryError:
         record = None
     if record is not None:

@@ -7,6 +7,7 @@ looked up in the registry. Results go on ``request.state`` for the layout and er
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
@@ -96,7 +97,8 @@ async def user_context(request: Request) -> UserContext:
 async def tenant_context(request: Request) -> TenantContext:
     """The signed-in user of an onboarded, enabled tenant; unknown tenants go to onboarding."""
     user = await user_context(request)
-    record = web_state(request).registry.get(user.principal.tenant_id)
+    # SQLAlchemy is synchronous: a worker thread keeps the event loop free for other requests.
+    record = await asyncio.to_thread(web_state(request).registry.get, user.principal.tenant_id)
     if record is None:
         raise Redirect("/onboarding")
     request.state.record = record

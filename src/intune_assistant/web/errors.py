@@ -7,7 +7,9 @@ or Graph data (DESIGN §2.4): exception messages are not logged because they may
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from fastapi import FastAPI
@@ -43,10 +45,13 @@ class ProblemPage(Exception):
         *,
         advice: str = "",
         links: list[Link] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(title)
         self.status, self.title, self.message, self.advice = status, title, message, advice
         self.links = links or []
+        # Extra response headers (``Retry-After`` on a 503).
+        self.headers = headers or {}
 
 
 @dataclass
@@ -84,8 +89,10 @@ def problem_response(request: Request, problem: ProblemPage) -> Response:
             "advice": problem.advice,
             "correlation_id": correlation_id,
         }
-        return JSONResponse(body, status_code=problem.status)
-    return render(request, "problem.html", {"problem": problem}, status_code=problem.status)
+        return JSONResponse(body, status_code=problem.status, headers=problem.headers)
+    response = render(request, "problem.html", {"problem": problem}, status_code=problem.status)
+    response.headers.update(problem.headers)
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -137,8 +144,16 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
-        # Only the type: an exception's text may quote a token or Graph data.
-        logger.error("unexpected %s on %s (correlation %s)", type(exc).__name__, request.url.path, _cid(request))
+        # The type, the route's template and where it was raised; never the exception's text or the
+        # concrete path, which may quote a token or tenant data (ids, search terms).
+        logger.error(
+            "unexpected %s on %s %s at %s (correlation %s)",
+            type(exc).__name__,
+            request.method,
+            route_template(request),
+            raised_at(exc),
+            _cid(request),
+        )
         # Starlette answers unhandled errors outside the middleware stack: add the headers here.
         response = problem_response(
             request,
@@ -161,6 +176,38 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(Exception, on_unexpected)
+
+
+def route_template(request: Request) -> str:
+    """The matched route's path template (``/groups/{group_id}``), never the concrete path."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "(no route)"
+
+
+def raised_at(exc: BaseException) -> str:
+    """``module:function:line`` where ``exc`` was raised, and the product's last frame if elsewhere."""
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    if not frames:
+        return "(unknown)"
+
+    def where(frame: FrameType, line: int) -> str:
+        return f"{frame.f_globals.get('__name__', '?')}:{frame.f_code.co_name}:{line}"
+
+    innermost = where(*frames[-1])
+    ours = next(
+        (
+            where(f, n)
+            for f, n in reversed(frames)
+            if str(f.f_globals.get("__name__", "")).startswith("intune_assistant")
+        ),
+        None,
+    )
+    return innermost if ours is None or ours == innermost else f"{innermost} (from {ours})"
+
+
+def _ours(frame: FrameType) -> bool:
+    return str(frame.f_globals.get("__name__", "")).startswith("intune_assistant.")
 
 
 def _cid(request: Request) -> str:

@@ -6,6 +6,7 @@ write permissions too) and comes back to ``/onboarding/consent`` with the sealed
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -33,7 +34,7 @@ def _suggested_domain(request: Request, ctx: UserContext) -> str:
 async def onboarding(request: Request, ctx: Annotated[UserContext, Depends(user_context)]) -> Response:
     """First sign-in from a tenant that is not registered: explain, then ask an admin to consent."""
     state = web_state(request)
-    record = state.registry.get(ctx.principal.tenant_id)
+    record = await asyncio.to_thread(state.registry.get, ctx.principal.tenant_id)
     request.state.record = record
     if record is not None and record.enabled:
         return RedirectResponse("/policies", status_code=303)
@@ -144,14 +145,14 @@ async def consent_callback(
     state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)
     state.policies.drop(ctx.principal.tenant_id, ctx.principal.user_key)
     if consent.kind == "onboard":
-        state.registry.onboard(consent.tenant_id, consent.domain, state.settings.plan)
+        await asyncio.to_thread(state.registry.onboard, consent.tenant_id, consent.domain, state.settings.plan)
         ctx.session.remember(consent.tenant_id, consent.domain)
         response = RedirectResponse("/policies", status_code=303)
         state.cookies.store(request, response, ctx.session)
         return response
     if consent.kind == "module":
         try:
-            state.registry.activate_module(consent.tenant_id, consent.module)
+            await asyncio.to_thread(state.registry.activate_module, consent.tenant_id, consent.module)
         except RegistryError as exc:
             raise ProblemPage(409, "The module was not activated", str(exc)) from None
         return RedirectResponse("/tenant?activated=" + consent.module, status_code=303)
@@ -165,7 +166,7 @@ async def offboard(request: Request, ctx: Annotated[TenantContext, Depends(tenan
     if not is_admin(ctx.principal):
         raise admin_only("Offboarding the tenant")
     state = web_state(request)
-    state.registry.offboard(ctx.principal.tenant_id)
+    await asyncio.to_thread(state.registry.offboard, ctx.principal.tenant_id)
     state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)
     state.policies.drop(ctx.principal.tenant_id)
     request.state.record = None

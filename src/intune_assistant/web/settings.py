@@ -59,6 +59,8 @@ class WebSettings(BaseSettings):
     plan: str = SELF_HOSTED
     # Minutes collected objects stay in memory per (tenant, user); DESIGN §2.4 allows a short cache.
     cache_minutes: float = Field(default=5.0, ge=0)
+    # Seconds a download waits for a collection still running before answering 503 with Retry-After.
+    export_wait_s: float = Field(default=60.0, ge=0)
     # Seconds a sign-in may take between leaving for Entra and coming back.
     flow_lifetime_s: int = Field(default=600, ge=60)
     page_size: int = Field(default=50, ge=10, le=500)

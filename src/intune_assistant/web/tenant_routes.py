@@ -7,6 +7,7 @@ came back. Only then does On-Behalf-Of ask for those write scopes for this tenan
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -92,7 +93,7 @@ async def module_deactivate(
     if not is_admin(ctx.principal):
         raise admin_only(f"Deactivating the write module {module!r}")
     state = web_state(request)
-    state.registry.deactivate_module(ctx.principal.tenant_id, module)
+    await asyncio.to_thread(state.registry.deactivate_module, ctx.principal.tenant_id, module)
     state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)
     state.policies.drop(ctx.principal.tenant_id)
     return RedirectResponse("/tenant", status_code=303)

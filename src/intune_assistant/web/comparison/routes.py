@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
 from intune_assistant.analyses.compare import CompareKind, Comparison, ObjectDiff, ObjectStatus, status_label
 from intune_assistant.render.compare.view import object_status, side_headings, title, visible
 
-from ..context import TenantContext, tenant_context, web_state
+from ..context import web_state
 from ..csrf import check_csrf
-from ..policies.service import CollectJob, Inventory
 from ..templating import render
+from ..tenant_data import PageData
 from . import service
 from .api import router as api_router
 from .forms import read_form
@@ -29,13 +29,6 @@ router.include_router(api_router)
 
 _ID = Annotated[str | None, Query(max_length=200)]
 _FLAG = Annotated[str | None, Query(max_length=10)]
-
-
-async def inventory(request: Request, ctx: TenantContext) -> Inventory | CollectJob:
-    """The tenant's collection (cached per tenant and user), or the job reading it."""
-    return await web_state(request).policies.start(
-        ctx.principal, ctx.session.api_token, ctx.record.module_names, ctx.record.domain
-    )
 
 
 def _page(request: Request, mode: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
@@ -73,25 +66,22 @@ def _plain_status(comparison: Comparison, obj: ObjectDiff) -> str:
 
 
 @router.get("/compare", name="compare", response_class=HTMLResponse)
-async def compare_home(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+async def compare_home(request: Request, data: PageData) -> Response:
     """The three comparisons, each one click away."""
-    result = await inventory(request, ctx)
-    return _page(request, "home", {"job": result if isinstance(result, CollectJob) else None})
+    return _page(request, "home", {"inventory": data.inventory})
 
 
 @router.get("/compare/policies", name="compare_policies", response_class=HTMLResponse)
 async def compare_policies_page(
     request: Request,
-    ctx: Annotated[TenantContext, Depends(tenant_context)],
+    data: PageData,
     left: _ID = None,
     right: _ID = None,
     only: _FLAG = None,
     download: _FLAG = None,
 ) -> Response:
     """Two policies of the tenant side by side: settings and assignments, by name."""
-    result = await inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        return _page(request, "policies", {"job": result})
+    result = data.inventory
     catalog = web_state(request).catalog
     context: dict[str, Any] = {
         "inventory": result,
@@ -100,7 +90,7 @@ async def compare_policies_page(
         "right": right or "",
     }
     if left and right:
-        comparison = service.policy_comparison(result.snapshot, catalog, left, right, ctx.record.domain)
+        comparison = service.policy_comparison(result.snapshot, catalog, left, right, data.domain)
         if download == "html":
             return service.report_response(comparison, only_differences=bool(only))
         context.update(result_context(comparison, bool(only)))
@@ -111,20 +101,18 @@ async def compare_policies_page(
 @router.get("/compare/baseline", name="compare_baseline", response_class=HTMLResponse)
 async def compare_baseline_page(
     request: Request,
-    ctx: Annotated[TenantContext, Depends(tenant_context)],
+    data: PageData,
     baseline: _ID = None,
     only: _FLAG = None,
     download: _FLAG = None,
 ) -> Response:
     """The tenant checked against a built-in baseline (or the form to upload one)."""
-    result = await inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        return _page(request, "baseline", {"job": result, "baseline": baseline or ""})
+    result = data.inventory
     context: dict[str, Any] = {"inventory": result, "baseline": baseline or ""}
     if baseline:
         snapshot = service.load_builtin(baseline)
         comparison = service.baseline_comparison(
-            snapshot, result.snapshot, web_state(request).catalog, baseline, ctx.record.domain
+            snapshot, result.snapshot, web_state(request).catalog, baseline, data.domain
         )
         if download == "html":
             return service.report_response(comparison, only_differences=bool(only))
@@ -134,16 +122,14 @@ async def compare_baseline_page(
 
 
 @router.post("/compare/baseline", name="compare_baseline_upload", response_class=HTMLResponse)
-async def compare_baseline_upload(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+async def compare_baseline_upload(request: Request, data: PageData) -> Response:
     """The tenant checked against an uploaded baseline (zip of an export folder, or one JSON)."""
     form = await read_form(request, "baseline")
-    await check_csrf(request, ctx.session)
-    result = await inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        return _page(request, "baseline", {"job": result, "baseline": "", "retry": True})
+    await check_csrf(request, data.session)
+    result = data.inventory
     catalog = web_state(request).catalog
     snapshot = await form.snapshot(catalog, snapshot_only=False)
-    comparison = service.baseline_comparison(snapshot, result.snapshot, catalog, form.filename, ctx.record.domain)
+    comparison = service.baseline_comparison(snapshot, result.snapshot, catalog, form.filename, data.domain)
     if form.download:
         return service.report_response(comparison, only_differences=form.only)
     context = {"inventory": result, "baseline": "", "uploaded": form.filename}
@@ -151,22 +137,17 @@ async def compare_baseline_upload(request: Request, ctx: Annotated[TenantContext
 
 
 @router.get("/compare/drift", name="compare_drift", response_class=HTMLResponse)
-async def compare_drift_page(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+async def compare_drift_page(request: Request, data: PageData) -> Response:
     """The form to upload an earlier snapshot of this tenant."""
-    result = await inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        return _page(request, "drift", {"job": result})
-    return _page(request, "drift", {"inventory": result})
+    return _page(request, "drift", {"inventory": data.inventory})
 
 
 @router.post("/compare/drift", name="compare_drift_upload", response_class=HTMLResponse)
-async def compare_drift_upload(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+async def compare_drift_upload(request: Request, data: PageData) -> Response:
     """What changed since an uploaded snapshot; types either side could not read are not compared."""
     form = await read_form(request, "drift")
-    await check_csrf(request, ctx.session)
-    result = await inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        return _page(request, "drift", {"job": result, "retry": True})
+    await check_csrf(request, data.session)
+    result = data.inventory
     catalog = web_state(request).catalog
     before = await form.snapshot(catalog, snapshot_only=True)
     comparison = service.drift_comparison(before, result.snapshot, catalog)

@@ -9,19 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from intune_assistant.analyses.settings import SettingRow
 
-from ..api_routes import BearerContext, bearer_context
-from ..context import TenantContext, tenant_context, web_state
+from ..context import web_state
 from ..csv_export import content_disposition, export_filename, to_csv
-from ..errors import Link, ProblemPage, redirect
-from ..policies.service import CollectJob, Inventory
+from ..errors import Link, ProblemPage
 from ..templating import render
+from ..tenant_data import ApiData, FileData, PageData
 from .export import DEFAULT_FORMAT, FORMAT_CHOICES, DocumentRequest, render_document, type_choices
 from .settings_view import (
     ANY_PLATFORM,
@@ -40,13 +39,6 @@ logger = logging.getLogger(__name__)
 router = APIRouter()
 
 
-async def _tenant_inventory(request: Request, ctx: TenantContext) -> Inventory | CollectJob:
-    """The cached collection of the signed-in user's tenant, or the one running."""
-    return await web_state(request).policies.start(
-        ctx.principal, ctx.session.api_token, ctx.record.module_names, ctx.record.domain
-    )
-
-
 def _wanted(request: Request) -> DocumentRequest:
     keys = [key for key, _, _ in type_choices(web_state(request).catalog)]
     return DocumentRequest.parse(dict(request.query_params), request.query_params.getlist("type"), keys)
@@ -57,12 +49,10 @@ def _wanted(request: Request) -> DocumentRequest:
 
 
 @router.get("/documentation", name="documentation", response_class=HTMLResponse)
-async def documentation(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
-    """The download form (types, format, assignments, script content), or progress while collecting."""
-    result = await _tenant_inventory(request, ctx)
+async def documentation(request: Request, data: PageData) -> Response:
+    """The download form (types, format, assignments, script content)."""
+    result = data.inventory
     context: dict[str, Any] = {"nav": "documentation", "formats": FORMAT_CHOICES}
-    if isinstance(result, CollectJob):
-        return render(request, "documentation.html", {**context, "job": result})
     params = request.query_params
     chosen = _wanted(request)
     context |= {
@@ -77,7 +67,7 @@ async def documentation(request: Request, ctx: Annotated[TenantContext, Depends(
 
 
 @router.get("/documentation/download", name="documentation_download")
-async def documentation_download(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+async def documentation_download(request: Request, data: FileData) -> Response:
     """The document as a file download, built in memory from the cached snapshot."""
     wanted = _wanted(request)
     if not wanted.valid_format:
@@ -87,13 +77,9 @@ async def documentation_download(request: Request, ctx: Annotated[TenantContext,
             f"Choose one of: {', '.join(FORMAT_CHOICES)}.",
             links=[Link("Back to Documentation", "/documentation", primary=True)],
         )
-    result = await _tenant_inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        # Not collected yet: the page shows progress, then the form with these choices.
-        return redirect(request, "/documentation?" + request.url.query)
     state = web_state(request)
     try:
-        body = await asyncio.to_thread(render_document, result.snapshot, state.catalog, wanted)
+        body = await asyncio.to_thread(render_document, data.snapshot, state.catalog, wanted)
     except Exception as exc:
         logger.error("documentation export failed: %s (%s)", type(exc).__name__, wanted.fmt)
         raise ProblemPage(
@@ -103,7 +89,7 @@ async def documentation_download(request: Request, ctx: Annotated[TenantContext,
             advice="Try another format, or fewer types. If it keeps failing, quote the correlation id below.",
             links=[Link("Back to Documentation", "/documentation?" + request.url.query, primary=True)],
         ) from None
-    name = export_filename(ctx.record.domain, "documentation", datetime.now(UTC), wanted.extension)
+    name = export_filename(data.domain, "documentation", datetime.now(UTC), wanted.extension)
     return Response(body, media_type=wanted.media_type, headers={"Content-Disposition": content_disposition(name)})
 
 
@@ -112,13 +98,11 @@ async def documentation_download(request: Request, ctx: Annotated[TenantContext,
 
 
 @router.get("/settings", name="settings", response_class=HTMLResponse)
-async def settings(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
-    """Every configured setting matching the search, a page at a time, or progress while collecting."""
+async def settings(request: Request, data: PageData) -> Response:
+    """Every configured setting matching the search, a page at a time."""
     query = SettingsQuery.parse(dict(request.query_params))
-    result = await _tenant_inventory(request, ctx)
+    result = data.inventory
     context: dict[str, Any] = {"nav": "settings", "query": query, "page_sizes": PAGE_SIZES}
-    if isinstance(result, CollectJob):
-        return render(request, "settings.html", {**context, "job": result, "types": [], "platforms": []})
     catalog = web_state(request).catalog
     rows = rows_of(result, catalog)
     labels = TypeLabels(catalog)
@@ -135,32 +119,24 @@ async def settings(request: Request, ctx: Annotated[TenantContext, Depends(tenan
 
 
 @router.get("/settings.csv", name="settings_csv")
-async def settings_csv(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+async def settings_csv(request: Request, data: FileData) -> Response:
     """Every matching setting (all pages), every visible column with its header."""
     query = SettingsQuery.parse(dict(request.query_params))
-    result = await _tenant_inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        return redirect(request, "/settings?" + query.params())
     catalog = web_state(request).catalog
     labels = TypeLabels(catalog)
-    matched = query.search(rows_of(result, catalog))
+    matched = query.search(rows_of(data.inventory, catalog))
     body = to_csv(COLUMNS, (row_values(r, labels) for r in matched))
-    name = export_filename(ctx.record.domain, "settings", datetime.now(UTC))
+    name = export_filename(data.domain, "settings", datetime.now(UTC))
     return Response(
         body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition(name)}
     )
 
 
 @router.get("/api/settings", name="api_settings")
-async def api_settings(request: Request, ctx: Annotated[BearerContext, Depends(bearer_context)]) -> JSONResponse:
+async def api_settings(request: Request, data: ApiData) -> JSONResponse:
     """Every matching setting as JSON (``q``, ``type``, ``platform`` like the page); 202 while collecting."""
     state = web_state(request)
-    record = state.registry.get(ctx.principal.tenant_id)
-    if record is None or not record.enabled:
-        raise ProblemPage(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
-    result = await state.policies.start(ctx.principal, ctx.token, record.module_names, record.domain)
-    if isinstance(result, CollectJob):
-        return JSONResponse({"status": "collecting", "percent": result.percent}, status_code=202)
+    result = data.inventory
     query = SettingsQuery.parse(dict(request.query_params))
     labels = TypeLabels(state.catalog)
     matched = query.search(rows_of(result, state.catalog))

@@ -10,11 +10,10 @@ from starlette.responses import HTMLResponse, Response
 
 from ..context import TenantContext, tenant_context, web_state
 from ..csv_export import content_disposition, export_filename, to_csv
-from ..errors import redirect
 from ..templating import render
+from ..tenant_data import FileData, PageData
 from .query import PAGE_SIZES, SORTS, ListQuery, apply, paginate
 from .rows import PolicyRow, view_types
-from .service import CollectJob, Inventory
 
 router = APIRouter()
 
@@ -27,25 +26,13 @@ def row_values(row: PolicyRow) -> list[str]:
     return [row.name, row.type_label, row.platform, row.assignments_text, row.modified_text, row.scope_tags_text]
 
 
-async def _inventory(request: Request, ctx: TenantContext) -> Inventory | CollectJob:
-    return await web_state(request).policies.start(
-        ctx.principal, ctx.session.api_token, ctx.record.module_names, ctx.record.domain
-    )
-
-
 @router.get("/policies", name="policies", response_class=HTMLResponse)
-async def policies(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
-    """Every configuration object of the tenant, or the collection's progress while it runs."""
+async def policies(request: Request, data: PageData) -> Response:
+    """Every configuration object of the tenant (progress while it is first read)."""
     state = web_state(request)
     query = ListQuery.parse(dict(request.query_params), state.settings.page_size)
-    result = await _inventory(request, ctx)
+    result = data.inventory
     types = [(r.key, r.label) for r in view_types(state.catalog)]
-    if isinstance(result, CollectJob):
-        return render(
-            request,
-            "policies.html",
-            {"job": result, "query": query, "types": types, "nav": "policies"},
-        )
     matched = apply(result.rows, query)
     page = paginate(matched, query, len(result.rows))
     context = {
@@ -74,16 +61,12 @@ async def policies_progress(request: Request, ctx: Annotated[TenantContext, Depe
 
 
 @router.get("/policies.csv", name="policies_csv")
-async def policies_csv(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+async def policies_csv(request: Request, data: FileData) -> Response:
     """Every row matching the search (all pages), every visible column with its header."""
     state = web_state(request)
     query = ListQuery.parse(dict(request.query_params), state.settings.page_size)
-    result = await _inventory(request, ctx)
-    if isinstance(result, CollectJob):
-        # Not collected yet: the page shows progress and offers the export when ready.
-        return redirect(request, "/policies?" + query.params())
-    body = to_csv([header for _, header in COLUMNS], (row_values(r) for r in apply(result.rows, query)))
-    name = export_filename(ctx.record.domain, "policies", datetime.now(UTC))
+    body = to_csv([header for _, header in COLUMNS], (row_values(r) for r in apply(data.inventory.rows, query)))
+    name = export_filename(data.domain, "policies", datetime.now(UTC))
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

@@ -175,6 +175,14 @@ class PolicyService:
         job.task = asyncio.create_task(self._run(key, job, provider, scopes, principal, tenant_domain))
         return job
 
+    @staticmethod
+    async def wait(job: CollectJob, timeout_s: float) -> None:
+        """Wait up to ``timeout_s`` for ``job`` to finish (its outcome is read with ``start`` again)."""
+        if job.task is None or job.done:
+            return
+        # Not cancelled on timeout: the collection goes on for the next request.
+        await asyncio.wait({job.task}, timeout=timeout_s)
+
     async def _run(
         self,
         key: CacheKey,

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import Request
-
 from intune_assistant.analyses.assignments import AssignmentOverview, Directory, assignment_overview
 from intune_assistant.catalog import Catalog
 from intune_assistant.snapshot import Snapshot
 
-from ..context import TenantContext, web_state
-from ..policies.service import CollectJob, Inventory
+from ..policies.service import Inventory
 
 
 @dataclass(frozen=True)
@@ -41,14 +38,3 @@ def analyse(inventory: Inventory, catalog: Catalog, domain: str) -> Tenant:
     tenant = Tenant(snapshot, catalog, directory, assignment_overview(snapshot, catalog, directory=directory), domain)
     inventory.derived["targeting"] = tenant
     return tenant
-
-
-async def load(request: Request, ctx: TenantContext) -> Tenant | CollectJob:
-    """The tenant's analyses, or the collection (with its progress) that will produce them."""
-    state = web_state(request)
-    result = await state.policies.start(
-        ctx.principal, ctx.session.api_token, ctx.record.module_names, ctx.record.domain
-    )
-    if isinstance(result, CollectJob):
-        return result
-    return analyse(result, state.catalog, ctx.record.domain)

@@ -6,23 +6,23 @@ while it runs the page shows progress and reloads itself when the data is ready.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from intune_assistant.analyses.assignments import assignments_csv, filter_view, group_view
 from intune_assistant.analyses.conflicts import conflicts_report
 from intune_assistant.analyses.troubleshoot import VERDICT_LABELS
 
-from ..context import TenantContext, tenant_context
+from ..context import web_state
 from ..csv_export import BOM, content_disposition, export_filename
-from ..errors import ProblemPage, redirect
-from ..policies.service import CollectJob
+from ..errors import ProblemPage
 from ..templating import render
+from ..tenant_data import FileData, PageData, TenantData
 from . import api
 from .assignments import AssignmentQuery, choices, match
-from .data import Tenant, load
+from .data import Tenant, analyse
 from .filters import filter_rows, preview
 from .groups import group_rows, members
 from .troubleshoot import ACTIONS, TroubleshootQuery, answer
@@ -30,12 +30,10 @@ from .troubleshoot import ACTIONS, TroubleshootQuery, answer
 router = APIRouter()
 router.include_router(api.router)
 
-Context = Annotated[TenantContext, Depends(tenant_context)]
 
-
-def _progress(request: Request, job: CollectJob, title: str, nav: str) -> Response:
-    """The page while the tenant is being read (``_progress.html`` polls and reloads)."""
-    return render(request, "targeting_progress.html", {"job": job, "title": title, "nav": nav})
+def load(request: Request, data: TenantData) -> Tenant:
+    """The directory and assignment overview of the tenant's collection."""
+    return analyse(data.inventory, web_state(request).catalog, data.domain)
 
 
 def _not_found(what: str) -> ProblemPage:
@@ -43,11 +41,9 @@ def _not_found(what: str) -> ProblemPage:
 
 
 @router.get("/assignments", name="assignments", response_class=HTMLResponse)
-async def assignments_page(request: Request, ctx: Context) -> Response:
+async def assignments_page(request: Request, data: PageData) -> Response:
     """Every assignable object with its targets, grouped by policy, filtered by the URL."""
-    tenant = await load(request, ctx)
-    if isinstance(tenant, CollectJob):
-        return _progress(request, tenant, "Assignments", "assignments")
+    tenant = load(request, data)
     query = AssignmentQuery.parse(dict(request.query_params))
     return render(
         request,
@@ -63,36 +59,30 @@ async def assignments_page(request: Request, ctx: Context) -> Response:
 
 
 @router.get("/assignments.csv", name="assignments_csv")
-async def assignments_export(request: Request, ctx: Context) -> Response:
+async def assignments_export(request: Request, data: FileData) -> Response:
     """The matching assignments as the CSV the bulk-change module reads back."""
-    tenant = await load(request, ctx)
+    tenant = load(request, data)
     query = AssignmentQuery.parse(dict(request.query_params))
-    if isinstance(tenant, CollectJob):
-        return redirect(request, "/assignments?" + query.params())
     body = (BOM + assignments_csv(match(tenant.overview, query).rows)).encode("utf-8")
-    name = export_filename(ctx.record.domain, "assignments", datetime.now(UTC))
+    name = export_filename(data.domain, "assignments", datetime.now(UTC))
     return Response(
         body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition(name)}
     )
 
 
 @router.get("/groups", name="groups", response_class=HTMLResponse)
-async def groups_page(request: Request, ctx: Context) -> Response:
+async def groups_page(request: Request, data: PageData) -> Response:
     """Every group with member counts, nesting and dynamic rule."""
-    tenant = await load(request, ctx)
-    if isinstance(tenant, CollectJob):
-        return _progress(request, tenant, "Groups", "groups")
+    tenant = load(request, data)
     q = (request.query_params.get("q") or "").strip()[:200]
     rows = group_rows(tenant.directory, tenant.overview, q)
     return render(request, "targeting_groups.html", {"tenant": tenant, "rows": rows, "q": q, "nav": "groups"})
 
 
 @router.get("/groups/{group_id}", name="group", response_class=HTMLResponse)
-async def group_page(request: Request, group_id: str, ctx: Context) -> Response:
+async def group_page(request: Request, group_id: str, data: PageData) -> Response:
     """One group: members, parents and children, dynamic rule, and where it is assigned."""
-    tenant = await load(request, ctx)
-    if isinstance(tenant, CollectJob):
-        return _progress(request, tenant, "Groups", "groups")
+    tenant = load(request, data)
     if group_id not in tenant.directory.groups:
         raise _not_found("Group")
     view = group_view(tenant.overview, tenant.directory, group_id)
@@ -104,21 +94,17 @@ async def group_page(request: Request, group_id: str, ctx: Context) -> Response:
 
 
 @router.get("/filters", name="filters", response_class=HTMLResponse)
-async def filters_page(request: Request, ctx: Context) -> Response:
+async def filters_page(request: Request, data: PageData) -> Response:
     """Every assignment filter: rule, platform and how often it is used."""
-    tenant = await load(request, ctx)
-    if isinstance(tenant, CollectJob):
-        return _progress(request, tenant, "Filters", "filters")
+    tenant = load(request, data)
     rows = filter_rows(tenant.directory, tenant.overview)
     return render(request, "targeting_filters.html", {"tenant": tenant, "rows": rows, "nav": "filters"})
 
 
 @router.get("/filters/{filter_id}", name="filter", response_class=HTMLResponse)
-async def filter_page(request: Request, filter_id: str, ctx: Context) -> Response:
+async def filter_page(request: Request, filter_id: str, data: PageData) -> Response:
     """One filter: rule, platform, where used, and which devices match it."""
-    tenant = await load(request, ctx)
-    if isinstance(tenant, CollectJob):
-        return _progress(request, tenant, "Filters", "filters")
+    tenant = load(request, data)
     if filter_id not in tenant.directory.filters:
         raise _not_found("Filter")
     view = filter_view(tenant.overview, tenant.directory, filter_id)
@@ -139,11 +125,9 @@ def _subjects(tenant: Tenant) -> dict[str, list[str]]:
 
 
 @router.get("/troubleshoot", name="troubleshoot", response_class=HTMLResponse)
-async def troubleshoot_page(request: Request, ctx: Context) -> Response:
+async def troubleshoot_page(request: Request, data: PageData) -> Response:
     """Verdicts with reasons for a user and/or device, resultant settings, and a what-if."""
-    tenant = await load(request, ctx)
-    if isinstance(tenant, CollectJob):
-        return _progress(request, tenant, "Troubleshoot", "troubleshoot")
+    tenant = load(request, data)
     query = TroubleshootQuery.parse(dict(request.query_params))
     result = answer(tenant, query)
     groups = sorted(
@@ -163,10 +147,8 @@ async def troubleshoot_page(request: Request, ctx: Context) -> Response:
 
 
 @router.get("/conflicts", name="conflicts", response_class=HTMLResponse)
-async def conflicts_page(request: Request, ctx: Context) -> Response:
+async def conflicts_page(request: Request, data: PageData) -> Response:
     """Tenant-wide conflicting settings, duplicate policies and deprecated settings."""
-    tenant = await load(request, ctx)
-    if isinstance(tenant, CollectJob):
-        return _progress(request, tenant, "Conflicts", "conflicts")
+    tenant = load(request, data)
     report = conflicts_report(tenant.snapshot, tenant.catalog, directory=tenant.directory)
     return render(request, "targeting_conflicts.html", {"tenant": tenant, "report": report, "nav": "conflicts"})
