@@ -65,7 +65,7 @@ def _candidates(snapshot: Snapshot, catalog: Catalog) -> list[tuple[str, Obj, Ob
     """Every changeable setting: (type key, object, holder dict, key in holder, setting id)."""
     found = []
     for key in _SETTINGS_TYPES:
-        for obj in snapshot.objects_of(key):
+        for obj in snapshot.read_objects(key) or ():
             for instance in _instances(obj["settings"]):
                 definition_id = instance["settingDefinitionId"]
                 if "choiceSettingValue" in instance:
@@ -77,7 +77,7 @@ def _candidates(snapshot: Snapshot, catalog: Catalog) -> list[tuple[str, Obj, Ob
         # Secrets compare by presence only (Graph never returns them): not a setting to change here.
         fixed = {record.name_field, "description", "@odata.type", *record.identity_key, *record.volatile_fields}
         fixed |= record.secret_fields
-        for obj in snapshot.objects_of(key):
+        for obj in snapshot.read_objects(key) or ():
             for name, value in obj.items():
                 # Scalars only (booleans aside: false means "not configured" to Intune).
                 if name not in fixed and isinstance(value, int | str) and not isinstance(value, bool):

@@ -101,7 +101,7 @@ def main() -> None:
         # A Windows device with a primary user: the common troubleshooting case.
         device = next(
             str(d["id"])
-            for d in snapshot.objects_of("managedDevices")
+            for d in snapshot.read_objects("managedDevices") or ()
             if d.get("operatingSystem") == "Windows" and d.get("userId")
         )
     subject = resolve_subject(directory, device=device)

@@ -10,7 +10,7 @@ from intune_assistant.catalog import default_catalog
 from intune_assistant.emulator.demo import DemoTenancy, build_demo
 from intune_assistant.emulator.graph import EmulatorOptions
 from intune_assistant.graph import RateLimits
-from intune_assistant.snapshot import Snapshot, TypeStatus
+from intune_assistant.snapshot import ProblemKind, Snapshot, TypeStatus
 
 from .conftest import collect_demo
 
@@ -29,8 +29,10 @@ def test_missing_scope_fails_only_its_types_and_names_the_scope(demo: DemoTenanc
     for key in SCRIPT_TYPES:
         result = snapshot.results[key]
         assert result.status is TypeStatus.FAILED
+        assert result.problem is not None and result.problem.kind is ProblemKind.MISSING_SCOPE
+        assert result.problem.scope == "DeviceManagementScripts.Read.All"
         assert result.error and "DeviceManagementScripts.Read.All" in result.error
-        assert snapshot.objects_of(key) == []
+        assert snapshot.read_objects(key) is None  # unknown, not "no scripts"
     assert snapshot.results["mobileApps"].status is TypeStatus.OK
     assert snapshot.results["groups"].status is TypeStatus.OK
 

@@ -6,7 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from intune_assistant.snapshot import Names, Snapshot, TenantInfo, TypeResult, TypeStatus
+from intune_assistant.snapshot import (
+    Names,
+    NotRead,
+    Problem,
+    ProblemKind,
+    Snapshot,
+    TenantInfo,
+    TypeResult,
+    TypeStatus,
+)
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
@@ -24,7 +33,24 @@ def test_a_type_not_read_is_not_collected_not_empty() -> None:
     )
     assert snapshot.status_of("settingsCatalog") is TypeStatus.OK
     assert snapshot.status_of("powershellScripts") is TypeStatus.NOT_COLLECTED
-    assert snapshot.objects_of("powershellScripts") == []
+    # Read and empty answers []; never collected answers "unknown", never [].
+    assert snapshot.objects_of("settingsCatalog") == []
+    assert snapshot.read_objects("settingsCatalog") == []
+    assert snapshot.read_objects("powershellScripts") is None
+    with pytest.raises(NotRead) as raised:
+        snapshot.objects_of("powershellScripts")
+    assert raised.value.status is TypeStatus.NOT_COLLECTED
+
+
+def test_a_failed_type_is_unknown_with_its_reason() -> None:
+    forbidden = Problem(ProblemKind.MISSING_ROLE, "An error has occurred", status=403, role="Intune Read Only Operator")
+    snapshot = make(
+        objects={"settingsCatalog": []},
+        results={"settingsCatalog": TypeResult("settingsCatalog", TypeStatus.FAILED, 0, 0.1, problem=forbidden)},
+    )
+    assert snapshot.read_objects("settingsCatalog") is None
+    with pytest.raises(NotRead, match="ask for Intune Read Only Operator"):
+        snapshot.objects_of("settingsCatalog")
 
 
 def test_count_per_type_and_total() -> None:

@@ -14,6 +14,8 @@ from intune_assistant.snapshot import (
     LoadProblem,
     Names,
     NotASnapshotFolderError,
+    Problem,
+    ProblemKind,
     Snapshot,
     SnapshotError,
     TenantInfo,
@@ -52,7 +54,12 @@ def sample_snapshot() -> Snapshot:
         results={
             "settingsCatalog": TypeResult("settingsCatalog", TypeStatus.OK, 4, 1.25, 3),
             "deviceConfigurations": TypeResult(
-                "deviceConfigurations", TypeStatus.PARTIAL, 6, 0.5, 2, child_errors=["x of 'y': 503"]
+                "deviceConfigurations",
+                TypeStatus.PARTIAL,
+                6,
+                0.5,
+                2,
+                child_problems=[Problem(ProblemKind.SERVER_ERROR, "x", status=503, part="settings", object_id="d1")],
             ),
             "powershellScripts": TypeResult(
                 "powershellScripts",
@@ -60,7 +67,14 @@ def sample_snapshot() -> Snapshot:
                 0,
                 0.1,
                 1,
-                error="403: needs DeviceManagementScripts.Read.All",
+                problem=Problem(
+                    ProblemKind.MISSING_SCOPE,
+                    "Application is not authorized",
+                    status=403,
+                    code="Forbidden",
+                    request_id="r-1",
+                    scope="DeviceManagementScripts.Read.All",
+                ),
             ),
         },
         names=Names(groups={"g": "G"}, filters={"f": "F"}, scope_tags={"0": "Default"}, unresolved_groups={"z", "a"}),
@@ -181,6 +195,37 @@ def test_newer_schema_names_both_versions(tmp_path: Path) -> None:
         load_snapshot(tmp_path)
     assert f"schema version {SCHEMA_VERSION + 1}" in str(caught.value)
     assert f"({SCHEMA_VERSION})" in str(caught.value)
+
+
+def test_a_version_1_snapshot_loads_with_its_reasons_as_problems(tmp_path: Path) -> None:
+    # Version 1 kept reasons as text: "error" and "child_errors".
+    save_snapshot(sample_snapshot(), tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    manifest["schema_version"] = 1
+    for result in manifest["results"]:
+        for name in ("problem", "child_problems", "read_in_full"):
+            result.pop(name, None)
+        result["error"] = "403 Forbidden: needs X" if result["key"] == "powershellScripts" else None
+        result["child_errors"] = (
+            ["settings of 'Base line': 503: down"] if result["key"] == "deviceConfigurations" else []
+        )
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    loaded = load_snapshot(tmp_path)
+    assert loaded.schema_version == SCHEMA_VERSION
+    failed = loaded.results["powershellScripts"].problem
+    assert failed is not None and (failed.kind, failed.message) == (ProblemKind.OTHER, "403 Forbidden: needs X")
+    assert loaded.results["powershellScripts"].error == "403 Forbidden: needs X"
+    (child,) = loaded.results["deviceConfigurations"].child_problems
+    assert (child.part, child.object_name, child.message) == ("settings", "Base line", "503: down")
+    assert loaded.results["settingsCatalog"].problem is None and loaded.results["settingsCatalog"].read_in_full
+
+
+def test_problems_round_trip_with_every_fact(tmp_path: Path) -> None:
+    snapshot = sample_snapshot()
+    save_snapshot(snapshot, tmp_path)
+    problem = load_snapshot(tmp_path).results["powershellScripts"].problem
+    assert problem == snapshot.results["powershellScripts"].problem
+    assert problem is not None and problem.request_id == "r-1" and problem.scope == "DeviceManagementScripts.Read.All"
 
 
 @pytest.mark.parametrize("version", [0, -1, "1", None, True])

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from intune_assistant.snapshot import (
     LoadProblem,
     Names,
+    Problem,
+    ProblemKind,
     Snapshot,
     TenantInfo,
     TypeResult,
@@ -68,6 +70,24 @@ def objects(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
+def problems(draw: st.DrawFn) -> Problem:
+    optional_text = st.none() | st.text(max_size=20)
+    return Problem(
+        kind=draw(st.sampled_from(list(ProblemKind))),
+        message=draw(st.text(max_size=30)),
+        status=draw(st.none() | st.integers(100, 599)),
+        code=draw(optional_text),
+        request_id=draw(optional_text),
+        scope=draw(optional_text),
+        role=draw(optional_text),
+        part=draw(st.sampled_from(["", "settings", "members", "setting names"])),
+        object_id=draw(optional_text),
+        object_name=draw(NAMES | st.none()),
+        stopped_after=draw(st.none() | st.integers(0, 5000)),
+    )
+
+
+@st.composite
 def snapshots(draw: st.DrawFn) -> Snapshot:
     keys = draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=4))
     optional_text = st.none() | st.text(max_size=20)
@@ -83,8 +103,9 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
                 draw(st.integers(0, 10)),
                 draw(st.floats(0, 100)),
                 draw(st.integers(0, 10)),
-                draw(optional_text),
-                draw(st.lists(st.text(max_size=20), max_size=2)),
+                draw(st.none() | problems()),
+                draw(st.lists(problems(), max_size=2)),
+                draw(st.booleans()),
             )
             for key in keys
         },

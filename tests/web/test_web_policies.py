@@ -6,10 +6,14 @@ import time
 from datetime import UTC, datetime
 
 from intune_assistant.catalog import default_catalog
-from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
+from intune_assistant.snapshot import Problem, ProblemKind, Snapshot, TenantInfo, TypeResult, TypeStatus
 from intune_assistant.web.policies.query import ListQuery, apply, paginate
 from intune_assistant.web.policies.rows import build_rows
 from intune_assistant.web.policies.service import Inventory
+
+SCRIPTS_FORBIDDEN = Problem(
+    ProblemKind.MISSING_SCOPE, "Forbidden", status=403, scope="DeviceManagementScripts.Read.All"
+)
 
 
 async def test_first_visit_shows_progress_by_type_then_the_table(web) -> None:
@@ -51,7 +55,13 @@ def test_rows_name_scope_tags_and_keep_failed_types_as_unknown() -> None:
         results={
             "settingsCatalog": TypeResult("settingsCatalog", TypeStatus.OK, 1, 0.1),
             "powershellScripts": TypeResult(
-                "powershellScripts", TypeStatus.FAILED, 0, 0.1, error="403: needs DeviceManagementScripts.Read.All"
+                "powershellScripts",
+                TypeStatus.FAILED,
+                0,
+                0.1,
+                problem=Problem(
+                    ProblemKind.MISSING_SCOPE, "Forbidden", status=403, scope="DeviceManagementScripts.Read.All"
+                ),
             ),
         },
     )
@@ -87,7 +97,13 @@ async def test_failed_types_are_shown_as_unknown_with_the_missing_permission(web
         objects={},
         results={
             "powershellScripts": TypeResult(
-                "powershellScripts", TypeStatus.FAILED, 0, 0.1, error="403: needs DeviceManagementScripts.Read.All"
+                "powershellScripts",
+                TypeStatus.FAILED,
+                0,
+                0.1,
+                problem=Problem(
+                    ProblemKind.MISSING_SCOPE, "Forbidden", status=403, scope="DeviceManagementScripts.Read.All"
+                ),
             )
         },
     )
@@ -95,7 +111,25 @@ async def test_failed_types_are_shown_as_unknown_with_the_missing_permission(web
     service._cache[key] = Inventory(entry.rows, problems, entry.taken_at, entry.expires, snapshot)
     page = await web.client.get("/policies")
     assert "Not everything could be read" in page.text
-    assert "PowerShell scripts</strong>: unknown — 403: needs DeviceManagementScripts.Read.All" in page.text
+    assert "lack DeviceManagementScripts.Read.All" in page.text
+    assert "PowerShell scripts</strong>: unknown" in page.text
+
+
+async def test_a_user_without_an_intune_role_gets_one_message_naming_the_role(web) -> None:
+    # The partner tenant's technician signs in to the onboarded tenant with no Intune role: every
+    # Intune type answers 403. One message names the role that would do, with a correlation id;
+    # the types it blocks are listed as unknown, and no consented permission is blamed.
+    await web.onboarded_admin("partner")
+    web.forget_browser()
+    signed_in = await web.sign_in(web.upn("partner", "none"))
+    assert signed_in.status_code == 303, signed_in.text
+    page = await web.wait_for_policies()
+    assert "Reading the tenant" not in page.text
+    assert page.text.count('data-testid="problem-cause"') == 1
+    assert "ask for Intune Read Only Operator or higher" in page.text
+    assert page.text.count('data-testid="correlation-id"') == 1
+    assert "Settings catalog</strong>: unknown" in page.text
+    assert "Read.All" not in page.text
 
 
 def test_query_parsing_falls_back_and_pages_cover_everything() -> None:

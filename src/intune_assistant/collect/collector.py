@@ -17,9 +17,13 @@ from urllib.parse import quote, urlencode
 
 from intune_assistant.analyses.settings import SETTINGS_POLICY_TYPES, referenced_definitions
 from intune_assistant.catalog import AssignmentRead, Catalog, Child, ResourceType
-from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse
+from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, ListResult
 from intune_assistant.snapshot import (
+    DEFINITIONS_PART,
+    DETAILS_PART,
+    GROUP_NAMES_PART,
     Names,
+    Problem,
     Snapshot,
     TenantInfo,
     TypeResult,
@@ -29,6 +33,7 @@ from intune_assistant.snapshot import (
 )
 
 from .batching import BatchCoalescer
+from .problems import problem_from
 
 GET_BY_IDS_LIMIT = 1000
 # The settings-catalog definition catalogue: one unpaged GET returns all of it (beta only).
@@ -50,19 +55,9 @@ class _TypeRun:
     record: ResourceType
     started: float
     items: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None
-    child_errors: list[str] = field(default_factory=list)
+    problem: Problem | None = None
+    child_problems: list[Problem] = field(default_factory=list)
     requests: int = 0
-
-
-def describe_failure(record: ResourceType, error: GraphError | None, status: int) -> str:
-    """A sentence naming what failed and, for 401/403, the scope or role that is missing."""
-    if error is None:
-        return f"{status}: unexpected response"
-    text = error.describe()
-    if error.status == 403 and record.read_scope not in text:
-        text += f" (reading {record.label} needs {record.read_scope})"
-    return text
 
 
 def _query(url: str, params: dict[str, str]) -> str:
@@ -93,23 +88,18 @@ class _Collector:
         url: str,
         on_page: Callable[[list[dict[str, Any]]], None] | None = None,
         priority: int = 0,
-    ) -> tuple[list[dict[str, Any]], GraphResponse | None]:
-        """All items behind ``url`` following nextLinks; the failing response if a page failed."""
-        items: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        next_url: str | None = url
-        while next_url and next_url not in seen:  # Graph once looped a nextLink: stop, don't spin
-            seen.add(next_url)
-            response = await self.get(run, next_url, priority)
-            if not response.ok or not isinstance(response.body, dict):
-                return items, response
-            page = [v for v in response.body.get("value", []) if isinstance(v, dict)]
-            items.extend(page)
-            if on_page:
-                on_page(page)
-            link = response.body.get("@odata.nextLink")
-            next_url = link if isinstance(link, str) else None
-        return items, None
+    ) -> ListResult:
+        """Every page behind ``url`` through the client's paging (page shapes and nextLinks vetted),
+        each page request sent through this version's ``$batch`` coalescer."""
+        coalescer = self.coalescers[run.record.api_version]
+
+        async def send(request: BatchRequest) -> GraphResponse:
+            run.requests += 1
+            return await coalescer.send(request)
+
+        return await self.client.read_pages(
+            url, version=run.record.api_version, priority=priority, send=send, on_page=on_page
+        )
 
     async def read_type(self, record: ResourceType) -> tuple[list[dict[str, Any]], TypeResult]:
         run = _TypeRun(record, self.clock())
@@ -122,18 +112,20 @@ class _Collector:
             pending.extend(asyncio.create_task(self.complete_item(run, item)) for item in page)
 
         # List pages are the chain everything else waits on: they go ahead of per-item reads.
-        items, failed = await self.pages(run, _query(record.path, record.list_params()), start_items, priority=1)
+        listed = await self.pages(run, _query(record.path, record.list_params()), start_items, priority=1)
         await asyncio.gather(*pending)
-        if failed is not None:
-            reason = describe_failure(record, failed.error, failed.status)
-            run.error = reason if not items else f"stopped after {len(items)} objects: {reason}"
+        items = listed.items
+        if listed.error is not None:
+            run.problem = problem_from(
+                record, listed.error, listed.error.status or 0, stopped_after=len(items) if items else None
+            )
         run.items = items
-        return items, self.result(run, failed is not None and not items)
+        return items, self.result(run, listed.error is not None and not items)
 
     def result(self, run: _TypeRun, failed: bool) -> TypeResult:
         if failed:
             status = TypeStatus.FAILED
-        elif run.error or run.child_errors:
+        elif run.problem or run.child_problems:
             status = TypeStatus.PARTIAL
         else:
             status = TypeStatus.OK
@@ -143,8 +135,8 @@ class _Collector:
             count=len(run.items),
             duration_s=round(self.clock() - run.started, 3),
             requests=run.requests,
-            error=run.error,
-            child_errors=run.child_errors,
+            problem=run.problem,
+            child_problems=run.child_problems,
         )
         if self.progress:
             self.progress.type_finished(run.record, result)
@@ -157,24 +149,40 @@ class _Collector:
         if not isinstance(item_id, str):
             return
         base = f"{record.path}/{quote(item_id, safe='')}"
-        name = item.get(record.name_field) or item_id
-        jobs = [self.read_child(run, item, base, child, name) for child in record.children]
+        jobs = [self.read_child(run, item, base, child) for child in record.children]
         if record.assignments is AssignmentRead.PER_ITEM:
-            jobs.append(self.read_child(run, item, base, Child("assignments"), name))
+            jobs.append(self.read_child(run, item, base, Child("assignments")))
         if record.read_item_for_detail:
-            jobs.append(self.read_detail(run, item, base, name))
+            jobs.append(self.read_detail(run, item, base))
         await asyncio.gather(*jobs)
 
-    async def read_detail(self, run: _TypeRun, item: dict[str, Any], base: str, name: object) -> None:
+    def _item_problem(
+        self, run: _TypeRun, item: dict[str, Any], part: str, error: GraphError | None, status: int
+    ) -> None:
+        name = item.get(run.record.name_field)
+        run.child_problems.append(
+            problem_from(
+                run.record,
+                error,
+                status,
+                part=part,
+                object_id=str(item.get("id")),
+                object_name=name if isinstance(name, str) and name else None,
+            )
+        )
+
+    async def read_detail(self, run: _TypeRun, item: dict[str, Any], base: str) -> None:
         response = await self.get(run, base)
         if response.ok and isinstance(response.body, dict):
             for key, value in response.body.items():
                 item.setdefault(key, value)
         else:
-            reason = describe_failure(run.record, response.error, response.status)
-            run.child_errors.append(f"details of {name!r}: {reason}")
+            self._item_problem(run, item, DETAILS_PART, response.error, response.status)
 
-    async def read_child(self, run: _TypeRun, item: dict[str, Any], base: str, child: Child, name: object) -> None:
+    async def read_child(
+        self, run: _TypeRun, item: dict[str, Any], base: str, child: Child, owner: dict[str, Any] | None = None
+    ) -> None:
+        """Read ``child`` of ``item`` (and its grandchildren); failures are the ``owner`` object's."""
         if child.from_list_expand:
             return
         params: dict[str, str] = {}
@@ -185,13 +193,14 @@ class _Collector:
         if child.top:
             params["$top"] = str(child.top)
         url = f"{base}/{child.name}"
-        values, failed = await self.pages(run, _query(url, params))
+        listed = await self.pages(run, _query(url, params))
+        values = listed.items
         item[child.name] = values
-        if failed is not None:
-            reason = describe_failure(run.record, failed.error, failed.status)
-            run.child_errors.append(f"{child.name} of {name!r}: {reason}")
+        owner = owner if owner is not None else item
+        if listed.error is not None:
+            self._item_problem(run, owner, child.name, listed.error, listed.error.status or 0)
         grand_jobs = [
-            self.read_child(run, value, f"{url}/{quote(value['id'], safe='')}", grand, name)
+            self.read_child(run, value, f"{url}/{quote(value['id'], safe='')}", grand, owner)
             for value in values
             if isinstance(value.get("id"), str)
             for grand in child.children
@@ -200,19 +209,21 @@ class _Collector:
 
     async def read_definitions(
         self, policy_reads: dict[str, asyncio.Future[tuple[list[dict[str, Any]], TypeResult]]]
-    ) -> tuple[dict[str, dict[str, Any]], str | None]:
-        """The definitions the settings-catalog policies use (one GET, once their types are read)."""
+    ) -> tuple[dict[str, dict[str, Any]], Problem | None]:
+        """The definitions the settings-catalog policies use (read once their types are read)."""
         objects = {key: (await read)[0] for key, read in policy_reads.items()}
         if not any(objects.values()):
             return {}, None
-        response = await self.coalescers["beta"].get(SETTING_DEFINITIONS_PATH)
-        if not response.ok or not isinstance(response.body, dict):
-            error = response.error.describe() if response.error else f"{response.status}: unexpected response"
-            return {}, f"setting names could not be read: {error}"
-        catalogue = [d for d in response.body.get("value", []) if isinstance(d, dict)]
-        return referenced_definitions(catalogue, objects), None
+        record = self.catalog[next(iter(policy_reads))]
+        # Unpaged on Graph (one answer holds all), but read through the one paging path so a
+        # malformed answer is caught like any other page.
+        coalescer = self.coalescers["beta"]
+        listed = await self.client.read_pages(SETTING_DEFINITIONS_PATH, send=coalescer.send)
+        if listed.error is not None:
+            return {}, problem_from(record, listed.error, listed.error.status or 0, part=DEFINITIONS_PART)
+        return referenced_definitions(listed.items, objects), None
 
-    async def resolve_missing_groups(self, objects: dict[str, list[dict[str, Any]]], names: Names) -> str | None:
+    async def resolve_missing_groups(self, objects: dict[str, list[dict[str, Any]]], names: Names) -> Problem | None:
         """Names for groups referenced but not listed (other tenants' lists, or deleted groups)."""
         missing = sorted(gid for gid in referenced_group_ids(objects, self.catalog) if gid not in names.groups)
         if not missing:
@@ -231,8 +242,7 @@ class _Collector:
             )
             if not response.ok or not isinstance(response.body, dict):
                 names.unresolved_groups.update(chunk)
-                error = response.error.describe() if response.error else str(response.status)
-                return f"group names could not be resolved: {error}"
+                return problem_from(self.catalog["groups"], response.error, response.status, part=GROUP_NAMES_PART)
             for found in response.body.get("value", []):
                 if isinstance(found, dict) and isinstance(found.get("id"), str):
                     names.groups[found["id"]] = str(found.get("displayName") or found["id"])
@@ -288,7 +298,7 @@ async def collect(
     )
     if definitions_error:
         first = next(k for k in SETTINGS_POLICY_TYPES if k in results)
-        results[first].child_errors.append(definitions_error)
+        results[first].child_problems.append(definitions_error)
     if names_error and "groups" in results:
-        results["groups"].child_errors.append(names_error)
+        results["groups"].child_problems.append(names_error)
     return snapshot

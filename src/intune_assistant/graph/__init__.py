@@ -3,7 +3,7 @@
 from .client import MAX_BATCH_SIZE, GraphClient
 from .errors import GraphError, parse_error, parse_retry_after
 from .limits import WRITE_METHODS, RateLimiter, RateLimits
-from .models import BatchRequest, GraphResponse, GraphStats, ListResult, OnPage, QueryParams
+from .models import BatchRequest, GraphResponse, GraphStats, ListResult, OnPage, PageSender, QueryParams
 from .tokens import StaticTokenProvider, TokenProvider
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "GraphStats",
     "ListResult",
     "OnPage",
+    "PageSender",
     "QueryParams",
     "RateLimiter",
     "RateLimits",

@@ -18,7 +18,7 @@ import ssl
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ import httpx
 
 from .errors import (
     CONNECTION_ERROR,
+    FOREIGN_URL,
     MALFORMED_RESPONSE,
     REPEATED_NEXT_LINK,
     TIMEOUT,
@@ -34,7 +35,7 @@ from .errors import (
     parse_retry_after,
 )
 from .limits import WRITE_METHODS, RateLimiter, RateLimits
-from .models import BatchRequest, GraphResponse, GraphStats, ListResult, OnPage, QueryParams
+from .models import BatchRequest, GraphResponse, GraphStats, ListResult, OnPage, PageSender, QueryParams
 from .tokens import TokenProvider
 from .urls import GraphUrls, check_version, is_absolute, log_path
 
@@ -61,11 +62,66 @@ class _Attempt:
 
 
 @dataclass(slots=True)
-class _Paging:
+class _Cursor:
+    """One collection being paged: its items so far, the next URL, and why paging stopped."""
+
     items: list[dict[str, Any]] = field(default_factory=list)
     pages: int = 0
     error: GraphError | None = None
+    next_url: str | None = None
     seen: set[str] = field(default_factory=set)
+
+    def start(self, client: GraphClient, path: str, version: str, params: QueryParams | None) -> str | None:
+        """The first page's absolute URL, or None (with ``error`` set) when it may not be sent."""
+        target = client._urls.resolve(path, version, params)
+        if isinstance(target, GraphError):
+            self.error = client._refused(target).error
+            return None
+        self.next_url = str(target)
+        self.seen.add(self.next_url)
+        return self.next_url
+
+    def accept(self, client: GraphClient, response: GraphResponse, version: str) -> list[dict[str, Any]]:
+        """Take one page's answer; returns its items and sets ``next_url`` (None when done)."""
+        self.next_url = None
+        if response.error is not None:
+            self.error = response.error
+            return []
+        page: list[dict[str, Any]] = response.body["value"]
+        self.items.extend(page)
+        self.pages += 1
+        step = self._vet(client, response.body.get("@odata.nextLink"), version)
+        if isinstance(step, GraphError):
+            self.error = client._count_error(step)
+        else:
+            self.next_url = step
+        return page
+
+    def _vet(self, client: GraphClient, link: Any, version: str) -> str | GraphError | None:
+        """None when paging is done, the absolute link to follow, or why paging must stop."""
+        if link is None:
+            return None
+        malformed = GraphError.client_side(
+            MALFORMED_RESPONSE, "malformed response: @odata.nextLink is not an absolute URL"
+        )
+        if not isinstance(link, str) or not is_absolute(link):
+            return malformed
+        resolved = client._urls.resolve(link, version, None)
+        if isinstance(resolved, GraphError):
+            # Another host (foreignUrl): the token must not follow it. Not a URL: malformed.
+            return resolved if resolved.code == FOREIGN_URL else malformed
+        key = str(resolved)
+        if key in self.seen:
+            # Graph has looped a nextLink before (Autopilot, 2020); following it would never end.
+            return GraphError.client_side(
+                REPEATED_NEXT_LINK,
+                f"paging stopped: Graph returned the same nextLink twice after {self.pages} page(s)",
+            )
+        self.seen.add(key)
+        return key
+
+    def result(self) -> ListResult:
+        return ListResult(self.items, self.pages, self.error)
 
 
 class GraphClient:
@@ -209,32 +265,43 @@ class GraphClient:
         Stops with an error on a repeated nextLink; empty pages with a nextLink are followed.
         ``headers`` (e.g. ``ConsistencyLevel``) go with every page, as Graph does not carry them.
         """
-        target = self._urls.resolve(path, version, params)
-        state = _Paging()
-        if isinstance(target, GraphError):
-            state.error = self._refused(target).error
-            return _to_result(state)
-        state.seen.add(str(target))
-        url: httpx.URL = target
-        while True:
-            response = await self._send("GET", url, headers=headers, validate=_check_page)
-            if response.error is not None:
-                state.error = response.error
-                break
-            state.items.extend(response.body["value"])
-            state.pages += 1
-            step = self._next_link(response.body.get("@odata.nextLink"), state)
-            if step is None:
-                break
-            if isinstance(step, GraphError):
-                state.error = step
-                break
-            resolved = self._urls.resolve(step, version, None)
-            if isinstance(resolved, GraphError):
-                state.error = self._refused(resolved).error
-                break
-            url = resolved
-        return _to_result(state)
+        return await self.read_pages(path, version=version, params=params, headers=headers)
+
+    async def read_pages(
+        self,
+        path: str,
+        *,
+        version: str = "beta",
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        priority: int = 0,
+        send: PageSender | None = None,
+        on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> ListResult:
+        """Read every page of one collection; the paging path every caller shares.
+
+        Each page must be ``{"value": [...]}`` (anything else, or a body that is not JSON, is a
+        ``malformedResponse``), and each nextLink must be absolute, under ``base_url``
+        (``foreignUrl`` otherwise) and new (``repeatedNextLink``): Graph has looped one before.
+        ``send`` carries each page request (default: one HTTP request each); the collector passes
+        its ``$batch`` coalescer. ``on_page(items)`` is called as each page arrives.
+        """
+        cursor = _Cursor()
+        url = cursor.start(self, path, version, params)
+        while url is not None:
+            request = BatchRequest("GET", url, headers=headers, priority=priority, page=True)
+            response = await (send or self._send_page)(request)
+            page = cursor.accept(self, response, version)
+            if page and on_page is not None:
+                on_page(page)
+            url = cursor.next_url
+        return cursor.result()
+
+    async def _send_page(self, request: BatchRequest) -> GraphResponse:
+        # The cursor already vetted the URL (absolute, under base_url).
+        return await self._send(
+            "GET", httpx.URL(request.url), headers=request.headers, validate=_check_page, priority=request.priority
+        )
 
     async def batch_list_all(
         self,
@@ -250,63 +317,29 @@ class GraphClient:
         Round 1 batches every first page (20 per batch, batches sent concurrently); each later
         round batches all pending nextLinks, so sequential round trips equal the longest chain of
         pages. ``on_page(index, items)`` is awaited for each page as it arrives, so dependent work
-        can start early. ``params`` apply to the first page of every path.
+        can start early. ``params`` apply to the first page of every path. Pages are vetted as in
+        ``read_pages``.
         """
-        states = [_Paging() for _ in paths]
+        cursors = [_Cursor() for _ in paths]
         current: dict[int, str] = {}
         for index, path in enumerate(paths):
-            target = self._urls.resolve(path, version, params)
-            if isinstance(target, GraphError):
-                states[index].error = self._refused(target).error
-            else:
-                states[index].seen.add(str(target))
-                current[index] = str(target)
+            url = cursors[index].start(self, path, version, params)
+            if url is not None:
+                current[index] = url
         while current:
             order = list(current)
-            requests = [BatchRequest("GET", current[index], headers=headers) for index in order]
-            responses = await self._batch(requests, version, _check_page)
+            requests = [BatchRequest("GET", current[index], headers=headers, page=True) for index in order]
+            responses = await self._batch(requests, version)
             pending: dict[int, str] = {}
             for index, response in zip(order, responses, strict=True):
-                state = states[index]
-                if response.error is not None:
-                    state.error = response.error
-                    continue
-                page: list[dict[str, Any]] = response.body["value"]
-                state.items.extend(page)
-                state.pages += 1
-                if on_page is not None:
+                cursor = cursors[index]
+                page = cursor.accept(self, response, version)
+                if response.error is None and on_page is not None:
                     await on_page(index, page)
-                step = self._next_link(response.body.get("@odata.nextLink"), state)
-                if isinstance(step, GraphError):
-                    state.error = step
-                elif step is not None:
-                    pending[index] = step
+                if cursor.next_url is not None:
+                    pending[index] = cursor.next_url
             current = pending
-        return [_to_result(state) for state in states]
-
-    def _next_link(self, link: Any, state: _Paging) -> str | GraphError | None:
-        """Vet a page's nextLink: None when paging is done, the link, or why paging must stop."""
-        if link is None:
-            return None
-        malformed = GraphError.client_side(
-            MALFORMED_RESPONSE, "malformed response: @odata.nextLink is not an absolute URL"
-        )
-        if not isinstance(link, str) or not is_absolute(link):
-            return self._count_error(malformed)
-        try:
-            key = str(httpx.URL(link))
-        except httpx.InvalidURL:
-            return self._count_error(malformed)
-        if key in state.seen:
-            # Graph has looped a nextLink before (Autopilot, 2020); following it would never end.
-            return self._count_error(
-                GraphError.client_side(
-                    REPEATED_NEXT_LINK,
-                    f"paging stopped: Graph returned the same nextLink twice after {state.pages} page(s)",
-                )
-            )
-        state.seen.add(key)
-        return link
+        return [cursor.result() for cursor in cursors]
 
     # ------------------------------------------------------------------ $batch
 
@@ -326,13 +359,12 @@ class GraphClient:
         ``on_result(index, response)`` is called as soon as a request's final response is known,
         so callers need not wait for other requests' retries.
         """
-        return await self._batch(requests, version, None, on_result)
+        return await self._batch(requests, version, on_result)
 
     async def _batch(
         self,
         requests: Sequence[BatchRequest],
         version: str,
-        validate: _Validator | None,
         on_result: Callable[[int, GraphResponse], None] | None = None,
     ) -> list[GraphResponse]:
         check_version(version)
@@ -350,9 +382,7 @@ class GraphClient:
         attempt = 1
         while pending:
             chunks = [pending[i : i + MAX_BATCH_SIZE] for i in range(0, len(pending), MAX_BATCH_SIZE)]
-            outcomes = await _gather(
-                [self._send_chunk(chunk, prepared, requests, version, validate) for chunk in chunks]
-            )
+            outcomes = await _gather([self._send_chunk(chunk, prepared, requests, version) for chunk in chunks])
             retry: list[int] = []
             waits: list[float] = []
             for outcome in outcomes:
@@ -395,7 +425,6 @@ class GraphClient:
         prepared: Mapping[int, dict[str, Any]],
         requests: Sequence[BatchRequest],
         version: str,
-        validate: _Validator | None,
     ) -> list[tuple[int, _Attempt]]:
         payload = {"requests": [{"id": str(index), **prepared[index]} for index in chunk]}
         writes = sum(1 for index in chunk if prepared[index]["method"] in WRITE_METHODS)
@@ -431,10 +460,13 @@ class GraphClient:
                 )
                 outcome.append((index, _Attempt(GraphResponse(0, {}, None, missing), True, False)))
             else:
-                outcome.append((index, self._sub_response(item, validate)))
+                validate = _check_page if requests[index].page else None
+                outcome.append((index, self._sub_response(item, validate, response.headers.get("request-id"))))
         return outcome
 
-    def _sub_response(self, item: Mapping[str, Any], validate: _Validator | None) -> _Attempt:
+    def _sub_response(self, item: Mapping[str, Any], validate: _Validator | None, batch_id: str | None) -> _Attempt:
+        """One sub-response as an attempt. Graph's sub-responses rarely carry a request id of their
+        own; the ``$batch`` request's id (``batch_id``) is the one Microsoft support can trace."""
         status = item.get("status")
         if not isinstance(status, int) or isinstance(status, bool):
             error = GraphError.client_side(MALFORMED_RESPONSE, "malformed response: sub-response has no status")
@@ -453,12 +485,14 @@ class GraphClient:
                 problem = validate(body)
             if problem is not None:
                 error = GraphError(
-                    status, MALFORMED_RESPONSE, f"malformed response: {problem}", headers.get("request-id")
+                    status, MALFORMED_RESPONSE, f"malformed response: {problem}", headers.get("request-id") or batch_id
                 )
                 return _Attempt(GraphResponse(status, headers, None, error), True, False)
             return _Attempt(GraphResponse(status, headers, body, None), False, False)
         error_body = body if isinstance(body, Mapping | str) else None
         error = parse_error(status, headers, error_body)
+        if error.request_id is None and batch_id is not None:
+            error = replace(error, request_id=batch_id)
         return _Attempt(GraphResponse(status, headers, body, error), status in RETRY_STATUSES, status == 429)
 
     # ------------------------------------------------------------------ transport
@@ -682,10 +716,6 @@ def _check_batch_body(body: Any) -> str | None:
     if not isinstance(body, Mapping) or not isinstance(body.get("responses"), list):
         return "$batch response has no 'responses' array"
     return None
-
-
-def _to_result(state: _Paging) -> ListResult:
-    return ListResult(state.items, state.pages, state.error)
 
 
 def _transport_error(exc: httpx.TransportError) -> GraphError:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import GraphError
 
-__all__ = ["BatchRequest", "GraphResponse", "GraphStats", "ListResult", "OnPage", "QueryParams"]
+__all__ = ["BatchRequest", "GraphResponse", "GraphStats", "ListResult", "OnPage", "PageSender", "QueryParams"]
 
 QueryParams = Mapping[str, str | int | float | bool]
 #: Called with (index of the path, items of one page) as pages arrive in ``batch_list_all``.
@@ -65,6 +65,8 @@ class BatchRequest:
     idempotent: bool | None = None
     # > 0: other work waits for this answer (a list page); it goes ahead of bulk reads.
     priority: int = 0
+    # The answer must be a collection page ({"value": [...]}); any other 200 is a malformed answer.
+    page: bool = False
 
     @property
     def is_idempotent(self) -> bool:
@@ -84,3 +86,8 @@ class GraphStats:
     throttled_429: int = 0  # 429s seen, at HTTP or sub-request level
     errors: int = 0  # final error results handed to callers
     bytes_received: int = 0  # response body bytes
+
+
+#: Sends one request and returns its final outcome: ``GraphClient.read_pages`` pages through one,
+#: so a caller can route pages through its own ``$batch`` coalescing (``collect.batching``).
+PageSender = Callable[[BatchRequest], Awaitable[GraphResponse]]

@@ -210,7 +210,7 @@ def _rows_for_options(rows: list[SettingRow], options: DocumentOptions) -> tuple
 def _coverage(snapshot: Snapshot, record: ResourceType) -> Coverage:
     status = snapshot.status_of(record.key)
     result = snapshot.results.get(record.key)
-    if status is TypeStatus.NOT_COLLECTED and snapshot.objects_of(record.key):
+    if status is TypeStatus.NOT_COLLECTED and snapshot.objects.get(record.key):
         # An import holds objects of a type without a result for it: they were read.
         status = TypeStatus.OK
     note = None
@@ -238,7 +238,7 @@ def build_document(
     anchors = AnchorMaker()
     sections: list[TypeSection] = []
     for record in records:
-        objects = snapshot.objects_of(record.key)
+        objects = snapshot.read_objects(record.key) or []  # the coverage table names the gap
         if not objects:
             continue
         section_anchor = anchors.make(record.label)
@@ -270,7 +270,7 @@ def build_document(
             if on_policy is not None:
                 on_policy(name)
         sections.append(TypeSection(record.key, record.label, section_anchor, tuple(policies)))
-    uses_catalog = any(snapshot.objects_of(k) for k in ("settingsCatalog", "complianceSettingsPolicies"))
+    uses_catalog = any(snapshot.read_objects(k) for k in ("settingsCatalog", "complianceSettingsPolicies"))
     definitions_note = None
     if uses_catalog and len(merged) == 0:
         definitions_note = (

@@ -1,15 +1,32 @@
 """Snapshot: one tenant's configuration at one moment, and saving/loading it as a folder."""
 
-from .model import SCHEMA_VERSION, SOURCES, LoadProblem, Names, Snapshot, TenantInfo, TypeResult, TypeStatus
+from .model import SCHEMA_VERSION, SOURCES, LoadProblem, Names, NotRead, Snapshot, TenantInfo, TypeResult, TypeStatus
 from .names import referenced_group_ids, resolve_names
+from .problems import (
+    DEFINITIONS_PART,
+    DETAILS_PART,
+    GROUP_NAMES_PART,
+    INTUNE_READ_ROLE,
+    LIST_PART,
+    Problem,
+    ProblemKind,
+)
 from .store import NotASnapshotFolderError, SnapshotError, load_snapshot, save_snapshot
 
 __all__ = [
+    "DEFINITIONS_PART",
+    "DETAILS_PART",
+    "GROUP_NAMES_PART",
+    "INTUNE_READ_ROLE",
+    "LIST_PART",
     "SCHEMA_VERSION",
     "SOURCES",
     "LoadProblem",
     "Names",
     "NotASnapshotFolderError",
+    "NotRead",
+    "Problem",
+    "ProblemKind",
     "Snapshot",
     "SnapshotError",
     "TenantInfo",

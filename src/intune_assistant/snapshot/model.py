@@ -15,11 +15,14 @@ from typing import Any
 
 from intune_assistant.catalog import Catalog, default_catalog
 
+from .problems import Problem
+
 __all__ = [
     "SCHEMA_VERSION",
     "SOURCES",
     "LoadProblem",
     "Names",
+    "NotRead",
     "Snapshot",
     "TenantInfo",
     "TypeResult",
@@ -27,7 +30,7 @@ __all__ = [
 ]
 
 # Bump when the saved layout changes; ``store`` migrates older versions and refuses newer ones.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Where a snapshot's objects came from (``mixed``: merged from several sources).
 SOURCES: tuple[str, ...] = ("graph", "emulator", "intunecd", "intunemanagement", "portal-export", "mixed")
@@ -53,11 +56,28 @@ class TypeResult:
     count: int
     duration_s: float
     requests: int = 0
-    # Why the type failed or stopped, in words an admin can act on
-    # (e.g. "403: needs DeviceManagementScripts.Read.All").
-    error: str | None = None
-    # Failures below the list, e.g. "settings of 'Baseline': 503 ...".
-    child_errors: list[str] = field(default_factory=list)
+    # Why the list failed or stopped (None when it was read to the end).
+    problem: Problem | None = None
+    # Failures below the list: children, details, setting names, group names.
+    child_problems: list[Problem] = field(default_factory=list)
+    # False when a refresh kept this type's objects from the previous snapshot where Graph said
+    # nothing changed; True when every object was read anew.
+    read_in_full: bool = True
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The list's problem (if any) and then every child problem."""
+        return [*([self.problem] if self.problem is not None else []), *self.child_problems]
+
+    @property
+    def error(self) -> str | None:
+        """Why the list failed or stopped, in words an admin can act on (for display only)."""
+        return self.problem.describe() if self.problem is not None else None
+
+    @property
+    def child_errors(self) -> list[str]:
+        """The child problems in words, e.g. ``"settings of 'Baseline': …"`` (for display only)."""
+        return [problem.where() for problem in self.child_problems]
 
 
 @dataclass
@@ -67,6 +87,17 @@ class TenantInfo:
     tenant_id: str | None = None
     domain: str | None = None
     display_name: str | None = None
+
+
+class NotRead(LookupError):
+    """A type's objects were asked for, but it failed or was never collected: unknown, not empty."""
+
+    def __init__(self, key: str, status: TypeStatus, result: TypeResult | None) -> None:
+        why = result.error if result is not None and result.error else status.value.replace("_", " ")
+        super().__init__(f"{key} was not read ({why})")
+        self.key = key
+        self.status = status
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -143,8 +174,26 @@ class Snapshot:
         self.taken_at = self.taken_at.astimezone(UTC)
 
     def objects_of(self, key: str) -> list[dict[str, Any]]:
-        """Objects of type ``key`` (empty when none were read: check ``status_of`` first)."""
-        return self.objects.get(key, [])
+        """Objects of type ``key``; raises ``NotRead`` when the type was not read at all.
+
+        An empty list means the type was read and has no objects (or, when ``status_of`` is
+        partial, that none were read before the failure). A type that failed or was never
+        collected is unknown, not empty: use ``read_objects`` to handle that case without
+        an exception.
+        """
+        found = self.read_objects(key)
+        if found is None:
+            raise NotRead(key, self.status_of(key), self.results.get(key))
+        return found
+
+    def read_objects(self, key: str) -> list[dict[str, Any]] | None:
+        """Objects of type ``key``, or ``None`` when it failed or was never collected (unknown)."""
+        items = self.objects.get(key)
+        if items:
+            return items
+        if self.status_of(key) in (TypeStatus.FAILED, TypeStatus.NOT_COLLECTED):
+            return None
+        return items if items is not None else []
 
     def status_of(self, key: str) -> TypeStatus:
         """How type ``key`` was read; ``NOT_COLLECTED`` when it was not attempted."""

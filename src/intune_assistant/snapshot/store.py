@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Callable, Mapping
@@ -31,6 +32,7 @@ from intune_assistant.catalog import Catalog, default_catalog
 
 from .filenames import ObjectFileNamer
 from .model import SCHEMA_VERSION, LoadProblem, Names, Snapshot, TenantInfo, TypeResult, TypeStatus
+from .problems import Problem, ProblemKind
 
 __all__ = [
     "MANIFEST",
@@ -53,7 +55,42 @@ _TMP_SUFFIX = ".tmp"
 # Version 1 is the first; a change to the layout adds an entry here and bumps SCHEMA_VERSION.
 _T = TypeVar("_T")
 
-MIGRATIONS: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+# Version 1 kept each result's reasons as text ("error", "child_errors"); version 2 keeps them as
+# problems (kind, scope or role, status, code, request id, part, object).
+_V1_CHILD_ERROR = re.compile(
+    r"^(?P<part>\w[\w ]*) of (?P<quote>['\"])(?P<name>.*?)(?P=quote): (?P<message>.*)\Z", re.DOTALL
+)
+
+
+def _v1_to_v2(manifest: dict[str, Any]) -> dict[str, Any]:
+    """Text reasons become problems of kind ``other`` (the text is all version 1 kept); a child
+    error in the collector's ``"{part} of '{name}': {reason}"`` form keeps its part and object."""
+    results = manifest.get("results")
+    for raw in results if isinstance(results, list) else []:
+        if not isinstance(raw, dict):
+            continue
+        error = raw.pop("error", None)
+        raw["problem"] = {"kind": ProblemKind.OTHER.value, "message": error} if isinstance(error, str) else None
+        children = raw.pop("child_errors", [])
+        migrated = []
+        for text in children if isinstance(children, list) else []:
+            match = _V1_CHILD_ERROR.match(str(text))
+            if match:
+                migrated.append(
+                    {
+                        "kind": ProblemKind.OTHER.value,
+                        "message": match["message"],
+                        "part": match["part"],
+                        "object_name": match["name"],
+                    }
+                )
+            else:
+                migrated.append({"kind": ProblemKind.OTHER.value, "message": str(text)})
+        raw["child_problems"] = migrated
+    return manifest
+
+
+MIGRATIONS: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 class SnapshotError(Exception):
@@ -179,8 +216,9 @@ def _manifest(snapshot: Snapshot, files: dict[str, list[str]]) -> dict[str, Any]
                 "count": r.count,
                 "duration_s": r.duration_s,
                 "requests": r.requests,
-                "error": r.error,
-                "child_errors": list(r.child_errors),
+                "problem": _problem_json(r.problem) if r.problem is not None else None,
+                "child_problems": [_problem_json(p) for p in r.child_problems],
+                "read_in_full": r.read_in_full,
             }
             for r in snapshot.results.values()
         ],
@@ -193,6 +231,23 @@ def _manifest(snapshot: Snapshot, files: dict[str, list[str]]) -> dict[str, Any]
         "problems": [{"path": p.path, "reason": p.reason} for p in snapshot.problems],
         "definitions": DEFINITIONS if snapshot.setting_definitions else None,
     }
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    fields = {
+        "kind": problem.kind.value,
+        "message": problem.message,
+        "status": problem.status,
+        "code": problem.code,
+        "request_id": problem.request_id,
+        "scope": problem.scope,
+        "role": problem.role,
+        "part": problem.part,
+        "object_id": problem.object_id,
+        "object_name": problem.object_name,
+        "stopped_after": problem.stopped_after,
+    }
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def _dumps(value: Any, *, what: str) -> bytes:
@@ -341,14 +396,14 @@ def _read_object(folder: Path, relative: object) -> tuple[dict[str, Any] | None,
 
 
 def _mark_unread(results: dict[str, TypeResult], key: str, count: int, *, loaded: int) -> None:
-    note = f"{count} object file(s) could not be read when loading; see problems"
+    note = Problem(ProblemKind.NOT_IN_EXPORT, f"{count} object file(s) could not be read when loading; see problems")
     result = results.get(key)
     if result is None:
-        results[key] = TypeResult(key, TypeStatus.PARTIAL, loaded, 0.0, error=note)
+        results[key] = TypeResult(key, TypeStatus.PARTIAL, loaded, 0.0, problem=note)
         return
     if result.status is TypeStatus.OK:
         result.status = TypeStatus.PARTIAL
-    result.child_errors.append(note)
+    result.child_problems.append(note)
 
 
 def _require(value: object, kind: type[_T], where: str) -> _T:
@@ -385,7 +440,8 @@ def _result(raw: dict[str, Any]) -> TypeResult:
         status = TypeStatus(str(raw.get("status")))
     except ValueError:
         raise SnapshotError(f"{MANIFEST}: results[{key}].status {raw.get('status')!r} is unknown") from None
-    child_errors = _require(raw.get("child_errors", []), list, f"results[{key}].child_errors")
+    children = _require(raw.get("child_problems", []), list, f"results[{key}].child_problems")
+    problem = raw.get("problem")
     duration = raw.get("duration_s", 0.0)
     if not isinstance(duration, int | float) or isinstance(duration, bool):
         raise SnapshotError(f"{MANIFEST}: results[{key}].duration_s should be a number")
@@ -395,8 +451,36 @@ def _result(raw: dict[str, Any]) -> TypeResult:
         count=_require(raw.get("count", 0), int, f"results[{key}].count"),
         duration_s=float(duration),
         requests=_require(raw.get("requests", 0), int, f"results[{key}].requests"),
-        error=_optional_str(raw.get("error"), f"results[{key}].error"),
-        child_errors=[str(e) for e in child_errors],
+        problem=_read_problem(problem, f"results[{key}].problem") if problem is not None else None,
+        child_problems=[_read_problem(p, f"results[{key}].child_problems[]") for p in children],
+        read_in_full=_require(raw.get("read_in_full", True), bool, f"results[{key}].read_in_full"),
+    )
+
+
+def _read_problem(raw: object, where: str) -> Problem:
+    fields = _require(raw, dict, where)
+    try:
+        kind = ProblemKind(str(fields.get("kind")))
+    except ValueError:
+        raise SnapshotError(f"{MANIFEST}: {where}.kind {fields.get('kind')!r} is unknown") from None
+    status = fields.get("status")
+    if status is not None and (not isinstance(status, int) or isinstance(status, bool)):
+        raise SnapshotError(f"{MANIFEST}: {where}.status should be a number")
+    stopped = fields.get("stopped_after")
+    if stopped is not None and (not isinstance(stopped, int) or isinstance(stopped, bool)):
+        raise SnapshotError(f"{MANIFEST}: {where}.stopped_after should be a number")
+    return Problem(
+        kind=kind,
+        message=_require(fields.get("message", ""), str, f"{where}.message"),
+        status=status,
+        code=_optional_str(fields.get("code"), f"{where}.code"),
+        request_id=_optional_str(fields.get("request_id"), f"{where}.request_id"),
+        scope=_optional_str(fields.get("scope"), f"{where}.scope"),
+        role=_optional_str(fields.get("role"), f"{where}.role"),
+        part=_require(fields.get("part", ""), str, f"{where}.part"),
+        object_id=_optional_str(fields.get("object_id"), f"{where}.object_id"),
+        object_name=_optional_str(fields.get("object_name"), f"{where}.object_name"),
+        stopped_after=stopped,
     )
 
 

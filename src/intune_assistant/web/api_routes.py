@@ -61,7 +61,15 @@ async def api_policies(request: Request, data: ApiData) -> JSONResponse:
             "columns": headers,
             "rows": [dict(zip(headers, row_values(r), strict=True)) for r in apply(result.rows, query)],
             "unknown_types": [
-                {"type": p.type_label, "status": p.status.value, "reason": p.reason} for p in result.problems
+                {
+                    "type": p.type_label,
+                    "status": p.status.value,
+                    "reason": p.reason,
+                    "cause": p.cause,
+                    "kind": p.problem.kind.value if p.problem is not None else "not_collected",
+                    "request_id": p.request_id,
+                }
+                for p in result.problems
             ],
         }
     )

@@ -12,7 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from intune_assistant.cli.main import app
-from intune_assistant.snapshot import Snapshot, TypeStatus, save_snapshot
+from intune_assistant.snapshot import Problem, ProblemKind, Snapshot, TypeStatus, save_snapshot
+
+APPS_FORBIDDEN = Problem(ProblemKind.MISSING_SCOPE, "Forbidden", status=403, scope="DeviceManagementApps.Read.All")
+
 
 RUNNER = CliRunner()
 
@@ -71,11 +74,17 @@ def test_assignments_cli_incomplete_snapshot_exits_3(contoso: Snapshot, tmp_path
         names=contoso.names,
     )
     result = broken.results["mobileApps"]
-    broken.results["mobileApps"] = type(result)("mobileApps", TypeStatus.FAILED, 0, 0.0, error="403: needs Apps")
+    broken.results["mobileApps"] = type(result)(
+        "mobileApps",
+        TypeStatus.FAILED,
+        0,
+        0.0,
+        problem=APPS_FORBIDDEN,
+    )
     save_snapshot(broken, tmp_path / "broken")
     done = RUNNER.invoke(app, ["assignments", "--snapshot", str(tmp_path / "broken")])
     assert done.exit_code == 3
-    assert "403: needs Apps" in done.output
+    assert "DeviceManagementApps.Read.All" in done.output
 
 
 def test_assignments_cli_errors_are_one_line(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from intune_assistant.analyses.compare import (
 )
 from intune_assistant.baselines import builtin_baseline
 from intune_assistant.emulator.demo import DemoTenancy
-from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus
+from intune_assistant.snapshot import INTUNE_READ_ROLE, Problem, ProblemKind, Snapshot, TypeResult, TypeStatus
 
 Obj = dict[str, Any]
 
@@ -159,9 +159,15 @@ def test_a_tenant_holding_exactly_the_baseline_is_aligned() -> None:
 def test_a_type_the_tenant_could_not_read_is_not_compared_never_missing(contoso: Snapshot) -> None:
     tenant = copy.deepcopy(contoso)
     tenant.objects["settingsCatalog"] = []
-    tenant.results["settingsCatalog"] = TypeResult("settingsCatalog", TypeStatus.FAILED, 0, 0.0, error="403")
+    tenant.results["settingsCatalog"] = TypeResult(
+        "settingsCatalog",
+        TypeStatus.FAILED,
+        0,
+        0.0,
+        problem=Problem(ProblemKind.MISSING_ROLE, "Forbidden", status=403, role=INTUNE_READ_ROLE),
+    )
     result = compare_baseline(builtin_baseline(), tenant)
     assert result.objects == ()
     assert [n.type_key for n in result.not_compared] == ["settingsCatalog"]
-    assert "403" in result.not_compared[0].reason
+    assert "ask for Intune Read Only Operator or higher" in result.not_compared[0].reason
     assert not result.aligned

@@ -16,7 +16,17 @@ from intune_assistant.analyses.compare import (
     compare_tenants,
 )
 from intune_assistant.collect.importers import import_path
-from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus, load_snapshot, save_snapshot
+from intune_assistant.snapshot import (
+    Problem,
+    ProblemKind,
+    Snapshot,
+    TypeResult,
+    TypeStatus,
+    load_snapshot,
+    save_snapshot,
+)
+
+APPS_FORBIDDEN = Problem(ProblemKind.MISSING_SCOPE, "Forbidden", status=403, scope="DeviceManagementApps.Read.All")
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +127,13 @@ def test_a_type_not_read_in_either_snapshot_is_not_compared_never_removed(
     broken = copy.deepcopy(contoso)
     broken.objects["mobileApps"] = []
     if status is TypeStatus.FAILED:
-        broken.results["mobileApps"] = TypeResult("mobileApps", status, 0, 0.0, error="403: needs Apps.Read")
+        broken.results["mobileApps"] = TypeResult(
+            "mobileApps",
+            status,
+            0,
+            0.0,
+            problem=APPS_FORBIDDEN,
+        )
     else:
         del broken.results["mobileApps"]
         del broken.objects["mobileApps"]
@@ -127,7 +143,7 @@ def test_a_type_not_read_in_either_snapshot_is_not_compared_never_removed(
     assert not any(o.type_key == "mobileApps" for o in result.objects)
     assert result.differences == () and not result.aligned
     if status is TypeStatus.FAILED:
-        assert "403: needs Apps.Read" in result.not_compared[0].reason
+        assert "DeviceManagementApps.Read.All" in result.not_compared[0].reason
 
 
 def test_objects_missing_from_a_partial_read_are_not_confirmed_never_removed(contoso: Snapshot) -> None:

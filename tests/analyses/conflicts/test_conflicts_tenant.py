@@ -8,7 +8,7 @@ from intune_assistant.analyses.assignments import Directory
 from intune_assistant.analyses.conflicts import Resolution, conflicts_report, find_conflicts
 from intune_assistant.analyses.settings import setting_rows
 from intune_assistant.catalog import default_catalog
-from intune_assistant.snapshot import Snapshot
+from intune_assistant.snapshot import Problem, ProblemKind, Snapshot
 
 
 def test_conflicts_demo_planted_conflicts_with_overlap(
@@ -94,9 +94,12 @@ def test_conflicts_unknown_membership_is_reported_as_uncertain() -> None:
     t = Tenant()
     ana = t.user("ana@test.example")
     t.policy("On", [target("group", t.group("A", users=(ana,)))], settings={REALTIME: ON})
-    t.policy("Off", [target("group", t.group("B"))], settings={REALTIME: OFF})
+    b = t.group("B")
+    t.policy("Off", [target("group", b)], settings={REALTIME: OFF})
     snapshot = t.snapshot()
-    snapshot.results["groups"].child_errors.append("members of 'B': 503")
+    snapshot.results["groups"].child_problems.append(
+        Problem(ProblemKind.SERVER_ERROR, "unavailable", status=503, part="members", object_id=b)
+    )
     (conflict,) = find_conflicts(snapshot, setting_rows(snapshot, default_catalog()))
     assert not conflict.pairs[0].overlap.certain
     assert conflict.pairs[0].overlap.scope == "no one (uncertain)"

@@ -10,7 +10,7 @@ from intune_assistant.analyses.settings import setting_rows
 from intune_assistant.catalog import RECORDS, Catalog
 from intune_assistant.emulator.demo import build_demo
 from intune_assistant.emulator.graph import EmulatorOptions
-from intune_assistant.snapshot import Snapshot, TypeStatus, load_snapshot, save_snapshot
+from intune_assistant.snapshot import DEFINITIONS_PART, ProblemKind, Snapshot, TypeStatus, load_snapshot, save_snapshot
 
 from .conftest import collect_demo
 
@@ -57,11 +57,12 @@ def test_saving_without_definitions_removes_a_stale_file(contoso: Snapshot, tmp_
 
 
 def test_unreadable_catalogue_is_a_child_error_never_fatal() -> None:
-    # An emulator that does not serve configurationSettings: the collector's GET gets a 404.
+    # An emulator that does not serve configurationSettings: the collector's GET gets a 400.
     without = Catalog(tuple(r for r in RECORDS if r.key != "settingDefinitions"))
     demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False), catalog=without)
     snapshot = asyncio.run(collect_demo(demo, "contoso", catalog=Catalog(RECORDS)))
     result = snapshot.results["settingsCatalog"]
     assert result.status is TypeStatus.OK and snapshot.objects_of("settingsCatalog")
-    assert any(e.startswith("setting names could not be read:") for e in result.child_errors)
+    assert [p.part for p in result.child_problems] == [DEFINITIONS_PART]
+    assert result.child_problems[0].kind is ProblemKind.REFUSED  # 400: unknown segment
     assert snapshot.setting_definitions == {}

@@ -9,6 +9,8 @@ from typing import Any
 
 from intune_assistant.catalog import default_catalog
 from intune_assistant.snapshot import (
+    Problem,
+    ProblemKind,
     Snapshot,
     TenantInfo,
     TypeResult,
@@ -183,7 +185,12 @@ class Tenant:
             objects[key] = []
         results = {
             key: TypeResult(
-                key, TypeStatus.FAILED if key in failed else TypeStatus.OK, len(items), 0.0, error=failed.get(key)
+                key,
+                TypeStatus.FAILED if key in failed else TypeStatus.OK,
+                len(items),
+                0.0,
+                # The reason as a saved v1 snapshot keeps it: text only.
+                problem=Problem(ProblemKind.OTHER, failed[key]) if key in failed else None,
             )
             for key, items in objects.items()
         }

@@ -5,7 +5,12 @@ from __future__ import annotations
 from tests.analyses.troubleshoot.builder import Tenant, target
 
 from intune_assistant.analyses.troubleshoot import Subject, Verdict, effective_assignments
-from intune_assistant.snapshot import TypeStatus
+from intune_assistant.snapshot import Problem, ProblemKind, TypeStatus
+
+
+def members_failed(group_id: str) -> Problem:
+    """What the collector records when a group's members answered 503."""
+    return Problem(ProblemKind.SERVER_ERROR, "service unavailable", status=503, part="members", object_id=group_id)
 
 
 def _tenant() -> tuple[Tenant, str, str]:
@@ -66,7 +71,7 @@ def test_troubleshoot_a_group_whose_members_failed_is_unknown_only_for_non_membe
     t.policy("Staff policy", [target("group", staff)])
     snapshot = t.snapshot()
     snapshot.results["groups"].status = TypeStatus.PARTIAL
-    snapshot.results["groups"].child_errors.append("members of 'Staff': 503: service unavailable")
+    snapshot.results["groups"].child_problems.append(members_failed(staff))
     # A path we did read is real; a "not a member" we can't vouch for is unknown.
     assert effective_assignments(snapshot, Subject(ana, None)).find("Staff policy")[0].verdict is Verdict.APPLIES
     unknown = effective_assignments(snapshot, Subject(bob, None)).find("Staff policy")[0]
@@ -91,7 +96,7 @@ def test_troubleshoot_unknown_that_cannot_change_the_outcome_does_not_spread() -
     t.policy("Policy", [target("allUsers"), target("group", staff)])
     snapshot = t.snapshot()
     snapshot.results["groups"].status = TypeStatus.PARTIAL
-    snapshot.results["groups"].child_errors.append("members of 'Staff': 503")
+    snapshot.results["groups"].child_problems.append(members_failed(staff))
     # All users reaches Ana without a filter: whatever Staff holds, the policy targets her.
     assert effective_assignments(snapshot, Subject(ana, None)).find("Policy")[0].verdict is Verdict.APPLIES
 
@@ -99,10 +104,11 @@ def test_troubleshoot_unknown_that_cannot_change_the_outcome_does_not_spread() -
 def test_troubleshoot_unknown_exclusion_membership_makes_the_verdict_unknown() -> None:
     t = Tenant()
     ana = t.user("ana@test.example")
-    t.policy("Policy", [target("allUsers"), target("exclude", t.group("Maybe excluded"))])
+    maybe = t.group("Maybe excluded")
+    t.policy("Policy", [target("allUsers"), target("exclude", maybe)])
     snapshot = t.snapshot()
     snapshot.results["groups"].status = TypeStatus.PARTIAL
-    snapshot.results["groups"].child_errors.append("members of 'Maybe excluded': 503")
+    snapshot.results["groups"].child_problems.append(members_failed(maybe))
     item = effective_assignments(snapshot, Subject(ana, None)).find("Policy")[0]
     assert item.verdict is Verdict.UNKNOWN
     assert "exclusion group 'Maybe excluded'" in item.summary

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from intune_assistant.analyses.filters import FilterRule, FilterSyntaxError, UnsupportedPlatformError, parse_rule
-from intune_assistant.snapshot import Snapshot, TypeStatus
+from intune_assistant.snapshot import GROUP_NAMES_PART, Snapshot, TypeStatus
 
 from .status import failed_children, is_complete, is_usable
 
@@ -88,7 +88,7 @@ class Directory:
         self._direct_groups: dict[str, list[str]] = {}
         incomplete: set[str] = set()
         failed = failed_children(snapshot, "groups", "members")
-        for raw_group in snapshot.objects_of("groups"):
+        for raw_group in snapshot.read_objects("groups") or ():
             gid = raw_group.get("id")
             if isinstance(gid, str):
                 self.groups[gid] = raw_group
@@ -118,12 +118,12 @@ class Directory:
         self._incomplete = self._close_upwards(incomplete)
         result = snapshot.results.get("groups")
         self._names_failed = result is not None and any(
-            e.startswith("group names could not be resolved") for e in result.child_errors
+            problem.part == GROUP_NAMES_PART for problem in result.child_problems
         )
 
         self.users: dict[str, Mapping[str, Any]] = {}
         self.users_by_upn: dict[str, Mapping[str, Any]] = {}
-        for user in snapshot.objects_of("users"):
+        for user in snapshot.read_objects("users") or ():
             uid = user.get("id")
             if isinstance(uid, str):
                 self.users[uid] = user
@@ -132,7 +132,7 @@ class Directory:
                     self.users_by_upn[upn] = user
 
         self.entra_by_device_id: dict[str, Mapping[str, Any]] = {}
-        for device in snapshot.objects_of("entraDevices"):
+        for device in snapshot.read_objects("entraDevices") or ():
             device_id = _casefold(device.get("deviceId"))
             if device_id and isinstance(device.get("id"), str):
                 self.entra_by_device_id[device_id] = device
@@ -141,7 +141,7 @@ class Directory:
         self.devices_by_name: dict[str, list[Mapping[str, Any]]] = {}
         self.devices_of_user: dict[str, list[str]] = {}
         self._managed_of_entra: dict[str, list[str]] = {}
-        for device in snapshot.objects_of("managedDevices"):
+        for device in snapshot.read_objects("managedDevices") or ():
             mid = device.get("id")
             if not isinstance(mid, str):
                 continue
@@ -157,7 +157,7 @@ class Directory:
                 self._managed_of_entra.setdefault(entra, []).append(mid)
 
         self.filters: dict[str, Mapping[str, Any]] = {
-            str(f["id"]): f for f in snapshot.objects_of("assignmentFilters") if isinstance(f.get("id"), str)
+            str(f["id"]): f for f in snapshot.read_objects("assignmentFilters") or () if isinstance(f.get("id"), str)
         }
         self._parsed: dict[str, ParsedFilter] = {}
         self._ancestors: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}

@@ -41,7 +41,7 @@ def assignable_types(catalog: Catalog) -> tuple[ResourceType, ...]:
 def template_platforms(snapshot: Snapshot) -> dict[str, str]:
     """Endpoint security template id → platformType, for intents' platform."""
     result: dict[str, str] = {}
-    for template in snapshot.objects_of("securityTemplates"):
+    for template in snapshot.read_objects("securityTemplates") or ():
         tid, platform = template.get("id"), template.get("platformType")
         if isinstance(tid, str) and isinstance(platform, str):
             result[tid] = platform
@@ -164,7 +164,7 @@ def assignment_overview(
         failed = failed_children(snapshot, record.key, "assignments")
         items = [
             object_target_rows(record, obj, object_ref(record, obj, snapshot, templates), directory, failed)
-            for obj in snapshot.objects_of(record.key)
+            for obj in snapshot.read_objects(record.key) or ()
         ]
         policies.extend(sorted(items, key=lambda p: (p.object.name.casefold(), p.object.id)))
     gap_keys = [r.key for r in records] + ["groups", "assignmentFilters"]

@@ -73,24 +73,18 @@ def type_gaps(snapshot: Snapshot, keys: Iterable[str], catalog: Catalog) -> tupl
 
 
 def failed_children(snapshot: Snapshot, key: str, child: str) -> dict[str, str]:
-    """Object name → reason, for objects of ``key`` whose ``child`` navigation failed to read.
+    """Object id → reason, for objects of ``key`` whose ``child`` navigation failed to read.
 
-    The collector records these as ``"{child} of {name!r}: {reason}"``; the name is the record's
-    name field (or the id). Matching on that exact prefix keeps the failure tied to one object.
+    Snapshots saved by version 1 kept only the object's name; their problems are keyed by name.
     """
     result = snapshot.results.get(key)
     found: dict[str, str] = {}
     if result is None:
         return found
-    prefix = f"{child} of "
-    for entry in result.child_errors:
-        if not entry.startswith(prefix):
+    for problem in result.child_problems:
+        if problem.part != child:
             continue
-        rest = entry[len(prefix) :]
-        quote = rest[:1]
-        if quote not in ("'", '"'):
-            continue
-        end = rest.find(f"{quote}: ", 1)
-        if end > 0:
-            found[rest[1:end]] = rest[end + 3 :]
+        owner = problem.object_id if problem.object_id is not None else problem.object_name
+        if owner is not None:
+            found[owner] = problem.describe()
     return found

@@ -30,7 +30,7 @@ def find_policies(
     wanted = " ".join(pattern.split()).casefold()
     found: list[PolicyPick] = []
     for record in records:
-        for obj in snapshot.objects_of(record.key):
+        for obj in snapshot.read_objects(record.key) or ():
             name = " ".join(snapshot.display_name(record.key, obj, catalog).split()).casefold()
             if fnmatch.fnmatchcase(name, wanted):
                 found.append((record, obj))

@@ -106,8 +106,8 @@ class Side:
         return self.snapshot.status_of(key)
 
     def objects(self, key: str) -> list[dict[str, Any]]:
-        """Objects of type ``key``."""
-        return self.snapshot.objects_of(key)
+        """Objects of type ``key`` (none when it was not read: ``status`` says so)."""
+        return self.snapshot.read_objects(key) or []
 
     def name(self, key: str, obj: Mapping[str, Any]) -> str:
         """What an admin calls ``obj``."""

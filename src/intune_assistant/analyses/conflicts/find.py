@@ -28,7 +28,7 @@ from intune_assistant.analyses.settings import (
     snapshot_definitions,
 )
 from intune_assistant.catalog import Catalog, Kind, default_catalog
-from intune_assistant.snapshot import Snapshot
+from intune_assistant.snapshot import DEFINITIONS_PART, Snapshot
 
 from .combine import COMBINED_TYPES, SettingRowLike, group_values, resolve
 from .model import (
@@ -58,7 +58,10 @@ class _Refs:
         self.catalog = catalog
         self.templates = template_platforms(snapshot)
         self.objects: dict[tuple[str, str], Mapping[str, Any]] = {
-            (key, str(obj.get("id") or "")): obj for key in keys if key in catalog for obj in snapshot.objects_of(key)
+            (key, str(obj.get("id") or "")): obj
+            for key in keys
+            if key in catalog
+            for obj in snapshot.read_objects(key) or ()
         }
         self._refs: dict[tuple[str, str], ObjectRef] = {}
 
@@ -240,10 +243,10 @@ def find_deprecated(
     merged = snapshot_definitions(snapshot, definitions)
     notes: list[str] = []
     failed = any(
-        e.startswith("setting names could not be read")
+        problem.part == DEFINITIONS_PART
         for key in SETTINGS_POLICY_TYPES
         if key in snapshot.results
-        for e in snapshot.results[key].child_errors
+        for problem in snapshot.results[key].child_problems
     )
     can_tell_missing = len(merged) > 0 and not failed
     if not can_tell_missing:

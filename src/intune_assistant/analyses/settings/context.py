@@ -80,7 +80,7 @@ class References:
 
         def names(key: str, *fields: str) -> dict[str, str]:
             found: dict[str, str] = {}
-            for obj in snapshot.objects_of(key):
+            for obj in snapshot.read_objects(key) or ():
                 object_id = obj.get("id")
                 label = next((obj[f] for f in fields if isinstance(obj.get(f), str) and obj[f]), None)
                 if isinstance(object_id, str) and label:

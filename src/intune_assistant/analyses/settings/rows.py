@@ -173,6 +173,6 @@ def setting_rows(
     references = References.from_snapshot(snapshot)
     rows: list[SettingRow] = []
     for record in documented_types(catalog):
-        for obj in snapshot.objects_of(record.key):
+        for obj in snapshot.read_objects(record.key) or ():  # gaps: type_gaps
             rows.extend(policy_rows(record, obj, merged, snapshot.names, references))
     return rows

@@ -452,7 +452,7 @@ def _subject_info(ctx: SubjectContext, subject: Subject) -> SubjectInfo:
 def _baseline_templates(snapshot: Snapshot) -> frozenset[str]:
     return frozenset(
         str(t.get("id"))
-        for t in snapshot.objects_of("securityTemplates")
+        for t in snapshot.read_objects("securityTemplates") or ()
         if str(t.get("templateType") or "").casefold() == "securitybaseline"
     )
 
@@ -479,7 +479,7 @@ def effective_assignments(
     records = [r for r in assignable_types(catalog) if types is None or r.key in types]
     for record in records:
         failed = failed_children(snapshot, record.key, "assignments")
-        for obj in snapshot.objects_of(record.key):
+        for obj in snapshot.read_objects(record.key) or ():
             ref = object_ref(record, obj, snapshot, templates)
             items.append(_evaluate(ctx, record, obj, ref, failed, templates, baselines))
     items.sort(key=lambda i: (i.object.type_label, i.object.name.casefold()))
@@ -504,7 +504,7 @@ def explain_object(
     catalog = catalog or default_catalog()
     directory = directory or Directory(snapshot)
     record = catalog[type_key]
-    obj = next((o for o in snapshot.objects_of(type_key) if o.get("id") == object_id), None)
+    obj = next((o for o in snapshot.read_objects(type_key) or () if o.get("id") == object_id), None)
     if obj is None:
         raise KeyError(f"no {record.label} object {object_id!r} in the snapshot")
     templates = template_platforms(snapshot)

@@ -186,7 +186,7 @@ def resultant_settings(
         if key not in catalog:
             continue
         record = catalog[key]
-        for obj in snapshot.objects_of(key):
+        for obj in snapshot.read_objects(key) or ():
             policy = (key, str(obj.get("id") or ""))
             if policy not in wanted:
                 continue

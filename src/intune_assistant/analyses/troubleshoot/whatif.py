@@ -142,8 +142,8 @@ def apply_changes(snapshot: Snapshot, changes: Sequence[Change]) -> tuple[Snapsh
         ValueError: for an unknown group, filter, user or device, or a filter rule Intune would refuse.
     """
     directory = Directory(snapshot)
-    groups = {str(g.get("id")): g for g in snapshot.objects_of("groups")}
-    filters = {str(f.get("id")): f for f in snapshot.objects_of("assignmentFilters")}
+    groups = {str(g.get("id")): g for g in (snapshot.read_objects("groups") or [])}
+    filters = {str(f.get("id")): f for f in (snapshot.read_objects("assignmentFilters") or [])}
     changed_groups: dict[str, dict[str, Any]] = {}
     changed_filters: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
@@ -179,10 +179,10 @@ def apply_changes(snapshot: Snapshot, changes: Sequence[Change]) -> tuple[Snapsh
         changed_groups[change.group_id] = {**group, "members": members}
     objects = dict(snapshot.objects)
     if changed_groups:
-        objects["groups"] = [changed_groups.get(str(g.get("id")), g) for g in snapshot.objects_of("groups")]
+        objects["groups"] = [changed_groups.get(str(g.get("id")), g) for g in (snapshot.read_objects("groups") or [])]
     if changed_filters:
         objects["assignmentFilters"] = [
-            changed_filters.get(str(f.get("id")), f) for f in snapshot.objects_of("assignmentFilters")
+            changed_filters.get(str(f.get("id")), f) for f in (snapshot.read_objects("assignmentFilters") or [])
         ]
     return replace(snapshot, objects=objects), tuple(notes)
 

@@ -18,6 +18,8 @@ from intune_assistant.catalog import AssignmentRead, Catalog
 from intune_assistant.snapshot import (
     LoadProblem,
     Names,
+    Problem,
+    ProblemKind,
     Snapshot,
     TenantInfo,
     TypeResult,
@@ -137,6 +139,7 @@ class ImportBuilder:
         child_errors += self._duplicate_ids(key, items)
         failed = self.failed_files.get(key, 0)
         error = f"{failed} file(s) could not be read; see problems" if failed else None
+        gap = ProblemKind.NOT_IN_EXPORT
         if failed and not items:
             status = TypeStatus.FAILED
         elif failed or child_errors:
@@ -148,8 +151,8 @@ class ImportBuilder:
             status=status,
             count=len(items),
             duration_s=round(self.durations.get(key, 0.0), 3),
-            error=error,
-            child_errors=child_errors,
+            problem=Problem(gap, error) if error is not None else None,
+            child_problems=[Problem(gap, text) for text in child_errors],
         )
 
     def _missing_children(self, key: str, items: list[dict[str, Any]], assignments_exported: bool) -> list[str]:

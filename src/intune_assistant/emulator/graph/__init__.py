@@ -5,13 +5,14 @@
 """
 
 from .app import GRAPH_CONTENT_TYPE, GraphEmulator, create_graph_app
-from .options import BATCH_ROUTE, EmulatorOptions, RouteFaults
+from .options import BATCH_ROUTE, EmulatorOptions, PageFault, RouteFaults
 
 __all__ = [
     "BATCH_ROUTE",
     "GRAPH_CONTENT_TYPE",
     "EmulatorOptions",
     "GraphEmulator",
+    "PageFault",
     "RouteFaults",
     "create_graph_app",
 ]

@@ -36,7 +36,7 @@ from .errors import (
     service_unavailable,
     throttled,
 )
-from .faults import Fault, FaultInjector, malformed, route_faults
+from .faults import Fault, FaultInjector, malformed, malformed_page, route_faults
 from .handlers import dispatch
 from .options import BATCH_ROUTE, EmulatorOptions
 from .protocol import Caller, GraphRequest, GraphResponse, Version
@@ -117,6 +117,7 @@ class GraphEmulator:
             response.headers.setdefault("Content-Type", GRAPH_CONTENT_TYPE)
         if fault is Fault.MALFORMED:
             response = malformed(response)
+        response = malformed_page(req, response, faults)
         return self._stamp(req, response)
 
     @staticmethod

@@ -6,21 +6,39 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-__all__ = ["BATCH_ROUTE", "EmulatorOptions", "RouteFaults"]
+__all__ = ["BATCH_ROUTE", "EmulatorOptions", "PageFault", "RouteFaults"]
 
 # Key of ``EmulatorOptions.routes`` that applies to the ``$batch`` POST itself.
 BATCH_ROUTE = "$batch"
 
 
+class PageFault(StrEnum):
+    """A malformed list page (status 200), for testing what a client does with one."""
+
+    NO_VALUE = "no_value"  # the page has no "value"
+    VALUE_NOT_LIST = "value_not_list"  # "value" is an object, not an array
+    REPEATED_NEXT_LINK = "repeated_next_link"  # a later page's nextLink is its own URL (a loop)
+    FOREIGN_NEXT_LINK = "foreign_next_link"  # the nextLink points at another host
+    NOT_JSON = "not_json"  # an HTML body
+
+
 @dataclass(frozen=True)
 class RouteFaults:
-    """Per-route overrides; ``None`` inherits the value from ``EmulatorOptions``."""
+    """Per-route overrides; ``None`` inherits the value from ``EmulatorOptions``.
+
+    ``page_fault`` (per route only) turns every list page of the route into that malformed shape,
+    or only the pages reached through a nextLink with ``page_fault_later_pages`` (the first page
+    is then sound, so a client has read some objects before the fault).
+    """
 
     latency_s: float | None = None
     error_5xx_rate: float | None = None
     timeout_rate: float | None = None
     malformed_rate: float | None = None
+    page_fault: PageFault | None = None
+    page_fault_later_pages: bool = False
 
 
 @dataclass(frozen=True)

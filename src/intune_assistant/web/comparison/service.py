@@ -48,7 +48,7 @@ def policy_options(snapshot: Snapshot, catalog: Catalog) -> list[tuple[str, list
             continue
         options = [
             PolicyOption(str(obj["id"]), snapshot.display_name(record.key, obj, catalog), record.key, record.label)
-            for obj in snapshot.objects_of(record.key)
+            for obj in (snapshot.read_objects(record.key) or ())
             if isinstance(obj.get("id"), str) and obj["id"]
         ]
         if options:
@@ -61,7 +61,7 @@ def find_by_id(snapshot: Snapshot, catalog: Catalog, object_id: str) -> PolicyPi
     for record in catalog:
         if record.kind not in COMPARED_KINDS:
             continue
-        for obj in snapshot.objects_of(record.key):
+        for obj in snapshot.read_objects(record.key) or ():
             if obj.get("id") == object_id:
                 return record, obj
     return None

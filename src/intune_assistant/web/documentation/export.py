@@ -70,7 +70,7 @@ class DocumentRequest:
 def type_choices(catalog: Catalog, snapshot: Snapshot | None = None) -> list[tuple[str, str, int | None]]:
     """(key, label, object count or None) of every documented type, in catalog order."""
     return [
-        (r.key, r.label, len(snapshot.objects_of(r.key)) if snapshot is not None else None)
+        (r.key, r.label, len(snapshot.read_objects(r.key) or ()) if snapshot is not None else None)
         for r in documented_types(catalog)
     ]
 

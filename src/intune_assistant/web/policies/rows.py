@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from intune_assistant.catalog import AssignmentRead, Catalog, Kind, ResourceType
-from intune_assistant.snapshot import Snapshot, TypeStatus
+from intune_assistant.snapshot import Problem, Snapshot, TypeStatus
 
 VIEW_KINDS = frozenset({Kind.POLICY, Kind.APP, Kind.SCRIPT, Kind.ENROLLMENT})
 # Read besides the view's types: scope tag names.
@@ -76,11 +76,33 @@ class PolicyRow:
 
 @dataclass(frozen=True)
 class TypeProblem:
-    """A type of the view that was not read completely, and why (names the missing permission)."""
+    """A type of the view that was not read completely, and why (names the missing permission).
+
+    ``problem`` is the snapshot's reason (None for a type never collected). Pages group types by
+    ``cause`` so one missing role is one message, not one line per type it blocks.
+    """
 
     type_label: str
     status: TypeStatus
     reason: str
+    problem: Problem | None = None
+
+    @property
+    def cause(self) -> str:
+        """What would fix it, shared by every type with the same cause (a role, a scope…)."""
+        if self.problem is None:
+            return "Not read: these types were not collected"
+        return self.problem.advice()
+
+    @property
+    def request_id(self) -> str | None:
+        """The correlation id Microsoft support asks for, when Graph gave one."""
+        return self.problem.request_id if self.problem is not None else None
+
+    @property
+    def state(self) -> str:
+        """``unknown`` or ``partly read``."""
+        return "partly read" if self.status is TypeStatus.PARTIAL else "unknown"
 
 
 def view_types(catalog: Catalog) -> tuple[ResourceType, ...]:
@@ -119,10 +141,11 @@ def build_rows(snapshot: Snapshot, catalog: Catalog) -> tuple[list[PolicyRow], l
         result = snapshot.results.get(record.key)
         if status in (TypeStatus.FAILED, TypeStatus.NOT_COLLECTED, TypeStatus.PARTIAL):
             reason = ""
+            found = result.problems if result is not None else []
             if result is not None:
                 reason = result.error or "; ".join(result.child_errors[:3])
-            problems.append(TypeProblem(record.label, status, reason or "not read"))
-        for obj in snapshot.objects_of(record.key):
+            problems.append(TypeProblem(record.label, status, reason or "not read", found[0] if found else None))
+        for obj in snapshot.read_objects(record.key) or ():  # an unread type is a problem above
             assignments = obj.get("assignments")
             count: int | None
             if record.assignments in (AssignmentRead.NONE, AssignmentRead.INLINE):
