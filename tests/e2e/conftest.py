@@ -81,13 +81,15 @@ def logs() -> Iterator[LogCapture]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, logs: LogCapture) -> Iterator[Any]:
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, logs: LogCapture) -> Iterator[Any]:
+    """The demo stack on uvicorn; a test module's ``WEB_SETTINGS`` (a dict) changes the web app's settings."""
     _require_browser()
     from intune_assistant.web.runner import DemoStack, uvicorn_config
 
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("web-data")
-    with DemoStack(port, data_dir=data_dir) as demo_stack:
+    settings = getattr(request.module, "WEB_SETTINGS", None)
+    with DemoStack(port, data_dir=data_dir, settings=settings) as demo_stack:
         server = uvicorn.Server(uvicorn_config(demo_stack.app, "127.0.0.1", port))
         thread = threading.Thread(target=server.run, name="web-e2e", daemon=True)
         thread.start()

@@ -45,6 +45,7 @@ def test_demo_snapshot_prints_a_table(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("snapshot", "--demo", "nowhere", "-o", "x"), "unknown demo tenant"),
+        (("demo", "--no-browser", "--tenants", "contoso,nowhere"), "unknown demo tenant(s): nowhere; known: contoso"),
         (("snapshot", "-o", "x"), "exactly one of --demo"),
         (("snapshot", "--demo", "contoso", "--type", "policies", "-o", "x"), "unknown type"),
         (("snapshot", "--tenant", "contoso.onmicrosoft.com", "-o", "x"), "client id"),

@@ -104,8 +104,8 @@ async def test_drift_upload_of_this_tenant(web, tmp_path: Path) -> None:
     await web.onboarded_admin()
     await web.wait_for_policies("/compare/drift")
     state = web.app.state.web
-    principal_key = next(iter(state.policies._cache))
-    snapshot = state.policies._cache[principal_key].snapshot
+    (inventory,) = state.policies.kept().values()
+    snapshot = inventory.snapshot
     save_snapshot(snapshot, tmp_path / "snap")
     files = {"file": ("snap.zip", _zip_of(tmp_path / "snap"), "application/zip")}
     page = await web.client.post("/compare/drift", data={"csrf_token": web.csrf()}, files=files)

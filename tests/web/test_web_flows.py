@@ -144,7 +144,7 @@ async def test_sign_out_clears_cookies_forgets_tokens_and_ends_the_entra_session
     await web.onboarded_admin()
     await web.wait_for_policies()
     service = web.app.state.web.policies
-    assert service._cache
+    assert service.kept()
     response = await web.client.post("/signout", data={"csrf_token": web.csrf()})
     assert response.status_code == 303
     location = response.headers["location"]
@@ -154,7 +154,7 @@ async def test_sign_out_clears_cookies_forgets_tokens_and_ends_the_entra_session
     cleared = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{SESSION_COOKIE}=")]
     assert cleared and all('=""' in h or "Max-Age=0" in h for h in cleared)
     assert SESSION_COOKIE not in web.client.cookies
-    assert not service._cache and not web.obo._tokens
+    assert not service.kept() and not web.obo._tokens
     again = await web.client.get("/policies")
     assert again.status_code == 303 and again.headers["location"].startswith("/signin")
 

@@ -9,7 +9,6 @@ from intune_assistant.catalog import default_catalog
 from intune_assistant.snapshot import Problem, ProblemKind, Snapshot, TenantInfo, TypeResult, TypeStatus
 from intune_assistant.web.policies.query import ListQuery, apply, paginate
 from intune_assistant.web.policies.rows import build_rows
-from intune_assistant.web.policies.service import Inventory
 
 SCRIPTS_FORBIDDEN = Problem(
     ProblemKind.MISSING_SCOPE, "Forbidden", status=403, scope="DeviceManagementScripts.Read.All"
@@ -87,8 +86,7 @@ async def test_failed_types_are_shown_as_unknown_with_the_missing_permission(web
     await web.onboarded_admin()
     await web.wait_for_policies()
     service = web.app.state.web.policies
-    (key,) = list(service._cache)
-    entry = service._cache[key]
+    (inventory,) = service.kept().values()
     catalog = default_catalog()
     snapshot = Snapshot(
         tenant=TenantInfo(),
@@ -108,7 +106,7 @@ async def test_failed_types_are_shown_as_unknown_with_the_missing_permission(web
         },
     )
     _, problems = build_rows(snapshot, catalog)
-    service._cache[key] = Inventory(entry.rows, problems, entry.taken_at, entry.expires, snapshot)
+    inventory.problems = problems
     page = await web.client.get("/policies")
     assert "Not everything could be read" in page.text
     assert "lack DeviceManagementScripts.Read.All" in page.text
@@ -160,5 +158,5 @@ async def test_cached_data_is_kept_per_tenant_and_user(web) -> None:
     web.forget_browser()
     await web.sign_in(web.upn("contoso", "readOnly"))
     await web.wait_for_policies()
-    keys = list(web.app.state.web.policies._cache)
+    keys = list(web.app.state.web.policies.kept())
     assert len(keys) == 2 and keys[0][0] == keys[1][0] and keys[0][1] != keys[1][1]

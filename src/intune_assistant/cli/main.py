@@ -194,12 +194,27 @@ def permissions(
 def demo(
     port: Annotated[int, typer.Option(help="Port of the web app on http://localhost.")] = 8000,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a web browser.")] = False,
+    tenants: Annotated[
+        str,
+        typer.Option(help="Comma-separated demo tenants to serve: contoso, fabrikam, partner, large (Tailspin Toys)."),
+    ] = "contoso,fabrikam,partner",
 ) -> None:
     """Run the web app on the built-in demo tenants (Entra ID and Graph emulated on localhost)."""
+    from intune_assistant.emulator.demo import check_demo_names
     from intune_assistant.web.runner import run_demo
 
+    names = tuple(n.strip().lower() for n in tenants.split(",") if n.strip())
+    try:
+        check_demo_names(names)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     console = Console(stderr=True)
-    run_demo(port, open_browser=not no_browser, echo=lambda text: console.print(text, markup=False, soft_wrap=True))
+    run_demo(
+        port,
+        open_browser=not no_browser,
+        echo=lambda text: console.print(text, markup=False, soft_wrap=True),
+        names=names,
+    )
 
 
 @app.command()

@@ -45,6 +45,17 @@ class DemoTenancy:
         return self.entra.issue_graph_token_for(tenant.tenant_id, operator.user_id, wanted)
 
 
+ALL_DEMO_NAMES = (*DEMO_NAMES, "large")
+
+
+def check_demo_names(names: Sequence[str]) -> None:
+    """``ValueError`` naming the known demo tenants unless every name is one (and at least one is given)."""
+    unknown = sorted(set(names) - set(ALL_DEMO_NAMES))
+    if unknown or not names:
+        given = f"unknown demo tenant(s): {', '.join(unknown)}" if unknown else "no demo tenant given"
+        raise ValueError(f"{given}; known: {', '.join(ALL_DEMO_NAMES)}")
+
+
 def build_demo(
     names: Sequence[str] = DEMO_NAMES,
     *,
@@ -54,17 +65,13 @@ def build_demo(
 ) -> DemoTenancy:
     """Demo tenants (``contoso``, ``fabrikam``, ``partner``, and ``large``) served by one app."""
     catalog = catalog or default_catalog()
+    check_demo_names(names)
     tenants: dict[str, TenantData] = {}
     wanted = set(names)
     if wanted & set(DEMO_NAMES):
         tenants.update({k: v for k, v in demo_tenants(seed).items() if k in wanted})
     if "large" in wanted:
         tenants["large"] = large_tenant()
-    unknown = wanted - set(tenants)
-    if unknown:
-        raise ValueError(
-            f"unknown demo tenant(s): {', '.join(sorted(unknown))}; known: contoso, fabrikam, partner, large"
-        )
     by_id = {t.tenant_id: t for t in tenants.values()}
     read_scopes = catalog.read_scopes()
     entra_app = create_entra_app(

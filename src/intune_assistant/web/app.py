@@ -17,7 +17,8 @@ from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.identity.dependency import auth_error_handler
 from intune_assistant.tenants import Registry
 
-from . import api_routes, auth_routes, onboarding_routes, tenant_routes
+from . import api_routes, auth_routes, data_routes, onboarding_routes, tenant_routes
+from .analyses import WARM
 from .comparison import routes as comparison_routes
 from .context import UserContext, here, safe_next, user_context, web_state
 from .cookies import CookieCipher
@@ -98,7 +99,15 @@ def create_app(
         cookies=SessionCookies(cipher, secure=settings.secure_cookies, flow_lifetime_s=settings.flow_lifetime_s),
         signin=SignInClient(identity),
         catalog=catalog,
-        policies=PolicyService(catalog, identity, obo, transport=transport, ttl_s=settings.cache_minutes * 60),
+        policies=PolicyService(
+            catalog,
+            identity,
+            obo,
+            transport=transport,
+            ttl_s=settings.cache_minutes * 60,
+            keep_s=settings.cache_keep_minutes * 60,
+            warm=WARM,
+        ),
     )
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
@@ -113,6 +122,7 @@ def create_app(
     app.include_router(targeting_routes.router)
     app.include_router(comparison_routes.router)
     app.include_router(api_routes.router)
+    app.include_router(data_routes.router)
 
     @app.get("/", response_class=HTMLResponse, name="home")
     async def home(request: Request) -> Response:

@@ -10,10 +10,11 @@ import tempfile
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -77,12 +78,20 @@ class DemoStack:
     """
 
     def __init__(
-        self, port: int, *, data_dir: Path | None = None, names: tuple[str, ...] = DEMO_NAMES, host: str = "localhost"
+        self,
+        port: int,
+        *,
+        data_dir: Path | None = None,
+        names: tuple[str, ...] = DEMO_NAMES,
+        host: str = "localhost",
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
         self.base_url = f"http://{host}:{port}"
         self.port = port
         self._data_dir = data_dir
         self._names = names
+        # Web settings besides the demo's own (e.g. the cache's lifetime in tests and benchmarks).
+        self._settings = dict(settings or {})
         self._stack = contextlib.ExitStack()
         self.demo: DemoTenancy | None = None
         self.app: FastAPI | None = None
@@ -112,6 +121,7 @@ class DemoStack:
                 data_dir=self.data_dir,
                 # The demo is plain http on localhost: a Secure cookie would not come back.
                 secure_cookies=False,
+                **self._settings,
             )
             url = database_url(self.data_dir / "registry", environ={})
             upgrade_database(url)
@@ -140,9 +150,11 @@ def uvicorn_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, lifespan="off", log_level="warning", access_log=False)
 
 
-def run_demo(port: int, *, open_browser: bool, echo: Callable[[str], None]) -> None:
-    """Serve the demo until Ctrl+C: print the URL and the demo accounts, open a browser if asked."""
-    with DemoStack(port) as stack:
+def run_demo(
+    port: int, *, open_browser: bool, echo: Callable[[str], None], names: tuple[str, ...] = DEMO_NAMES
+) -> None:
+    """Serve the demo tenants ``names`` until Ctrl+C: print the URL and the accounts, open a browser if asked."""
+    with DemoStack(port, names=names) as stack:
         assert stack.app is not None and stack.demo is not None
         server = uvicorn.Server(uvicorn_config(stack.app, LOCALHOST, port))
 

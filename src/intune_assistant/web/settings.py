@@ -57,8 +57,11 @@ class WebSettings(BaseSettings):
     database_url: str | None = None
     secure_cookies: bool = True
     plan: str = SELF_HOSTED
-    # Minutes collected objects stay in memory per (tenant, user); DESIGN §2.4 allows a short cache.
+    # Minutes collected objects count as fresh per (tenant, user); after that pages still show them,
+    # with their age, while a refresh runs. DESIGN §2.4 allows a short in-memory cache.
     cache_minutes: float = Field(default=5.0, ge=0)
+    # Minutes data is kept at most (shown while a refresh runs); older data is read again first.
+    cache_keep_minutes: float = Field(default=60.0, ge=0)
     # Seconds a download waits for a collection still running before answering 503 with Retry-After.
     export_wait_s: float = Field(default=60.0, ge=0)
     # Seconds a sign-in may take between leaving for Entra and coming back.

@@ -42,6 +42,9 @@ def page_context(request: Request) -> dict[str, Any]:
         "tenant_label": tenant_label,
         "csrf_token": session.csrf if session is not None else "",
         "nav": getattr(state, "nav", ""),
+        # When the page's data was read and whether a refresh runs (set by the tenant-data dependency).
+        "data_status": getattr(state, "data_status", None),
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "nav_items": NAV_ITEMS,
     }
 

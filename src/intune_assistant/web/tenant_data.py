@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from starlette.responses import JSONResponse, Response
@@ -28,12 +29,15 @@ from intune_assistant.snapshot import Snapshot
 from intune_assistant.tenants import TenantRecord
 
 from .context import tenant_context, web_state
+from .derived import Analysis
 from .errors import Link, ProblemPage, is_api, is_htmx
 from .identity_api import Principal
 from .navigation import NAV_ITEMS
 from .policies.service import CollectJob, Inventory
 from .session import BrowserSession
 from .templating import render
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -56,6 +60,14 @@ class TenantData:
     def domain(self) -> str:
         """The tenant's domain (file names, headings)."""
         return self.record.domain
+
+    async def analysis(self, analysis: Analysis[T]) -> T:
+        """An analysis of this generation: computed once off the event loop, shared by every request."""
+        return await self.inventory.derived.get(analysis)
+
+    async def answer(self, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """One question's answer (a device's verdicts, a filter's preview), computed once off the loop."""
+        return await self.inventory.derived.answer(kind, key, compute)
 
 
 class StillReading(Exception):
@@ -88,6 +100,7 @@ async def page_data(request: Request) -> TenantData:
     result = await _start(request, ctx.principal, ctx.session.api_token, ctx.record)
     if isinstance(result, CollectJob):
         raise StillReading(result)
+    request.state.data_status = web_state(request).policies.status(ctx.principal)
     return TenantData(ctx.principal, ctx.record, ctx.session.api_token, result, ctx.session)
 
 
@@ -97,8 +110,10 @@ async def file_data(request: Request) -> TenantData:
     state = web_state(request)
     result = await _start(request, ctx.principal, ctx.session.api_token, ctx.record)
     if isinstance(result, CollectJob):
-        await state.policies.wait(result, state.settings.export_wait_s)
-        result = await _start(request, ctx.principal, ctx.session.api_token, ctx.record)
+        job = result
+        await state.policies.wait(job, state.settings.export_wait_s)
+        # The collection waited for, even if the cache's lifetime is shorter than the wait.
+        result = job.result or await _start(request, ctx.principal, ctx.session.api_token, ctx.record)
         if isinstance(result, CollectJob):
             raise _not_ready(request, result)
     return TenantData(ctx.principal, ctx.record, ctx.session.api_token, result, ctx.session)

@@ -23,6 +23,7 @@ from intune_assistant.analyses.assignments import (
 from intune_assistant.analyses.settings import (
     SETTINGS_POLICY_TYPES,
     SettingDefinitions,
+    SettingRow,
     documented_types,
     setting_rows,
     snapshot_definitions,
@@ -282,11 +283,16 @@ def conflicts_report(
     *,
     definitions: SettingDefinitions | None = None,
     directory: Directory | None = None,
+    rows: Sequence[SettingRow] | None = None,
 ) -> ConflictsReport:
-    """Conflicts, duplicates and deprecated settings for the whole tenant."""
+    """Conflicts, duplicates and deprecated settings for the whole tenant.
+
+    ``directory`` and ``rows`` (the snapshot's setting rows) are built here unless a caller that
+    already has them passes them in.
+    """
     catalog = catalog or default_catalog()
     directory = directory or Directory(snapshot)
-    rows = setting_rows(snapshot, catalog, definitions)
+    rows = list(rows) if rows is not None else setting_rows(snapshot, catalog, definitions)
     deprecated, notes = find_deprecated(snapshot, rows, catalog, definitions=definitions)
     keys = [*sorted(COMBINED_TYPES), "groups", "users", "entraDevices", "managedDevices", "assignmentFilters"]
     gaps = type_gaps(snapshot, [k for k in keys if k in catalog], catalog)

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from intune_assistant.analyses.settings import SettingRow
 
+from ..analyses import SETTING_ROWS
 from ..context import web_state
 from ..csv_export import content_disposition, export_filename, to_csv
 from ..errors import Link, ProblemPage
@@ -31,7 +32,6 @@ from .settings_view import (
     paginate,
     platform_filter,
     row_values,
-    rows_of,
     type_filter,
 )
 
@@ -104,7 +104,7 @@ async def settings(request: Request, data: PageData) -> Response:
     result = data.inventory
     context: dict[str, Any] = {"nav": "settings", "query": query, "page_sizes": PAGE_SIZES}
     catalog = web_state(request).catalog
-    rows = rows_of(result, catalog)
+    rows = await data.analysis(SETTING_ROWS)
     labels = TypeLabels(catalog)
     context |= {
         "inventory": result,
@@ -124,7 +124,8 @@ async def settings_csv(request: Request, data: FileData) -> Response:
     query = SettingsQuery.parse(dict(request.query_params))
     catalog = web_state(request).catalog
     labels = TypeLabels(catalog)
-    matched = query.search(rows_of(data.inventory, catalog))
+    rows = await data.analysis(SETTING_ROWS)
+    matched = query.search(rows)
     body = to_csv(COLUMNS, (row_values(r, labels) for r in matched))
     name = export_filename(data.domain, "settings", datetime.now(UTC))
     return Response(
@@ -139,7 +140,8 @@ async def api_settings(request: Request, data: ApiData) -> JSONResponse:
     result = data.inventory
     query = SettingsQuery.parse(dict(request.query_params))
     labels = TypeLabels(state.catalog)
-    matched = query.search(rows_of(result, state.catalog))
+    rows = await data.analysis(SETTING_ROWS)
+    matched = query.search(rows)
     return JSONResponse(
         {
             "status": "ready",

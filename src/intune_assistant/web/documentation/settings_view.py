@@ -1,7 +1,7 @@
 """``/settings``: where is a setting configured, and how — search, filters and paging on the server.
 
-Setting rows are built once per collected snapshot and kept only as long as the snapshot itself
-(a weak reference: when the policy cache drops the snapshot, its rows go too).
+Setting rows are an analysis of the collected generation (``SETTING_ROWS``): built once, off the
+event loop, and kept only as long as the snapshot itself.
 """
 
 from __future__ import annotations
@@ -12,25 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from intune_assistant.analyses.settings import SettingRow, search_settings, setting_rows
+from intune_assistant.analyses.settings import SettingRow, search_settings
 from intune_assistant.catalog import Catalog
-
-from ..policies.service import Inventory
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_SIZE = 50
 COLUMNS = ("Setting", "Value", "Policy", "Type", "Platform", "Category")
 ANY_PLATFORM = "All platforms"
-
-
-def rows_of(inventory: Inventory, catalog: Catalog) -> list[SettingRow]:
-    """Every setting row of the inventory's snapshot, built once and kept as long as the snapshot."""
-    cached = inventory.derived.get("setting_rows")
-    if isinstance(cached, list):
-        return cached
-    rows = setting_rows(inventory.snapshot, catalog)
-    inventory.derived["setting_rows"] = rows
-    return rows
 
 
 def _int(value: str | None, default: int) -> int:

@@ -1,20 +1,27 @@
-"""Collecting a tenant's configuration objects for the Policies view, in memory only.
+"""Collecting a tenant's configuration objects for every page, in memory only.
 
-Per (tenant, user) there is at most one collection running and one result cached for a few
-minutes (DESIGN §2.4: Graph data stays in process memory; nothing on disk). A collection runs as a
+Per (tenant, user) there is at most one collection running and one generation of data kept
+(DESIGN §2.4: Graph data stays in process memory; nothing on disk). A collection runs as a
 background task so the page can show progress by type; its Graph calls go through On-Behalf-Of
 with the user's API token, which the task holds in memory while it runs and drops afterwards.
+
+Data is *fresh* for ``ttl_s`` seconds. After that a page still gets it at once, with its age,
+while a refresh runs in the background (UX rule 14: a refresh never hides data); the refreshed
+generation replaces it when its heavy analyses are computed, so pages stay fast throughout. Data
+older than ``keep_s`` is not shown any more: the next page waits for a new read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
@@ -23,25 +30,38 @@ from intune_assistant.collect.collector import collect
 from intune_assistant.graph import GraphClient
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
+from ..derived import Analysis, Derived
 from ..identity_api import IdentityConfig, OboClient, OboTokenProvider, Principal, scopes_for
 from .rows import NAME_TYPES, PolicyRow, TypeProblem, build_rows
 
 CacheKey = tuple[str, str]
 MAX_ENTRIES = 500
+# After a failed refresh the old data stays; the next refresh is tried after this many seconds.
+RETRY_AFTER_FAILED_REFRESH_S = 60.0
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Inventory:
-    """The rows of one collection, what failed, and when it was taken."""
+    """One generation of a tenant's collection for one user: the snapshot, its rows and its analyses."""
 
     rows: list[PolicyRow]
     problems: list[TypeProblem]
-    taken_at: datetime
-    expires: float
-    # The whole collection: every other page (documentation, assignments, compare) reads it.
     snapshot: Snapshot
     # Analyses pages derive from the snapshot, kept exactly as long as the snapshot itself.
-    derived: dict[str, object] = field(default_factory=dict)
+    derived: Derived
+    generation: int = 1
+    # When this read refreshed an earlier generation: the types (labels) it re-read in full, and
+    # those it only checked for changes.
+    refreshed: bool = False
+    full_types: tuple[str, ...] = ()
+    checked_types: tuple[str, ...] = ()
+
+    @property
+    def taken_at(self) -> datetime:
+        """When the read started (UTC)."""
+        return self.snapshot.taken_at
 
 
 @dataclass
@@ -54,6 +74,11 @@ class CollectJob:
     task: asyncio.Task[None] | None = None
     error: BaseException | None = None
     done: bool = False
+    # A refresh of data that pages keep showing meanwhile (not the first read).
+    refresh: bool = False
+    # What the collection produced: a download that waited for it is served this, however short
+    # the cache's lifetime.
+    result: Inventory | None = None
 
     def type_started(self, record: ResourceType) -> None:
         """Progress: ``record`` is being read."""
@@ -83,8 +108,45 @@ class CollectJob:
         return int(100 * len(self.finished) / max(1, len(self.labels)))
 
 
+@dataclass
+class _Entry:
+    """What is kept for one (tenant, user): the data shown and the collection running."""
+
+    current: Inventory | None = None
+    job: CollectJob | None = None
+    fresh_until: float = 0.0
+    keep_until: float = 0.0
+    # Set when the last refresh failed: the data shown is older than it should be.
+    refresh_failed: datetime | None = None
+    warming: asyncio.Task[None] | None = None
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    """What a page says about its data: when it was read, and whether a refresh runs or failed."""
+
+    generation: int
+    taken_at: datetime
+    age_s: float
+    refreshing: CollectJob | None
+    refresh_failed: datetime | None
+    refreshed: bool
+    full_types: tuple[str, ...]
+    checked_types: tuple[str, ...]
+
+    @property
+    def age_text(self) -> str:
+        """The age in words ("just now", "4 min ago", "2 h ago")."""
+        minutes = int(self.age_s // 60)
+        if minutes < 1:
+            return "just now"
+        if minutes < 120:
+            return f"{minutes} min ago"
+        return f"{minutes // 60} h ago"
+
+
 class PolicyService:
-    """Collections and the short in-memory cache, keyed by (tenant, user)."""
+    """Collections of every tenant's data and the short in-memory cache, keyed by (tenant, user)."""
 
     def __init__(
         self,
@@ -94,6 +156,8 @@ class PolicyService:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         ttl_s: float = 300.0,
+        keep_s: float = 3600.0,
+        warm: Sequence[Analysis[Any]] = (),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.catalog = catalog
@@ -101,9 +165,10 @@ class PolicyService:
         self._obo = obo
         self._transport = transport
         self._ttl_s = ttl_s
+        self._keep_s = max(keep_s, ttl_s)
+        self._warm = list(warm)
         self._clock = clock
-        self._cache: OrderedDict[CacheKey, Inventory] = OrderedDict()
-        self._jobs: dict[CacheKey, CollectJob] = {}
+        self._entries: OrderedDict[CacheKey, _Entry] = OrderedDict()
         # Every type a snapshot holds, so all pages share one collection per (tenant, user).
         self._types = tuple(r.key for r in catalog.collected())
 
@@ -113,28 +178,47 @@ class PolicyService:
         return (principal.tenant_id.lower(), principal.user_key)
 
     def cached(self, principal: Principal) -> Inventory | None:
-        """The cached inventory, if still fresh."""
-        key = self.key(principal)
-        entry = self._cache.get(key)
-        if entry is None:
+        """The data kept for this user and tenant (fresh or being refreshed), if any."""
+        entry = self._entries.get(self.key(principal))
+        if entry is None or entry.current is None or entry.keep_until <= self._clock():
             return None
-        if entry.expires <= self._clock():
-            del self._cache[key]
-            return None
-        return entry
+        return entry.current
+
+    def kept(self) -> dict[CacheKey, Inventory]:
+        """The data kept, by (tenant, user) key: what an operator (or a test) may inspect."""
+        return {key: entry.current for key, entry in self._entries.items() if entry.current is not None}
 
     def job(self, principal: Principal) -> CollectJob | None:
         """The collection running (or finished but not yet picked up) for this user and tenant."""
-        return self._jobs.get(self.key(principal))
+        entry = self._entries.get(self.key(principal))
+        return entry.job if entry is not None else None
+
+    def status(self, principal: Principal) -> DataStatus | None:
+        """When the data shown was read, and whether a refresh runs (``None`` before the first read)."""
+        entry = self._entries.get(self.key(principal))
+        if entry is None or entry.current is None:
+            return None
+        current = entry.current
+        refreshing = entry.job if entry.job is not None and entry.job.refresh and not entry.job.done else None
+        return DataStatus(
+            generation=current.generation,
+            taken_at=current.taken_at,
+            age_s=max(0.0, (datetime.now(UTC) - current.taken_at).total_seconds()),
+            refreshing=refreshing,
+            refresh_failed=entry.refresh_failed,
+            refreshed=current.refreshed,
+            full_types=current.full_types,
+            checked_types=current.checked_types,
+        )
 
     def drop(self, tenant_id: str, user_key: str | None = None) -> None:
         """Forget cached data and running work of a user (or of every user) of a tenant."""
-        for key in [k for k in (*self._cache, *self._jobs) if k[0] == tenant_id.lower()]:
+        for key in [k for k in self._entries if k[0] == tenant_id.lower()]:
             if user_key is None or key[1] == user_key:
-                self._cache.pop(key, None)
-                job = self._jobs.pop(key, None)
-                if job is not None and job.task is not None and not job.task.done():
-                    job.task.cancel()
+                entry = self._entries.pop(key)
+                for task in (entry.job.task if entry.job is not None else None, entry.warming):
+                    if task is not None and not task.done():
+                        task.cancel()
 
     def scopes(self, activated_modules: frozenset[str]) -> tuple[str, ...]:
         """Delegated scopes to ask for: read scopes, plus write scopes of activated write modules only."""
@@ -143,37 +227,46 @@ class PolicyService:
     async def start(
         self, principal: Principal, api_token: str, activated_modules: frozenset[str], tenant_domain: str
     ) -> Inventory | CollectJob:
-        """The fresh inventory, or the collection that will produce it (started if needed).
+        """The data to show, or the first collection that will produce it (started if needed).
 
-        A token is obtained first, in the request, so consent, MFA and revoked access surface as
-        the identity module's exceptions right here instead of inside the background task. A
-        failed collection raises its error once, then the next call starts over.
+        Data past its freshness is returned at once while a refresh starts in the background. A
+        token is obtained first, in the request, so consent, MFA and revoked access surface as the
+        identity module's exceptions right here instead of inside the background task. A failed
+        first collection raises its error once, then the next call starts over.
         """
-        scopes = self.scopes(activated_modules)
-        try:
-            # Entra is asked on every page, even when the data is cached, so revoked consent or a
-            # disabled user stops the next request (DESIGN §2.7); the collection reuses this token.
-            await self._obo.graph_token(api_token, principal, scopes, fresh=True)
-        except Exception:
-            self.drop(principal.tenant_id, principal.user_key)  # nothing of theirs is served after
-            raise
-        cached = self.cached(principal)
-        if cached is not None:
-            return cached
+        scopes = await self._check_access(principal, api_token, activated_modules)
         key = self.key(principal)
-        job = self._jobs.get(key)
-        if job is not None:
-            if job.error is not None:
-                del self._jobs[key]
-                raise job.error
-            if not job.done:
-                return job
-            del self._jobs[key]
-        job = CollectJob(labels={k: self.catalog[k].label for k in self._types if k not in NAME_TYPES})
-        self._jobs[key] = job
-        provider = OboTokenProvider(self._obo, api_token, principal)
-        job.task = asyncio.create_task(self._run(key, job, provider, scopes, principal, tenant_domain))
-        return job
+        entry = self._entry(key)
+        now = self._clock()
+        job = entry.job
+        if job is not None and job.done and job.error is not None:
+            entry.job = None
+            raise job.error
+        if entry.current is not None and entry.keep_until <= now and (job is None or job.refresh):
+            entry.current = None  # too old to show: this page waits for a new read
+            if job is not None:
+                job.refresh = False
+        if entry.current is not None:
+            if entry.fresh_until <= now and entry.job is None:
+                self._launch(key, entry, principal, api_token, scopes, tenant_domain)
+            return entry.current
+        if entry.job is None:
+            self._launch(key, entry, principal, api_token, scopes, tenant_domain)
+        assert entry.job is not None
+        return entry.job
+
+    async def refresh(
+        self, principal: Principal, api_token: str, activated_modules: frozenset[str], tenant_domain: str
+    ) -> CollectJob:
+        """Read the tenant again now (the refresh button); pages keep showing the current data meanwhile."""
+        scopes = await self._check_access(principal, api_token, activated_modules)
+        key = self.key(principal)
+        entry = self._entry(key)
+        if entry.job is None or entry.job.done:
+            entry.job = None
+            self._launch(key, entry, principal, api_token, scopes, tenant_domain)
+        assert entry.job is not None
+        return entry.job
 
     @staticmethod
     async def wait(job: CollectJob, timeout_s: float) -> None:
@@ -183,9 +276,51 @@ class PolicyService:
         # Not cancelled on timeout: the collection goes on for the next request.
         await asyncio.wait({job.task}, timeout=timeout_s)
 
+    async def _check_access(
+        self, principal: Principal, api_token: str, activated_modules: frozenset[str]
+    ) -> tuple[str, ...]:
+        scopes = self.scopes(activated_modules)
+        try:
+            # Entra is asked on every page, even when the data is cached, so revoked consent or a
+            # disabled user stops the next request (DESIGN §2.7); the collection reuses this token.
+            await self._obo.graph_token(api_token, principal, scopes, fresh=True)
+        except Exception:
+            self.drop(principal.tenant_id, principal.user_key)  # nothing of theirs is served after
+            raise
+        return scopes
+
+    def _entry(self, key: CacheKey) -> _Entry:
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = _Entry()
+            while len(self._entries) > MAX_ENTRIES:
+                _, old = self._entries.popitem(last=False)
+                if old.job is not None and old.job.task is not None and not old.job.task.done():
+                    old.job.task.cancel()
+        self._entries.move_to_end(key)
+        return entry
+
+    def _launch(
+        self,
+        key: CacheKey,
+        entry: _Entry,
+        principal: Principal,
+        api_token: str,
+        scopes: tuple[str, ...],
+        tenant_domain: str,
+    ) -> None:
+        job = CollectJob(
+            labels={k: self.catalog[k].label for k in self._types if k not in NAME_TYPES},
+            refresh=entry.current is not None,
+        )
+        entry.job = job
+        provider = OboTokenProvider(self._obo, api_token, principal)
+        job.task = asyncio.create_task(self._run(key, entry, job, provider, scopes, principal, tenant_domain))
+
     async def _run(
         self,
         key: CacheKey,
+        entry: _Entry,
         job: CollectJob,
         provider: OboTokenProvider,
         scopes: tuple[str, ...],
@@ -196,6 +331,7 @@ class PolicyService:
         if self._identity.ca_file:
             verify = ssl.create_default_context(cafile=self._identity.ca_file)
         tenant = TenantInfo(tenant_id=principal.tenant_id, domain=tenant_domain)
+        previous = entry.current
         try:
             async with GraphClient(
                 provider,
@@ -205,17 +341,46 @@ class PolicyService:
                 verify=verify,
             ) as client:
                 snapshot = await collect(client, self.catalog, tenant, types=self._types, progress=job)
-            rows, problems = build_rows(snapshot, self.catalog)
-            self._cache[key] = Inventory(rows, problems, snapshot.taken_at, self._clock() + self._ttl_s, snapshot)
-            self._cache.move_to_end(key)
-            while len(self._cache) > MAX_ENTRIES:
-                self._cache.popitem(last=False)
+            rows, problems = await asyncio.to_thread(build_rows, snapshot, self.catalog)
+            inventory = Inventory(
+                rows,
+                problems,
+                snapshot,
+                Derived(snapshot, self.catalog),
+                generation=previous.generation + 1 if previous is not None else 1,
+                refreshed=previous is not None,
+                full_types=tuple(job.labels.values()) if previous is not None else (),
+            )
+            if job.refresh:
+                # Pages keep the old generation (and its ready analyses) until the new one's are ready.
+                await inventory.derived.warm(self._warm)
+            if self._entries.get(key) is not entry:
+                return  # dropped meanwhile (sign-out, revoked access): nothing is kept
+            now = self._clock()
+            entry.current, entry.fresh_until, entry.keep_until = inventory, now + self._ttl_s, now + self._keep_s
+            entry.refresh_failed = None
+            job.result = inventory
+            if not job.refresh:
+                entry.warming = asyncio.create_task(self._warm_quietly(inventory.derived))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # kept for the next page request, which shows what to do
-            job.error = exc
+        except Exception as exc:
+            if job.refresh and entry.current is not None:
+                # The old data stays, marked as such; the next page tries again a little later.
+                logger.warning("refresh failed: %s", type(exc).__name__)
+                entry.refresh_failed = datetime.now(UTC)
+                entry.fresh_until = self._clock() + min(self._ttl_s, RETRY_AFTER_FAILED_REFRESH_S)
+            else:
+                job.error = exc  # kept for the next page request, which shows what to do
         finally:
             job.done = True
-            if job.error is None:
-                # The result is in the cache; the job (and the token it held) can go.
-                self._jobs.pop(key, None)
+            if job.error is None and entry.job is job:
+                # The result is kept; the job (and the token it held) can go.
+                entry.job = None
+
+    async def _warm_quietly(self, derived: Derived) -> None:
+        """The heavy analyses of a first read, in the background; a page asking later re-raises a failure."""
+        try:
+            await derived.warm(self._warm)
+        except Exception as exc:
+            logger.warning("computing an analysis failed: %s", type(exc).__name__)

@@ -9,25 +9,19 @@ from starlette.responses import JSONResponse
 
 from intune_assistant.analyses.assignments import to_jsonable
 
-from ..context import web_state
+from ..analyses import TARGETING
 from ..errors import ProblemPage
-from ..tenant_data import ApiData, TenantData
+from ..tenant_data import ApiData
 from .assignments import AssignmentQuery, match
-from .data import Tenant, analyse
 from .troubleshoot import TroubleshootQuery, answer
 
 router = APIRouter(prefix="/api")
 
 
-def _tenant(request: Request, data: TenantData) -> Tenant:
-    """The tenant's directory and assignment overview."""
-    return analyse(data.inventory, web_state(request).catalog, data.domain)
-
-
 @router.get("/assignments")
 async def api_assignments(request: Request, data: ApiData) -> JSONResponse:
     """Every assignment (filtered like the page: q, type, platform, target, filter, tag); 202 while collecting."""
-    tenant = _tenant(request, data)
+    tenant = await data.analysis(TARGETING)
     matched = match(tenant.overview, AssignmentQuery.parse(dict(request.query_params)))
     body: dict[str, Any] = {
         "status": "ready",
@@ -44,8 +38,8 @@ async def api_troubleshoot(request: Request, data: ApiData) -> JSONResponse:
     query = TroubleshootQuery.parse(dict(request.query_params))
     if not query.asked:
         raise ProblemPage(400, "subject_missing", "Give user=UPN, device=NAME, or both.")
-    tenant = _tenant(request, data)
-    result = answer(tenant, query)
+    tenant = await data.analysis(TARGETING)
+    result = await data.answer("troubleshoot", query, lambda: answer(tenant, query))
     if result.error is not None:
         raise ProblemPage(404, "subject_not_found", result.error)
     body: dict[str, Any] = {

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from intune_assistant.analyses.assignments import AssignmentOverview, Directory, device_platform, graph_platform
 from intune_assistant.analyses.filters import device_properties, evaluate
 
+from ..analyses import TARGETING
+from ..derived import Analysis, Derived
+
 
 @dataclass(frozen=True)
 class FilterRow:
@@ -83,3 +86,12 @@ def preview(directory: Directory, filter_id: str) -> Preview:
         )
     ordered = {k: tuple(sorted(v, key=lambda d: d.name.casefold())) for k, v in found.items()}
     return Preview(ordered["match"], ordered["no_match"], ordered["unknown"], other, None)
+
+
+def _filter_rows(derived: Derived) -> list[FilterRow]:
+    tenant = derived.value(TARGETING)
+    return filter_rows(tenant.directory, tenant.overview)
+
+
+FILTER_ROWS: Analysis[list[FilterRow]] = Analysis("filter rows", _filter_rows)
+"""Every assignment filter with its uses, sorted by name."""

@@ -9,6 +9,9 @@ from typing import Any
 
 from intune_assistant.analyses.assignments import AssignmentOverview, Directory
 
+from ..analyses import TARGETING
+from ..derived import Analysis, Derived
+
 _KIND = {
     "#microsoft.graph.user": "User",
     "#microsoft.graph.device": "Device",
@@ -70,6 +73,23 @@ def group_rows(directory: Directory, overview: AssignmentOverview, q: str = "") 
             )
         )
     return sorted(rows, key=lambda r: r.name.casefold())
+
+
+def matching_groups(rows: list[GroupRow], q: str) -> list[GroupRow]:
+    """The rows whose name or dynamic rule contains ``q`` (case-insensitive); all rows for no ``q``."""
+    if not q:
+        return rows
+    needle = q.casefold()
+    return [r for r in rows if needle in r.name.casefold() or needle in (r.rule or "").casefold()]
+
+
+def _group_rows(derived: Derived) -> list[GroupRow]:
+    tenant = derived.value(TARGETING)
+    return group_rows(tenant.directory, tenant.overview)
+
+
+GROUP_ROWS: Analysis[list[GroupRow]] = Analysis("group rows", _group_rows)
+"""Every group with its member counts and uses, sorted by name."""
 
 
 def _text(member: Mapping[str, Any], *fields: str) -> str:

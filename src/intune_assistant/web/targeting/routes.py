@@ -12,28 +12,21 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from intune_assistant.analyses.assignments import assignments_csv, filter_view, group_view
-from intune_assistant.analyses.conflicts import conflicts_report
 from intune_assistant.analyses.troubleshoot import VERDICT_LABELS
 
-from ..context import web_state
+from ..analyses import CONFLICTS, TARGETING
 from ..csv_export import BOM, content_disposition, export_filename
 from ..errors import ProblemPage
 from ..templating import render
-from ..tenant_data import FileData, PageData, TenantData
+from ..tenant_data import FileData, PageData
 from . import api
 from .assignments import AssignmentQuery, choices, match
-from .data import Tenant, analyse
-from .filters import filter_rows, preview
-from .groups import group_rows, members
-from .troubleshoot import ACTIONS, TroubleshootQuery, answer
+from .filters import FILTER_ROWS, preview
+from .groups import GROUP_ROWS, matching_groups, members
+from .troubleshoot import ACTIONS, GROUP_NAMES, SUBJECTS, TroubleshootQuery, answer
 
 router = APIRouter()
 router.include_router(api.router)
-
-
-def load(request: Request, data: TenantData) -> Tenant:
-    """The directory and assignment overview of the tenant's collection."""
-    return analyse(data.inventory, web_state(request).catalog, data.domain)
 
 
 def _not_found(what: str) -> ProblemPage:
@@ -43,7 +36,7 @@ def _not_found(what: str) -> ProblemPage:
 @router.get("/assignments", name="assignments", response_class=HTMLResponse)
 async def assignments_page(request: Request, data: PageData) -> Response:
     """Every assignable object with its targets, grouped by policy, filtered by the URL."""
-    tenant = load(request, data)
+    tenant = await data.analysis(TARGETING)
     query = AssignmentQuery.parse(dict(request.query_params))
     return render(
         request,
@@ -61,7 +54,7 @@ async def assignments_page(request: Request, data: PageData) -> Response:
 @router.get("/assignments.csv", name="assignments_csv")
 async def assignments_export(request: Request, data: FileData) -> Response:
     """The matching assignments as the CSV the bulk-change module reads back."""
-    tenant = load(request, data)
+    tenant = await data.analysis(TARGETING)
     query = AssignmentQuery.parse(dict(request.query_params))
     body = (BOM + assignments_csv(match(tenant.overview, query).rows)).encode("utf-8")
     name = export_filename(data.domain, "assignments", datetime.now(UTC))
@@ -73,72 +66,62 @@ async def assignments_export(request: Request, data: FileData) -> Response:
 @router.get("/groups", name="groups", response_class=HTMLResponse)
 async def groups_page(request: Request, data: PageData) -> Response:
     """Every group with member counts, nesting and dynamic rule."""
-    tenant = load(request, data)
+    tenant = await data.analysis(TARGETING)
     q = (request.query_params.get("q") or "").strip()[:200]
-    rows = group_rows(tenant.directory, tenant.overview, q)
+    rows = matching_groups(await data.analysis(GROUP_ROWS), q)
     return render(request, "targeting_groups.html", {"tenant": tenant, "rows": rows, "q": q, "nav": "groups"})
 
 
 @router.get("/groups/{group_id}", name="group", response_class=HTMLResponse)
 async def group_page(request: Request, group_id: str, data: PageData) -> Response:
     """One group: members, parents and children, dynamic rule, and where it is assigned."""
-    tenant = load(request, data)
+    tenant = await data.analysis(TARGETING)
     if group_id not in tenant.directory.groups:
         raise _not_found("Group")
-    view = group_view(tenant.overview, tenant.directory, group_id)
-    return render(
-        request,
-        "targeting_group.html",
-        {"tenant": tenant, "view": view, "members": members(tenant.directory, group_id), "nav": "groups"},
+    view, found = await data.answer(
+        "group",
+        group_id,
+        lambda: (group_view(tenant.overview, tenant.directory, group_id), members(tenant.directory, group_id)),
     )
+    return render(request, "targeting_group.html", {"tenant": tenant, "view": view, "members": found, "nav": "groups"})
 
 
 @router.get("/filters", name="filters", response_class=HTMLResponse)
 async def filters_page(request: Request, data: PageData) -> Response:
     """Every assignment filter: rule, platform and how often it is used."""
-    tenant = load(request, data)
-    rows = filter_rows(tenant.directory, tenant.overview)
+    tenant = await data.analysis(TARGETING)
+    rows = await data.analysis(FILTER_ROWS)
     return render(request, "targeting_filters.html", {"tenant": tenant, "rows": rows, "nav": "filters"})
 
 
 @router.get("/filters/{filter_id}", name="filter", response_class=HTMLResponse)
 async def filter_page(request: Request, filter_id: str, data: PageData) -> Response:
     """One filter: rule, platform, where used, and which devices match it."""
-    tenant = load(request, data)
+    tenant = await data.analysis(TARGETING)
     if filter_id not in tenant.directory.filters:
         raise _not_found("Filter")
-    view = filter_view(tenant.overview, tenant.directory, filter_id)
-    return render(
-        request,
-        "targeting_filter.html",
-        {"tenant": tenant, "view": view, "preview": preview(tenant.directory, filter_id), "nav": "filters"},
+    view, devices = await data.answer(
+        "filter",
+        filter_id,
+        lambda: (filter_view(tenant.overview, tenant.directory, filter_id), preview(tenant.directory, filter_id)),
     )
-
-
-def _subjects(tenant: Tenant) -> dict[str, list[str]]:
-    """UPNs and device names for the pickers' suggestions."""
-    directory = tenant.directory
-    return {
-        "users": sorted({directory.user_label(u) for u in directory.users}, key=str.casefold),
-        "devices": sorted({directory.device_label(d) for d in directory.devices}, key=str.casefold),
-    }
+    return render(
+        request, "targeting_filter.html", {"tenant": tenant, "view": view, "preview": devices, "nav": "filters"}
+    )
 
 
 @router.get("/troubleshoot", name="troubleshoot", response_class=HTMLResponse)
 async def troubleshoot_page(request: Request, data: PageData) -> Response:
     """Verdicts with reasons for a user and/or device, resultant settings, and a what-if."""
-    tenant = load(request, data)
+    tenant = await data.analysis(TARGETING)
     query = TroubleshootQuery.parse(dict(request.query_params))
-    result = answer(tenant, query)
-    groups = sorted(
-        ((g, tenant.directory.group_name(g)) for g in tenant.directory.groups), key=lambda g: g[1].casefold()
-    )
+    result = await data.answer("troubleshoot", query, lambda: answer(tenant, query))
     context: dict[str, Any] = {
         "tenant": tenant,
         "query": query,
         "answer": result,
-        "subjects": _subjects(tenant),
-        "groups": groups,
+        "subjects": await data.analysis(SUBJECTS),
+        "groups": await data.analysis(GROUP_NAMES),
         "actions": ACTIONS,
         "labels": {v.value: label for v, label in VERDICT_LABELS.items()},
         "nav": "troubleshoot",
@@ -149,6 +132,6 @@ async def troubleshoot_page(request: Request, data: PageData) -> Response:
 @router.get("/conflicts", name="conflicts", response_class=HTMLResponse)
 async def conflicts_page(request: Request, data: PageData) -> Response:
     """Tenant-wide conflicting settings, duplicate policies and deprecated settings."""
-    tenant = load(request, data)
-    report = conflicts_report(tenant.snapshot, tenant.catalog, directory=tenant.directory)
+    tenant = await data.analysis(TARGETING)
+    report = await data.analysis(CONFLICTS)
     return render(request, "targeting_conflicts.html", {"tenant": tenant, "report": report, "nav": "conflicts"})

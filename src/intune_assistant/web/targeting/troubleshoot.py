@@ -26,7 +26,8 @@ from intune_assistant.analyses.troubleshoot import (
     what_if,
 )
 
-from .data import Tenant
+from ..analyses import TARGETING, Tenant
+from ..derived import Analysis, Derived
 
 ACTIONS = (("add", "Add to group"), ("remove", "Remove from group"))
 
@@ -121,3 +122,24 @@ def _change(tenant: Tenant, query: TroubleshootQuery) -> Change:
     if query.action == "add":
         return AddToGroup(query.group, member_id, kind)
     return RemoveFromGroup(query.group, member_id, kind)
+
+
+def _subjects(derived: Derived) -> dict[str, list[str]]:
+    directory = derived.value(TARGETING).directory
+    return {
+        "users": sorted({directory.user_label(u) for u in directory.users}, key=str.casefold),
+        "devices": sorted({directory.device_label(d) for d in directory.devices}, key=str.casefold),
+    }
+
+
+SUBJECTS: Analysis[dict[str, list[str]]] = Analysis("troubleshoot subjects", _subjects)
+"""UPNs and device names for the pickers' suggestions."""
+
+
+def _group_names(derived: Derived) -> list[tuple[str, str]]:
+    directory = derived.value(TARGETING).directory
+    return sorted(((g, directory.group_name(g)) for g in directory.groups), key=lambda g: g[1].casefold())
+
+
+GROUP_NAMES: Analysis[list[tuple[str, str]]] = Analysis("group names", _group_names)
+"""(id, name) of every group, by name: the what-if's group picker."""

@@ -1,0 +1,126 @@
+"""Analyses run once per snapshot generation, off the event loop; no page waits for another's."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+
+from fastapi import Request
+from starlette.responses import PlainTextResponse
+
+from intune_assistant.catalog import default_catalog
+from intune_assistant.snapshot import Snapshot, TenantInfo
+from intune_assistant.web.derived import Analysis, Derived
+from intune_assistant.web.tenant_data import PageData
+
+ANALYSIS_LOG = "intune_assistant.web.derived"
+
+
+def _busy(seconds: float) -> int:
+    """Pure-Python work that holds the interpreter for ``seconds`` (as a big analysis does)."""
+    end, n = time.perf_counter() + seconds, 0
+    while time.perf_counter() < end:
+        n += 1
+    return n
+
+
+def _snapshot() -> Snapshot:
+    return Snapshot(tenant=TenantInfo(tenant_id="t"), source="graph", taken_at=datetime.now(UTC), objects={})
+
+
+def _computed(caplog, name: str) -> int:
+    return sum(1 for r in caplog.records if r.name == ANALYSIS_LOG and r.getMessage().startswith(f"analysis {name} "))
+
+
+async def test_concurrent_askers_share_one_computation(caplog) -> None:
+    slow = Analysis("slow sum", lambda derived: _busy(0.3))
+    derived = Derived(_snapshot(), default_catalog())
+    with caplog.at_level(logging.INFO, logger=ANALYSIS_LOG):
+        results = await asyncio.gather(*(derived.get(slow) for _ in range(10)))
+        again = await derived.get(slow)
+    assert len(set(results)) == 1 and again == results[0]
+    assert derived.computations["slow sum"] == 1
+    assert _computed(caplog, "slow sum") == 1
+
+
+async def test_an_analysis_that_needs_another_computes_it_once() -> None:
+    base = Analysis("base", lambda derived: [_busy(0.05)])
+    left = Analysis("left", lambda derived: len(derived.value(base)))
+    right = Analysis("right", lambda derived: len(derived.value(base)) + 1)
+    derived = Derived(_snapshot(), default_catalog())
+    assert await asyncio.gather(derived.get(left), derived.get(right)) == [1, 2]
+    assert derived.computations == {"base": 1, "left": 1, "right": 1}
+
+
+async def test_a_failed_analysis_is_tried_again_by_the_next_request() -> None:
+    calls: list[int] = []
+
+    def flaky(derived: Derived) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("first time fails")
+        return 7
+
+    derived = Derived(_snapshot(), default_catalog())
+    analysis = Analysis("flaky", flaky)
+    try:
+        await derived.get(analysis)
+    except RuntimeError:
+        pass
+    else:  # pragma: no cover - the first computation must fail
+        raise AssertionError("expected the first computation to fail")
+    assert await derived.get(analysis) == 7 and len(calls) == 2
+
+
+async def test_answers_are_shared_per_question_and_bounded() -> None:
+    derived = Derived(_snapshot(), default_catalog())
+    first = await asyncio.gather(*(derived.answer("device", "PC-1", lambda: _busy(0.1)) for _ in range(5)))
+    await derived.answer("device", "PC-2", lambda: 2)
+    assert len(set(first)) == 1
+    assert derived.computations["device"] == 2
+
+
+async def test_every_heavy_analysis_runs_once_per_generation_however_many_pages_ask(web, caplog) -> None:
+    with caplog.at_level(logging.INFO, logger=ANALYSIS_LOG):
+        await web.onboarded_admin()
+        await web.wait_for_policies()
+        # Right after the read, while the analyses are still being computed in the background.
+        pages = ["/conflicts", "/settings", "/assignments", "/groups", "/conflicts", "/settings", "/troubleshoot"]
+        answers = await asyncio.gather(*(web.client.get(p) for p in pages))
+        assert [a.status_code for a in answers] == [200] * len(pages)
+        again = await asyncio.gather(*(web.client.get(p) for p in pages))
+        assert all(a.status_code == 200 for a in again)
+    for name in ("conflicts", "setting rows", "directory and assignment overview"):
+        assert _computed(caplog, name) == 1, name
+    (inventory,) = web.app.state.web.policies.kept().values()
+    assert inventory.derived.computations["conflicts"] == 1
+
+
+async def test_a_slow_page_does_not_hold_up_another_users_page(web) -> None:
+    slow = Analysis("two seconds of work", lambda derived: _busy(2.0))
+
+    async def slow_page(request: Request, data: PageData) -> PlainTextResponse:
+        return PlainTextResponse(str(await data.analysis(slow)))
+
+    web.app.add_api_route("/slow", slow_page)
+    await web.onboarded_admin()
+    await web.wait_for_policies()
+    await web.client.get("/policies")  # the policies page is warm
+    finished: dict[str, float] = {}
+    started = time.perf_counter()
+
+    async def get(path: str) -> None:
+        answer = await web.client.get(path)
+        assert answer.status_code == 200, answer.text[:200]
+        finished[path] = time.perf_counter() - started
+
+    async def policies_a_little_later() -> None:
+        await asyncio.sleep(0.2)  # the slow page's work has started
+        await get("/policies")
+
+    await asyncio.gather(get("/slow"), policies_a_little_later())
+    assert finished["/slow"] >= 2.0
+    assert finished["/policies"] < finished["/slow"], finished
+    assert finished["/policies"] < 1.5, finished
