@@ -27,6 +27,7 @@ async def collect_demo(
     catalog: Catalog | None = None,
     limits: RateLimits | None = None,
     honour_waits: bool = False,
+    previous: Snapshot | None = None,
 ) -> tuple[Snapshot, GraphClient]:
     """Collect demo tenant ``name`` in-process through the product's own client and collector.
 
@@ -49,6 +50,7 @@ async def collect_demo(
             TenantInfo(tenant_id=data.tenant_id, domain=data.domain, display_name=data.display_name),
             types=types,
             source="emulator",
+            previous=previous,
         )
     return snapshot, client
 

@@ -115,6 +115,9 @@ class ResourceType:
     max_page_size: int | None = None
     # Navigations Graph accepts in $expand on the list.
     list_expand: tuple[str, ...] = ()
+    # Read through Graph's delta query (``{path}/delta?$select=...``) with these properties, so a
+    # refresh reads only what changed; None: Graph documents no delta for the type.
+    delta_select: str | None = None
     # Whether snapshot collection reads this type by default.
     collect: bool = True
     # Scopes other than read/write that Graph also accepts for reading (higher privilege).

@@ -575,6 +575,12 @@ RECORDS: tuple[ResourceType, ...] = (
         write_scope=GROUP_WRITE,
         also_accepted_scopes=(DIRECTORY_AS_USER, "Directory.Read.All"),
         children=(Child("members", select="id,displayName,userPrincipalName,deviceId", top=999),),
+        # group-delta.md: members are tracked when selected; the per-group members read is then
+        # not needed (a first delta round lists every member).
+        delta_select=(
+            "displayName,description,groupTypes,membershipRule,membershipRuleProcessingState,"
+            "securityEnabled,mailEnabled,mailNickname,createdDateTime,members"
+        ),
         identity_key=(),
         volatile_fields=_volatile("renewedDateTime", "onPremisesLastSyncDateTime", "securityIdentifier"),
         write=WriteActions(create=True, update=True, delete=True),

@@ -3,6 +3,13 @@
 Each type is paged through $batch (see ``batching``); children and per-item reads start as soon
 as the page holding their parent arrives, so wall time follows the longest dependency chain or
 the throttling limit, whichever is larger. Every failure is kept in the snapshot with its reason.
+
+A refresh (``previous``) reads only what changed where Graph lets it: types with a delta query
+(groups) continue from the previous round's deltaLink; every other list is read again (Intune's
+lists document no ``lastModifiedDateTime`` filter or order), and an item's per-item reads
+(children, details) are re-read only when its ``lastModifiedDateTime`` or ``version`` changed.
+Per-item ``/assignments`` are always re-read: Graph does not document that assigning changes
+the parent's ``lastModifiedDateTime``.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from intune_assistant.snapshot import (
 )
 
 from .batching import BatchCoalescer
+from .delta import apply_delta, name_members
 from .problems import problem_from
 
 GET_BY_IDS_LIMIT = 1000
@@ -58,6 +66,20 @@ class _TypeRun:
     problem: Problem | None = None
     child_problems: list[Problem] = field(default_factory=list)
     requests: int = 0
+    # The previous snapshot's objects of this type by id (a refresh of a completely read type).
+    previous: dict[str, dict[str, Any]] | None = None
+    # Objects kept (in part) from ``previous`` instead of read anew.
+    reused: int = 0
+
+
+# Fields that change whenever Intune changes an object; an item whose markers are unchanged kept
+# its children and detail fields.
+_CHANGE_MARKERS = ("lastModifiedDateTime", "version")
+
+
+def _unchanged(before: dict[str, Any], item: dict[str, Any]) -> bool:
+    markers = [m for m in _CHANGE_MARKERS if item.get(m) is not None]
+    return bool(markers) and all(before.get(m) == item.get(m) for m in markers)
 
 
 def _query(url: str, params: dict[str, str]) -> str:
@@ -71,12 +93,22 @@ class _Collector:
         catalog: Catalog,
         progress: CollectProgress | None,
         clock: Callable[[], float],
+        previous: Snapshot | None = None,
     ) -> None:
         self.client = client
         self.catalog = catalog
         self.progress = progress
         self.clock = clock
+        self.previous = previous
         self.coalescers = {v: BatchCoalescer(client, v) for v in ("beta", "v1.0")}
+        self.delta_links: dict[str, str] = {}
+
+    def previous_items(self, record: ResourceType) -> dict[str, dict[str, Any]] | None:
+        """The previous snapshot's objects of ``record`` by id, when it read them completely."""
+        if self.previous is None or self.previous.status_of(record.key) is not TypeStatus.OK:
+            return None
+        items = self.previous.read_objects(record.key) or []
+        return {str(obj["id"]): obj for obj in items if isinstance(obj.get("id"), str)}
 
     async def get(self, run: _TypeRun, url: str, priority: int = 0) -> GraphResponse:
         run.requests += 1
@@ -102,9 +134,11 @@ class _Collector:
         )
 
     async def read_type(self, record: ResourceType) -> tuple[list[dict[str, Any]], TypeResult]:
-        run = _TypeRun(record, self.clock())
+        run = _TypeRun(record, self.clock(), previous=self.previous_items(record))
         if self.progress:
             self.progress.type_started(record)
+        if record.delta_select:
+            return await self.read_delta(run)
         pending: list[asyncio.Task[None]] = []
 
         def start_items(page: list[dict[str, Any]]) -> None:
@@ -119,6 +153,28 @@ class _Collector:
             run.problem = problem_from(
                 record, listed.error, listed.error.status or 0, stopped_after=len(items) if items else None
             )
+        run.items = items
+        return items, self.result(run, listed.error is not None and not items)
+
+    async def read_delta(self, run: _TypeRun) -> tuple[list[dict[str, Any]], TypeResult]:
+        """A type with a delta query: the previous round's deltaLink gives only the changes; without
+        one (or when Graph refuses it), a first round gives every object and the next link."""
+        record = run.record
+        link = self.previous.delta_links.get(record.key) if self.previous and run.previous is not None else None
+        first = _query(f"{record.path}/delta", {"$select": record.delta_select or ""})
+        listed = await self.pages(run, link or first, priority=1)
+        if link is not None and listed.error is not None and not listed.items:
+            # An expired or unknown token: start a new round, which reads everything.
+            link, listed = None, await self.pages(run, first, priority=1)
+        base = list(run.previous.values()) if link is not None and run.previous is not None else []
+        items = apply_delta(base, listed.items)
+        run.reused = len(base)
+        if listed.error is not None:
+            run.problem = problem_from(
+                record, listed.error, listed.error.status or 0, stopped_after=len(items) if items else None
+            )
+        elif listed.delta_link is not None:
+            self.delta_links[record.key] = listed.delta_link
         run.items = items
         return items, self.result(run, listed.error is not None and not items)
 
@@ -137,6 +193,7 @@ class _Collector:
             requests=run.requests,
             problem=run.problem,
             child_problems=run.child_problems,
+            read_in_full=run.reused == 0,
         )
         if self.progress:
             self.progress.type_finished(run.record, result)
@@ -149,12 +206,32 @@ class _Collector:
         if not isinstance(item_id, str):
             return
         base = f"{record.path}/{quote(item_id, safe='')}"
-        jobs = [self.read_child(run, item, base, child) for child in record.children]
+        before = run.previous.get(item_id) if run.previous is not None else None
+        per_item = record.read_item_for_detail or any(not c.from_list_expand for c in record.children)
+        if per_item and before is not None and _unchanged(before, item) and self.keep(record, before, item):
+            run.reused += 1
+            jobs = []
+        else:
+            jobs = [self.read_child(run, item, base, child) for child in record.children]
+            if record.read_item_for_detail:
+                jobs.append(self.read_detail(run, item, base))
         if record.assignments is AssignmentRead.PER_ITEM:
             jobs.append(self.read_child(run, item, base, Child("assignments")))
-        if record.read_item_for_detail:
-            jobs.append(self.read_detail(run, item, base))
         await asyncio.gather(*jobs)
+
+    @staticmethod
+    def keep(record: ResourceType, before: dict[str, Any], item: dict[str, Any]) -> bool:
+        """Give an unchanged ``item`` its children and detail fields from ``before``; False (and
+        nothing kept) when ``before`` lacks one of them."""
+        children = [c.name for c in record.children if not c.from_list_expand]
+        if any(name not in before for name in children):
+            return False
+        for name in children:
+            item[name] = before[name]
+        if record.read_item_for_detail:
+            for key, value in before.items():
+                item.setdefault(key, value)
+        return True
 
     def _item_problem(
         self, run: _TypeRun, item: dict[str, Any], part: str, error: GraphError | None, status: int
@@ -263,14 +340,20 @@ async def collect(
     progress: CollectProgress | None = None,
     source: str = "graph",
     clock: Callable[[], float] = time.monotonic,
+    previous: Snapshot | None = None,
 ) -> Snapshot:
     """Read ``types`` (default: every type the catalog collects) into a new Snapshot.
 
     Types are read concurrently; a type that fails is in the snapshot as failed with its reason,
     a type that failed half-way as partial. Group, filter and scope-tag names are resolved.
+
+    ``previous`` (a snapshot of the same tenant, read with the same catalog) makes this a refresh:
+    only what changed is read where Graph lets it (see the module docstring), and each type's
+    ``TypeResult.read_in_full`` says whether it was read anew or kept unchanged objects. Types that
+    were not read completely last time are read in full.
     """
     records = catalog.select(list(types)).records if types is not None else catalog.collected()
-    collector = _Collector(client, catalog, progress, clock)
+    collector = _Collector(client, catalog, progress, clock, previous)
     taken_at = datetime.now(UTC)
     reads = {r.key: asyncio.ensure_future(collector.read_type(r)) for r in records}
     definitions_read = asyncio.ensure_future(
@@ -281,6 +364,9 @@ async def collect(
         definitions, definitions_error = await definitions_read
         objects = {r.key: items for r, (items, _) in zip(records, outcomes, strict=True)}
         results = {r.key: result for r, (_, result) in zip(records, outcomes, strict=True)}
+        for record in records:
+            if record.delta_select and "members" in record.delta_select.split(","):
+                name_members(objects[record.key], objects)
         names = resolve_names(objects, catalog)
         names_error = await collector.resolve_missing_groups(objects, names)
     finally:
@@ -295,6 +381,7 @@ async def collect(
         results=results,
         names=names,
         setting_definitions=definitions,
+        delta_links=collector.delta_links,
     )
     if definitions_error:
         first = next(k for k in SETTINGS_POLICY_TYPES if k in results)

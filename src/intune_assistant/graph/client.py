@@ -69,6 +69,7 @@ class _Cursor:
     pages: int = 0
     error: GraphError | None = None
     next_url: str | None = None
+    delta_link: str | None = None
     seen: set[str] = field(default_factory=set)
 
     def start(self, client: GraphClient, path: str, version: str, params: QueryParams | None) -> str | None:
@@ -95,6 +96,14 @@ class _Cursor:
             self.error = client._count_error(step)
         else:
             self.next_url = step
+        delta = response.body.get("@odata.deltaLink")
+        if step is None and delta is not None:
+            # A delta round's last page: the link the next round starts from, vetted like a nextLink.
+            vetted = self._vet(client, delta, version)
+            if isinstance(vetted, GraphError):
+                self.error = client._count_error(vetted)
+            else:
+                self.delta_link = vetted
         return page
 
     def _vet(self, client: GraphClient, link: Any, version: str) -> str | GraphError | None:
@@ -121,7 +130,7 @@ class _Cursor:
         return key
 
     def result(self) -> ListResult:
-        return ListResult(self.items, self.pages, self.error)
+        return ListResult(self.items, self.pages, self.error, self.delta_link)
 
 
 class GraphClient:

@@ -42,6 +42,8 @@ class ListResult:
     items: list[dict[str, Any]]
     pages: int
     error: GraphError | None = None
+    # The last page's ``@odata.deltaLink`` (delta queries): where the next round starts.
+    delta_link: str | None = None
 
     @property
     def complete(self) -> bool:

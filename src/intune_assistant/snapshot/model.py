@@ -166,6 +166,9 @@ class Snapshot:
     # Settings-catalog definitions (id → Graph definition) the snapshot's policies use, with their
     # parents and children: setting names stay readable offline. Empty when none were read.
     setting_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Where the next delta round of a type starts (catalog key → deltaLink), for a refresh of this
+    # snapshot. Memory only: never saved (a saved snapshot refreshes by reading in full).
+    delta_links: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.taken_at.tzinfo is None or self.taken_at.utcoffset() is None:

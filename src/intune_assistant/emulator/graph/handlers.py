@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ...catalog import Kind, ResourceType
-from . import directory, reads, writes
+from . import delta, directory, reads, writes
 from .call import Call
 from .errors import Family, family_of, forbidden_no_intune_role, forbidden_role, forbidden_scopes
 from .options import EmulatorOptions
@@ -45,6 +45,7 @@ _OPERATIONS: dict[tuple[RouteKind, str], Operation] = {
     (RouteKind.ASSIGNMENTS, "POST"): Operation(writes.post_assignment, write=True),
     (RouteKind.ASSIGNMENT_ITEM, "GET"): Operation(reads.get_assignment),
     (RouteKind.ASSIGNMENT_ITEM, "DELETE"): Operation(writes.delete_assignment, write=True),
+    (RouteKind.DELTA, "GET"): Operation(delta.get_delta),
     (RouteKind.CHILD_LIST, "GET"): Operation(reads.get_child_list),
     (RouteKind.GRANDCHILD_LIST, "GET"): Operation(reads.get_child_list),
     (RouteKind.CHILD_ITEM, "GET"): Operation(reads.get_child_item),
@@ -116,6 +117,10 @@ def dispatch(
     route = router.resolve(req.version, req.segments)
     operation = select_operation(route, req.method)
     authorize(caller, route, operation, family_of(req.path), _scope_records(route, router, req))
-    query = parse_query(req.query, req.version)
+    pairs = req.query
+    if route.kind is RouteKind.DELTA:
+        # $deltatoken is a state token the delta handler reads itself (400 everywhere else).
+        pairs = tuple(p for p in pairs if p[0].strip().lower().lstrip("$") != "deltatoken")
+    query = parse_query(pairs, req.version)
     call = Call(req=req, caller=caller, store=store, router=router, options=options, route=route, query=query)
     return operation.handler(call)

@@ -43,6 +43,7 @@ class RouteKind(StrEnum):
     MEMBER_REF = "member $ref"
     MEMBER_REF_ITEM = "member item $ref"
     GET_BY_IDS = "getByIds"
+    DELTA = "delta"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,9 @@ class Router:
         object_id = rest[0]
         if object_id.startswith("$"):
             raise segment_not_found(object_id)
+        if rest == ["delta"] and any(r.delta_select for r in records):
+            # The delta function (group-delta.md); "delta" is never a group id (ids are GUIDs).
+            return Route(RouteKind.DELTA, path, records, _template([*kinds, "function"]))
         kinds = [*kinds, "key"]
         if len(rest) == 1:
             return Route(RouteKind.ITEM, path, records, _template(kinds), object_id=object_id)

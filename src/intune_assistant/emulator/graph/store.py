@@ -8,12 +8,26 @@ built earlier is never changed by a later write.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...catalog import ResourceType
 from ..tenants.model import Operator, TenantData
 
-__all__ = ["TenantStore"]
+__all__ = ["DeltaRounds", "GroupState", "TenantStore"]
+
+# What a group looked like at the end of a delta round: its selected properties (JSON) and members.
+GroupState = tuple[str, frozenset[tuple[str, str]]]
+
+
+@dataclass
+class DeltaRounds:
+    """One tenant's delta state: finished rounds by ``$deltatoken`` (with the round's ``$select``),
+    and rounds being paged by ``$skiptoken`` (their entries and the token they end with)."""
+
+    states: dict[str, tuple[tuple[str, ...] | None, dict[str, GroupState]]] = field(default_factory=dict)
+    pages: dict[str, tuple[list[dict[str, Any]], str]] = field(default_factory=dict)
+
 
 # Records whose objects live in a dedicated TenantData list rather than ``objects[key]``.
 _DEDICATED_LISTS = {"settingDefinitions": "setting_definitions", "auditEvents": "audit_events"}
@@ -25,6 +39,8 @@ class TenantStore:
     def __init__(self, tenant: TenantData) -> None:
         self.tenant = tenant
         self._definitions: dict[str, dict[str, Any]] | None = None
+        # Delta query rounds (groups/delta): state tokens live in memory, as Graph's are opaque.
+        self.delta_rounds = DeltaRounds()
         self._definitions_source: tuple[int, int] = (0, -1)
 
     @property

@@ -1,0 +1,99 @@
+"""A refresh reads only what changed and ends with the same snapshot a full read gives."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+
+from intune_assistant.emulator.demo import DemoTenancy, build_demo
+from intune_assistant.emulator.graph import EmulatorOptions
+from intune_assistant.snapshot import Snapshot
+
+from .conftest import GRAPH, collect_demo
+
+WRITE_SCOPES = ["DeviceManagementConfiguration.ReadWrite.All", "Group.ReadWrite.All"]
+
+
+def _normal(snapshot: Snapshot) -> dict[str, str]:
+    """Objects per type, order-free (lists by id, group members by id)."""
+    found = {}
+    for key, items in snapshot.objects.items():
+        copies = []
+        for obj in items:
+            copy = dict(obj)
+            if key == "groups":
+                copy["members"] = sorted(copy["members"], key=lambda m: m["id"])
+            copies.append(copy)
+        found[key] = json.dumps(sorted(copies, key=lambda o: str(o.get("id"))), sort_keys=True)
+    return found
+
+
+async def _change(demo: DemoTenancy, first: Snapshot) -> dict[str, Any]:
+    """Rename a settings-catalog policy and an administrative template, delete a device
+    configuration, add a group member and remove another, through the emulator's write routes."""
+    tenant_id = demo.tenants["contoso"].tenant_id
+    demo.entra.grant_consent(tenant_id, WRITE_SCOPES)  # as activating a write module would
+    token = demo.token("contoso", scopes=[*demo.catalog.read_scopes(), *WRITE_SCOPES])
+    policy = first.objects_of("settingsCatalog")[0]
+    template = first.objects_of("administrativeTemplates")[0]
+    gone = first.objects_of("deviceConfigurations")[0]
+    static = [g for g in first.objects_of("groups") if "DynamicMembership" not in g.get("groupTypes", [])]
+    grows, shrinks = static[0], next(g for g in static[1:] if g["members"])
+    newcomer = next(u["id"] for u in first.objects_of("users") if u["id"] not in {m["id"] for m in grows["members"]})
+    leaver = shrinks["members"][0]["id"]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo.app), base_url=GRAPH, headers={"Authorization": f"Bearer {token}"}
+    ) as graph:
+        answers = [
+            await graph.patch(
+                f"/beta/deviceManagement/configurationPolicies/{policy['id']}", json={"name": "Renamed policy"}
+            ),
+            await graph.patch(
+                f"/beta/deviceManagement/groupPolicyConfigurations/{template['id']}",
+                json={"displayName": "Renamed template"},
+            ),
+            await graph.delete(f"/beta/deviceManagement/deviceConfigurations/{gone['id']}"),
+            await graph.post(
+                f"/v1.0/groups/{grows['id']}/members/$ref",
+                json={"@odata.id": f"{GRAPH}/v1.0/directoryObjects/{newcomer}"},
+            ),
+            await graph.delete(f"/v1.0/groups/{shrinks['id']}/members/{leaver}/$ref"),
+        ]
+    assert [a.status_code for a in answers] == [204, 204, 204, 204, 204], [a.text for a in answers]
+    return {"policy": policy["id"], "gone": gone["id"], "grows": (grows["id"], newcomer), "shrinks": shrinks["id"]}
+
+
+def test_a_refresh_reads_less_and_matches_a_full_read() -> None:
+    demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False))
+    first, first_client = asyncio.run(collect_demo(demo, "contoso"))
+    assert first.delta_links.keys() == {"groups"}
+    changed = asyncio.run(_change(demo, first))
+    refreshed, refresh_client = asyncio.run(collect_demo(demo, "contoso", previous=first))
+    full, _ = asyncio.run(collect_demo(demo, "contoso"))
+    assert _normal(refreshed) == _normal(full)
+    assert refreshed.names == full.names and refreshed.setting_definitions == full.setting_definitions
+    # The changes are there.
+    assert any(p["name"] == "Renamed policy" for p in refreshed.objects_of("settingsCatalog"))
+    assert changed["gone"] not in {o["id"] for o in refreshed.objects_of("deviceConfigurations")}
+    group_id, newcomer = changed["grows"]
+    grows = next(g for g in refreshed.objects_of("groups") if g["id"] == group_id)
+    assert newcomer in {m["id"] for m in grows["members"]}
+    # Less was read, and each type says whether it kept unchanged objects.
+    assert refresh_client.stats.sub_requests < first_client.stats.sub_requests
+    assert not refreshed.results["groups"].read_in_full
+    assert not refreshed.results["administrativeTemplates"].read_in_full
+    assert all(r.read_in_full for r in first.results.values())
+
+
+def test_a_refresh_of_a_type_not_read_completely_reads_it_in_full() -> None:
+    demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False))
+    first, _ = asyncio.run(collect_demo(demo, "contoso", types=["groups", "users", "administrativeTemplates"]))
+    first.results["administrativeTemplates"].status = first.results["administrativeTemplates"].status.PARTIAL
+    refreshed, _ = asyncio.run(
+        collect_demo(demo, "contoso", previous=first, types=["groups", "administrativeTemplates"])
+    )
+    assert refreshed.results["administrativeTemplates"].read_in_full
+    assert not refreshed.results["groups"].read_in_full
