@@ -32,6 +32,9 @@ def test_admin_compares_baseline_and_policies(stack: Any, browser: Any, shots: P
     page.get_by_role("link", name="Tenant vs baseline").first.click()
     page.get_by_role("button", name="Compare with baseline").click(timeout=30_000)
     page.wait_for_selector("[data-testid=score-overall]", timeout=30_000)
+    # The lists a baseline comparison is for: configured differently, conflicting, missing.
+    for status in ("differs", "conflicting", "missing"):
+        assert page.locator(f"[data-testid=baseline-list][data-status={status}] tbody tr").count() > 0
     assert "baseline=builtin%3Awindows-security" in page.url or "baseline=builtin:windows-security" in page.url
     page.screenshot(path=str(shots / "compare-baseline-1280.png"), full_page=False)
 

@@ -59,7 +59,17 @@ async def test_builtin_baseline_shows_scores_and_statuses(web) -> None:
     page = await web.wait_for_policies("/compare/baseline?baseline=builtin:windows-security")
     assert page.status_code == 200, page.text
     assert "Baseline comparison" in page.text and 'data-testid="score-overall"' in page.text
-    assert re.search(r"\d+ (missing|matches|differs)", page.text)
+    # The lists, each with its count; the tenant policies it sets them in, by name.
+    for status, heading in (
+        ("differs", "Configured differently"),
+        ("conflicting", "Conflicting"),
+        ("missing", "Missing"),
+    ):
+        assert f'data-testid="baseline-list" data-status="{status}"' in page.text
+        assert re.search(heading + r" \(\d+\)", page.text)
+    assert "WIN - BitLocker - Corporate" in page.text and 'data-testid="uncovered"' in page.text
+    assert "tenant read through Microsoft Graph, collected " in page.text
+    assert "built-in baseline, written 2025-01-15" in page.text
     report = await web.client.get("/compare/baseline?baseline=builtin:windows-security&download=html")
     assert "compare-baseline" in report.headers["content-disposition"] and "<html" in report.text.lower()
     bad = await web.client.get("/compare/baseline?baseline=builtin:nope")

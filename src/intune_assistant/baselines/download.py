@@ -10,11 +10,13 @@ new or empty folder; on any failure what was written is removed.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 from urllib.parse import urlsplit
@@ -159,6 +161,7 @@ def extract_zip(archive: Path | IO[bytes], dest: Path, limits: DownloadLimits | 
                 with bundle.open(info) as source:
                     total = _copy(source, target, info.filename, limits, total)
                 written.append(target)
+                _keep_time(target, info)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         _undo(dest, created, written)
         raise BaselineDownloadError(f"not a readable zip archive: {exc}") from None
@@ -173,6 +176,16 @@ def extract_zip(archive: Path | IO[bytes], dest: Path, limits: DownloadLimits | 
         _undo(dest, created, written)
         raise
     return written
+
+
+def _keep_time(target: Path, info: zipfile.ZipInfo) -> None:
+    """Give the file the time the archive records for it: an export's age is its files' times.
+
+    Zip times carry no zone; they are read as UTC. An impossible date is left as extracted.
+    """
+    with contextlib.suppress(ValueError, OSError, OverflowError):
+        stamp = datetime(*info.date_time, tzinfo=UTC).timestamp()
+        os.utime(target, (stamp, stamp))
 
 
 def _undo(dest: Path, created: bool, written: list[Path]) -> None:

@@ -148,6 +148,35 @@ def load_source(spec: str, catalog: Catalog) -> Source:
     return _load_folder(spec)
 
 
+# Sources that are a tenant read as it is, not an export or a baseline made from one.
+_TENANT_READS = frozenset({"graph", "emulator"})
+
+
+def _is_baseline(source: Source) -> bool:
+    """A built-in baseline, or a folder of policies / an import rather than a tenant read."""
+    return source.builtin or source.snapshot.source not in _TENANT_READS
+
+
+def _baseline_first(left: Source, right: Source) -> tuple[Source, Source]:
+    """(baseline, tenant): the side that is a baseline when only one is, else B (compare TENANT BASELINE)."""
+    if _is_baseline(left) and not _is_baseline(right):
+        return left, right
+    if left.builtin and not right.builtin:
+        return left, right
+    return right, left
+
+
+def _auto_mode(left: Source, right: Source) -> Mode:
+    """Baseline when a side is a built-in baseline or an export beside a tenant; drift within one tenant."""
+    if left.builtin or right.builtin:
+        return Mode.BASELINE
+    if _same_tenant(left.snapshot, right.snapshot):
+        return Mode.DRIFT
+    if _is_baseline(left) != _is_baseline(right):
+        return Mode.BASELINE
+    return Mode.TENANTS
+
+
 def _same_tenant(left: Snapshot, right: Snapshot) -> bool:
     if left.tenant.tenant_id and left.tenant.tenant_id == right.tenant.tenant_id:
         return True
@@ -198,15 +227,9 @@ def _run(
             right_label=right.spec,
         )
     if mode is Mode.AUTO:
-        if left.builtin or right.builtin:
-            mode = Mode.BASELINE
-        elif _same_tenant(left.snapshot, right.snapshot):
-            mode = Mode.DRIFT
-        else:
-            mode = Mode.TENANTS
+        mode = _auto_mode(left, right)
     if mode is Mode.BASELINE:
-        # The baseline is the built-in side, or A.
-        base, actual = (right, left) if right.builtin and not left.builtin else (left, right)
+        base, actual = _baseline_first(left, right)
         return compare_baseline(
             base.snapshot,
             actual.snapshot,
@@ -215,7 +238,9 @@ def _run(
             tenant_label=actual.spec,
         )
     if mode is Mode.DRIFT:
-        return compare_drift(left.snapshot, right.snapshot, catalog=catalog)
+        return compare_drift(
+            left.snapshot, right.snapshot, catalog=catalog, before_label=left.spec, after_label=right.spec
+        )
     return compare_tenants(
         left.snapshot,
         right.snapshot,
@@ -226,9 +251,26 @@ def _run(
 
 
 def _summary(result: Comparison, console: Console, only_differences: bool) -> None:
+    from intune_assistant.analyses.compare import CompareKind
+    from intune_assistant.render.compare.view import side_headings, summary_counts
+
+    console.print(f"[bold]{result.left.label} \u2194 {result.right.label}[/] ({result.kind.value})", highlight=False)
+    for heading, side in zip(side_headings(result), (result.left, result.right), strict=True):
+        console.print(f"  {heading}: {side.origin}", highlight=False)
+    if result.kind is CompareKind.BASELINE:
+        _baseline_summary(result, console, only_differences)
+    else:
+        _objects_table(result, console, only_differences)
+    for note in result.not_compared:
+        console.print(f"[yellow]not compared:[/] {note.type_label}: {note.reason}")
+    counts = ", ".join(f"{n} {words}" for _, n, words in summary_counts(result))
+    console.print(f"{'Aligned' if result.aligned else 'Not aligned'}: {counts or 'nothing to compare'}")
+
+
+def _objects_table(result: Comparison, console: Console, only_differences: bool) -> None:
     from intune_assistant.render.compare.view import object_status, visible
 
-    table = Table(title=f"{result.left.label} \u2194 {result.right.label} ({result.kind.value})")
+    table = Table()
     for column in ("Type", "Object", "Status", "Settings differing", "Assignments differing"):
         table.add_column(column)
     for view in visible(result, only_differences):
@@ -241,14 +283,31 @@ def _summary(result: Comparison, console: Console, only_differences: bool) -> No
             str(len(obj.changed_assignments)),
         )
     console.print(table)
+
+
+def _baseline_summary(result: Comparison, console: Console, only_differences: bool) -> None:
+    from rich.markup import escape
+
+    from intune_assistant.render.compare.view import baseline_lists, tenant_values, uncovered
+
     for score in result.scores:
         console.print(
-            f"Alignment ({score.scope}) {score.name}: {score.percent:.1f}% ({score.matched}/{score.expected})"
+            f"Alignment ({score.scope}) {escape(score.name)}: {score.percent:.1f}% ({score.matched}/{score.expected})"
         )
-    for note in result.not_compared:
-        console.print(f"[yellow]not compared:[/] {note.type_label}: {note.reason}")
-    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(result.counts().items()))
-    console.print(f"{'Aligned' if result.aligned else 'Not aligned'}: {counts or 'nothing to compare'}")
+    for found in baseline_lists(result, only_differences):
+        console.print(f"\n[bold]{found.heading} ({len(found.settings)})[/]: {found.meaning}")
+        for s in found.settings:
+            where = "" if s.status.value == "missing" else f" \u2192 tenant: {escape(tenant_values(s))}"
+            console.print(
+                f"  {escape(s.name)} [{escape(s.area)}]: baseline {escape(s.expected)}"
+                f" ({escape(s.baseline_policy)}){where}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    extra = uncovered(result)
+    console.print(f"\n[bold]Tenant policies the baseline does not cover ({len(extra)})[/]")
+    for obj in extra:
+        console.print(f"  {escape(obj.name)} ({escape(obj.type_label)})", highlight=False, soft_wrap=True)
 
 
 def _write(data: bytes, output: Path | None, fmt: Format, result: Comparison) -> Path | None:
@@ -264,8 +323,13 @@ def _write(data: bytes, output: Path | None, fmt: Format, result: Comparison) ->
 
 
 def compare(
-    a: Annotated[str, typer.Argument(help="Left side: demo:NAME, builtin:NAME, or a folder (snapshot or export).")],
-    b: Annotated[str, typer.Argument(help="Right side, same forms; tenant:DOMAIN is not available yet.")],
+    a: Annotated[
+        str, typer.Argument(help="A, usually the tenant: demo:NAME, builtin:NAME, or a folder (snapshot or export).")
+    ],
+    b: Annotated[
+        str,
+        typer.Argument(help="B, usually the baseline or the later snapshot; same forms (tenant:DOMAIN not yet)."),
+    ],
     policy: Annotated[
         str | None, typer.Option(help="Compare one policy of A (name; * and ? allowed) with policies of B.")
     ] = None,
@@ -278,7 +342,11 @@ def compare(
     ] = None,
     mode: Annotated[
         Mode,
-        typer.Option(help="auto: baseline when a side is builtin:, drift when both are one tenant, else tenants."),
+        typer.Option(
+            help="auto: baseline when a side is builtin: or an export beside a tenant (the export is the "
+            "baseline), drift when both are one tenant, else tenants. baseline: the baseline is the builtin: "
+            "or export side, else B."
+        ),
     ] = Mode.AUTO,
     only_differences: Annotated[bool, typer.Option("--only-differences", help="Leave out what is the same.")] = False,
     fmt: Annotated[
@@ -314,7 +382,7 @@ def download(
     output: Annotated[Path, typer.Option("-o", "--output", help="New or empty folder to extract into.")],
     url: Annotated[str | None, typer.Option(help="Zip archive URL (default: OpenIntuneBaseline on GitHub).")] = None,
 ) -> None:
-    """Download a public baseline archive and extract it safely; compare with: compare FOLDER demo:contoso."""
+    """Download a public baseline archive and extract it safely; compare with: compare demo:contoso FOLDER."""
     from intune_assistant.baselines import DEFAULT_BASELINE_URL, download_baseline
 
     with _errors_exit_2():
@@ -324,7 +392,7 @@ def download(
         files = download_baseline(output, source)
         console.print(f"Extracted {len(files)} file(s) into [bold]{output}[/]")
         for folder in _importable(output):
-            console.print(f"  compare with: intune-assistant compare {folder} demo:contoso")
+            console.print(f"  compare with: intune-assistant compare demo:contoso {folder}")
 
 
 def _importable(root: Path, depth: int = 3) -> list[Path]:

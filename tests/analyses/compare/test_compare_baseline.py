@@ -1,159 +1,239 @@
-"""Each demo tenant against the built-in baseline: matches, differences and scores from the data.
+"""Demo tenants against baselines: verdicts, lists and scores worked out here from the data.
 
-The expected pairing and statuses are worked out here from the generated policies and the
-baseline's own objects: coverage = share of a baseline policy's setting ids a tenant policy
-configures; a baseline policy pairs with its best-covering tenant policy when that reaches 50%.
+Two baselines: the built-in one, and one made from the IntuneCD sample's settings catalog
+policies (real policies nobody here wrote). The expectations are computed in this file from the
+generator's policies and the baseline's raw JSON, without the code under test: each baseline
+setting (definition id + value) is looked for in every settings policy of the tenant; it
+matches when every tenant policy setting it agrees with the baseline, differs when they agree
+on another value, conflicts when they disagree among themselves, and is missing otherwise.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from tests.support import instances
+from tests.support import SAMPLES, instances
 
 from intune_assistant.analyses.compare import (
+    BaselineStatus,
     CompareKind,
     Comparison,
     ObjectStatus,
-    SettingStatus,
     compare_baseline,
 )
 from intune_assistant.baselines import builtin_baseline
 from intune_assistant.emulator.demo import DemoTenancy
-from intune_assistant.snapshot import INTUNE_READ_ROLE, Problem, ProblemKind, Snapshot, TypeResult, TypeStatus
+from intune_assistant.snapshot import (
+    INTUNE_READ_ROLE,
+    Problem,
+    ProblemKind,
+    Snapshot,
+    TenantInfo,
+    TypeResult,
+    TypeStatus,
+)
 
 Obj = dict[str, Any]
+# Types whose settings carry definition ids: a baseline setting may be configured in any of them.
+_SETTINGS_TYPES = ("settingsCatalog", "complianceSettingsPolicies")
+_PLATFORMS = {"windows10": "Windows", "macOS": "macOS", "iOS": "iOS/iPadOS", "android": "Android"}
 
 
 def _values(policy: Obj) -> dict[str, tuple[str, ...]]:
+    """Definition id → the policy's values of it (a multiset: group collections repeat ids)."""
     values: dict[str, list[str]] = {}
-    for instance in instances(policy["settings"]):
+    for instance in instances(policy.get("settings") or []):
         if "choiceSettingValue" in instance:
             value: Any = instance["choiceSettingValue"]["value"]
         elif "simpleSettingValue" in instance:
-            value = instance["simpleSettingValue"]["value"]
+            value = instance["simpleSettingValue"].get("value")
         elif "choiceSettingCollectionValue" in instance:
             value = sorted(v["value"] for v in instance["choiceSettingCollectionValue"])
         elif "simpleSettingCollectionValue" in instance:
-            value = sorted(v["value"] for v in instance["simpleSettingCollectionValue"])
+            value = sorted(v.get("value") for v in instance["simpleSettingCollectionValue"])
         else:
+            continue  # a group collection holds its children, no value of its own
+        if value is None or value == []:
             continue
         values.setdefault(instance["settingDefinitionId"], []).append(repr(value))
     return {k: tuple(sorted(v)) for k, v in values.items()}
 
 
-def _ids(policy: Obj) -> set[str]:
-    # Setting ids with a value (a group collection's own id is its container, not a value).
-    return set(_values(policy))
-
-
-@pytest.fixture(scope="module", params=["contoso", "fabrikam"])
-def case(request: pytest.FixtureRequest, demo: DemoTenancy) -> tuple[str, Snapshot, Comparison]:
-    name = request.param
-    tenant = request.getfixturevalue(name)
-    return name, tenant, compare_baseline(builtin_baseline(), tenant)
-
-
-def test_each_baseline_policy_pairs_with_its_best_covering_tenant_policy(
-    case: tuple[str, Snapshot, Comparison], demo: DemoTenancy
-) -> None:
-    name, _, result = case
-    generated = demo.tenants[name].objects["settingsCatalog"]
-    assert result.kind is CompareKind.BASELINE
-    for policy in builtin_baseline().objects["settingsCatalog"]:
-        wanted = _ids(policy)
-        coverage = {p["name"]: len(wanted & _ids(p)) / len(wanted) for p in generated}
-        best = max(coverage.values())
-        diff = next(o for o in result.objects if o.left is not None and o.left.name == policy["name"])
-        if best < 0.5:
-            assert diff.status is ObjectStatus.ONLY_LEFT, policy["name"]
-            assert diff.right is None
-            # A missing policy lists what it would configure, every setting missing.
-            assert {s.setting_id for s in diff.settings} == wanted
-            continue
-        assert diff.right is not None and diff.match is not None
-        assert diff.match.method == "overlap"
-        assert diff.match.score == pytest.approx(coverage[diff.right.name], abs=1e-3)
-        assert coverage[diff.right.name] == best, policy["name"]
-
-
-def test_settings_of_paired_policies_are_expected_vs_actual(
-    case: tuple[str, Snapshot, Comparison], demo: DemoTenancy
-) -> None:
-    name, _, result = case
-    generated = {p["name"]: p for p in demo.tenants[name].objects["settingsCatalog"]}
-    baseline = {p["name"]: p for p in builtin_baseline().objects["settingsCatalog"]}
-    matched = [o for o in result.objects if o.left is not None and o.right is not None]
-    assert matched
-    for diff in matched:
-        assert diff.left is not None and diff.right is not None
-        expected_values = _values(baseline[diff.left.name])
-        actual_values = _values(generated[diff.right.name])
-        expected = {}
-        for setting_id in expected_values.keys() | actual_values.keys():
-            if setting_id not in actual_values:
-                expected[setting_id] = SettingStatus.ONLY_LEFT
-            elif setting_id not in expected_values:
-                expected[setting_id] = SettingStatus.ONLY_RIGHT
-            elif expected_values[setting_id] == actual_values[setting_id]:
-                expected[setting_id] = SettingStatus.SAME
+def _expected(baseline: Iterable[Obj], tenant: dict[str, list[Obj]]) -> dict[tuple[str, tuple[str, ...]], str]:
+    """(definition id, baseline values) → verdict, for every distinct baseline setting."""
+    where: dict[str, list[tuple[str, ...]]] = {}
+    for key in _SETTINGS_TYPES:
+        for policy in tenant.get(key, []):
+            for setting_id, values in _values(policy).items():
+                where.setdefault(setting_id, []).append(values)
+    verdicts = {}
+    for policy in baseline:
+        for setting_id, expected in _values(policy).items():
+            found = where.get(setting_id, [])
+            if not found:
+                verdict = "missing"
+            elif len(set(found)) > 1:
+                verdict = "conflicting"
             else:
-                expected[setting_id] = SettingStatus.DIFFERENT
-        assert {s.setting_id: s.status for s in diff.settings} == expected
-        statuses = set(expected.values())
-        if statuses & {SettingStatus.ONLY_LEFT, SettingStatus.DIFFERENT}:
-            assert diff.status is ObjectStatus.DIFFERENT
-        elif SettingStatus.ONLY_RIGHT in statuses:
-            assert diff.status is ObjectStatus.EXTRA_SETTINGS
-        else:
-            assert diff.status is ObjectStatus.SAME
-        # Descriptions, scope tags and assignments are the tenant's business, not the baseline's.
-        assert not {"description", "roleScopeTagIds"} & set(expected)
-        assert diff.assignments == ()
+                verdict = "matches" if found[0] == expected else "differs"
+            verdicts[(setting_id, expected)] = verdict
+    return verdicts
 
 
-def test_uncovered_tenant_policies_and_scores(case: tuple[str, Snapshot, Comparison], demo: DemoTenancy) -> None:
+def _intunecd_baseline() -> Snapshot:
+    """The IntuneCD sample's settings catalog policies, as they are on disk, as a baseline."""
+    folder = SAMPLES / "intunecd-backup" / "Settings Catalog"
+    policies = [json.loads(path.read_text("utf-8")) for path in sorted(folder.glob("*.json"))]
+    assert len(policies) > 50
+    return Snapshot(
+        tenant=TenantInfo(display_name="IntuneCD sample baseline"),
+        source="intunecd",
+        taken_at=datetime(2025, 6, 1, tzinfo=UTC),
+        objects={"settingsCatalog": policies},
+        results={"settingsCatalog": TypeResult("settingsCatalog", TypeStatus.OK, len(policies), 0.0)},
+    )
+
+
+BASELINES = {"builtin": lambda: builtin_baseline(), "intunecd": _intunecd_baseline}
+
+
+@pytest.fixture(scope="module", params=[("contoso", "builtin"), ("fabrikam", "builtin"), ("contoso", "intunecd")])
+def case(request: pytest.FixtureRequest) -> tuple[str, Snapshot, Comparison]:
+    tenant_name, baseline_name = request.param
+    baseline = BASELINES[baseline_name]()
+    return tenant_name, baseline, compare_baseline(baseline, request.getfixturevalue(tenant_name))
+
+
+def test_each_baseline_setting_is_judged_across_every_policy_of_the_tenant(
+    case: tuple[str, Snapshot, Comparison], demo: DemoTenancy
+) -> None:
+    name, baseline, result = case
+    assert result.kind is CompareKind.BASELINE
+    expected = _expected(baseline.objects["settingsCatalog"], demo.tenants[name].objects)
+    # One entry per distinct baseline setting (a setting two baseline policies set alike counts once).
+    assert Counter((e.setting_id, e.status.value) for e in result.baseline_settings) == Counter(
+        (setting_id, verdict) for (setting_id, _), verdict in expected.items()
+    )
+    counts = Counter(expected.values())
+    assert {s.value: len(result.baseline_list(s)) for s in BaselineStatus if result.baseline_list(s)} == counts
+    # Every verdict occurs in a real tenant against a real baseline: the test sees all four.
+    if name == "contoso":
+        assert set(counts) == {"matches", "differs", "conflicting", "missing"}
+
+
+def test_the_lists_name_the_tenant_policies_and_their_values(
+    case: tuple[str, Snapshot, Comparison], demo: DemoTenancy
+) -> None:
     name, _, result = case
-    generated = demo.tenants[name].objects["settingsCatalog"]
-    paired = {o.right.name for o in result.objects if o.left is not None and o.right is not None}
-    uncovered = {o.right.name for o in result.objects if o.status is ObjectStatus.ONLY_RIGHT and o.right}
-    assert uncovered == {p["name"] for p in generated} - paired
-    # Only the types the baseline speaks about: the tenant's apps are not "extra".
-    assert {o.type_key for o in result.objects} == {"settingsCatalog"}
+    holders: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key in _SETTINGS_TYPES:
+        for policy in demo.tenants[name].objects.get(key, []):
+            for setting_id, values in _values(policy).items():
+                holders.setdefault(setting_id, {})[policy["name"]] = values
+    for entry in result.baseline_settings:
+        found = {v.policy for v in entry.found}
+        assert found == set(holders.get(entry.setting_id, {})), entry.setting_id
+        if entry.status is BaselineStatus.MISSING:
+            assert entry.found == ()
+        if entry.status is BaselineStatus.MATCHES:
+            assert all(v.matches for v in entry.found)
+        if entry.status is BaselineStatus.DIFFERS:
+            assert not any(v.matches for v in entry.found)
+            assert all(v.value and v.value != entry.expected for v in entry.found)
+        if entry.status is BaselineStatus.CONFLICTING:
+            assert len({holders[entry.setting_id][p] for p in found}) > 1
 
-    expected = matched = 0
-    for obj in result.objects:
-        if obj.status is ObjectStatus.ONLY_RIGHT:
-            continue
-        for setting in obj.settings:
-            if setting.status is not SettingStatus.ONLY_RIGHT:
-                expected += 1
-                matched += setting.status is SettingStatus.SAME
-    total = sum(len(_ids(p)) for p in builtin_baseline().objects["settingsCatalog"])
-    assert expected == total
+
+def test_scores_count_matching_settings_overall_per_platform_and_per_area(
+    case: tuple[str, Snapshot, Comparison], demo: DemoTenancy
+) -> None:
+    name, baseline, result = case
+    expected = _expected(baseline.objects["settingsCatalog"], demo.tenants[name].objects)
+    matched = sum(1 for verdict in expected.values() if verdict == "matches")
     overall = next(s for s in result.scores if s.scope == "overall")
-    assert (overall.matched, overall.expected) == (matched, total)
-    windows = next(s for s in result.scores if s.scope == "platform")
-    assert windows.name == "Windows" and windows.expected == total
+    assert (overall.matched, overall.expected) == (matched, len(expected))
+    assert overall.percent == round(100 * matched / len(expected), 1)
+
+    platforms: dict[str, list[int]] = {}
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for policy in baseline.objects["settingsCatalog"]:
+        platform = _PLATFORMS[policy["platforms"]]
+        for setting_id, values in _values(policy).items():
+            if (setting_id, values) in seen:
+                continue
+            seen.add((setting_id, values))
+            entry = platforms.setdefault(platform, [0, 0])
+            entry[0] += expected[(setting_id, values)] == "matches"
+            entry[1] += 1
+    assert {s.name: [s.matched, s.expected] for s in result.scores if s.scope == "platform"} == platforms
+
     areas = [s for s in result.scores if s.scope == "area"]
-    assert sum(s.expected for s in areas) == total and len(areas) > 1
+    assert sum(s.expected for s in areas) == len(expected)
+    assert sum(s.matched for s in areas) == matched
+    # Areas in words: no id fragments, no letters a word splitter cut off, a few dozen at most.
+    for area in areas:
+        assert not set(area.name) & set("_~>.") and "  " not in area.name, area.name
+        assert all(len(word) > 1 or word.isdigit() for word in area.name.split()), area.name
+    assert 1 < len(areas) <= max(8, len(expected) // 10)
+
+
+def test_tenant_policies_that_configure_none_of_the_baseline_are_listed(
+    case: tuple[str, Snapshot, Comparison], demo: DemoTenancy
+) -> None:
+    name, baseline, result = case
+    wanted = {i for p in baseline.objects["settingsCatalog"] for i in _values(p)}
+    # Only the types the baseline speaks about: its settings catalog, not the tenant's apps.
+    extra = {p["name"] for p in demo.tenants[name].objects["settingsCatalog"] if not set(_values(p)) & wanted}
+    uncovered = {o.name for o in result.objects if o.status is ObjectStatus.ONLY_RIGHT}
+    assert uncovered == extra
+    assert {o.type_key for o in result.objects} == {"settingsCatalog"}
     assert not result.aligned
 
 
-def test_a_tenant_holding_exactly_the_baseline_is_aligned() -> None:
+def test_a_tenant_that_folds_the_baseline_into_one_policy_of_its_own_is_aligned() -> None:
     baseline = builtin_baseline()
     tenant = copy.deepcopy(baseline)
-    for index, policy in enumerate(tenant.objects["settingsCatalog"]):
-        policy["id"] = f"tenant-{index}"
-        policy["name"] = f"Contoso - {policy['name']}"  # other names: paired by settings
-        policy["description"] = "Our copy."
+    merged = tenant.objects["settingsCatalog"][0]
+    merged.update({"id": "tenant-0", "name": "Contoso - everything", "description": "Our copy."})
+    for other in tenant.objects["settingsCatalog"][1:]:
+        merged["settings"] += other["settings"]
+    del tenant.objects["settingsCatalog"][1:]
     result = compare_baseline(baseline, tenant)
     assert result.aligned
+    assert {s.status for s in result.baseline_settings} == {BaselineStatus.MATCHES}
     assert {o.status for o in result.objects} == {ObjectStatus.SAME}
-    assert all(o.match is not None and o.match.score == 1.0 for o in result.objects)
     assert next(s for s in result.scores if s.scope == "overall").percent == 100.0
+
+
+def test_a_profile_setting_is_matched_by_its_path_within_the_same_kind_of_profile(contoso: Snapshot) -> None:
+    policy = next(p for p in contoso.objects["compliancePolicies"] if "passwordMinimumLength" in p)
+    baseline_policy = copy.deepcopy(policy)
+    baseline_policy.update({"id": "baseline-0", "displayName": "Baseline compliance"})
+    baseline_policy["passwordMinimumLength"] = (policy["passwordMinimumLength"] or 0) + 3
+    baseline = Snapshot(
+        tenant=TenantInfo(display_name="baseline"),
+        source="portal-export",
+        taken_at=datetime(2025, 1, 1, tzinfo=UTC),
+        objects={"compliancePolicies": [baseline_policy]},
+        results={"compliancePolicies": TypeResult("compliancePolicies", TypeStatus.OK, 1, 0.0)},
+    )
+    result = compare_baseline(baseline, contoso)
+    [changed] = [s for s in result.baseline_settings if s.status is not BaselineStatus.MATCHES]
+    assert changed.setting_id == "passwordMinimumLength" and changed.status is BaselineStatus.DIFFERS
+    assert [v.policy for v in changed.found] == [policy["displayName"]]
+    assert changed.area == "Compliance policies"
+    # Tenant compliance policies of another kind never count for this one's settings.
+    same_kind = {
+        p["displayName"] for p in contoso.objects["compliancePolicies"] if p["@odata.type"] == policy["@odata.type"]
+    }
+    assert all({v.policy for v in s.found} <= same_kind for s in result.baseline_settings)
+    assert any(s.status is BaselineStatus.MATCHES for s in result.baseline_settings)
 
 
 def test_a_type_the_tenant_could_not_read_is_not_compared_never_missing(contoso: Snapshot) -> None:
@@ -167,7 +247,7 @@ def test_a_type_the_tenant_could_not_read_is_not_compared_never_missing(contoso:
         problem=Problem(ProblemKind.MISSING_ROLE, "Forbidden", status=403, role=INTUNE_READ_ROLE),
     )
     result = compare_baseline(builtin_baseline(), tenant)
-    assert result.objects == ()
+    assert result.objects == () and result.baseline_settings == ()
     assert [n.type_key for n in result.not_compared] == ["settingsCatalog"]
     assert "ask for Intune Read Only Operator or higher" in result.not_compared[0].reason
     assert not result.aligned

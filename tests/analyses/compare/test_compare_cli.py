@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.support import SAMPLES
 from typer.testing import CliRunner
 
 from intune_assistant.cli.main import app
@@ -120,3 +122,44 @@ def test_the_console_script_keeps_exit_code_2_and_prints_no_trace() -> None:
     )
     assert done.returncode == 2
     assert "does not exist" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_export_beside_a_tenant_is_the_baseline_by_default() -> None:
+    backup = str(SAMPLES / "intunecd-backup")
+    code, out, _ = run("compare", "demo:contoso", backup, "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["kind"] == "baseline"
+    assert data["left"]["label"] == backup and data["right"]["label"] == "demo:contoso"
+    assert data["left"]["origin"].startswith("IntuneCD backup, newest file ")
+    verdicts = {s["status"] for s in data["baseline_settings"]}
+    assert verdicts == {"matches", "differs", "conflicting", "missing"}
+    overall = data["scores"][0]
+    matched = sum(1 for s in data["baseline_settings"] if s["status"] == "matches")
+    assert (overall["matched"], overall["expected"]) == (matched, len(data["baseline_settings"]))
+    # The same with the sides the other way round: the export is still the baseline.
+    code, out, _ = run("compare", backup, "demo:contoso", "--format", "json")
+    assert json.loads(out)["kind"] == "baseline" and json.loads(out)["left"]["label"] == backup
+
+
+def test_the_baseline_summary_prints_the_lists() -> None:
+    code, out, _ = run("compare", "demo:contoso", "builtin:windows-security")
+    assert code == 1
+    text = " ".join(out.split())
+    for heading in ("Configured differently (", "Conflicting (", "Missing (", "Matching (", "does not cover ("):
+        assert heading in text
+    assert "Expected (builtin:windows-security): built-in baseline, written 2025-01-15" in text
+    assert "Actual (demo:contoso): demo tenant read through the emulator, collected " in text
+
+
+def test_two_backups_of_one_tenant_are_a_drift_labelled_with_their_own_times(tmp_path: Path) -> None:
+    older, newer = tmp_path / "older", tmp_path / "newer"
+    for target, stamp in ((older, 1_700_000_000), (newer, 1_710_000_000)):
+        shutil.copytree(SAMPLES / "intunecd-backup", target)
+        for path in target.rglob("*"):
+            os.utime(path, (stamp, stamp))
+    code, out, _ = run("compare", str(older), str(newer), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["kind"] == "drift"
+    assert data["left"]["origin"] == "IntuneCD backup, newest file 2023-11-14 22:13 UTC"
+    assert data["right"]["origin"] == "IntuneCD backup, newest file 2024-03-09 16:00 UTC"

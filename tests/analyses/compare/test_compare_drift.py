@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -149,7 +153,10 @@ def test_a_type_not_read_in_either_snapshot_is_not_compared_never_removed(
 def test_objects_missing_from_a_partial_read_are_not_confirmed_never_removed(contoso: Snapshot) -> None:
     partial = copy.deepcopy(contoso)
     dropped = partial.objects["deviceConfigurations"].pop()
-    partial.results["deviceConfigurations"] = TypeResult("deviceConfigurations", TypeStatus.PARTIAL, 20, 0.0)
+    count = len(partial.objects["deviceConfigurations"])
+    partial.results["deviceConfigurations"] = TypeResult(
+        "deviceConfigurations", TypeStatus.PARTIAL, count, 0.0, error=f"stopped after {count} objects: 503"
+    )
     result = compare_drift(contoso, partial)
     [unconfirmed] = result.differences
     assert unconfirmed.status is ObjectStatus.UNCONFIRMED
@@ -158,3 +165,85 @@ def test_objects_missing_from_a_partial_read_are_not_confirmed_never_removed(con
     assert not result.aligned
     # The other way round it may have been there, unseen, all along: not "added" either.
     assert compare_drift(partial, contoso).differences[0].status is ObjectStatus.UNCONFIRMED
+
+
+def test_a_read_missing_only_details_still_saw_every_object_so_one_sided_ones_are_added_or_removed(
+    contoso: Snapshot,
+) -> None:
+    partial = copy.deepcopy(contoso)
+    dropped = partial.objects["deviceConfigurations"].pop()
+    count = len(partial.objects["deviceConfigurations"])
+    # The list came in whole; only one profile's assignments failed.
+    partial.results["deviceConfigurations"] = TypeResult(
+        "deviceConfigurations", TypeStatus.PARTIAL, count, 0.0, child_errors=["assignments of 'x': 503"]
+    )
+    [removed] = compare_drift(contoso, partial).differences
+    assert removed.status is ObjectStatus.ONLY_LEFT and removed.name == dropped["displayName"]
+    [added] = compare_drift(partial, contoso).differences
+    assert added.status is ObjectStatus.ONLY_RIGHT and added.name == dropped["displayName"]
+
+
+def _backup_copy(source: Path, target: Path, stamp: datetime) -> Path:
+    shutil.copytree(source, target)
+    for path in target.rglob("*"):
+        os.utime(path, (stamp.timestamp(), stamp.timestamp()))
+    return target
+
+
+def test_two_intunecd_backups_of_one_tenant_show_what_was_added_removed_and_renamed(
+    intunecd: Path, tmp_path: Path
+) -> None:
+    monday, friday = datetime(2025, 3, 3, 9, 0, tzinfo=UTC), datetime(2025, 3, 7, 17, 30, tzinfo=UTC)
+    before = _backup_copy(intunecd, tmp_path / "monday", monday)
+    after = _backup_copy(intunecd, tmp_path / "friday", friday)
+    catalog_folder = after / "Settings Catalog"
+    files = sorted(catalog_folder.glob("*.json"))
+    removed, renamed = files[0], files[1]
+    removed_name = json.loads(removed.read_text("utf-8"))["name"]
+    policy = json.loads(renamed.read_text("utf-8"))
+    old_name, policy["name"] = policy["name"], "Renamed between the two backups"
+    renamed.unlink()
+    (catalog_folder / "Renamed between the two backups_mdm.json").write_text(json.dumps(policy), "utf-8")
+    removed.unlink()
+    scripts = after / "Scripts" / "Shell"
+    script_file = sorted(scripts.glob("*.json"))[0]
+    script = json.loads(script_file.read_text("utf-8"))
+    script["displayName"], script["fileName"] = "A new script", "new.sh"
+    script["scriptContent"] = "IyEvYmluL3NoCmVjaG8gbmV3Cg=="  # "#!/bin/sh\necho new"
+    (scripts / "A new script.json").write_text(json.dumps(script), "utf-8")
+    for path in after.rglob("*"):
+        os.utime(path, (friday.timestamp(), friday.timestamp()))
+
+    result = compare_drift(import_path(before), import_path(after))
+    assert result.kind is CompareKind.DRIFT
+    assert result.not_compared == ()
+    statuses = {(o.status, o.name) for o in result.differences}
+    assert (ObjectStatus.ONLY_LEFT, removed_name) in statuses
+    assert (ObjectStatus.ONLY_RIGHT, "A new script") in statuses
+    [rename] = [o for o in result.objects if o.renamed]
+    assert rename.left is not None and rename.left.name == old_name and rename.name == policy["name"]
+    assert rename.status is ObjectStatus.SAME
+    # Partial only in details (IntuneCD keeps no app protection apps): nothing is "not confirmed".
+    assert not [o for o in result.objects if o.status is ObjectStatus.UNCONFIRMED]
+    assert len(result.differences) == 3
+    # Each side with its source and its own time: the backups' file times, not the import's.
+    assert (result.left.taken_at, result.right.taken_at) == (monday, friday)
+    assert result.left.origin == "IntuneCD backup, newest file 2025-03-03 09:00 UTC"
+    assert result.right.origin == "IntuneCD backup, newest file 2025-03-07 17:30 UTC"
+
+
+def test_a_script_removed_and_another_added_are_not_a_rename(contoso: Snapshot) -> None:
+    after = copy.deepcopy(contoso)
+    scripts = after.objects["powershellScripts"]
+    gone = scripts.pop(0)
+    new = copy.deepcopy(gone)
+    new.update({"id": "00000000-0000-0000-0000-0000000000aa", "displayName": "Another script"})
+    # Same file name, other content: every script has the same properties, so only their values
+    # tell a rename from a replacement.
+    new.update({"scriptContent": "V3JpdGUtSG9zdCAnaGVsbG8n", "description": "other", "runAs32Bit": True})
+    scripts.append(new)
+    result = compare_drift(contoso, after)
+    assert {(o.status, o.name) for o in result.differences} == {
+        (ObjectStatus.ONLY_LEFT, gone["displayName"]),
+        (ObjectStatus.ONLY_RIGHT, "Another script"),
+    }

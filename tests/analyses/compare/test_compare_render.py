@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from intune_assistant.analyses.compare import Comparison, compare_baseline, compare_tenants
+from intune_assistant.analyses.compare import (
+    BaselineStatus,
+    Comparison,
+    ObjectStatus,
+    compare_baseline,
+    compare_tenants,
+)
 from intune_assistant.baselines import builtin_baseline
 from intune_assistant.render.compare import (
     FORMATS,
@@ -113,3 +119,46 @@ def test_every_format_renders_and_names_its_file(hostile: Comparison) -> None:
         assert name.endswith(f"_compare-tenants_2025-03-04_0506.{FORMATS[fmt]}")
     with pytest.raises(ValueError, match="unknown format"):
         render_comparison(hostile, "pdf")
+
+
+@pytest.fixture(scope="module")
+def against_baseline(contoso: Snapshot) -> Comparison:
+    return compare_baseline(builtin_baseline(), contoso, baseline_label="builtin", tenant_label="contoso")
+
+
+def test_every_report_shows_the_baseline_lists_with_tenant_policies_and_values(against_baseline: Comparison) -> None:
+    result = against_baseline
+    lists = {s: result.baseline_list(s) for s in BaselineStatus}
+    assert all(lists.values())  # Contoso has settings in every list
+    page = render_html(result)
+    text = render_markdown(result)
+    for heading, status in (
+        ("Configured differently", BaselineStatus.DIFFERS),
+        ("Conflicting", BaselineStatus.CONFLICTING),
+        ("Missing", BaselineStatus.MISSING),
+        ("Matching", BaselineStatus.MATCHES),
+    ):
+        assert f"<h2>{heading} ({len(lists[status])})</h2>" in page
+        assert f"## {heading} ({len(lists[status])})" in text
+    extra = [o for o in result.objects if o.status is ObjectStatus.ONLY_RIGHT]
+    assert f"Tenant policies the baseline does not cover ({len(extra)})" in page
+    assert all(o.name in page and o.name in text for o in extra)
+    for entry in lists[BaselineStatus.CONFLICTING] + lists[BaselineStatus.DIFFERS]:
+        assert all(v.policy in page and v.policy in text for v in entry.found)
+    only = render_markdown(result, only_differences=True)
+    assert "## Matching" not in only and "## Missing" in only
+    # The summary counts settings by verdict, not the baseline's policies.
+    assert f"{len(lists[BaselineStatus.CONFLICTING])} conflicting" in text
+
+
+def test_csv_and_json_carry_each_baseline_setting_with_its_verdict(against_baseline: Comparison) -> None:
+    result = against_baseline
+    parsed = list(csv.reader(io.StringIO(render_csv(result).decode("utf-8-sig"), newline="")))
+    verdicts = {row[8] for row in parsed[1:] if row[5] == "Setting"}
+    assert verdicts == {"matches", "configured differently", "conflicting", "missing"}
+    data = json.loads(render_json(result))
+    assert len(data["baseline_settings"]) == len(result.baseline_settings)
+    assert {s["status"] for s in data["baseline_settings"]} == {s.value for s in BaselineStatus}
+    assert data["right"]["origin"].startswith("demo tenant read through the emulator, collected ")
+    only = json.loads(render_json(result, only_differences=True))
+    assert all(s["status"] != "matches" for s in only["baseline_settings"])

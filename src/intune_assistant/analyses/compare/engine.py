@@ -16,9 +16,8 @@ from intune_assistant.catalog import Catalog, Kind, ResourceType
 from intune_assistant.snapshot import Snapshot, TypeStatus
 
 from .assignments import diff_assignments
-from .matching import Scorer, overlap, pair_objects
+from .matching import pair_objects
 from .model import (
-    CompareKind,
     CompareOptions,
     MatchInfo,
     NotCompared,
@@ -36,6 +35,7 @@ __all__ = [
     "compare_sides",
     "diff_settings",
     "make_side",
+    "not_read_reason",
     "object_diff",
     "shared_definitions",
     "side_info",
@@ -108,19 +108,14 @@ def diff_settings(left: Mapping[str, Setting], right: Mapping[str, Setting]) -> 
     return tuple(sorted(diffs, key=lambda d: (d.category.casefold(), d.name.casefold(), d.setting_id)))
 
 
-def _status(kind: CompareKind, settings: Iterable[SettingDiff], assignments_changed: bool) -> ObjectStatus:
+def _status(settings: Iterable[SettingDiff], assignments_changed: bool) -> ObjectStatus:
     statuses = {s.status for s in settings}
-    if kind is CompareKind.BASELINE:
-        if statuses & {SettingStatus.DIFFERENT, SettingStatus.ONLY_LEFT}:
-            return ObjectStatus.DIFFERENT
-        return ObjectStatus.EXTRA_SETTINGS if SettingStatus.ONLY_RIGHT in statuses else ObjectStatus.SAME
     if assignments_changed or statuses - {SettingStatus.SAME}:
         return ObjectStatus.DIFFERENT
     return ObjectStatus.SAME
 
 
 def object_diff(
-    kind: CompareKind,
     record: ResourceType,
     left: Side,
     right: Side,
@@ -133,17 +128,12 @@ def object_diff(
     """Compare one paired object (``right_record``: when the right object is of another type)."""
     right_record = right_record or record
     settings = diff_settings(left.settings(record, left_obj), right.settings(right_record, right_obj))
-    # A baseline prescribes settings, not which groups of a tenant get them.
-    assignments = (
-        ()
-        if kind is CompareKind.BASELINE
-        else diff_assignments(left.assignments(left_obj), right.assignments(right_obj))
-    )
+    assignments = diff_assignments(left.assignments(left_obj), right.assignments(right_obj))
     changed = any(a.status is not SettingStatus.SAME for a in assignments)
     return ObjectDiff(
         type_key=record.key,
         type_label=record.label,
-        status=_status(kind, settings, changed),
+        status=_status(settings, changed),
         left=left.ref(record, left_obj),
         right=right.ref(right_record, right_obj),
         match=match,
@@ -152,19 +142,24 @@ def object_diff(
     )
 
 
-def _one_sided(
-    kind: CompareKind, record: ResourceType, side: Side, obj: Obj, *, on_left: bool, other: Side
-) -> ObjectDiff:
-    partial = other.status(record.key) is TypeStatus.PARTIAL
+def _list_may_be_short(side: Side, key: str) -> bool:
+    """True when ``side`` may hold objects of ``key`` it did not read.
+
+    A partial read whose list came in whole (only some details, children or assignments failed)
+    still saw every object: what it lacks is added or removed, not unknown.
+    """
+    if side.status(key) is not TypeStatus.PARTIAL:
+        return False
+    result = side.snapshot.results.get(key)
+    return result is None or bool(result.error)
+
+
+def _one_sided(record: ResourceType, side: Side, obj: Obj, *, on_left: bool, other: Side) -> ObjectDiff:
     status = ObjectStatus.ONLY_LEFT if on_left else ObjectStatus.ONLY_RIGHT
     note = ""
-    if partial:
+    if _list_may_be_short(other, record.key):
         status = ObjectStatus.UNCONFIRMED
         note = f"{other.info.label} read {record.label} only partially: this object may exist there unseen"
-    settings: tuple[SettingDiff, ...] = ()
-    if kind is CompareKind.BASELINE and on_left:
-        # What a missing baseline policy would configure: the admin deploys from this list.
-        settings = diff_settings(side.settings(record, obj), {})
     ref = side.ref(record, obj)
     return ObjectDiff(
         type_key=record.key,
@@ -172,12 +167,12 @@ def _one_sided(
         status=status,
         left=ref if on_left else None,
         right=None if on_left else ref,
-        settings=settings,
         note=note,
     )
 
 
-def _unreadable(side: Side, key: str) -> str | None:
+def not_read_reason(side: Side, key: str) -> str | None:
+    """Why ``side`` cannot be compared on type ``key`` (None when it read the type)."""
     status = side.status(key)
     if status in _READ:
         return None
@@ -198,28 +193,27 @@ def _types(catalog: Catalog, options: CompareOptions, left: Side, right: Side) -
 
 def _keys(side: Side, record: ResourceType) -> Callable[[Obj], frozenset[str]]:
     def keys(obj: Obj) -> frozenset[str]:
-        return side.setting_ids(record, obj)
+        # Settings with their values: objects of one kind share their property paths, so paths
+        # alone would call any removed script and any added one a rename.
+        return side.setting_values(record, obj)
 
     return keys
 
 
 def compare_sides(
-    kind: CompareKind,
     left: Side,
     right: Side,
     options: CompareOptions,
     *,
     by_id: bool,
     overlap_threshold: float | None,
-    types: list[ResourceType] | None = None,
-    scorer: Scorer = overlap,
 ) -> tuple[list[ObjectDiff], list[NotCompared]]:
     """Compare every configuration type of two sides."""
     objects: list[ObjectDiff] = []
     skipped: list[NotCompared] = []
     left.share_references(right)
-    for record in types if types is not None else _types(left.catalog, options, left, right):
-        reasons = [r for r in (_unreadable(left, record.key), _unreadable(right, record.key)) if r]
+    for record in _types(left.catalog, options, left, right):
+        reasons = [r for r in (not_read_reason(left, record.key), not_read_reason(right, record.key)) if r]
         both_absent = left.status(record.key) is right.status(record.key) is TypeStatus.NOT_COLLECTED
         if reasons:
             if not both_absent or options.types is not None:
@@ -233,10 +227,9 @@ def compare_sides(
             _keys(right, record),
             by_id=by_id,
             overlap_threshold=overlap_threshold,
-            scorer=scorer,
         )
         for left_obj, right_obj, match in pairing.pairs:
-            objects.append(object_diff(kind, record, left, right, left_obj, right_obj, match))
-        objects.extend(_one_sided(kind, record, left, o, on_left=True, other=right) for o in pairing.left_only)
-        objects.extend(_one_sided(kind, record, right, o, on_left=False, other=left) for o in pairing.right_only)
+            objects.append(object_diff(record, left, right, left_obj, right_obj, match))
+        objects.extend(_one_sided(record, left, o, on_left=True, other=right) for o in pairing.left_only)
+        objects.extend(_one_sided(record, right, o, on_left=False, other=left) for o in pairing.right_only)
     return objects, skipped

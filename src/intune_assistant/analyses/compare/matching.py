@@ -2,9 +2,9 @@
 
 Ids pair only within one tenant (drift). Identity is the catalog's: the name (compared without
 regard to case and spacing) plus the record's ``identity_key`` fields where both sides state
-them. Overlap is the Jaccard index of the two objects' setting ids; it pairs a baseline policy
-with a tenant policy of another name, and in drift an object removed with one added (a rename
-seen through an export that has no stable ids).
+them. Overlap is the Jaccard index of the two objects' settings with their values; in drift it
+pairs an object removed with one added of the same identity fields (a rename seen through an
+export that has no stable ids).
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from intune_assistant.catalog import ResourceType
 from .model import MatchInfo
 from .normalize import canonical, is_unset
 
-__all__ = ["Pairing", "coverage", "overlap", "pair_objects"]
+__all__ = ["Pairing", "overlap", "pair_objects"]
 
 Obj = dict[str, Any]
 KeysOf = Callable[[Obj], frozenset[str]]
-Scorer = Callable[[frozenset[str], frozenset[str]], float]
 
 
 @dataclass
@@ -35,18 +34,9 @@ class Pairing:
 
 
 def overlap(left: frozenset[str], right: frozenset[str]) -> float:
-    """Share of setting ids the two objects have in common (0 when neither has any)."""
+    """Share of settings the two objects have in common (0 when neither has any)."""
     union = len(left | right)
     return len(left & right) / union if union else 0.0
-
-
-def coverage(left: frozenset[str], right: frozenset[str]) -> float:
-    """Share of the left object's setting ids that the right object configures too.
-
-    The score against a baseline: a tenant often folds a baseline policy into a larger one of
-    its own, which the symmetric ``overlap`` would punish for its extra settings.
-    """
-    return len(left & right) / len(left) if left else 0.0
 
 
 def _name_key(record: ResourceType, obj: Obj) -> str:
@@ -91,13 +81,12 @@ def pair_objects(
     *,
     by_id: bool,
     overlap_threshold: float | None,
-    scorer: Scorer = overlap,
 ) -> Pairing:
     """Pair ``left`` with ``right`` objects of type ``record``.
 
-    ``keys_left``/``keys_right`` give an object's setting ids (for overlap). ``by_id`` pairs equal
-    ids first (same tenant only); ``overlap_threshold`` (None: never) pairs what is left when the
-    score (``scorer``: ``overlap`` or ``coverage``) reaches it.
+    ``keys_left``/``keys_right`` give an object's settings (for overlap). ``by_id`` pairs equal
+    ids first (same tenant only); ``overlap_threshold`` (None: never) pairs what is left, of the
+    same identity fields, when the settings overlap reaches it.
     """
     out = Pairing()
     rest_left, rest_right = list(left), list(right)
@@ -138,9 +127,9 @@ def pair_objects(
         for i, obj in enumerate(rest_left):
             mine = keys_left(obj)
             for j, theirs in enumerate(right_keys):
-                score = scorer(mine, theirs)
-                if score >= overlap_threshold and score > 0:
-                    scored.append((score, overlap(mine, theirs), i, j))
+                score = overlap(mine, theirs)
+                if score >= overlap_threshold and score > 0 and _compatible(record, obj, rest_right[j]):
+                    scored.append((score, score, i, j))
         used_left, used_right = _greedy(scored, rest_left, rest_right, "overlap", out)
         rest_left = [o for i, o in enumerate(rest_left) if i not in used_left]
         rest_right = [o for j, o in enumerate(rest_right) if j not in used_right]

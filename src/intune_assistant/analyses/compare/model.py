@@ -15,6 +15,8 @@ from enum import StrEnum
 __all__ = [
     "AlignmentScore",
     "AssignmentDiff",
+    "BaselineSetting",
+    "BaselineStatus",
     "CompareKind",
     "CompareOptions",
     "Comparison",
@@ -26,6 +28,7 @@ __all__ = [
     "SettingDiff",
     "SettingStatus",
     "SideInfo",
+    "TenantValue",
     "status_label",
 ]
 
@@ -46,6 +49,8 @@ class SettingStatus(StrEnum):
     DIFFERENT = "different"
     ONLY_LEFT = "only_left"
     ONLY_RIGHT = "only_right"
+    # Baseline only: tenant policies set the setting to different values.
+    CONFLICTING = "conflicting"
 
 
 class ObjectStatus(StrEnum):
@@ -53,8 +58,6 @@ class ObjectStatus(StrEnum):
 
     SAME = "same"
     DIFFERENT = "different"
-    # Baseline only: every expected setting matches, and the tenant's policy configures more.
-    EXTRA_SETTINGS = "extra_settings"
     ONLY_LEFT = "only_left"
     ONLY_RIGHT = "only_right"
     # Found on one side only while the other side's read of the type was partial: it may exist
@@ -73,7 +76,6 @@ _LABELS: dict[CompareKind, dict[str, str]] = {
     CompareKind.BASELINE: {
         "same": "matches",
         "different": "differs",
-        "extra_settings": "extra settings",
         "only_left": "missing",
         "only_right": "not in baseline",
         "unconfirmed": "not confirmed",
@@ -82,14 +84,20 @@ _LABELS: dict[CompareKind, dict[str, str]] = {
 _DEFAULT_LABELS = {
     "same": "same",
     "different": "different",
-    "extra_settings": "extra settings",
+    "conflicting": "conflicting",
     "only_left": "only left",
     "only_right": "only right",
     "unconfirmed": "not confirmed",
 }
 _SETTING_LABELS: dict[CompareKind, dict[str, str]] = {
     CompareKind.DRIFT: {"only_left": "removed", "only_right": "added", "different": "changed"},
-    CompareKind.BASELINE: {"only_left": "missing", "only_right": "extra", "same": "matches", "different": "differs"},
+    CompareKind.BASELINE: {
+        "only_left": "missing",
+        "only_right": "extra",
+        "same": "matches",
+        "different": "configured differently",
+        "conflicting": "conflicting",
+    },
 }
 
 
@@ -116,6 +124,17 @@ class CompareOptions:
     metadata: bool = True
 
 
+_SOURCE_WORDS = {
+    "graph": ("tenant read through Microsoft Graph", "collected"),
+    "emulator": ("demo tenant read through the emulator", "collected"),
+    "intunecd": ("IntuneCD backup", "newest file"),
+    "intunemanagement": ("IntuneManagement export", "newest file"),
+    "portal-export": ("Intune portal export", "newest file"),
+    "mixed": ("several exports", "newest file"),
+    "baseline": ("built-in baseline", "written"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SideInfo:
     """Where one side of a comparison came from."""
@@ -124,6 +143,18 @@ class SideInfo:
     tenant: str | None = None
     source: str | None = None
     taken_at: datetime | None = None
+
+    @property
+    def origin(self) -> str:
+        """The source and its own time in words: "IntuneCD backup, newest file 2025-01-31 09:12 UTC".
+
+        A tenant's time is when it was collected; an export's, its newest file's time (when the
+        export was made, as far as the files tell); a built-in baseline's, when it was written.
+        """
+        words, basis = _SOURCE_WORDS.get(self.source or "", (self.source or "unknown source", "taken"))
+        if self.taken_at is None:
+            return words
+        return f"{words}, {basis} {self.taken_at:%Y-%m-%d %H:%M} UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +270,44 @@ class AlignmentScore:
         return 100.0 if self.expected == 0 else round(100.0 * self.matched / self.expected, 1)
 
 
+class BaselineStatus(StrEnum):
+    """One baseline setting, looked for in every policy of the tenant."""
+
+    # Configured with the baseline's value, and no tenant policy sets another.
+    MATCHES = "matches"
+    # Configured, with another value (every tenant policy that sets it agrees on that value).
+    DIFFERS = "differs"
+    # Tenant policies set it to different values: which one a device gets is not certain.
+    CONFLICTING = "conflicting"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class TenantValue:
+    """Where the tenant configures a baseline setting: the policy and its value."""
+
+    policy: str
+    type_label: str
+    value: str
+    matches: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineSetting:
+    """One setting a baseline prescribes, and where and how the tenant configures it."""
+
+    setting_id: str
+    name: str
+    # The admin center area the setting belongs to ("Defender", "BitLocker", "Firewall"...).
+    area: str
+    platform: str
+    baseline_policy: str
+    expected: str
+    status: BaselineStatus
+    found: tuple[TenantValue, ...] = ()
+    is_secret: bool = False
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The whole result of one comparison."""
@@ -250,6 +319,12 @@ class Comparison:
     not_compared: tuple[NotCompared, ...] = ()
     scores: tuple[AlignmentScore, ...] = ()
     options: CompareOptions = field(default_factory=CompareOptions)
+    # Against a baseline: every baseline setting with its verdict across the tenant's policies.
+    baseline_settings: tuple[BaselineSetting, ...] = ()
+
+    def baseline_list(self, status: BaselineStatus) -> tuple[BaselineSetting, ...]:
+        """The baseline settings with verdict ``status`` (empty unless this is a baseline comparison)."""
+        return tuple(s for s in self.baseline_settings if s.status is status)
 
     @property
     def differences(self) -> tuple[ObjectDiff, ...]:
@@ -260,14 +335,14 @@ class Comparison:
     def aligned(self) -> bool:
         """True when nothing differs and every type could be compared.
 
-        Against a baseline, tenant policies the baseline does not cover and extra settings are
-        reported but do not break alignment: the baseline is a floor, not the whole tenant.
+        Against a baseline, every baseline setting must match; tenant policies the baseline does
+        not cover are reported but do not break alignment: the baseline is a floor, not the whole
+        tenant.
         """
         if self.not_compared:
             return False
         if self.kind is CompareKind.BASELINE:
-            tolerated = (ObjectStatus.SAME, ObjectStatus.EXTRA_SETTINGS, ObjectStatus.ONLY_RIGHT)
-            return all(o.status in tolerated for o in self.objects)
+            return all(s.status is BaselineStatus.MATCHES for s in self.baseline_settings)
         return not self.differences
 
     def counts(self) -> dict[str, int]:

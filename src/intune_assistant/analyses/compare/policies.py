@@ -66,9 +66,7 @@ def compare_policies(
     mine.share_references(theirs)
     record, obj = policy
     objects = tuple(
-        object_diff(
-            CompareKind.POLICY, record, mine, theirs, obj, other, MatchInfo("chosen"), right_record=other_record
-        )
+        object_diff(record, mine, theirs, obj, other, MatchInfo("chosen"), right_record=other_record)
         for other_record, other in others
     )
     return Comparison(CompareKind.POLICY, mine.info, theirs.info, objects, (), (), options)

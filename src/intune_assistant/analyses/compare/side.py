@@ -63,9 +63,9 @@ def _references(snapshot: Snapshot, catalog: Catalog) -> dict[str, str]:
 
 
 class Side:
-    """A snapshot prepared for comparison, with the setting ids of objects scored for overlap."""
+    """A snapshot prepared for comparison, with the settings of objects scored for overlap."""
 
-    __slots__ = ("_keys", "_rows", "catalog", "info", "references", "snapshot")
+    __slots__ = ("_rows", "_values", "catalog", "info", "references", "snapshot")
 
     def __init__(
         self,
@@ -87,7 +87,7 @@ class Side:
             ids=self.references,
             metadata=metadata,
         )
-        self._keys: dict[int, frozenset[str]] = {}
+        self._values: dict[int, frozenset[str]] = {}
 
     def share_references(self, other: Side) -> None:
         """Let both sides name each other's ids.
@@ -132,12 +132,13 @@ class Side:
         """
         return object_settings(record, obj, self._rows)
 
-    def setting_ids(self, record: ResourceType, obj: dict[str, Any]) -> frozenset[str]:
-        """Ids of ``obj``'s settings, description and scope tags left out (for overlap scores)."""
-        cached = self._keys.get(id(obj))
+    def setting_values(self, record: ResourceType, obj: dict[str, Any]) -> frozenset[str]:
+        """``obj``'s settings with their values, description and scope tags left out (for renames)."""
+        cached = self._values.get(id(obj))
         if cached is None:
-            cached = frozenset(self.settings(record, obj).keys() - METADATA.keys())
-            self._keys[id(obj)] = cached
+            settings = self.settings(record, obj)
+            cached = frozenset("\x00".join((key, *s.values)) for key, s in settings.items() if key not in METADATA)
+            self._values[id(obj)] = cached
         return cached
 
     def assignments(self, obj: dict[str, Any]) -> dict[str, Target] | None:

@@ -44,7 +44,7 @@ def compare_tenants(
     shared = shared_definitions(left, right, definitions)
     mine = make_side(left, catalog, left_label, shared, metadata=options.metadata)
     theirs = make_side(right, catalog, right_label, shared, metadata=options.metadata)
-    objects, skipped = compare_sides(CompareKind.TENANTS, mine, theirs, options, by_id=False, overlap_threshold=None)
+    objects, skipped = compare_sides(mine, theirs, options, by_id=False, overlap_threshold=None)
     return Comparison(
         CompareKind.TENANTS, mine.info, theirs.info, ordered(objects, catalog), tuple(skipped), (), options
     )
@@ -71,7 +71,5 @@ def compare_drift(
     shared = shared_definitions(after, before, definitions)
     old = make_side(before, catalog, before_label or _stamped(before), shared, metadata=options.metadata)
     new = make_side(after, catalog, after_label or _stamped(after), shared, metadata=options.metadata)
-    objects, skipped = compare_sides(
-        CompareKind.DRIFT, old, new, options, by_id=True, overlap_threshold=options.rename_threshold
-    )
+    objects, skipped = compare_sides(old, new, options, by_id=True, overlap_threshold=options.rename_threshold)
     return Comparison(CompareKind.DRIFT, old.info, new.info, ordered(objects, catalog), tuple(skipped), (), options)

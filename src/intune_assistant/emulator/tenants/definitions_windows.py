@@ -333,7 +333,15 @@ DEVICE_LOCK = _policy_area(
         ("DevicePasswordExpiration", "Device Password Expiration (days)", "i", (0, 730)),
         ("DevicePasswordHistory", "Device Password History", "i", (0, 50)),
         ("MaxDevicePasswordFailedAttempts", "Max Device Password Failed Attempts", "i", (0, 999)),
-        ("MinDevicePasswordComplexCharacters", "Min Device Password Complex Characters", "i", (1, 4)),
+        # A choice in Intune (the DDF's enum), not a number: a baseline's "_2" is never the integer 2.
+        (
+            "MinDevicePasswordComplexCharacters",
+            "Min Device Password Complex Characters",
+            "c",
+            "1=Digits only|2=Digits and lowercase letters are required|"
+            "3=Digits lowercase letters and uppercase letters are required|"
+            "4=Digits lowercase letters uppercase letters and special characters are required",
+        ),
         ("AllowSimpleDevicePassword", "Allow Simple Device Password", "allow"),
     ),
 )

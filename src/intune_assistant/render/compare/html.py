@@ -12,13 +12,11 @@ import jinja2
 from intune_assistant.analyses.compare import (
     CompareKind,
     Comparison,
-    ObjectStatus,
     SettingStatus,
-    SideInfo,
     status_label,
 )
 
-from .view import object_status, side_headings, title, visible
+from .view import baseline_lists, object_status, side_headings, summary_counts, title, uncovered, visible
 
 __all__ = ["render_html"]
 
@@ -46,12 +44,15 @@ td.value {
 .badge {
   display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem; border: 1px solid currentColor;
 }
-.s-same { color: var(--same); } .s-different, .s-extra_settings, .s-unconfirmed { color: var(--diff); }
+.s-same, .s-matches { color: var(--same); }
+.s-different, .s-differs, .s-conflicting, .s-unconfirmed { color: var(--diff); }
+.s-missing { color: var(--left); }
 .s-only_left { color: var(--left); } .s-only_right { color: var(--right); }
 section.object { border: 1px solid #8c959f55; border-radius: .4rem; padding: .6rem .8rem; margin: .6rem 0; }
 .meta { color: #57606a; font-size: .85rem; }
 .toggle { position: sticky; top: 0; padding: .4rem 0; background: Canvas; }
-body.only-differences tr.same, body.only-differences section.object.same { display: none; }
+body.only-differences tr.same, body.only-differences section.object.same,
+body.only-differences section.list.same { display: none; }
 </style>
 </head>
 <body{% if only_differences %} class="only-differences"{% endif %}>
@@ -59,13 +60,12 @@ body.only-differences tr.same, body.only-differences section.object.same { displ
 <table>
 <tr><th scope="col"></th><th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th></tr>
 <tr><th scope="row">Tenant</th><td>{{ c.left.tenant or "" }}</td><td>{{ c.right.tenant or "" }}</td></tr>
-<tr><th scope="row">Source</th><td>{{ c.left.source or "" }}</td><td>{{ c.right.source or "" }}</td></tr>
-<tr><th scope="row">Taken at</th><td>{{ taken(c.left) }}</td><td>{{ taken(c.right) }}</td></tr>
+<tr><th scope="row">Source</th><td>{{ c.left.origin }}</td><td>{{ c.right.origin }}</td></tr>
 </table>
 <h2>Summary</h2>
 <p><strong>{{ "Aligned" if c.aligned else "Not aligned" }}.</strong>
-{% for status, count in counts %}
-<span class="badge s-{{ status }}">{{ count }} {{ word(status) }}</span>
+{% for status, count, words in counts %}
+<span class="badge s-{{ status }}">{{ count }} {{ words }}</span>
 {% endfor %}</p>
 {% if c.scores %}
 <table>
@@ -82,10 +82,33 @@ body.only-differences tr.same, body.only-differences section.object.same { displ
 <h2>Not compared</h2>
 <ul>{% for n in c.not_compared %}<li><strong>{{ n.type_label }}</strong>: {{ n.reason }}</li>{% endfor %}</ul>
 {% endif %}
-<h2>Objects</h2>
 <div class="toggle"><label>
 <input type="checkbox" id="only-differences"{% if only_differences %} checked disabled{% endif %}>
 Show only differences</label></div>
+{% for l in lists %}
+<section class="list {{ 'same' if l.status.value == 'matches' else 'differs' }}">
+<h2>{{ l.heading }} ({{ l.settings | length }})</h2>
+<p class="meta">{{ l.meaning }}</p>
+{% if l.settings %}
+<table>
+<tr><th scope="col">Setting</th><th scope="col">Area</th><th scope="col">Baseline policy</th>
+<th scope="col">{{ left_heading }}</th><th scope="col">{{ right_heading }}</th></tr>
+{% for s in l.settings %}
+<tr><td>{{ s.name }}<div class="meta">{{ s.setting_id }}</div></td><td>{{ s.area }}</td><td>{{ s.baseline_policy }}</td>
+<td class="value">{{ s.expected }}</td>
+<td class="value">{% for v in s.found %}<div>{{ v.value }} <span class="meta">({{ v.policy }})</span></div>
+{% else %}—{% endfor %}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+</section>
+{% endfor %}
+{% if c.kind.value == "baseline" %}
+<h2>Tenant policies the baseline does not cover ({{ uncovered | length }})</h2>
+{% if uncovered %}<ul>{% for o in uncovered %}<li>{{ o.name }} <span class="meta">({{ o.type_label }})</span></li>
+{% endfor %}</ul>{% else %}<p>None.</p>{% endif %}
+{% else %}
+<h2>Objects</h2>
 {% for v in views %}{% set o = v.obj %}
 <section class="object {{ 'same' if o.status.value == 'same' and not o.renamed else 'differs' }}">
 <h3>{{ o.name }} <span class="badge s-{{ o.status.value }}">{{ ostatus(o) }}</span></h3>
@@ -124,6 +147,7 @@ Show only differences</label></div>
 </section>
 {% else %}<p>No objects to show.</p>
 {% endfor %}
+{% endif %}
 <script>
 document.getElementById("only-differences").addEventListener("change", function (event) {
   document.body.classList.toggle("only-differences", event.target.checked);
@@ -141,22 +165,16 @@ def render_html(comparison: Comparison, *, only_differences: bool = False) -> st
     left_heading, right_heading = side_headings(comparison)
     kind: CompareKind = comparison.kind
 
-    def word(status: str) -> str:
-        return status_label(kind, ObjectStatus(status))
-
-    def taken(side: SideInfo) -> str:
-        return side.taken_at.strftime("%Y-%m-%d %H:%M UTC") if side.taken_at else ""
-
     return template.render(
         c=comparison,
         title=title(comparison),
         left_heading=left_heading,
         right_heading=right_heading,
-        counts=sorted(comparison.counts().items()),
+        counts=summary_counts(comparison),
         views=visible(comparison, only_differences),
         only_differences=only_differences,
-        word=word,
         sword=lambda s: status_label(kind, SettingStatus(s)),
         ostatus=lambda o: object_status(comparison, o),
-        taken=taken,
+        lists=baseline_lists(comparison) if kind is CompareKind.BASELINE else [],
+        uncovered=uncovered(comparison),
     )

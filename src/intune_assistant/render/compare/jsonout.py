@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from intune_assistant.analyses.compare import Comparison
+from intune_assistant.analyses.compare import BaselineStatus, Comparison
 
 from .view import object_status, visible
 
@@ -39,15 +39,19 @@ def comparison_data(comparison: Comparison, *, only_differences: bool = False) -
         data["label"] = object_status(comparison, view.obj)
         data["renamed"] = view.obj.renamed
         objects.append(data)
+    baseline = [
+        s for s in comparison.baseline_settings if not (only_differences and s.status is BaselineStatus.MATCHES)
+    ]
     return {
         "kind": comparison.kind.value,
         "aligned": comparison.aligned,
-        "left": _plain(comparison.left),
-        "right": _plain(comparison.right),
+        "left": {**_plain(comparison.left), "origin": comparison.left.origin},
+        "right": {**_plain(comparison.right), "origin": comparison.right.origin},
         "counts": comparison.counts(),
         "scores": [{**_plain(s), "percent": s.percent} for s in comparison.scores],
         "not_compared": _plain(comparison.not_compared),
         "options": _plain(comparison.options),
+        "baseline_settings": _plain(baseline),
         "objects": objects,
     }
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from intune_assistant.analyses.compare import Comparison, status_label
+from intune_assistant.analyses.compare import CompareKind, Comparison, status_label
 
-from .view import object_status, side_headings, title, visible
+from .view import baseline_lists, object_status, side_headings, summary_counts, title, uncovered, visible
 
 __all__ = ["render_markdown"]
 
@@ -30,12 +30,8 @@ def render_markdown(comparison: Comparison, *, only_differences: bool = False) -
     lines = [f"# {cell(title(comparison))}", ""]
     lines += [f"| | {cell(left)} | {cell(right)} |", "|---|---|---|"]
     lines.append(f"| Tenant | {cell(comparison.left.tenant or '')} | {cell(comparison.right.tenant or '')} |")
-    lines.append(f"| Source | {cell(comparison.left.source or '')} | {cell(comparison.right.source or '')} |")
-    stamps = [
-        s.taken_at.strftime("%Y-%m-%d %H:%M UTC") if s.taken_at else "" for s in (comparison.left, comparison.right)
-    ]
-    lines += [f"| Taken at | {stamps[0]} | {stamps[1]} |", ""]
-    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(comparison.counts().items()))
+    lines += [f"| Source | {cell(comparison.left.origin)} | {cell(comparison.right.origin)} |", ""]
+    counts = ", ".join(f"{n} {words}" for _, n, words in summary_counts(comparison))
     lines += ["## Summary", "", f"**{'Aligned' if comparison.aligned else 'Not aligned'}.** {counts}", ""]
     if comparison.scores:
         lines += ["| Scope | Name | Matched settings | Score |", "|---|---|---|---|"]
@@ -48,6 +44,8 @@ def render_markdown(comparison: Comparison, *, only_differences: bool = False) -
         lines += ["## Not compared", ""]
         lines += [f"- **{cell(n.type_label)}**: {cell(n.reason)}" for n in comparison.not_compared]
         lines.append("")
+    if comparison.kind is CompareKind.BASELINE:
+        return "\n".join(lines + _baseline(comparison, only_differences, left, right))
     lines += ["## Objects", ""]
     views = visible(comparison, only_differences)
     if not views:
@@ -82,3 +80,25 @@ def render_markdown(comparison: Comparison, *, only_differences: bool = False) -
                 lines.append(f"| {cell(a.target)} | {_value(a.left)} | {_value(a.right)} | {status} |")
             lines.append("")
     return "\n".join(lines)
+
+
+def _baseline(comparison: Comparison, only_differences: bool, left: str, right: str) -> list[str]:
+    """The baseline's lists (configured differently, conflicting, missing, matching) and uncovered policies."""
+    lines: list[str] = []
+    for found in baseline_lists(comparison, only_differences):
+        lines += [f"## {found.heading} ({len(found.settings)})", "", found.meaning, ""]
+        if not found.settings:
+            continue
+        lines += [f"| Setting | Area | Baseline policy | {cell(left)} | {cell(right)} |", "|---|---|---|---|---|"]
+        for s in found.settings:
+            where = "<br>".join(f"{cell(v.value)} ({cell(v.policy)})" for v in s.found) or "—"
+            lines.append(
+                f"| {cell(s.name)}<br>`{s.setting_id.replace('`', '')}` | {cell(s.area)} | {cell(s.baseline_policy)}"
+                f" | {_value(s.expected)} | {where} |"
+            )
+        lines.append("")
+    extra = uncovered(comparison)
+    lines += [f"## Tenant policies the baseline does not cover ({len(extra)})", ""]
+    lines += [f"- {cell(o.name)} ({cell(o.type_label)})" for o in extra] or ["None."]
+    lines.append("")
+    return lines

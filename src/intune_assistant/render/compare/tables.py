@@ -8,7 +8,7 @@ import re
 
 from intune_assistant.analyses.compare import Comparison
 
-from .view import COLUMNS, rows, side_headings, title
+from .view import COLUMNS, rows, side_headings, summary_counts, title
 
 __all__ = ["render_csv", "render_xlsx", "spreadsheet_safe"]
 
@@ -52,7 +52,9 @@ def render_xlsx(comparison: Comparison, *, only_differences: bool = False) -> by
         ("Aligned", "yes" if comparison.aligned else "no"),
         (left, comparison.left.tenant or ""),
         (right, comparison.right.tenant or ""),
-        *((status.replace("_", " "), str(count)) for status, count in sorted(comparison.counts().items())),
+        (f"Source: {left}", comparison.left.origin),
+        (f"Source: {right}", comparison.right.origin),
+        *((words, str(count)) for _, count, words in summary_counts(comparison)),
         *((f"Not compared: {n.type_label}", n.reason) for n in comparison.not_compared),
     ]
     for key, value in facts:

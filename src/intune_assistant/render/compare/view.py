@@ -7,15 +7,31 @@ from dataclasses import dataclass
 
 from intune_assistant.analyses.compare import (
     AssignmentDiff,
+    BaselineSetting,
+    BaselineStatus,
     CompareKind,
     Comparison,
     ObjectDiff,
+    ObjectStatus,
     SettingDiff,
     SettingStatus,
     status_label,
 )
 
-__all__ = ["COLUMNS", "ObjectView", "object_status", "rows", "side_headings", "title", "visible"]
+__all__ = [
+    "COLUMNS",
+    "BaselineList",
+    "ObjectView",
+    "baseline_lists",
+    "object_status",
+    "rows",
+    "side_headings",
+    "summary_counts",
+    "tenant_values",
+    "title",
+    "uncovered",
+    "visible",
+]
 
 _TITLES = {
     CompareKind.POLICY: "Policy comparison",
@@ -47,6 +63,69 @@ class ObjectView:
     obj: ObjectDiff
     settings: tuple[SettingDiff, ...]
     assignments: tuple[AssignmentDiff, ...]
+
+
+@dataclass(frozen=True)
+class BaselineList:
+    """One list of a baseline comparison: its heading, what it means, and its settings."""
+
+    status: BaselineStatus
+    heading: str
+    meaning: str
+    settings: tuple[BaselineSetting, ...]
+
+
+_LISTS = (
+    (BaselineStatus.DIFFERS, "Configured differently", "The tenant sets these to another value than the baseline."),
+    (
+        BaselineStatus.CONFLICTING,
+        "Conflicting",
+        "Tenant policies set these to different values: a device in both gets neither for sure.",
+    ),
+    (BaselineStatus.MISSING, "Missing", "No policy of the tenant configures these."),
+    (BaselineStatus.MATCHES, "Matching", "Configured with the baseline's value."),
+)
+
+
+def baseline_lists(comparison: Comparison, only_differences: bool = False) -> list[BaselineList]:
+    """The baseline's settings by verdict (matching ones left out with ``only_differences``)."""
+    return [
+        BaselineList(status, heading, meaning, comparison.baseline_list(status))
+        for status, heading, meaning in _LISTS
+        if not (only_differences and status is BaselineStatus.MATCHES)
+    ]
+
+
+def uncovered(comparison: Comparison) -> list[ObjectDiff]:
+    """Tenant policies that configure none of the baseline's settings."""
+    if comparison.kind is not CompareKind.BASELINE:
+        return []
+    return [o for o in comparison.objects if o.status is ObjectStatus.ONLY_RIGHT]
+
+
+def summary_counts(comparison: Comparison) -> list[tuple[str, int, str]]:
+    """(status key, count, words) for the summary line.
+
+    Against a baseline, settings by verdict and the tenant policies it does not cover; otherwise
+    objects by status.
+    """
+    if comparison.kind is not CompareKind.BASELINE:
+        return [
+            (key, count, status_label(comparison.kind, ObjectStatus(key)))
+            for key, count in sorted(comparison.counts().items())
+        ]
+    words = {s: h.lower() for s, h, _ in _LISTS}
+    result = [(s.value, len(comparison.baseline_list(s)), words[s]) for s, _, _ in _LISTS]
+    result = [r for r in result if r[1]]
+    extra = len(uncovered(comparison))
+    if extra:
+        result.append((ObjectStatus.ONLY_RIGHT.value, extra, "tenant policies not covered"))
+    return result
+
+
+def tenant_values(setting: BaselineSetting) -> str:
+    """Where the tenant sets a baseline setting: "value (policy)", one per policy; "—" for none."""
+    return "; ".join(f"{v.value} ({v.policy})" for v in setting.found) or "\u2014"
 
 
 def title(comparison: Comparison) -> str:

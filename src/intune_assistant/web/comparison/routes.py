@@ -13,8 +13,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
-from intune_assistant.analyses.compare import CompareKind, Comparison, ObjectDiff, ObjectStatus, status_label
-from intune_assistant.render.compare.view import object_status, side_headings, title, visible
+from intune_assistant.analyses.compare import CompareKind, Comparison, ObjectDiff, status_label
+from intune_assistant.render.compare.view import (
+    baseline_lists,
+    object_status,
+    side_headings,
+    summary_counts,
+    title,
+    uncovered,
+    visible,
+)
 
 from ..context import web_state
 from ..csrf import check_csrf
@@ -38,20 +46,15 @@ def _page(request: Request, mode: str, context: dict[str, Any], *, status_code: 
 
 def result_context(comparison: Comparison, only_differences: bool) -> dict[str, Any]:
     """What ``compare_results.html`` needs to show ``comparison``."""
-    views = visible(comparison, only_differences)
-    uncovered = []
-    if comparison.kind is CompareKind.BASELINE:
-        uncovered = [v.obj for v in views if v.obj.status is ObjectStatus.ONLY_RIGHT]
-        views = [v for v in views if v.obj.status is not ObjectStatus.ONLY_RIGHT]
-    counts = [
-        (status_label(comparison.kind, ObjectStatus(key)), key, count)
-        for key, count in sorted(comparison.counts().items())
-    ]
+    baseline = comparison.kind is CompareKind.BASELINE
+    # Against a baseline the page shows its lists, not the baseline's policies one by one.
+    views = [] if baseline else visible(comparison, only_differences)
     return {
         "comparison": comparison,
         "views": views,
-        "uncovered": uncovered,
-        "counts": counts,
+        "lists": baseline_lists(comparison, only_differences) if baseline else [],
+        "uncovered": uncovered(comparison),
+        "counts": [(words, key, count) for key, count, words in summary_counts(comparison)],
         "only": only_differences,
         "headings": side_headings(comparison),
         "report_title": title(comparison),
