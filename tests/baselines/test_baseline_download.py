@@ -7,6 +7,7 @@ import stat
 import threading
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -172,3 +173,18 @@ def test_the_cli_downloads_into_a_folder(server: str, tmp_path: Path, monkeypatc
         app, ["baseline", "download", "--url", f"{server}/traversal.zip", "-o", str(tmp_path / "t")]
     )
     assert failed.exit_code == 2 and "unsafe entry" in failed.stderr
+
+
+def test_extracted_files_keep_the_archive_s_times(tmp_path: Path) -> None:
+    # An export's age is its files' times: extracting must not make every export look new.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr(zipfile.ZipInfo("export/old.json", date_time=(2024, 5, 6, 7, 8, 10)), "{}")
+        bundle.writestr(zipfile.ZipInfo("export/new.json", date_time=(2025, 2, 3, 4, 5, 6)), "{}")
+    buffer.seek(0)
+    written = extract_zip(buffer, tmp_path / "out")
+    times = {p.name: datetime.fromtimestamp(p.stat().st_mtime, UTC) for p in written}
+    assert times == {
+        "old.json": datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC),
+        "new.json": datetime(2025, 2, 3, 4, 5, 6, tzinfo=UTC),
+    }

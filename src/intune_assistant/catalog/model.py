@@ -46,6 +46,8 @@ COMMON_VOLATILE: frozenset[str] = frozenset(
         "@odata.editLink",
         "settingCount",
         "isAssigned",
+        # The policy set an assignment came from, by id (``source`` says whether it came from one).
+        "sourceId",
     }
 )
 

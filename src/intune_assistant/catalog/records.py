@@ -44,6 +44,20 @@ def _volatile(*extra: str) -> frozenset[str]:
     return COMMON_VOLATILE | frozenset(extra)
 
 
+# Settings-catalog policies: which template a setting instance came from and the template's name
+# and version are Intune's bookkeeping (the template itself is ``templateReference.templateId``).
+SETTINGS_VOLATILE = _volatile(
+    "settingInstanceTemplateReference",
+    "settingValueTemplateReference",
+    "auditRuleInformation",
+    "templateDisplayName",
+    "templateDisplayVersion",
+    "templateFamily",
+)
+# Counts Intune computes from other objects.
+APP_COUNTS = _volatile("deployedAppCount")
+
+
 RECORDS: tuple[ResourceType, ...] = (
     ResourceType(
         key="settingsCatalog",
@@ -58,6 +72,7 @@ RECORDS: tuple[ResourceType, ...] = (
         children=(SETTINGS_EXPAND,),
         list_expand=("assignments", "settings"),
         identity_key=("platforms", "technologies"),
+        volatile_fields=SETTINGS_VOLATILE,
         write=FULL_RETURNING,
         page_size=25,
         notes="List $expand=assignments,settings returns every setting inline (no nextLink inside).",
@@ -154,6 +169,7 @@ RECORDS: tuple[ResourceType, ...] = (
         list_expand=("assignments", "scheduledActionsForRule"),
         children=(Child("settings"), RULE_ACTIONS),
         identity_key=("platforms", "technologies"),
+        volatile_fields=SETTINGS_VOLATILE,
         write=FULL_RETURNING,
         page_size=25,
     ),
@@ -175,6 +191,7 @@ RECORDS: tuple[ResourceType, ...] = (
             ),
         ),
         identity_key=(),
+        volatile_fields=_volatile("policyConfigurationIngestionType", "configurationType"),
         write=FULL_RETURNING,
         page_size=25,
         notes="Item $expand=definitionValues comes back empty on Graph; read /definitionValues per item.",
@@ -191,6 +208,7 @@ RECORDS: tuple[ResourceType, ...] = (
         list_expand=("assignments",),
         children=(Child("settings"),),
         identity_key=("templateId",),
+        volatile_fields=_volatile("isMigratingToConfigurationPolicy"),
         write=FULL,
         page_size=25,
     ),
@@ -297,7 +315,15 @@ RECORDS: tuple[ResourceType, ...] = (
             "macOSDmgApp",
             "macOSPkgApp",
         ),
-        volatile_fields=_volatile("usedLicenseCount", "totalLicenseCount", "uploadState", "publishingState"),
+        volatile_fields=_volatile(
+            "usedLicenseCount",
+            "totalLicenseCount",
+            "uploadState",
+            "publishingState",
+            "dependentAppCount",
+            "supersedingAppCount",
+            "supersededAppCount",
+        ),
         write=WriteActions(True, True, True, assign_body_key="mobileAppAssignments"),
         page_size=1000,
         max_page_size=1000,
@@ -328,6 +354,7 @@ RECORDS: tuple[ResourceType, ...] = (
         assignments=AssignmentRead.PER_ITEM,
         children=(Child("apps"),),
         identity_key=(),
+        volatile_fields=APP_COUNTS,
         write=FULL,
         page_size=100,
         notes="IntuneManagement reports $expand=assignments is not allowed on this list.",
@@ -344,6 +371,7 @@ RECORDS: tuple[ResourceType, ...] = (
         assignments=AssignmentRead.LIST_EXPAND,
         list_expand=("assignments",),
         children=(Child("apps"),),
+        volatile_fields=APP_COUNTS,
         write=FULL,
         page_size=100,
     ),
@@ -359,6 +387,7 @@ RECORDS: tuple[ResourceType, ...] = (
         assignments=AssignmentRead.LIST_EXPAND,
         list_expand=("assignments",),
         children=(Child("apps"),),
+        volatile_fields=APP_COUNTS,
         write=FULL,
         page_size=100,
     ),
@@ -373,6 +402,7 @@ RECORDS: tuple[ResourceType, ...] = (
         assignments=AssignmentRead.LIST_EXPAND,
         list_expand=("assignments",),
         children=(Child("apps"),),
+        volatile_fields=APP_COUNTS,
         write=FULL,
         page_size=100,
     ),

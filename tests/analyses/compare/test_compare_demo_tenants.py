@@ -29,6 +29,11 @@ METADATA = {"description", "roleScopeTagIds"}
 Obj = dict[str, Any]
 
 
+def _template(policy: Obj) -> str:
+    reference = policy.get("templateReference") or {}
+    return str(reference.get("templateId") or "")
+
+
 @pytest.fixture(scope="module")
 def result(contoso: Snapshot, fabrikam: Snapshot) -> Comparison:
     return compare_tenants(contoso, fabrikam)
@@ -117,6 +122,18 @@ def test_settings_of_common_settings_catalog_policies_match_the_generated_values
             else:
                 same = mine[definition_id] == theirs[definition_id]
                 expected[definition_id] = SettingStatus.SAME if same else SettingStatus.DIFFERENT
+        # What the policy is besides its settings: platform, technologies, the template it was made from.
+        properties = {
+            key: ({k: p[k] for k in ("platforms", "technologies")} | {"templateReference": _template(p)})
+            for key, p in (("left", left[name]), ("right", right[name]))
+        }
+        for prop in ("platforms", "technologies", "templateReference"):
+            mine_value, theirs_value = properties["left"][prop], properties["right"][prop]
+            if mine_value and theirs_value:
+                same = mine_value == theirs_value
+                expected[prop] = SettingStatus.SAME if same else SettingStatus.DIFFERENT
+            elif mine_value or theirs_value:
+                expected[prop] = SettingStatus.ONLY_LEFT if mine_value else SettingStatus.ONLY_RIGHT
         found = {s.setting_id: s.status for s in diffs[name].settings if s.setting_id not in METADATA}
         assert found == expected, name
         # The descriptions name the tenant ("... for Contoso"): a difference on every pair.

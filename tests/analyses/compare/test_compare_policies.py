@@ -33,7 +33,12 @@ def test_a_copy_differs_only_where_the_generator_changed_it(contoso: Snapshot) -
     assert diff.changed_settings == ()
     assert {s.status for s in diff.settings} == {SettingStatus.SAME}
     configured = {i["settingDefinitionId"] for i in instances(original[1]["settings"])}
-    assert {s.setting_id for s in diff.settings} == configured | {"description", "roleScopeTagIds"}
+    # Besides its settings: what describes the policy, and its platform, technologies and template.
+    policy = original[1]
+    described = {"description", "roleScopeTagIds", "platforms", "technologies"}
+    if (policy.get("templateReference") or {}).get("templateId"):
+        described.add("templateReference")
+    assert {s.setting_id for s in diff.settings} == configured | described
     targets = {(a.target, a.status) for a in diff.changed_assignments}
     assert ("Included group: Regional Users - EU", SettingStatus.ONLY_RIGHT) in targets
     assert ("Included group: Windows Corporate Devices", SettingStatus.ONLY_LEFT) in targets

@@ -21,8 +21,11 @@ __all__ = ["Target", "assignment_targets", "diff_assignments"]
 
 _FILTER_ID = "deviceAndAppManagementAssignmentFilterId"
 _FILTER_TYPE = "deviceAndAppManagementAssignmentFilterType"
-# Assignment fields that identify the assignment record rather than configure it.
-_NOT_DETAILS = frozenset({"id", "target", "source", "sourceId", "lastModifiedDateTime", "createdDateTime"})
+# Assignment fields that identify the assignment record rather than configure it (``sourceId``:
+# the policy set it came from, by id; policy sets are not read, so the id names nothing).
+_NOT_DETAILS = frozenset({"id", "target", "sourceId", "lastModifiedDateTime", "createdDateTime"})
+# ``source`` "direct" is what an assignment without one means (exports drop it); "policySets" is news.
+_DEFAULTS = {"source": "direct"}
 _TARGET_WORDS = {
     "groupAssignmentTarget": "Included group",
     "exclusionGroupAssignmentTarget": "Excluded group",
@@ -65,7 +68,7 @@ def _details(assignment: Mapping[str, Any], names: Names, references: Mapping[st
         name = names.filter(filter_id) or references.get(filter_id.lower())
         details["filter"] = f"{name or f'unknown filter {filter_id}'} ({mode})"
     for key, value in assignment.items():
-        if key in _NOT_DETAILS or is_annotation(key) or is_unset(value):
+        if key in _NOT_DETAILS or is_annotation(key) or is_unset(value) or _DEFAULTS.get(key) == value:
             continue
         details[key] = clean(value, references, {})
     return details

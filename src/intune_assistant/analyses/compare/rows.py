@@ -30,8 +30,30 @@ from .normalize import SECRET, canonical, is_annotation, is_unset, without_annot
 
 __all__ = ["METADATA", "Setting", "object_settings"]
 
-# Properties that describe a policy rather than configure devices; left out against a baseline.
-METADATA: dict[str, str] = {"description": "Description", "roleScopeTagIds": "Scope tags"}
+# Properties that describe a policy rather than configure devices, which the setting rows leave
+# out; compared everywhere but against a baseline (which prescribes settings, not how a tenant
+# describes, scopes or builds its copy).
+METADATA: dict[str, str] = {
+    "description": "Description",
+    "roleScopeTagIds": "Scope tags",
+    # Assignment filters name their scope tags so.
+    "roleScopeTags": "Scope tags",
+    "platforms": "Platform",
+    "technologies": "Technologies",
+    "templateReference": "Template",
+    "templateId": "Template",
+    "largeIcon": "Icon",
+}
+# Fields of list items the setting rows do not show, compared as settings of their own:
+# (type key, list field, item key field) → {field: (label, describes rather than configures)}.
+_ITEM_FIELDS: dict[tuple[str, str, str], dict[str, tuple[str, bool]]] = {
+    ("deviceConfigurations", "omaSettings", "omaUri"): {
+        "displayName": ("OMA-URI setting name", True),
+        "description": ("OMA-URI setting description", True),
+        "isReadOnly": ("OMA-URI setting read-only", False),
+    },
+    ("appConfigManagedDevices", "settings", "appConfigKey"): {"appConfigKeyType": ("Configuration key type", False)},
+}
 # Rows the settings analysis derives from other objects ("Used by" of a filter): a change there is
 # reported on the object that changed, and a type one side could not read would show here too.
 _DERIVED = frozenset({"usedBy"})
@@ -119,19 +141,54 @@ def _group(record: ResourceType, rows: Iterable[SettingRow], ctx: RowContext) ->
     return result
 
 
+def _metadata_value(key: str, value: Any, ctx: RowContext) -> tuple[Any, str] | None:
+    """(comparable value, shown text) of a metadata property; None when it says nothing."""
+    if key in ("roleScopeTagIds", "roleScopeTags") and isinstance(value, list):
+        # Scope tags by name: ids are per tenant, and IntuneCD writes names here already.
+        value = [ctx.names.scope_tags.get(t, t) if isinstance(t, str) else t for t in value]
+    elif key == "templateReference":
+        # The template a policy was made from, by id (its name and version follow from the id).
+        value = value.get("templateId") if isinstance(value, Mapping) else None
+    elif key == "largeIcon":
+        if not isinstance(value, Mapping) or not value.get("value"):
+            return None
+        content = str(value.get("value"))
+        return {
+            "type": value.get("type"),
+            "value": content,
+        }, f"{value.get('type') or 'image'}, {len(content) * 3 // 4} bytes"
+    if is_unset(value) or value == "":
+        return None
+    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return value, shown
+
+
 def _metadata(obj: Mapping[str, Any], found: dict[str, Setting], ctx: RowContext) -> None:
     for key, label in METADATA.items():
         if not ctx.metadata:
             found.pop(key, None)
             continue
-        value = obj.get(key)
-        if key in found or is_unset(value) or value == "":
+        if key in found or key not in obj:
             continue
-        if key == "roleScopeTagIds" and isinstance(value, list):
-            # Scope tags by name: ids are per tenant, and IntuneCD writes names here already.
-            value = [ctx.names.scope_tags.get(t, t) if isinstance(t, str) else t for t in value]
-        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        found[key] = Setting(key, label, "", (canonical(value),), shown)
+        described = _metadata_value(key, obj[key], ctx)
+        if described is not None:
+            found[key] = Setting(key, label, "", (canonical(described[0]),), described[1])
+
+
+def _item_fields(record: ResourceType, obj: Mapping[str, Any], found: dict[str, Setting], metadata: bool) -> None:
+    for (key, field_name, item_key), labels in _ITEM_FIELDS.items():
+        if record.key != key or not isinstance(obj.get(field_name), list):
+            continue
+        for item in obj[field_name]:
+            if not isinstance(item, Mapping):
+                continue
+            which = str(item.get(item_key) or "")
+            for name, (label, describes) in labels.items():
+                value = item.get(name)
+                if (describes and not metadata) or is_unset(value) or value == "":
+                    continue
+                setting_id = f"{field_name}[{which}].{name}"
+                found[setting_id] = Setting(setting_id, f"{label} ({which})", "", (canonical(value),), str(value))
 
 
 def object_settings(record: ResourceType, obj: Mapping[str, Any], ctx: RowContext) -> dict[str, Setting]:
@@ -149,5 +206,6 @@ def object_settings(record: ResourceType, obj: Mapping[str, Any], ctx: RowContex
     description = found.get("description")
     if description is not None and description.values == (canonical(""),):
         del found["description"]
+    _item_fields(record, obj, found, ctx.metadata)
     _metadata(obj, found, ctx)
     return found
