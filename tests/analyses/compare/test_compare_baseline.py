@@ -28,6 +28,7 @@ from intune_assistant.analyses.compare import (
     compare_baseline,
 )
 from intune_assistant.baselines import builtin_baseline
+from intune_assistant.catalog import type_name_of
 from intune_assistant.emulator.demo import DemoTenancy
 from intune_assistant.snapshot import (
     INTUNE_READ_ROLE,
@@ -42,7 +43,8 @@ from intune_assistant.snapshot import (
 Obj = dict[str, Any]
 # Types whose settings carry definition ids: a baseline setting may be configured in any of them.
 _SETTINGS_TYPES = ("settingsCatalog", "complianceSettingsPolicies")
-_PLATFORMS = {"windows10": "Windows", "macOS": "macOS", "iOS": "iOS/iPadOS", "android": "Android"}
+# Graph's platform values in Intune's words.
+_PLATFORMS = {"windows10": "Windows 10 and later", "macOS": "macOS", "iOS": "iOS/iPadOS", "android": "Android"}
 
 
 def _values(policy: Obj) -> dict[str, tuple[str, ...]]:
@@ -227,7 +229,8 @@ def test_a_profile_setting_is_matched_by_its_path_within_the_same_kind_of_profil
     [changed] = [s for s in result.baseline_settings if s.status is not BaselineStatus.MATCHES]
     assert changed.setting_id == "passwordMinimumLength" and changed.status is BaselineStatus.DIFFERS
     assert [v.policy for v in changed.found] == [policy["displayName"]]
-    assert changed.area == "Compliance policies"
+    # Grouped by the kind of profile, as the admin center names it.
+    assert changed.area == type_name_of("compliancePolicies", policy) != "Compliance policies"
     # Tenant compliance policies of another kind never count for this one's settings.
     same_kind = {
         p["displayName"] for p in contoso.objects["compliancePolicies"] if p["@odata.type"] == policy["@odata.type"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from intune_assistant.analyses.settings import SETTINGS_POLICY_TYPES, SettingDefinitions
-from intune_assistant.catalog import Catalog, ResourceType, default_catalog
+from intune_assistant.catalog import Catalog, ResourceType, default_catalog, type_name_of
 from intune_assistant.snapshot import Snapshot, TypeStatus
 
 from .areas import area_of
@@ -172,6 +172,8 @@ def _baseline_policy(
 ) -> tuple[ObjectDiff, list[tuple[str, Setting, BaselineSetting]]]:
     """One baseline policy with each setting's verdict; and (key, setting, verdict) per setting."""
     ref = base.ref(record, obj)
+    # Settings without a definition id are grouped by the kind of profile, as the admin center names it.
+    type_name = type_name_of(record.key, obj)
     found: list[tuple[str, Setting, BaselineSetting]] = []
     for setting_id, setting in base.settings(record, obj).items():
         key = setting_key(record, obj, setting_id)
@@ -179,7 +181,7 @@ def _baseline_policy(
         entry = BaselineSetting(
             setting_id=setting_id,
             name=setting.name,
-            area=area_of(setting_id, setting.category, record.label, definition_id=record.key in _DEFINITION_KEYED),
+            area=area_of(setting_id, setting.category, type_name, definition_id=record.key in _DEFINITION_KEYED),
             platform=ref.platform,
             baseline_policy=ref.name,
             expected=setting.display,

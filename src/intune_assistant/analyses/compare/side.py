@@ -11,40 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from intune_assistant.analyses.settings import References, SettingDefinitions
-from intune_assistant.catalog import Catalog, ResourceType
+from intune_assistant.catalog import Catalog, ResourceType, platform_of
 from intune_assistant.snapshot import Snapshot, TypeStatus
 
 from .assignments import Target, assignment_targets
 from .model import ObjectRef, SideInfo
 from .rows import METADATA, RowContext, Setting, object_settings
 
-__all__ = ["Side", "platform_of"]
-
-_PLATFORM_WORDS = (
-    ("windows", "Windows"),
-    ("win32", "Windows"),
-    ("microsoftstore", "Windows"),
-    ("officesuite", "Windows"),
-    ("ios", "iOS/iPadOS"),
-    ("macos", "macOS"),
-    ("androidforwork", "Android"),
-    ("android", "Android"),
-    ("aosp", "Android"),
-    ("linux", "Linux"),
-)
-
-
-def platform_of(obj: Mapping[str, Any]) -> str:
-    """The platform an object targets, in the admin center's words ("" when it has none)."""
-    for field in ("platforms", "platform", "@odata.type"):
-        value = obj.get(field)
-        if isinstance(value, str) and value:
-            lowered = value.rsplit(".", 1)[-1].lower()
-            for prefix, word in _PLATFORM_WORDS:
-                if lowered.startswith(prefix):
-                    return word
-    return ""
-
+__all__ = ["Side"]
 
 def _references(snapshot: Snapshot, catalog: Catalog) -> dict[str, str]:
     """Lower-case object id → display name, for every object and name the snapshot knows."""
@@ -121,7 +95,7 @@ class Side:
             type_label=record.label,
             name=self.name(record.key, obj),
             object_id=object_id if isinstance(object_id, str) else None,
-            platform=platform_of(obj),
+            platform=platform_of(record.key, obj),
         )
 
     def settings(self, record: ResourceType, obj: dict[str, Any]) -> dict[str, Setting]:
