@@ -20,6 +20,7 @@ from .rows import METADATA, RowContext, Setting, object_settings
 
 __all__ = ["Side"]
 
+
 def _references(snapshot: Snapshot, catalog: Catalog) -> dict[str, str]:
     """Lower-case object id → display name, for every object and name the snapshot knows."""
     refs: dict[str, str] = {}
