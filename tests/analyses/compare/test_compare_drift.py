@@ -155,7 +155,11 @@ def test_objects_missing_from_a_partial_read_are_not_confirmed_never_removed(con
     dropped = partial.objects["deviceConfigurations"].pop()
     count = len(partial.objects["deviceConfigurations"])
     partial.results["deviceConfigurations"] = TypeResult(
-        "deviceConfigurations", TypeStatus.PARTIAL, count, 0.0, error=f"stopped after {count} objects: 503"
+        "deviceConfigurations",
+        TypeStatus.PARTIAL,
+        count,
+        0.0,
+        problem=Problem(ProblemKind.SERVER_ERROR, "Service unavailable", status=503, stopped_after=count),
     )
     result = compare_drift(contoso, partial)
     [unconfirmed] = result.differences
@@ -175,7 +179,11 @@ def test_a_read_missing_only_details_still_saw_every_object_so_one_sided_ones_ar
     count = len(partial.objects["deviceConfigurations"])
     # The list came in whole; only one profile's assignments failed.
     partial.results["deviceConfigurations"] = TypeResult(
-        "deviceConfigurations", TypeStatus.PARTIAL, count, 0.0, child_errors=["assignments of 'x': 503"]
+        "deviceConfigurations",
+        TypeStatus.PARTIAL,
+        count,
+        0.0,
+        child_problems=[Problem(ProblemKind.SERVER_ERROR, "Service unavailable", status=503, part="assignments")],
     )
     [removed] = compare_drift(contoso, partial).differences
     assert removed.status is ObjectStatus.ONLY_LEFT and removed.name == dropped["displayName"]

@@ -130,7 +130,7 @@ def _samples(snapshot: Snapshot, catalog: Catalog) -> Iterator[tuple[ResourceTyp
         if record.kind not in COMPARED_KINDS:
             continue
         kinds: dict[object, int] = {}
-        for obj in snapshot.objects_of(record.key):
+        for obj in snapshot.read_objects(record.key) or ():
             kind = obj.get("@odata.type")
             if kinds.get(kind, 0) < _PER_KIND:
                 kinds[kind] = kinds.get(kind, 0) + 1

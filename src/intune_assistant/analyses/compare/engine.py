@@ -151,7 +151,7 @@ def _list_may_be_short(side: Side, key: str) -> bool:
     if side.status(key) is not TypeStatus.PARTIAL:
         return False
     result = side.snapshot.results.get(key)
-    return result is None or bool(result.error)
+    return result is None or result.problem is not None
 
 
 def _one_sided(record: ResourceType, side: Side, obj: Obj, *, on_left: bool, other: Side) -> ObjectDiff:
