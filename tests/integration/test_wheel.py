@@ -86,6 +86,16 @@ def test_the_wheel_serves_every_static_asset(tmp_path: Path) -> None:
         env=env,
     ).stdout
     assert Path(where).resolve().is_relative_to(env_dir.resolve()), where  # the wheel, not the editable tree
+    # The shipped setting names and their notices are in the wheel, and load from it.
+    probe = (
+        "from intune_assistant.analyses.settings import shipped_names;"
+        "print(shipped_names().display_name('device_vendor_msft_policy_config_defender_allowarchivescanning'))"
+    )
+    named = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", probe], check=True, capture_output=True, text=True, env=env
+    ).stdout.strip()
+    assert named == "Allow Archive Scanning"
+    assert list(env_dir.rglob("THIRD_PARTY_NOTICES")), "the notices of the shipped names are not in the wheel"
 
     port = _free_port()
     log = tmp_path / "demo.log"

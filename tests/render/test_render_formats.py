@@ -116,3 +116,15 @@ def test_csv_and_json_hold_every_row(
     data = read_json(rendered[(name, "json")])
     assert [p["name"] for p in data["policies"]] == _names(documents[name])
     assert sum(len(p["settings"]) for p in data["policies"]) == _rows(documents[name])
+
+
+def test_json_says_where_each_name_came_from_and_html_mutes_derived_names(
+    rendered: dict[tuple[str, str], Path], documents: dict[str, Document]
+) -> None:
+    document = documents["intunecd-backup"]
+    expected = [str(r.name_source) for p in document.policies() for r in p.rows]
+    data = read_json(rendered[("intunecd-backup", "json")])
+    assert [s["name_source"] for p in data["policies"] for s in p["settings"]] == expected
+    assert {"shipped", "derived", "product"} <= set(expected)
+    html = rendered[("intunecd-backup", "html")].read_text("utf-8")
+    assert html.count('<span class="derived"') == expected.count("derived")

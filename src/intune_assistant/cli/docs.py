@@ -306,6 +306,7 @@ def search(
                         "platform": r.platform,
                         "category": r.category,
                         "setting": r.name,
+                        "name_source": str(r.name_source),
                         "value": r.value,
                         "setting_id": r.setting_id,
                         "deprecated": r.deprecated,

@@ -274,9 +274,10 @@ def build_document(
     definitions_note = None
     if uses_catalog and len(merged) == 0:
         definitions_note = (
-            "Settings catalog names were derived from setting ids: this snapshot has no setting definitions. "
-            "For the names the Intune admin center shows, pass --definitions with a file from "
-            "`intune-assistant definitions export`."
+            "This snapshot has no setting definitions: settings catalog names come from the names shipped with "
+            "Intune Assistant where they know the setting, else they are derived from the setting ids (derived "
+            "names are marked as such). For the names the Intune admin center shows, pass --definitions with a "
+            "file from `intune-assistant definitions export`."
         )
     return Document(
         tenant_name=snapshot.tenant.display_name or snapshot.tenant.domain or "Tenant",

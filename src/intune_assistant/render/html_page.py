@@ -10,10 +10,15 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
+from intune_assistant.analyses.settings import NameSource
+
 from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
 from .document import Document, PolicyDoc
 
 __all__ = ["write_html"]
+
+# Shown on a derived setting name (muted): it is read from the id, not Intune's own wording.
+_DERIVED_HINT = "Name derived from the setting id: no definition or shipped name knows it"
 
 _STYLE = """
 :root{
@@ -107,6 +112,7 @@ code.id{display:block;color:var(--muted);font-size:.78rem}
 .inc{color:var(--inc);font-weight:600}
 .exc{color:var(--exc);font-weight:600}
 .dep{color:var(--exc)}
+.derived{color:var(--muted);font-style:italic}
 pre{white-space:pre-wrap;margin:.2rem 0;font-size:.85rem}
 .note{background:var(--soft);padding:.5rem .8rem;border-left:4px solid var(--accent)}
 .hidden{display:none}
@@ -193,6 +199,8 @@ def _policy(policy: PolicyDoc) -> str:
         rows = []
         for row in policy.rows:
             name = _e(setting_label(row))
+            if row.name_source is NameSource.DERIVED:
+                name = f'<span class="derived" title="{_DERIVED_HINT}">{name}</span>'
             if row.deprecated:
                 name = f'<span class="dep">{name}</span>'
             rows.append(

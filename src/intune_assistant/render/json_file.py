@@ -32,6 +32,7 @@ def _policy(policy: PolicyDoc) -> dict[str, Any]:
             {
                 "category": r.category,
                 "name": r.name,
+                "name_source": str(r.name_source),
                 "value": r.value,
                 "setting_id": r.setting_id,
                 "raw_value": r.raw_value,

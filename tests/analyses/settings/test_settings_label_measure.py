@@ -1,7 +1,8 @@
-"""How close our labels for legacy property names come to the admin center's own labels.
+"""How close the labels we derive from legacy property names come to the admin center's own labels.
 
-The oracle is IntuneManagement's portal strings (tests/fixtures/reference-data, MIT, reduced to the
-labels), read here only: the product derives its labels from the property names. "Exact" means the
+The product ships IntuneManagement's labels for the properties it knows; this measures the fallback
+for the rest (``readable_label``). The oracle is the same portal strings, as a fixture
+(tests/fixtures/reference-data, MIT, reduced to the labels). "Exact" means the
 same words; "close" means the portal's words are a near match (same words in another order,
 half or more of the words shared, or nearly the same text) or all found in our label.
 Run with ``-s`` to see the figures.

@@ -11,11 +11,11 @@ from intune_assistant.snapshot import Snapshot
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
-def test_intunecd_settings_catalog_names_are_derived_not_bare_ids(
+def test_intunecd_settings_catalog_names_are_never_bare_ids(
     sample_snapshots: dict[str, Snapshot], catalog: Catalog
 ) -> None:
     snapshot = sample_snapshots["intunecd-backup"]
-    assert not snapshot.setting_definitions  # IntuneCD keeps no definitions: names come from the ids
+    assert not snapshot.setting_definitions  # IntuneCD keeps no definitions: names are shipped or derived
     rows = [r for r in setting_rows(snapshot, catalog) if r.type_key == "settingsCatalog"]
     assert len(rows) > 1000
     for row in rows:

@@ -10,7 +10,7 @@ from intune_assistant.catalog import ResourceType
 from intune_assistant.snapshot import Names, Snapshot
 
 from .definitions import SettingDefinitions
-from .model import SECRET, SettingRow
+from .model import SECRET, NameSource, SettingRow
 
 __all__ = ["CATEGORY_SEPARATOR", "PolicyContext", "References", "join_category"]
 
@@ -144,6 +144,7 @@ class PolicyContext:
         secret: bool = False,
         deprecated: bool = False,
         replacement: str | None = None,
+        name_source: NameSource = NameSource.PRODUCT,
     ) -> SettingRow:
         """A row of this policy; a secret's value is never kept, raw or shown."""
         return SettingRow(
@@ -159,4 +160,5 @@ class PolicyContext:
             is_secret=secret,
             deprecated=deprecated,
             replacement=replacement,
+            name_source=name_source,
         )

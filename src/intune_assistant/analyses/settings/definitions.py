@@ -3,7 +3,8 @@
 Definitions come from Graph (``deviceManagement/configurationSettings``, kept in the snapshot),
 or from a file the user exported with ``intune-assistant definitions export``. A file may also be
 a Graph response saved by hand (``{"value": [...]}``), a plain list, or a snapshot's
-``definitions.json`` (id → definition).
+``definitions.json`` (id → definition). Each id remembers which of the two it came from; where
+neither knows an id, the names shipped with the package (``with_shipped``) fill in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from .model import NameSource
+from .shipped import ShippedNames
 
 __all__ = ["DEFINITIONS_FORMAT", "DefinitionsFileError", "SettingDefinitions"]
 
@@ -35,15 +39,28 @@ class DefinitionsFileError(ValueError):
 class SettingDefinitions:
     """Look-ups over settings-catalog definitions (immutable once built)."""
 
-    def __init__(self, by_id: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        by_id: Mapping[str, Mapping[str, Any]],
+        origin: NameSource | Mapping[str, NameSource] = NameSource.COLLECTED,
+        shipped: ShippedNames | None = None,
+    ) -> None:
         self._by_id: dict[str, Mapping[str, Any]] = dict(by_id)
+        # Where each id's definition came from (collected with a snapshot, or a definitions file).
+        self._origin: dict[str, NameSource] = (
+            {key: origin for key in self._by_id} if isinstance(origin, NameSource) else dict(origin)
+        )
+        self._shipped = shipped
         # option itemId → display name, per definition, built on first use of that definition.
         self._options: dict[str, dict[str, str]] = {}
 
     @classmethod
-    def from_graph(cls, definitions: Iterable[Mapping[str, Any]]) -> SettingDefinitions:
+    def from_graph(
+        cls, definitions: Iterable[Mapping[str, Any]], origin: NameSource = NameSource.COLLECTED
+    ) -> SettingDefinitions:
         """From Graph-shaped definition objects (items of ``configurationSettings``)."""
-        return cls({str(d["id"]): d for d in definitions if isinstance(d, Mapping) and isinstance(d.get("id"), str)})
+        by_id = {str(d["id"]): d for d in definitions if isinstance(d, Mapping) and isinstance(d.get("id"), str)}
+        return cls(by_id, origin)
 
     @classmethod
     def from_file(cls, path: Path) -> SettingDefinitions:
@@ -61,7 +78,7 @@ class SettingDefinitions:
             raise DefinitionsFileError(
                 f"{path} holds no setting definitions; export them with `intune-assistant definitions export`"
             )
-        return cls.from_graph(items)
+        return cls.from_graph(items, NameSource.DEFINITIONS_FILE)
 
     @classmethod
     def empty(cls) -> SettingDefinitions:
@@ -69,8 +86,21 @@ class SettingDefinitions:
         return cls({})
 
     def merged(self, other: SettingDefinitions) -> SettingDefinitions:
-        """These definitions plus ``other``'s; where both have an id, this one wins."""
-        return SettingDefinitions({**other._by_id, **self._by_id})
+        """These definitions plus ``other``'s; where both have an id, this one wins (so do its shipped names)."""
+        return SettingDefinitions(
+            {**other._by_id, **self._by_id},
+            {**other._origin, **self._origin},
+            self._shipped or other._shipped,
+        )
+
+    def with_shipped(self, shipped: ShippedNames) -> SettingDefinitions:
+        """These definitions, with ``shipped`` names for the ids they do not know."""
+        return SettingDefinitions(self._by_id, self._origin, shipped)
+
+    @property
+    def shipped(self) -> ShippedNames | None:
+        """The shipped names these definitions fall back on, if any."""
+        return self._shipped
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -87,14 +117,19 @@ class SettingDefinitions:
 
     def display_name(self, definition_id: str) -> str | None:
         """The definition's display name without a "(Deprecated)" mark, or None when unknown."""
-        definition = self._by_id.get(definition_id)
-        if definition is None:
-            return None
+        found = self.name_and_source(definition_id)
+        return found[0] if found else None
+
+    def name_and_source(self, definition_id: str) -> tuple[str, NameSource] | None:
+        """The display name and where it came from: collected or file definitions, else the shipped names."""
+        definition = self._by_id.get(definition_id) or {}
         for field in ("displayName", "name"):
             value = definition.get(field)
             if isinstance(value, str) and value.strip():
-                return _DEPRECATED_MARK.sub(" ", value).strip() or value
-        return None
+                name = _DEPRECATED_MARK.sub(" ", value).strip() or value
+                return name, self._origin.get(definition_id, NameSource.COLLECTED)
+        shipped = self._shipped.display_name(definition_id) if self._shipped is not None else None
+        return (shipped, NameSource.SHIPPED) if shipped else None
 
     def description(self, definition_id: str) -> str | None:
         """The definition's description, or None."""
@@ -114,7 +149,10 @@ class SettingDefinitions:
                     if isinstance(label, str) and label:
                         options[option["itemId"]] = label
             self._options[definition_id] = options
-        return options.get(item_id)
+        found = options.get(item_id)
+        if found is None and self._shipped is not None:
+            found = self._shipped.option_label(definition_id, item_id)
+        return found
 
     def is_secret(self, definition_id: str) -> bool:
         """True when the definition says its value is a secret."""

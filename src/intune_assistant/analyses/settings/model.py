@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-__all__ = ["SECRET", "SettingRow"]
+__all__ = ["SECRET", "NameSource", "SettingRow"]
 
 # What a row shows in place of a secret value; the raw value of such a row is None.
 SECRET = "(secret)"
+
+
+class NameSource(StrEnum):
+    """Where a row's setting name came from, best first."""
+
+    COLLECTED = "collected"  # the definitions Graph served, collected with the snapshot
+    DEFINITIONS_FILE = "definitions-file"  # the user's `intune-assistant definitions export`
+    SHIPPED = "shipped"  # the names shipped inside the package (openly licensed reference data)
+    DERIVED = "derived"  # made from the id or property name: readable, not Intune's own wording
+    PRODUCT = "product"  # a fixed label of this product or a name the object itself carries
 
 
 @dataclass(frozen=True)
@@ -17,7 +28,8 @@ class SettingRow:
 
     ``setting_id`` is the settings-catalog definition id (a child setting has its own), else a
     property path such as ``passwordMinimumLength`` or ``omaSettings[./Vendor/MSFT/...]``.
-    ``category`` is a path joined with " > " ("" when none).
+    ``category`` is a path joined with " > " ("" when none). ``name_source`` says where the name
+    came from (a derived name is shown muted: it is not Intune's own wording).
     """
 
     type_key: str
@@ -32,3 +44,4 @@ class SettingRow:
     is_secret: bool = False
     deprecated: bool = False
     replacement: str | None = None
+    name_source: NameSource = NameSource.PRODUCT

@@ -20,6 +20,7 @@ from .kinds import platform_of
 from .model import SettingRow
 from .property_rows import decode_text, property_rows
 from .script_rows import script_rows
+from .shipped import shipped_names
 from .values import display_value
 from .words import readable_enum
 
@@ -156,9 +157,10 @@ def documented_types(catalog: Catalog) -> list[ResourceType]:
 
 
 def snapshot_definitions(snapshot: Snapshot, extra: SettingDefinitions | None = None) -> SettingDefinitions:
-    """The snapshot's definitions, with ``extra`` (e.g. a definitions file) filling gaps."""
+    """The snapshot's definitions, with ``extra`` (e.g. a definitions file) filling gaps, then the
+    names shipped with the package."""
     own = SettingDefinitions.from_graph(snapshot.setting_definitions.values())
-    return own.merged(extra) if extra is not None else own
+    return (own.merged(extra) if extra is not None else own).with_shipped(shipped_names())
 
 
 def setting_rows(

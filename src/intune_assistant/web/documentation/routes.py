@@ -155,4 +155,10 @@ async def api_settings(request: Request, data: ApiData) -> JSONResponse:
 
 def _api_row(row: SettingRow, labels: TypeLabels) -> dict[str, str]:
     values = dict(zip(COLUMNS, row_values(row, labels), strict=True))
-    return {**values, "setting_id": row.setting_id, "policy_id": row.policy_id, "type_key": row.type_key}
+    return {
+        **values,
+        "setting_id": row.setting_id,
+        "name_source": str(row.name_source),
+        "policy_id": row.policy_id,
+        "type_key": row.type_key,
+    }
