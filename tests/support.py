@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from intune_assistant.snapshot import Snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = FIXTURES / "samples"
@@ -26,3 +29,10 @@ def instances(settings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for value in values:
             if value:
                 stack.extend(value.get("children") or [])
+
+
+def without_timings(snapshot: Snapshot) -> Snapshot:
+    """``snapshot`` with every type's wall-clock duration zeroed: two reads of the same data compare equal
+    however long each took."""
+    results = {k: dataclasses.replace(r, duration_s=0.0) for k, r in snapshot.results.items()}
+    return dataclasses.replace(snapshot, results=results)
