@@ -128,6 +128,8 @@ async def test_a_user_without_an_intune_role_gets_one_message_naming_the_role(we
     assert page.text.count('data-testid="correlation-id"') == 1
     assert "Settings catalog</strong>: unknown" in page.text
     assert "Read.All" not in page.text
+    assert "No object matches the search" not in page.text  # unknown, never an empty table
+    assert 'data-testid="nothing-read"' in page.text
 
 
 def test_query_parsing_falls_back_and_pages_cover_everything() -> None:
