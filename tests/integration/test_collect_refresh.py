@@ -88,6 +88,18 @@ def test_a_refresh_reads_less_and_matches_a_full_read() -> None:
     assert all(r.read_in_full for r in first.results.values())
 
 
+def test_a_previous_snapshot_of_another_tenant_is_not_used() -> None:
+    demo = build_demo(["contoso", "fabrikam"], options=EmulatorOptions(throttling=False))
+    other, _ = asyncio.run(collect_demo(demo, "fabrikam", types=["groups", "administrativeTemplates"]))
+    snapshot, _ = asyncio.run(
+        collect_demo(demo, "contoso", previous=other, types=["groups", "administrativeTemplates"])
+    )
+    assert all(r.read_in_full for r in snapshot.results.values())
+    assert {g["id"] for g in snapshot.objects_of("groups")} == {
+        g["id"] for g in demo.tenants["contoso"].objects["groups"]
+    }
+
+
 def test_a_refresh_of_a_type_not_read_completely_reads_it_in_full() -> None:
     demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False))
     first, _ = asyncio.run(collect_demo(demo, "contoso", types=["groups", "users", "administrativeTemplates"]))

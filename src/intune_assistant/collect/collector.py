@@ -353,6 +353,8 @@ async def collect(
     were not read completely last time are read in full.
     """
     records = catalog.select(list(types)).records if types is not None else catalog.collected()
+    if previous is not None and previous.tenant.tenant_id != tenant.tenant_id:
+        previous = None  # another tenant's objects must never stand in for this one's
     collector = _Collector(client, catalog, progress, clock, previous)
     taken_at = datetime.now(UTC)
     reads = {r.key: asyncio.ensure_future(collector.read_type(r)) for r in records}
