@@ -134,13 +134,18 @@ def test_the_lists_name_the_tenant_policies_and_their_values(
 ) -> None:
     name, _, result = case
     holders: dict[str, dict[str, tuple[str, ...]]] = {}
+    assigned: dict[str, bool] = {}
     for key in _SETTINGS_TYPES:
         for policy in demo.tenants[name].objects.get(key, []):
+            assigned[policy["name"]] = bool(policy.get("assignments"))
             for setting_id, values in _values(policy).items():
                 holders.setdefault(setting_id, {})[policy["name"]] = values
     for entry in result.baseline_settings:
         found = {v.policy for v in entry.found}
         assert found == set(holders.get(entry.setting_id, {})), entry.setting_id
+        # A value in a policy nobody is assigned is marked so.
+        assert all(v.assigned is assigned[v.policy] for v in entry.found)
+        assert all(("not assigned" in v.where) is (not assigned[v.policy]) for v in entry.found)
         if entry.status is BaselineStatus.MISSING:
             assert entry.found == ()
         if entry.status is BaselineStatus.MATCHES:

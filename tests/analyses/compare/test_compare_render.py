@@ -162,3 +162,17 @@ def test_csv_and_json_carry_each_baseline_setting_with_its_verdict(against_basel
     assert data["right"]["origin"].startswith("demo tenant read through the emulator, collected ")
     only = json.loads(render_json(result, only_differences=True))
     assert all(s["status"] != "matches" for s in only["baseline_settings"])
+
+
+def test_xlsx_has_a_sheet_of_baseline_settings_to_filter_by_verdict(against_baseline: Comparison) -> None:
+    book = load_workbook(io.BytesIO(render_xlsx(against_baseline)))
+    assert book.sheetnames == ["Summary", "Details", "Baseline settings", "Scores"]
+    header, *listed = list(book["Baseline settings"].iter_rows(values_only=True))
+    assert header[0] == "Setting" and header[6] == "Verdict"
+    assert len(listed) == len(against_baseline.baseline_settings)
+    assert {row[6] for row in listed} == {"matches", "configured differently", "conflicting", "missing"}
+    conflicting = against_baseline.baseline_list(BaselineStatus.CONFLICTING)[0]
+    row = next(r for r in listed if r[1] == conflicting.setting_id and r[6] == "conflicting")
+    assert all(v.policy in str(row[7]) for v in conflicting.found)
+    only = load_workbook(io.BytesIO(render_xlsx(against_baseline, only_differences=True)))
+    assert all(r[6] != "matches" for r in list(only["Baseline settings"].iter_rows(values_only=True))[1:])

@@ -41,7 +41,6 @@ from .model import (
     ObjectDiff,
     ObjectStatus,
     SettingDiff,
-    SettingStatus,
     TenantValue,
 )
 from .rows import Setting
@@ -54,12 +53,6 @@ _ALL_PLATFORMS = "All platforms"
 # Types whose setting ids are definition ids, the same in every policy and tenant.
 _DEFINITION_KEYED = frozenset({*SETTINGS_POLICY_TYPES, "securityIntents", "administrativeTemplates"})
 _READ = (TypeStatus.OK, TypeStatus.PARTIAL)
-_SETTING_STATUS = {
-    BaselineStatus.MATCHES: SettingStatus.SAME,
-    BaselineStatus.DIFFERS: SettingStatus.DIFFERENT,
-    BaselineStatus.CONFLICTING: SettingStatus.CONFLICTING,
-    BaselineStatus.MISSING: SettingStatus.ONLY_LEFT,
-}
 
 
 def setting_key(record: ResourceType, obj: dict[str, Any], setting_id: str) -> str:
@@ -82,6 +75,7 @@ class _Found:
     record: ResourceType
     policy: str
     setting: Setting
+    assigned: bool | None
 
 
 def _index(tenant: Side, records: Iterable[ResourceType]) -> tuple[dict[str, list[_Found]], dict[int, set[str]]]:
@@ -91,17 +85,19 @@ def _index(tenant: Side, records: Iterable[ResourceType]) -> tuple[dict[str, lis
     for record in records:
         for obj in tenant.objects(record.key):
             name = tenant.name(record.key, obj)
+            targets = tenant.assignments(obj)
+            assigned = bool(targets) if targets is not None else None
             keys = keys_of.setdefault(id(obj), set())
             for setting_id, setting in tenant.settings(record, obj).items():
                 key = setting_key(record, obj, setting_id)
                 keys.add(key)
-                where.setdefault(key, []).append(_Found(record, name, setting))
+                where.setdefault(key, []).append(_Found(record, name, setting, assigned))
     return where, keys_of
 
 
 def _verdict(expected: Setting, found: list[_Found]) -> tuple[BaselineStatus, tuple[TenantValue, ...]]:
     values = tuple(
-        TenantValue(f.policy, f.record.label, f.setting.display, f.setting.values == expected.values)
+        TenantValue(f.policy, f.record.label, f.setting.display, f.setting.values == expected.values, f.assigned)
         for f in sorted(found, key=lambda f: (f.policy.casefold(), f.record.label))
     )
     if not found:
@@ -109,12 +105,6 @@ def _verdict(expected: Setting, found: list[_Found]) -> tuple[BaselineStatus, tu
     if len({f.setting.values for f in found}) > 1:
         return BaselineStatus.CONFLICTING, values
     return (BaselineStatus.MATCHES if values[0].matches else BaselineStatus.DIFFERS), values
-
-
-def _tenant_text(entry: BaselineSetting) -> str | None:
-    if not entry.found:
-        return None
-    return "; ".join(f"{v.value} ({v.policy})" for v in entry.found)
 
 
 def _policy_status(entries: list[BaselineSetting]) -> ObjectStatus:
@@ -196,9 +186,9 @@ def _baseline_policy(
             setting_id=e.setting_id,
             name=e.name,
             category=e.area,
-            status=_SETTING_STATUS[e.status],
+            status=e.status.setting_status,
             left=e.expected,
-            right=_tenant_text(e),
+            right=e.tenant_text or None,
             is_secret=e.is_secret,
         )
         for e in entries

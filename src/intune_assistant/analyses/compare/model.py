@@ -281,6 +281,19 @@ class BaselineStatus(StrEnum):
     CONFLICTING = "conflicting"
     MISSING = "missing"
 
+    @property
+    def setting_status(self) -> SettingStatus:
+        """How this verdict shows among a baseline policy's settings (and is worded by ``status_label``)."""
+        return _VERDICT_STATUS[self]
+
+
+_VERDICT_STATUS = {
+    BaselineStatus.MATCHES: SettingStatus.SAME,
+    BaselineStatus.DIFFERS: SettingStatus.DIFFERENT,
+    BaselineStatus.CONFLICTING: SettingStatus.CONFLICTING,
+    BaselineStatus.MISSING: SettingStatus.ONLY_LEFT,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class TenantValue:
@@ -290,6 +303,14 @@ class TenantValue:
     type_label: str
     value: str
     matches: bool
+    # Whether the policy is assigned at all (None: the source holds no assignments): a value in a
+    # policy nobody gets configures nothing yet.
+    assigned: bool | None = None
+
+    @property
+    def where(self) -> str:
+        """The policy's name, marked when it is not assigned."""
+        return f"{self.policy}, not assigned" if self.assigned is False else self.policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +327,11 @@ class BaselineSetting:
     status: BaselineStatus
     found: tuple[TenantValue, ...] = ()
     is_secret: bool = False
+
+    @property
+    def tenant_text(self) -> str:
+        """Where and how the tenant sets it: "value (policy)", one per policy; "" when nowhere."""
+        return "; ".join(f"{v.value} ({v.where})" for v in self.found)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ Show only differences</label></div>
 {% for s in l.settings %}
 <tr><td>{{ s.name }}<div class="meta">{{ s.setting_id }}</div></td><td>{{ s.area }}</td><td>{{ s.baseline_policy }}</td>
 <td class="value">{{ s.expected }}</td>
-<td class="value">{% for v in s.found %}<div>{{ v.value }} <span class="meta">({{ v.policy }})</span></div>
+<td class="value">{% for v in s.found %}<div>{{ v.value }} <span class="meta">({{ v.where }})</span></div>
 {% else %}—{% endfor %}</td></tr>
 {% endfor %}
 </table>

@@ -91,7 +91,7 @@ def _baseline(comparison: Comparison, only_differences: bool, left: str, right: 
             continue
         lines += [f"| Setting | Area | Baseline policy | {cell(left)} | {cell(right)} |", "|---|---|---|---|---|"]
         for s in found.settings:
-            where = "<br>".join(f"{cell(v.value)} ({cell(v.policy)})" for v in s.found) or "—"
+            where = "<br>".join(f"{cell(v.value)} ({cell(v.where)})" for v in s.found) or "—"
             lines.append(
                 f"| {cell(s.name)}<br>`{s.setting_id.replace('`', '')}` | {cell(s.area)} | {cell(s.baseline_policy)}"
                 f" | {_value(s.expected)} | {where} |"

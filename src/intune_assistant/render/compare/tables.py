@@ -6,9 +6,9 @@ import csv
 import io
 import re
 
-from intune_assistant.analyses.compare import Comparison
+from intune_assistant.analyses.compare import BaselineStatus, Comparison, status_label
 
-from .view import COLUMNS, rows, side_headings, summary_counts, title
+from .view import COLUMNS, rows, side_headings, summary_counts, tenant_values, title
 
 __all__ = ["render_csv", "render_xlsx", "spreadsheet_safe"]
 
@@ -63,6 +63,16 @@ def render_xlsx(comparison: Comparison, *, only_differences: bool = False) -> by
     details.append(_headers(comparison))
     for row in rows(comparison, only_differences):
         details.append([_text(v) for v in row])
+    if comparison.baseline_settings:
+        # The lists of a baseline comparison, one row per baseline setting: filter by verdict.
+        listed = book.create_sheet("Baseline settings")
+        listed.append(["Setting", "Setting id", "Area", "Platform", "Baseline policy", left, "Verdict", right])
+        for entry in comparison.baseline_settings:
+            if only_differences and entry.status is BaselineStatus.MATCHES:
+                continue
+            cells = (entry.name, entry.setting_id, entry.area, entry.platform, entry.baseline_policy, entry.expected)
+            verdict = status_label(comparison.kind, entry.status.setting_status)
+            listed.append([*(_text(c) for c in cells), verdict, _text(tenant_values(entry))])
     if comparison.scores:
         scores = book.create_sheet("Scores")
         scores.append(["Scope", "Name", "Matched", "Expected", "Percent"])

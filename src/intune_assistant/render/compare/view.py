@@ -125,7 +125,7 @@ def summary_counts(comparison: Comparison) -> list[tuple[str, int, str]]:
 
 def tenant_values(setting: BaselineSetting) -> str:
     """Where the tenant sets a baseline setting: "value (policy)", one per policy; "—" for none."""
-    return "; ".join(f"{v.value} ({v.policy})" for v in setting.found) or "\u2014"
+    return setting.tenant_text or "\u2014"
 
 
 def title(comparison: Comparison) -> str:
