@@ -182,7 +182,8 @@ BITLOCKER = Area(
             "SystemDrivesRequireStartupAuthentication_ConfigureNonTPMStartupKeyUsage_Name",
             "Allow BitLocker without a compatible TPM",
             "c",
-            "false=False|true=True",
+            # An ADMX check box: Intune's options end in _0/_1 (as real exports show), not _false/_true.
+            "0=False|1=True",
         ),
         (
             "SystemDrivesMinimumPINLength",
