@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.emulator.graph import EmulatorOptions, create_graph_app
+from intune_assistant.emulator.tenants import demo_tenants
 from intune_assistant.emulator.tenants.model import Operator, TenantData
 from intune_assistant.emulator.tokens import DEMO_API_CLIENT_ID, TestTokenIssuer
 
@@ -348,9 +349,49 @@ class Env:
         )
 
 
+class DemoEnv(Env):
+    """Like ``Env``, over a synthetic demo tenant (read-only tests: the tenant is shared)."""
+
+    def __init__(self, issuer: TestTokenIssuer, tenant: TenantData) -> None:
+        super().__init__(issuer)
+        self.tenant = tenant
+        self.tenant_id = tenant.tenant_id
+
+    def token(
+        self,
+        user: str = "admin",
+        *,
+        scopes: Iterable[str] | None = None,
+        tenant_id: str = "",
+        app_id: str = DEMO_API_CLIENT_ID,
+    ) -> str:
+        role = "admin" if user == "admin" else "readOnly"
+        operator = next(o for o in self.tenant.operators if o.role == role and o.enabled)
+        return self.issuer.issue_graph_token(
+            tenant_id=tenant_id or self.tenant_id,
+            user_id=operator.user_id,
+            upn=operator.user_principal_name,
+            name=operator.display_name,
+            scopes=self.catalog.read_scopes() if scopes is None else scopes,
+            app_id=app_id,
+        )
+
+
 @pytest.fixture(scope="session")
 def issuer() -> TestTokenIssuer:
     return TestTokenIssuer()
+
+
+@pytest.fixture(scope="session")
+def demo_data() -> dict[str, TenantData]:
+    """The synthetic demo tenants (built once; tests must not write to them)."""
+    return demo_tenants()
+
+
+@pytest.fixture
+def contoso(issuer: TestTokenIssuer, demo_data: dict[str, TenantData]) -> DemoEnv:
+    """Contoso with the token the product holds: the catalog's read scopes, an admin operator."""
+    return DemoEnv(issuer, demo_data["contoso"])
 
 
 @pytest.fixture

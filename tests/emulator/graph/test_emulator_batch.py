@@ -80,10 +80,11 @@ async def test_depends_on_runs_after_and_failed_dependency_is_424(env: Any) -> N
             "rule": '(device.osVersion -eq "10")',
         },
     }
+    # Fully sequential, as Graph requires once dependsOn is used (json-batching.md).
     steps = [
-        get("list", "/deviceManagement/assignmentFilters", dependsOn=["create"]),
         create,
-        get("missing", "/deviceManagement/configurationPolicies/nope"),
+        get("list", "/deviceManagement/assignmentFilters", dependsOn=["create"]),
+        get("missing", "/deviceManagement/configurationPolicies/nope", dependsOn=["list"]),
         get("after-missing", "/deviceManagement/configurationPolicies", dependsOn=["missing"]),
         get("chain", "/deviceManagement/configurationPolicies", dependsOn=["after-missing"]),
     ]

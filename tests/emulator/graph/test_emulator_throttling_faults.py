@@ -12,7 +12,8 @@ from intune_assistant.emulator.graph import EmulatorOptions, RouteFaults
 POLICIES = "/beta/deviceManagement/configurationPolicies"
 
 
-async def test_per_app_limit_gives_429_with_a_float_retry_after(env: Any) -> None:
+async def test_per_app_limit_gives_429_with_a_whole_second_retry_after(env: Any) -> None:
+    """Retry-After is HTTP delay-seconds, a whole number (RFC 9110 §10.2.3; Graph's throttling.md)."""
     app = env.app(env.options(throttling=True, app_request_limit=3))
     async with env.client(app) as client:
         statuses = []
@@ -22,17 +23,17 @@ async def test_per_app_limit_gives_429_with_a_float_retry_after(env: Any) -> Non
         refused = await client.get(f"{POLICIES}/cp-01")
         env.fake_time.now += 16.5
         still_refused = await client.get(f"{POLICIES}/cp-01")
-        env.fake_time.now += 0.5
+        env.fake_time.now += 1.0
         admitted = await client.get(f"{POLICIES}/cp-01")
     assert statuses == [200, 200, 200]
     assert refused.status_code == 429
     # First request at t, refused at t+3: the window admits again at t+20.
-    assert refused.headers["Retry-After"] == "17.000"
+    assert refused.headers["Retry-After"] == "17"
     error = refused.json()["error"]
     assert error["code"] == "TooManyRequests"
     assert json.loads(error["message"])["RetryAfter"] is None
     assert still_refused.status_code == 429
-    assert float(still_refused.headers["Retry-After"]) == pytest.approx(0.5)
+    assert still_refused.headers["Retry-After"] == "1"  # 0.5 s left, rounded up
     assert admitted.status_code == 200
 
 

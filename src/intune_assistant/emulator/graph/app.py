@@ -10,6 +10,7 @@ here logs tokens, bodies or query strings.
 from __future__ import annotations
 
 import json
+import math
 import random
 import uuid
 from collections.abc import Mapping
@@ -89,11 +90,14 @@ class GraphEmulator:
             return None
         rate = self.options.retry_after_missing_rate
         missing = rate > 0 and self._retry_rng.random() < rate
-        retry_after = None if missing else f"{max(wait, 0.001):.3f}"
+        # HTTP's delay-seconds is a whole number (RFC 9110 §10.2.3): round up, so a client that
+        # waits as told is admitted.
+        retry_after = None if missing else str(max(1, math.ceil(wait)))
         return self.render_error(req, throttled(family_of(req.path), retry_after))
 
     async def execute(self, req: GraphRequest, caller: Caller, store: TenantStore) -> GraphResponse:
         """Throttle, inject faults and answer one request (an HTTP request or a batch step)."""
+        req = replace(req, path="/".join(self.router.canonical(req.segments)))
         response = self._throttle(req, caller)
         if response is not None:
             return self._stamp(req, response)
@@ -146,7 +150,7 @@ class GraphEmulator:
             client_request_id=headers.get("client-request-id", request_id),
         )
         is_batch = path == "$batch"
-        keys = () if is_batch else self.router.route_keys(req.version, req.segments)
+        keys = () if is_batch else self.router.route_keys(req.version, self.router.canonical(req.segments))
         latency = route_faults(self.options, (BATCH_ROUTE,) if is_batch else keys, path).latency_s
         if latency > 0:
             await self.options.sleep(latency)

@@ -3,8 +3,10 @@
 Steps run in-process through the same pipeline as HTTP requests (throttling and faults per step,
 the batch's caller for authorization). URLs are relative to the batch's version: a step whose URL
 starts with ``v1.0/``, ``beta/`` or is absolute gets 400 "Resource not found for the segment
-'v1.0'." (versions cannot be mixed). ``dependsOn`` steps run after their dependencies; a step whose
-dependency failed gets 424. Responses come back in a shuffled order (seeded), as Graph allows.
+'v1.0'." (versions cannot be mixed). Ids are strings or numbers, unique without regard to case. A
+batch is fully parallel or fully sequential (each step after the first depends on one earlier
+step); a step whose dependency failed gets 424. Responses come back in a shuffled order (seeded),
+as Graph allows.
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ def parse_batch(body: Any) -> list[Step]:
     for raw in raw_steps:
         if not isinstance(raw, Mapping):
             raise _invalid("every request must be a JSON object.")
-        step_id, method, url = raw.get("id"), raw.get("method"), raw.get("url")
-        if not isinstance(step_id, str) or not step_id:
-            raise _invalid("every request needs a string 'id'.")
+        raw_id, method, url = raw.get("id"), raw.get("method"), raw.get("url")
+        # The docs type the id as a string; Graph also takes a JSON number and answers with its text.
+        if isinstance(raw_id, bool) or not isinstance(raw_id, str | int) or raw_id == "":
+            raise _invalid("every request needs an 'id'.")
+        step_id = str(raw_id)
         if not isinstance(method, str) or method.upper() not in _METHODS:
             raise _invalid(f"request '{step_id}' has no valid 'method'.")
         if not isinstance(url, str) or not url:
@@ -69,8 +73,11 @@ def parse_batch(body: Any) -> list[Step]:
         if not isinstance(headers, Mapping) or not all(isinstance(v, str) for v in headers.values()):
             raise _invalid(f"the headers of request '{step_id}' must be an object of strings.")
         depends = raw.get("dependsOn") or []
-        if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):
+        if not isinstance(depends, list) or not all(
+            isinstance(d, str | int) and not isinstance(d, bool) for d in depends
+        ):
             raise _invalid(f"'dependsOn' of request '{step_id}' must be an array of request ids.")
+        depends = [str(d) for d in depends]
         steps.append(
             Step(
                 id=step_id,
@@ -81,26 +88,32 @@ def parse_batch(body: Any) -> list[Step]:
                 depends_on=tuple(depends),
             )
         )
-    ids = [s.id for s in steps]
-    if len(set(ids)) != len(ids):
-        raise _invalid("request ids must be unique within a batch.")
-    known = set(ids)
-    for step in steps:
-        for dependency in step.depends_on:
-            if dependency not in known or dependency == step.id:
-                raise _invalid(f"request '{step.id}' depends on an unknown request '{dependency}'.")
-    _check_acyclic(steps)
+    # Ids are not case-sensitive: "a" and "A" are the same id (json-batching.md).
+    folded = [s.id.casefold() for s in steps]
+    if len(set(folded)) != len(folded):
+        raise _invalid("request ids must be unique within a batch (ids are not case-sensitive).")
+    _check_sequencing(steps)
     return steps
 
 
-def _check_acyclic(steps: list[Step]) -> None:
-    depends = {s.id: s.depends_on for s in steps}
-    done: set[str] = set()
-    while len(done) < len(steps):
-        ready = [s for s in depends if s not in done and all(d in done for d in depends[s])]
-        if not ready:
-            raise _invalid("the dependsOn chains form a cycle.")
-        done.update(ready)
+def _check_sequencing(steps: list[Step]) -> None:
+    """A batch is fully parallel (no ``dependsOn``) or fully sequential, as Graph requires.
+
+    Sequential: the first request depends on nothing and every later one on exactly one request
+    placed before it (json-batching.md: "Batch should be either fully sequential or fully
+    parallel"; microsoft-graph-docs#16280: two requests without dependencies and one depending on
+    both is a 400; msgraph-sdk-java-core#71: a dependency must come first).
+    """
+    if not any(s.depends_on for s in steps):
+        return
+    position = {s.id.casefold(): i for i, s in enumerate(steps)}
+    for index, step in enumerate(steps):
+        for dependency in step.depends_on:
+            if dependency.casefold() not in position:
+                raise _invalid(f"request '{step.id}' depends on an unknown request '{dependency}'.")
+        earlier = all(position[d.casefold()] < index for d in step.depends_on)
+        if (index == 0 and step.depends_on) or (index > 0 and (len(step.depends_on) != 1 or not earlier)):
+            raise bad_request("Batch should be either fully sequential or fully parallel.")
 
 
 def _step_request(step: Step, outer: GraphRequest, new_id: NewId) -> GraphRequest:
@@ -152,34 +165,27 @@ async def run_batch(
 ) -> GraphResponse:
     """Run the steps of ``outer`` (already authenticated) and build the 200 batch response."""
     steps = parse_batch(outer.body)
+    # Sequential batches are in dependency order (checked by parse_batch): run in request order.
     results: dict[str, GraphResponse] = {}
-    pending = list(steps)
-    while pending:
-        ready = [s for s in pending if all(d in results for d in s.depends_on)]
-        for step in ready:
-            pending.remove(step)
-            if any(results[d].status >= 400 for d in step.depends_on):
-                results[step.id] = GraphResponse(
-                    424,
-                    {
-                        "error": {
-                            "code": "FailedDependency",
-                            "message": "A request this request depends on failed.",
-                        }
-                    },
-                    {"Content-Type": "application/json"},
-                )
-                continue
-            try:
-                request = _step_request(step, outer, new_id)
-            except GraphError as error:
-                placeholder = GraphRequest(
-                    step.method, outer.version, "", (), step.headers, None, outer.base_url, new_id(), new_id()
-                )
-                results[step.id] = render_error(placeholder, error)
-                continue
-            results[step.id] = await execute(request)
-    responses = [_step_response(step.id, results[step.id]) for step in steps]
+    for step in steps:
+        key = step.id.casefold()
+        if any(results[d.casefold()].status >= 400 for d in step.depends_on):
+            results[key] = GraphResponse(
+                424,
+                {"error": {"code": "FailedDependency", "message": "A request this request depends on failed."}},
+                {"Content-Type": "application/json"},
+            )
+            continue
+        try:
+            request = _step_request(step, outer, new_id)
+        except GraphError as error:
+            placeholder = GraphRequest(
+                step.method, outer.version, "", (), step.headers, None, outer.base_url, new_id(), new_id()
+            )
+            results[key] = render_error(placeholder, error)
+            continue
+        results[key] = await execute(request)
+    responses = [_step_response(step.id, results[step.id.casefold()]) for step in steps]
     if rng is not None:
         rng.shuffle(responses)
     return GraphResponse(200, {"responses": responses})

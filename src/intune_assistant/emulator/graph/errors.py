@@ -41,7 +41,19 @@ __all__ = [
 ]
 
 INTUNE_ROOTS = frozenset({"deviceManagement", "deviceAppManagement"})
-DIRECTORY_ROOTS = frozenset({"users", "groups", "devices", "directoryObjects"})
+DIRECTORY_ROOTS = frozenset(
+    {
+        "users",
+        "groups",
+        "devices",
+        "directoryObjects",
+        "applications",
+        "servicePrincipals",
+        "domains",
+        "groupSettings",
+        "policies",
+    }
+)
 # Intune messages end with an operation id that is all zeroes for delegated calls.
 _OPERATION_ID = "00000000-0000-0000-0000-000000000000"
 _FEF_HOST = "https://fef.msua06.manage.microsoft.com"

@@ -54,6 +54,7 @@ _OPERATIONS: dict[tuple[RouteKind, str], Operation] = {
     (RouteKind.MEMBER_REF, "POST"): Operation(directory.add_member, write=True),
     (RouteKind.MEMBER_REF_ITEM, "DELETE"): Operation(directory.remove_member, write=True),
     (RouteKind.GET_BY_IDS, "POST"): Operation(directory.get_by_ids),
+    (RouteKind.SINGLETON, "GET"): Operation(reads.get_singleton),
 }
 
 

@@ -7,16 +7,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import GraphError
+from .filtering import Predicate
 from .paging import decode_skiptoken, encode_skiptoken, next_link, query_signature, slice_page
 from .protocol import GraphRequest, GraphResponse
-from .query import Predicate, QueryOptions
+from .query import QueryOptions
 
-__all__ = ["CountMode", "ListSpec", "build_list", "context_url", "directory_count"]
+__all__ = ["GRAPH_ROOT", "CountMode", "ListSpec", "build_list", "context_url", "directory_count"]
+
+
+# Graph's own service root: ``@odata.context`` names it whatever host served the response (a client
+# may match responses by their context). Only nextLinks, which clients follow verbatim, lead back
+# to the host that served the request.
+GRAPH_ROOT = "https://graph.microsoft.com"
 
 
 def context_url(req: GraphRequest, fragment: str) -> str:
     """``@odata.context`` for ``fragment`` (``deviceManagement/configurationPolicies``, …)."""
-    return f"{req.base_url}/{req.version}/$metadata#{fragment}"
+    return f"{GRAPH_ROOT}/{req.version}/$metadata#{fragment}"
 
 
 class CountMode:
@@ -25,6 +32,32 @@ class CountMode:
     NONE = "none"
     PER_PAGE = "per page"  # Intune: items on this page, without $count
     TOTAL_FIRST_PAGE = "total on page 1"  # directory with $count=true + ConsistencyLevel
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    # OData sorts null first (ascending); values of mixed kinds sort by kind, then value.
+    if value is None:
+        return (0, "")
+    if isinstance(value, bool | int | float):
+        return (1, float(value))
+    return (2, str(value))
+
+
+def _lookup(obj: Mapping[str, Any], path: str) -> Any:
+    current: Any = obj
+    for segment in path.split("/"):
+        if "." in segment:
+            continue  # a type cast
+        current = current.get(segment) if isinstance(current, Mapping) else None
+    return current
+
+
+def ordered(items: Sequence[Mapping[str, Any]], orderby: Sequence[tuple[str, bool]]) -> Sequence[Mapping[str, Any]]:
+    """``items`` sorted by ``$orderby`` (stable: the last key is applied first)."""
+    result = list(items)
+    for path, descending in reversed(orderby):
+        result.sort(key=lambda obj, p=path: _sort_key(_lookup(obj, p)), reverse=descending)  # type: ignore[misc]
+    return result if orderby else items
 
 
 def directory_count(req: GraphRequest, options: QueryOptions) -> str:
@@ -59,7 +92,7 @@ def build_list(
     signature = query_signature(req.version, req.path, options)
     position = decode_skiptoken(options.skiptoken, signature)
     predicate = spec.predicate
-    source = items
+    source = ordered(items, options.orderby)
     if predicate is not None and not spec.filter_after_paging:
         source = [item for item in items if predicate(item)]
     page = slice_page(source, position, spec.size, trailing_empty_page=spec.trailing_empty_page)

@@ -1,31 +1,24 @@
-"""OData query options: parsing, and the few ``$filter`` forms the emulator evaluates.
+"""OData query options: parsing the query string of one request.
 
-Supported: ``$select``, ``$expand`` (plain navigation names), ``$top``, ``$count``, ``$skiptoken``
-and ``$filter`` of the forms ``isof('microsoft.graph.X')``, ``not isof('microsoft.graph.X')`` and
-``<name property> eq '<text>'``. ``$orderby``, ``$search``, ``$skip`` and the other system options
-answer 400 (the emulator supports less rather than pretend to sort or search). Options Graph does
-not know are ignored. On beta the ``$`` prefix is optional (``top=1000``).
+Supported: ``$select``, ``$expand`` (navigation names, ``name($expand=…)``), ``$top``, ``$count``,
+``$skiptoken``, ``$orderby`` (property paths, ``asc``/``desc``) and ``$filter`` (parsed and
+evaluated by ``filtering``). ``$search``, ``$skip`` and the other system options answer 400 (the
+emulator does not pretend to search). Options Graph does not know are ignored. On beta the ``$``
+prefix is optional (``top=1000``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from .errors import GraphError, bad_request
+from .errors import bad_request
 from .protocol import Version
 
-__all__ = ["QueryOptions", "compile_filter", "parse_query"]
+__all__ = ["QueryOptions", "parse_query"]
 
-_SUPPORTED = ("select", "expand", "top", "filter", "count", "skiptoken")
-_UNSUPPORTED = ("orderby", "search", "skip", "apply", "compute", "levels", "format", "deltatoken")
-
-_ISOF = re.compile(r"^\s*(?P<not>not\s*\(?\s*)?isof\(\s*'(?P<type>[A-Za-z0-9_.]+)'\s*\)\s*(?P<close>\))?\s*$")
-_EQ = re.compile(r"^\s*(?P<prop>[A-Za-z_][A-Za-z0-9_]*)\s+eq\s+'(?P<value>(?:[^']|'')*)'\s*$")
-
-Predicate = Callable[[Mapping[str, Any]], bool]
+_SUPPORTED = ("select", "expand", "top", "filter", "count", "skiptoken", "orderby")
+_UNSUPPORTED = ("search", "skip", "apply", "compute", "levels", "format", "deltatoken")
 
 
 @dataclass(frozen=True)
@@ -40,6 +33,8 @@ class QueryOptions:
     filter: str | None = None
     count: bool = False
     skiptoken: str | None = None
+    # ``$orderby``: (property path, descending) in order of precedence.
+    orderby: tuple[tuple[str, bool], ...] = ()
     # Every pair except the skiptoken, as received, for the nextLink.
     passthrough: tuple[tuple[str, str], ...] = ()
 
@@ -130,6 +125,7 @@ def parse_query(pairs: tuple[tuple[str, str], ...], version: Version) -> QueryOp
     expand, nested_expand = _parse_expand(seen.get("expand", ""))
     select = _split_list(seen["select"]) if "select" in seen else None
     filter_text = seen.get("filter")
+    orderby = _parse_orderby(seen.get("orderby", ""))
     return QueryOptions(
         select=select,
         expand=expand,
@@ -138,52 +134,17 @@ def parse_query(pairs: tuple[tuple[str, str], ...], version: Version) -> QueryOp
         filter=filter_text.strip() if filter_text is not None and filter_text.strip() else None,
         count=count,
         skiptoken=seen.get("skiptoken"),
+        orderby=orderby,
         passthrough=tuple(passthrough),
     )
 
 
-def _odata_type(obj: Mapping[str, Any]) -> str:
-    value = obj.get("@odata.type")
-    return value.lstrip("#") if isinstance(value, str) else ""
-
-
-def compile_filter(text: str, *, name_field: str, type_name: str, case_insensitive: bool) -> Predicate:
-    """A predicate for the supported ``$filter`` forms; anything else is a 400.
-
-    ``isof`` compares the object's ``@odata.type`` exactly (the emulator knows no type hierarchy).
-    ``eq`` works on the record's name property only; another property that exists on Graph is a
-    400 "not supported", a name property of another shape (``displayName`` on a ``name`` type) is
-    Graph's "Could not find a property" 400.
-    """
-    match = _ISOF.match(text)
-    if match:
-        opened = bool(match.group("not")) and "(" in match.group("not")
-        if opened != bool(match.group("close")):
-            raise _unsupported_filter()
-        wanted = match.group("type")
-        negate = bool(match.group("not"))
-        return lambda obj: (_odata_type(obj) == wanted) != negate
-    match = _EQ.match(text)
-    if match:
-        prop = match.group("prop")
-        value = match.group("value").replace("''", "'")
-        if prop != name_field:
-            if prop in ("name", "displayName"):
-                raise GraphError(
-                    400,
-                    "BadRequest",
-                    f"Could not find a property named '{prop}' on type 'microsoft.graph.{type_name}'.",
-                )
-            raise _unsupported_filter()
-        if case_insensitive:
-            folded = value.casefold()
-            return lambda obj: isinstance(obj.get(prop), str) and str(obj[prop]).casefold() == folded
-        return lambda obj: obj.get(prop) == value
-    raise _unsupported_filter()
-
-
-def _unsupported_filter() -> GraphError:
-    return bad_request(
-        "Invalid filter clause: the emulator supports only isof('microsoft.graph.X'), "
-        "not isof('microsoft.graph.X') and <name> eq '<text>'."
-    )
+def _parse_orderby(value: str) -> tuple[tuple[str, bool], ...]:
+    """``name desc, lastModifiedDateTime`` → ((``name``, True), (``lastModifiedDateTime``, False))."""
+    keys: list[tuple[str, bool]] = []
+    for item in _split_list(value):
+        match = re.fullmatch(rf"({_NAME}(?:[./]{_NAME})*)(?:\s+(asc|desc))?", item.strip(), re.IGNORECASE)
+        if match is None:
+            raise bad_request(f"Syntax error at position 0 in '{item}'.")
+        keys.append((match.group(1), (match.group(2) or "").lower() == "desc"))
+    return tuple(keys)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...catalog import Child, ResourceType
+from . import beyond_catalog
 from .call import Call
 from .errors import not_found
+from .filtering import FilterRules, Predicate, compile_filter
 from .listing import CountMode, ListSpec, build_list, context_url, directory_count
 from .paging import directory_page_size, intune_page_size
+from .properties import known_properties
 from .protocol import GraphResponse
-from .query import Predicate, QueryOptions, compile_filter
+from .query import QueryOptions
 from .shaping import (
     DETAIL_FIELDS,
     SETTING_DEFINITIONS,
@@ -33,6 +36,7 @@ __all__ = [
     "get_child_list",
     "get_collection",
     "get_item",
+    "get_singleton",
 ]
 
 
@@ -52,15 +56,35 @@ def find_object(call: Call) -> tuple[ResourceType, dict[str, Any]]:
     return found
 
 
-def _predicate(call: Call, name_field: str, entity_set: str) -> Predicate | None:
+# Observed refusals Graph makes on particular lists (shared/reference graph-paging-and-queries §3).
+_NO_STRING_FUNCTIONS = frozenset({"deviceManagement/deviceCompliancePolicies"})
+# Item ``$expand`` Graph answers with an empty collection (microsoft-graph-docs#19655): the values
+# are read from ``/{id}/definitionValues`` instead.
+_EMPTY_ITEM_EXPANDS = frozenset({("deviceManagement/groupPolicyConfigurations", "definitionValues")})
+
+
+def _predicate(
+    call: Call, items: Sequence[Mapping[str, Any]], entity_set: str, navigations: set[str], name_field: str
+) -> Predicate | None:
     if call.query.filter is None:
         return None
-    return compile_filter(
-        call.query.filter,
-        name_field=name_field,
+    rules = FilterRules(
         type_name=type_name(entity_set),
+        known_property=known_properties(items, navigations=navigations, name_field=name_field),
+        string_functions=call.route.path not in _NO_STRING_FUNCTIONS,
         case_insensitive=call.route.is_directory,
     )
+    return compile_filter(call.query.filter, rules)
+
+
+def _check_select(
+    call: Call, items: Sequence[Mapping[str, Any]], navigations: set[str], name_field: str, entity_set: str
+) -> None:
+    query = call.query
+    if query.select is not None or query.orderby:
+        known = known_properties(items, navigations=navigations, name_field=name_field)
+        check_select(query.select, known=known, entity_set=entity_set)
+        check_select([path for path, _ in query.orderby], known=known, entity_set=entity_set)
 
 
 def _intune_spec(call: Call, record: ResourceType, predicate: Predicate | None) -> ListSpec:
@@ -73,21 +97,52 @@ def _intune_spec(call: Call, record: ResourceType, predicate: Predicate | None) 
     )
 
 
-def _expansions(obj: Mapping[str, Any], query: QueryOptions, records: tuple[ResourceType, ...]) -> dict[str, Any]:
-    children = {child.name: child for record in records for child in record.children}
+def _children_by_name(records: Sequence[ResourceType]) -> dict[str, Child]:
+    return {child.name: child for record in records for child in record.children}
+
+
+def _expansions(
+    call: Call, obj: Mapping[str, Any], records: Sequence[ResourceType], *, item_get: bool = False
+) -> dict[str, Any]:
+    """The expanded navigations of ``obj``, each collection preceded by its ``@odata.context``."""
+    query = call.query
+    children = _children_by_name(records)
     nested = dict(query.nested_expand)
+    owner = f"{call.route.path}('{obj.get('id')}')"
     expanded: dict[str, Any] = {}
     for name in query.expand:
         child = children.get(name)
+        inner = nested.get(name, ())
         strip = child_navigations(child) if child is not None else set()
-        # A navigation expanded inside this one stays inline on each item.
-        expanded[name] = expand_items(obj.get(name), strip - set(nested.get(name, ())))
+        items = obj.get(name)
+        if item_get and (call.route.path, name) in _EMPTY_ITEM_EXPANDS:
+            items = []
+        values = expand_items(items, strip - set(inner))
+        for index, value in enumerate(values):
+            for inner_name in inner:
+                context = f"{owner}/{name}('{value.get('id')}')/{inner_name}"
+                value = annotated(value, inner_name, context_url(call.req, context))
+            values[index] = value
+        expanded[f"{name}@odata.context"] = context_url(call.req, f"{owner}/{name}")
+        expanded[name] = values
     return expanded
 
 
-def _check_nested_expand(query: QueryOptions, records: tuple[ResourceType, ...], entity_set: str) -> None:
+def annotated(obj: Mapping[str, Any], name: str, context: str) -> dict[str, Any]:
+    """``obj`` with ``name@odata.context`` just before the collection ``name`` (when it is one)."""
+    if not isinstance(obj.get(name), list):
+        return dict(obj)
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key == name:
+            out[f"{name}@odata.context"] = context
+        out[key] = value
+    return out
+
+
+def _check_nested_expand(query: QueryOptions, records: Sequence[ResourceType], entity_set: str) -> None:
     """400 unless each nested ``$expand`` names a navigation of the expanded child."""
-    children = {child.name: child for record in records for child in record.children}
+    children = _children_by_name(records)
     for name, inner in query.nested_expand:
         child = children.get(name)
         navigations = child_navigations(child) if child is not None else set()
@@ -99,11 +154,11 @@ def get_collection(call: Call) -> GraphResponse:
     route, query = call.route, call.query
     records, record = route.records, route.record
     navigations = record_navigations(records)
-    allowed = {name for r in records for name in r.list_expand}
-    check_select(query.select, name_field=record.name_field, entity_set=route.path)
-    check_expand(query.expand, allowed=allowed, navigations=navigations, entity_set=route.path)
+    items = [obj for _, obj in call.store.collection(records)]
+    _check_select(call, items, navigations, record.name_field, route.path)
+    check_expand(query.expand, allowed=navigations, navigations=navigations, entity_set=route.path)
     _check_nested_expand(query, records, route.path)
-    predicate = _predicate(call, record.name_field, route.path)
+    predicate = _predicate(call, items, route.path, navigations, record.name_field)
     if route.is_directory:
         spec = ListSpec(
             size=directory_page_size(record, query.top),
@@ -114,10 +169,9 @@ def get_collection(call: Call) -> GraphResponse:
     else:
         spec = _intune_spec(call, record, predicate)
     drop = DETAIL_FIELDS if any(r.read_item_for_detail for r in records) else frozenset()
-    items = [obj for _, obj in call.store.collection(records)]
 
     def shape_item(obj: Mapping[str, Any]) -> dict[str, Any]:
-        expanded = _expansions(obj, query, records)
+        expanded = _expansions(call, obj, records)
         return shape(obj, strip=navigations, select=query.select, expanded=expanded, drop=drop)
 
     return build_list(call.req, query, items, spec, shape_item, route.path)
@@ -128,13 +182,29 @@ def get_item(call: Call) -> GraphResponse:
     record, obj = find_object(call)
     query = call.query
     navigations = record_navigations([record])
-    check_select(query.select, name_field=record.name_field, entity_set=call.route.path)
-    check_expand(query.expand, allowed=set(record.list_expand), navigations=navigations, entity_set=call.route.path)
+    _check_select(call, call.store.items(record), navigations, record.name_field, call.route.path)
+    check_expand(query.expand, allowed=navigations, navigations=navigations, entity_set=call.route.path)
     _check_nested_expand(query, (record,), call.route.path)
-    expanded = _expansions(obj, query, (record,))
+    expanded = _expansions(call, obj, (record,), item_get=True)
     body = {
         "@odata.context": context_url(call.req, f"{call.route.path}/$entity"),
         **shape(obj, strip=navigations, select=query.select, expanded=expanded),
+    }
+    return GraphResponse(200, body)
+
+
+def get_singleton(call: Call) -> GraphResponse:
+    """``GET {singleton}``: the tenant's object, Graph's default, or 404 when it is not set."""
+    record = call.route.record
+    stored = call.store.items(record)
+    obj: Mapping[str, Any] | None = stored[0] if stored else beyond_catalog.SINGLETONS.get(record.key)
+    if obj is None:
+        raise not_found(call.family, call.route.path.rsplit("/", 1)[-1])
+    _check_select(call, [obj], set(), record.name_field, call.route.path)
+    check_expand(call.query.expand, allowed=set(), navigations=set(), entity_set=call.route.path)
+    body = {
+        "@odata.context": context_url(call.req, f"{call.route.path}/$entity"),
+        **shape(obj, strip=set(), select=call.query.select),
     }
     return GraphResponse(200, body)
 
@@ -150,7 +220,8 @@ def get_assignments(call: Call) -> GraphResponse:
     record, assignments = _assignments_of(call)
     entity_set = "assignments"
     check_expand(call.query.expand, allowed=set(), navigations=set(), entity_set=entity_set)
-    spec = _intune_spec(call, record, _predicate(call, "", entity_set))
+    _check_select(call, assignments, set(), "", entity_set)
+    spec = _intune_spec(call, record, _predicate(call, assignments, entity_set, set(), ""))
     context = f"{call.route.path}('{call.route.object_id}')/assignments"
     return build_list(
         call.req,
@@ -191,26 +262,28 @@ def _find_child(call: Call, items: list[dict[str, Any]], wanted: str | None) -> 
 
 
 def _check_child_expand(call: Call, child: Child, items: list[dict[str, Any]]) -> None:
-    """400 unless ``$expand`` names the child's own expandable navigation."""
-    allowed: set[str] = {child.expand} if child.expand else set()
-    if child.name == "settings" and all("settingInstance" in item for item in items):
-        allowed.add(SETTING_DEFINITIONS)
+    """400 unless ``$expand`` names navigations of the child's items (any of them, as on Graph)."""
+    allowed = child_navigations(child)
+    if not (child.name == "settings" and all("settingInstance" in item for item in items)):
+        allowed.discard(SETTING_DEFINITIONS)
     check_expand(call.query.expand, allowed=allowed, navigations=child_navigations(child), entity_set=child.name)
 
 
-def _expanded_child(call: Call, item: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def _expanded_child(call: Call, item: Mapping[str, Any], names: tuple[str, ...], context: str) -> dict[str, Any]:
+    """Expanded navigations of a child item; collections carry their ``@odata.context``."""
     expanded: dict[str, Any] = {}
     for name in names:
-        if name == SETTING_DEFINITIONS:
-            expanded[name] = [dict(d) for d in definitions_for_setting(item, call.store.definitions())]
-            continue
         value = item.get(name)
+        if name == SETTING_DEFINITIONS:
+            value = [dict(d) for d in definitions_for_setting(item, call.store.definitions())]
         if isinstance(value, Mapping):
             expanded[name] = shape(value, strip=set())
-        elif isinstance(value, list):
-            expanded[name] = expand_items(value, set())
-        else:
-            expanded[name] = [] if name.endswith("s") else None
+            continue
+        if value is None and not name.endswith("s"):
+            expanded[name] = None
+            continue
+        expanded[f"{name}@odata.context"] = context_url(call.req, f"{context}('{item.get('id')}')/{name}")
+        expanded[name] = expand_items(value, set())
     return expanded
 
 
@@ -219,10 +292,11 @@ def _child_response(
 ) -> GraphResponse:
     _check_child_expand(call, child, items)
     navigations = child_navigations(child)
-    spec = _intune_spec(call, record, _predicate(call, "displayName", child.name))
+    _check_select(call, items, navigations, "displayName", child.name)
+    spec = _intune_spec(call, record, _predicate(call, items, child.name, navigations, "displayName"))
 
     def shape_item(item: Mapping[str, Any]) -> dict[str, Any]:
-        expanded = _expanded_child(call, item, call.query.expand)
+        expanded = _expanded_child(call, item, call.query.expand, context)
         return shape(item, strip=navigations, select=call.query.select, expanded=expanded)
 
     return build_list(call.req, call.query, items, spec, shape_item, context)
@@ -230,7 +304,8 @@ def _child_response(
 
 def _single_child(call: Call, child: Child, item: Mapping[str, Any], context: str) -> GraphResponse:
     _check_child_expand(call, child, [dict(item)])
-    expanded = _expanded_child(call, item, call.query.expand)
+    _check_select(call, [item], child_navigations(child), "displayName", child.name)
+    expanded = _expanded_child(call, item, call.query.expand, context)
     body = {
         "@odata.context": context_url(call.req, f"{context}/$entity"),
         **shape(item, strip=child_navigations(child), select=call.query.select, expanded=expanded),

@@ -6,7 +6,8 @@ with an assign body key), ``/{id}/assignments`` (records whose assignments are r
 ``/{id}/{child}[/{cid}[/{grandchild}[/{gid}]]]`` for the record's ``children``, and for directory
 records ``memberOf``/``transitiveMemberOf`` (plus ``members``, ``transitiveMembers`` and
 ``members/$ref`` on records with a ``members`` child). ``directoryObjects/getByIds`` is the one
-route without a record.
+route without a record. Graph paths the catalog does not read come from ``beyond_catalog``; path
+segments match without regard to case (``Router.canonical``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from ...catalog import AssignmentRead, Catalog, Child, Kind, ResourceType
+from . import beyond_catalog
 from .errors import GraphError, no_route, segment_not_found
 from .protocol import Version
 
@@ -44,6 +46,7 @@ class RouteKind(StrEnum):
     MEMBER_REF_ITEM = "member item $ref"
     GET_BY_IDS = "getByIds"
     DELTA = "delta"
+    SINGLETON = "singleton"
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,30 @@ def _template(segment_kinds: Iterable[str]) -> str:
 def _children(records: tuple[ResourceType, ...]) -> dict[str, Child]:
     found: dict[str, Child] = {}
     for record in records:
-        for child in record.children:
+        for child in (*record.children, *beyond_catalog.EXTRA_CHILDREN.get(record.key, ())):
             found.setdefault(child.name, child)
     return found
+
+
+# Segments below a record path that are names, not ids (matched without regard to case).
+_NAVIGATION_WORDS = ("assign", "assignments", "members", "transitiveMembers", "memberOf", "transitiveMemberOf", "$ref")
+# The tenant alias some clients put before a path (``/v1.0/myorganization/applications``).
+_TENANT_ALIAS = "myorganization"
+
+
+def _navigation_names(catalog: Catalog) -> dict[str, str]:
+    names = {word.lower(): word for word in _NAVIGATION_WORDS}
+
+    def add(children: Iterable[Child]) -> None:
+        for child in children:
+            names.setdefault(child.name.lower(), child.name)
+            add(child.children)
+
+    for record in catalog:
+        add(record.children)
+    for extra in beyond_catalog.EXTRA_CHILDREN.values():
+        add(extra)
+    return names
 
 
 class Router:
@@ -97,15 +121,49 @@ class Router:
         self.catalog = catalog
         self._paths: dict[Version, dict[tuple[str, ...], tuple[ResourceType, ...]]] = {}
         self._prefixes: dict[Version, set[tuple[str, ...]]] = {}
+        # Lower-cased path → its spelling in Graph's metadata (paths are not case-sensitive).
+        self._spelling: dict[tuple[str, ...], tuple[str, ...]] = {tuple(s.lower() for s in GET_BY_IDS): GET_BY_IDS}
+        self._navigation_names = _navigation_names(catalog)
         for version in ("v1.0", "beta"):
             by_path: dict[tuple[str, ...], list[ResourceType]] = {}
             for record in catalog:
                 if serves(record, version):
                     by_path.setdefault(tuple(record.path.split("/")), []).append(record)
+            for record in beyond_catalog.RECORDS:
+                path = tuple(record.path.split("/"))
+                if serves(record, version) and path not in by_path:
+                    by_path[path] = [record]
+            for alias, keys in beyond_catalog.ALIASES.items():
+                members = [catalog[k] for k in keys if k in catalog and serves(catalog[k], version)]
+                if members and tuple(alias.split("/")) not in by_path:
+                    by_path[tuple(alias.split("/"))] = members
             self._paths[version] = {path: tuple(records) for path, records in by_path.items()}
             prefixes = {path[: i + 1] for path in by_path for i in range(len(path))}
             prefixes.update({GET_BY_IDS[:1], GET_BY_IDS})
             self._prefixes[version] = prefixes
+            for prefix in prefixes:
+                self._spelling.setdefault(tuple(s.lower() for s in prefix), prefix)
+
+    def canonical(self, segments: list[str]) -> list[str]:
+        """``segments`` spelled as Graph's metadata spells them; ids are kept as they are.
+
+        Graph matches path segments without regard to case (``devicemanagement/deviceconfigurations``)
+        and accepts the ``myorganization`` tenant alias before a path.
+        """
+        if segments and segments[0].lower() == _TENANT_ALIAS:
+            segments = segments[1:]
+        lowered = [s.lower() for s in segments]
+        matched = 0
+        for length in range(len(segments), 0, -1):
+            if tuple(lowered[:length]) in self._spelling:
+                matched = length
+                break
+        out = [*self._spelling[tuple(lowered[:matched])], *segments[matched:]] if matched else list(segments)
+        for index in range(matched, len(out)):
+            # Below a record path ids and navigation names alternate; "$ref" may follow an id.
+            if (index - matched) % 2 == 1 or lowered[index] == "$ref":
+                out[index] = self._navigation_names.get(lowered[index], out[index])
+        return out
 
     def records_at(self, version: Version, path: str) -> tuple[ResourceType, ...]:
         """Records served at exactly ``path``."""
@@ -135,6 +193,10 @@ class Router:
             raise no_route("GET", _template(["singleton"] * len(segments)))
         records = self._paths[version][match]
         path = "/".join(match)
+        if len(records) == 1 and records[0] in beyond_catalog.RECORDS and records[0].key in beyond_catalog.SINGLETONS:
+            if len(segments) > len(match):
+                raise segment_not_found(segments[len(match)])
+            return Route(RouteKind.SINGLETON, path, records, _template(["singleton", "navigation"]))
         kinds = ["singleton" if match[0] in _SINGLETONS else "entityset"] + ["navigation"] * (len(match) - 1)
         return self._resolve_below(path, records, kinds, segments[len(match) :])
 

@@ -8,7 +8,7 @@ returns only when an item is read by id (script content) are left out of lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ...catalog import Child, ResourceType
@@ -109,18 +109,24 @@ def check_expand(requested: Sequence[str], *, allowed: set[str], navigations: se
         )
 
 
-def check_select(select: Sequence[str] | None, *, name_field: str, entity_set: str) -> None:
-    """400 for the one wrong ``$select`` Graph is known to reject: the other name property.
+def check_select(select: Sequence[str] | None, *, known: Callable[[str], bool], entity_set: str) -> None:
+    """400 for a ``$select`` naming a property the type does not have, as Graph answers.
 
-    The emulator cannot know every property of every type, so other names are not checked.
+    ``*`` selects everything; ``microsoft.graph.X/prop`` (a cast) checks ``prop`` against every
+    subtype the collection holds.
     """
-    if select and name_field == "name" and "displayName" in select:
-        raise GraphError(
-            400,
-            "BadRequest",
-            "Parsing OData Select and Expand failed: Could not find a property named 'displayName' on "
-            f"type 'microsoft.graph.{type_name(entity_set)}'.",
-        )
+    for item in select or ():
+        if item == "*":
+            continue
+        parts = item.split("/")
+        name = parts[1] if "." in parts[0] and len(parts) > 1 else parts[0]
+        if not known(name):
+            raise GraphError(
+                400,
+                "BadRequest",
+                "Parsing OData Select and Expand failed: Could not find a property named "
+                f"'{name}' on type 'microsoft.graph.{type_name(entity_set)}'.",
+            )
 
 
 def shape(
@@ -133,8 +139,8 @@ def shape(
 ) -> dict[str, Any]:
     """A response copy of ``obj``: navigations stripped, ``$select`` applied, expansions added."""
     out = {key: value for key, value in obj.items() if key not in strip and key not in drop}
-    if select is not None:
-        keep = {*select, "id", "@odata.type"}
+    if select is not None and "*" not in select:
+        keep = {*(s.split("/")[-1] if "." in s.split("/")[0] else s.split("/")[0] for s in select), "id", "@odata.type"}
         out = {key: value for key, value in out.items() if key in keep}
     if expanded:
         out.update(expanded)

@@ -167,14 +167,15 @@ def _app_fields(ctx: Ctx, rng: Random, odata: str, ident: str) -> Obj:
             )
         else:
             fields["appStoreUrl"] = f"https://apps.apple.com/app/id{rng.randint(10**8, 10**9)}"
-        return fields
+        return {**fields, **_MANAGED_APP} if odata == "managedIOSStoreApp" else fields
     if odata in ("androidManagedStoreApp", "managedAndroidStoreApp"):
-        return {
+        fields = {
             "packageId": ident,
             "appIdentifier": ident,
             "appStoreUrl": f"https://play.google.com/store/apps/details?id={ident}",
             "isSystemApp": False,
         }
+        return {**fields, **_MANAGED_APP} if odata == "managedAndroidStoreApp" else fields
     return {
         "primaryBundleId": ident,
         "primaryBundleVersion": f"{rng.randint(1, 130)}.0",
@@ -183,6 +184,10 @@ def _app_fields(ctx: Ctx, rng: Random, odata: str, ident: str) -> Obj:
         "minimumSupportedOperatingSystem": {"v13_0": True},
     }
 
+
+# Properties of microsoft.graph.managedApp (the base of managedIOSStoreApp, managedAndroidStoreApp):
+# store apps are available globally; line-of-business ones would say "lineOfBusiness".
+_MANAGED_APP: Obj = {"appAvailability": "global", "version": None}
 
 _INTENTS = ("required", "required", "available", "available", "uninstall")
 

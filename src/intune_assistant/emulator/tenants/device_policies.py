@@ -12,6 +12,8 @@ from .ids import days_after, days_before, guid
 
 Obj = dict[str, Any]
 Fields = Callable[[Ctx, Random], Obj]
+# Graph's notificationTemplateId of an action that sends no e-mail: the all-zero GUID, not "".
+NO_TEMPLATE = "00000000-0000-0000-0000-000000000000"
 PLATFORM_OF_PREFIX = {"WIN": "windows10AndLater", "iOS": "iOS", "MAC": "macOS", "AND": "androidForWork"}
 
 
@@ -435,7 +437,7 @@ def scheduled_actions(rng: Random, template_ids: list[str]) -> list[Obj]:
                     "id": guid(rng),
                     "actionType": kind,
                     "gracePeriodHours": hours,
-                    "notificationTemplateId": template or "",
+                    "notificationTemplateId": template or NO_TEMPLATE,
                     "notificationMessageCCList": [],
                 }
                 for kind, hours, template in actions
