@@ -389,6 +389,12 @@ def demo_data() -> dict[str, TenantData]:
 
 
 @pytest.fixture
+def demo_env(issuer: TestTokenIssuer, demo_data: dict[str, TenantData]) -> Any:
+    """``demo_env("partner")`` → a ``DemoEnv`` over that demo tenant."""
+    return lambda name: DemoEnv(issuer, demo_data[name])
+
+
+@pytest.fixture
 def contoso(issuer: TestTokenIssuer, demo_data: dict[str, TenantData]) -> DemoEnv:
     """Contoso with the token the product holds: the catalog's read scopes, an admin operator."""
     return DemoEnv(issuer, demo_data["contoso"])

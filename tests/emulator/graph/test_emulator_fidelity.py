@@ -274,8 +274,9 @@ async def test_context_names_graph_while_next_links_lead_back(env: Any) -> None:
 
 
 async def test_path_segments_ignore_case(env: Any) -> None:
-    """Graph matches URL segments without regard to case (query-parameters.md: "… case-insensitive";
-    observed: ``/beta/devicemanagement/deviceconfigurations``)."""
+    """Graph resolves path segments without regard to case (Microsoft's OData URI parser runs
+    case-insensitive on Graph; observed: a backup tool's ``/beta/devicemanagement/deviceconfigurations``
+    answers 200 on Graph). Ids keep their case."""
     async with env.client() as client:
         lowered = await client.get("/beta/devicemanagement/deviceconfigurations", params={"$top": "3"})
         canonical = await client.get("/beta/deviceManagement/deviceConfigurations", params={"$top": "3"})

@@ -17,8 +17,8 @@ from .protocol import Version
 
 __all__ = ["QueryOptions", "parse_query"]
 
-_SUPPORTED = ("select", "expand", "top", "filter", "count", "skiptoken", "orderby")
-_UNSUPPORTED = ("search", "skip", "apply", "compute", "levels", "format", "deltatoken")
+_SUPPORTED = ("select", "expand", "top", "filter", "count", "skiptoken", "orderby", "format")
+_UNSUPPORTED = ("search", "skip", "apply", "compute", "levels", "deltatoken")
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,9 @@ def parse_query(pairs: tuple[tuple[str, str], ...], version: Version) -> QueryOp
         if name != "skiptoken":
             passthrough.append((raw_name, value))
 
+    # query-parameters.md, "format parameter": json is what every response already is.
+    if "format" in seen and seen["format"].strip().lower() not in ("json", "application/json"):
+        raise bad_request(f"The format '{seen['format']}' is not supported; the emulator answers JSON only.")
     top: int | None = None
     if "top" in seen:
         text = seen["top"].strip()
