@@ -70,7 +70,7 @@ def test_rows_name_scope_tags_and_keep_failed_types_as_unknown() -> None:
     row = rows[0]
     assert (row.name, row.platform, row.assignments, row.modified_text) == (
         "WIN - Baseline",
-        "Windows",
+        "Windows 10 and later",
         2,
         "2025-01-02 03:04",
     )

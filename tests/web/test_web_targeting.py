@@ -69,7 +69,7 @@ async def test_assignments_filter_through_the_url(web: Any) -> None:
     by_filter = await web.client.get("/assignments", params={"filter": filter_id})
     rows = by_filter.text.split("<tbody>")[1]
     assert "Corporate Windows" in rows and "Surface devices</a>" not in rows
-    tagged = await web.client.get("/assignments", params={"tag": "Finance", "platform": "Windows"})
+    tagged = await web.client.get("/assignments", params={"tag": "Finance", "platform": "Windows 10 and later"})
     assert "No assignment matches" in tagged.text or "Finance" in tagged.text.split("<tbody>")[1]
     searched = await web.client.get("/assignments", params={"q": "no such policy anywhere"})
     assert "No assignment matches" in searched.text
@@ -108,7 +108,7 @@ async def test_group_and_filter_detail_pages(web: Any) -> None:
     assert missing.status_code == 404
 
     filters = unescape((await web.client.get("/filters")).text)
-    assert "Surface devices" in filters and "windows10AndLater" in filters
+    assert "Surface devices" in filters and "Windows 10 and later" in filters and "windows10AndLater" not in filters
     corp = unescape((await web.client.get(f"/filters/{_named(web, 'assignmentFilters', 'Corporate Windows')}")).text)
     assert 'device.deviceOwnership -eq "Corporate"' in corp
     counts = re.search(r"(\d+) match, (\d+) don't match, (\d+) unknown", corp)

@@ -34,6 +34,7 @@ __all__ = [
     "DevicePlatform",
     "Platform",
     "condition_platform",
+    "condition_platform_label",
     "device_platform",
     "enrollment_restriction_platform",
     "filter_platform",
@@ -264,6 +265,14 @@ def condition_platform(conditions: object) -> Platform:
         return included
     excluded = ", ".join((_enum(_CONDITION_PLATFORMS, v) or Platform(v)).label for v in exclude)
     return Platform(f"{included.label} except {excluded}")
+
+
+def condition_platform_label(value: object) -> str:
+    """One ``conditionalAccessDevicePlatform`` value in Intune's words (shown as it came when unknown)."""
+    platform = _enum(_CONDITION_PLATFORMS, value)
+    if platform is not None:
+        return platform.label
+    return value if isinstance(value, str) else ""
 
 
 def device_platform(managed_device: Mapping[str, Any]) -> DevicePlatform | None:

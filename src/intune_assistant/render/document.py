@@ -256,7 +256,7 @@ def build_document(
                     policy_type=policy_type(record, obj, references),
                     policy_id=str(obj.get("id") or ""),
                     name=name,
-                    platform=platform_of(record, obj),
+                    platform=platform_of(record, obj, references),
                     description=str(obj.get("description") or ""),
                     scope_tags=_scope_tags(obj, snapshot.names),
                     created=format_time(obj.get("createdDateTime")),

@@ -147,7 +147,7 @@ def test_every_instance_kind_with_definitions() -> None:
     deep = next(r for r in rows if r.setting_id == f"{ROOT}_rules_action_log_path")
     assert deep.category == "Test > Firewall rules #2 > Action > Logging"
     assert (deep.name, deep.value, deep.deprecated, deep.replacement) == ("Log path", "C:\\log", True, "Log folder")
-    assert all(r.platform == "Windows" and r.policy_name == "Every kind" for r in rows)
+    assert all(r.platform == "Windows 10 and later" and r.policy_name == "Every kind" for r in rows)
 
 
 def test_secrets_are_redacted_in_value_and_raw_value() -> None:

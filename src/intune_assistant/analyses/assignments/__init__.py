@@ -27,7 +27,6 @@ from .overview import (
     object_target_rows,
     template_platforms,
 )
-from .platforms import DevicePlatform, ObjectPlatform, device_platform, graph_platform, object_platform
 from .serialize import to_jsonable
 from .status import TypeGap, failed_children, is_complete, is_usable, type_gap, type_gaps
 from .targets import (
@@ -60,7 +59,6 @@ __all__ = [
     "AssignmentOverview",
     "AssignmentRow",
     "CsvAssignment",
-    "DevicePlatform",
     "Directory",
     "EmptyGroup",
     "FilterMode",
@@ -75,7 +73,6 @@ __all__ = [
     "Membership",
     "MembershipState",
     "MixedExclusion",
-    "ObjectPlatform",
     "ObjectRef",
     "ParsedFilter",
     "PolicyAssignments",
@@ -87,17 +84,14 @@ __all__ = [
     "assignable_types",
     "assignment_overview",
     "assignments_csv",
-    "device_platform",
     "device_view",
     "failed_children",
     "filter_ref",
     "filter_view",
-    "graph_platform",
     "group_view",
     "hygiene",
     "is_complete",
     "is_usable",
-    "object_platform",
     "object_ref",
     "object_target_rows",
     "object_targets",

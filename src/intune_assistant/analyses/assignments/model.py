@@ -19,11 +19,11 @@ class ObjectRef:
 
     Attributes:
         type_key: catalog key, e.g. ``settingsCatalog``.
-        type_label: what the portal calls the type.
+        type_label: what the admin center calls the object's type ("Kiosk"; catalog ``type_name_of``).
         kind: ``policy``, ``app``, ``script`` or ``enrollment``.
         id: Graph id.
         name: display name.
-        platform: platform label (``Windows``, ``any platform``, ``not determined``...).
+        platform: platform in Intune's words ("Windows 10 and later", "Any platform"; "" when not determined).
         scope_tags: scope tag names.
     """
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from intune_assistant.catalog import AssignmentRead, Catalog, ResourceType, default_catalog
+from intune_assistant.catalog import (
+    AssignmentRead,
+    Catalog,
+    ResourceType,
+    Templates,
+    default_catalog,
+    filter_platform_label,
+    intent_templates,
+    object_platform,
+    type_name_of,
+)
 from intune_assistant.snapshot import Snapshot
 
 from .directory import Directory
 from .model import AssignmentOverview, AssignmentRow, FilterRef, ObjectRef, PolicyAssignments
-from .platforms import object_platform
 from .status import failed_children, type_gaps
 from .targets import APP_INTENTS, Target, TargetKind, object_targets
 
@@ -38,14 +47,9 @@ def assignable_types(catalog: Catalog) -> tuple[ResourceType, ...]:
     return tuple(r for r in catalog if r.assignments in _READ_MODES and r.key not in _NOT_TARGETING)
 
 
-def template_platforms(snapshot: Snapshot) -> dict[str, str]:
-    """Endpoint security template id → platformType, for intents' platform."""
-    result: dict[str, str] = {}
-    for template in snapshot.read_objects("securityTemplates") or ():
-        tid, platform = template.get("id"), template.get("platformType")
-        if isinstance(tid, str) and isinstance(platform, str):
-            result[tid] = platform
-    return result
+def template_platforms(snapshot: Snapshot) -> Templates:
+    """Endpoint security templates by id: intents take their platform and type name from them."""
+    return intent_templates(snapshot.read_objects("securityTemplates") or ())
 
 
 def _name(record: ResourceType, obj: Mapping[str, Any]) -> str:
@@ -57,7 +61,7 @@ def _name(record: ResourceType, obj: Mapping[str, Any]) -> str:
 
 
 def object_ref(
-    record: ResourceType, obj: Mapping[str, Any], snapshot: Snapshot, templates: Mapping[str, str] | None = None
+    record: ResourceType, obj: Mapping[str, Any], snapshot: Snapshot, templates: Templates | None = None
 ) -> ObjectRef:
     """The object as shown to an admin: type, name, platform and scope-tag names."""
     tags = obj.get("roleScopeTagIds")
@@ -66,11 +70,11 @@ def object_ref(
     )
     return ObjectRef(
         type_key=record.key,
-        type_label=record.label,
+        type_label=type_name_of(record.key, obj, templates=templates),
         kind=record.kind.value,
         id=str(obj.get("id") or ""),
         name=_name(record, obj),
-        platform=object_platform(record.key, obj, templates).label,
+        platform=object_platform(record.key, obj, templates=templates).label,
         scope_tags=tag_names,
     )
 
@@ -81,7 +85,7 @@ def filter_ref(directory: Directory, filter_id: str) -> FilterRef:
     return FilterRef(
         id=filter_id,
         name=directory.filter_name(filter_id),
-        platform=str(obj.get("platform") or ""),
+        platform=filter_platform_label(obj.get("platform")),
         rule=str(obj.get("rule") or ""),
     )
 

@@ -130,12 +130,13 @@ def object_diff(
     settings = diff_settings(left.settings(record, left_obj), right.settings(right_record, right_obj))
     assignments = diff_assignments(left.assignments(left_obj), right.assignments(right_obj))
     changed = any(a.status is not SettingStatus.SAME for a in assignments)
+    right_ref = right.ref(right_record, right_obj)
     return ObjectDiff(
         type_key=record.key,
-        type_label=record.label,
+        type_label=right_ref.type_label,
         status=_status(settings, changed),
         left=left.ref(record, left_obj),
-        right=right.ref(right_record, right_obj),
+        right=right_ref,
         match=match,
         settings=settings,
         assignments=assignments,
@@ -163,7 +164,7 @@ def _one_sided(record: ResourceType, side: Side, obj: Obj, *, on_left: bool, oth
     ref = side.ref(record, obj)
     return ObjectDiff(
         type_key=record.key,
-        type_label=record.label,
+        type_label=ref.type_label,
         status=status,
         left=ref if on_left else None,
         right=None if on_left else ref,

@@ -186,7 +186,7 @@ class AssignmentDiff:
 
 @dataclass(frozen=True, slots=True)
 class ObjectRef:
-    """One object as the report names it."""
+    """One object as the report names it; ``type_label`` and ``platform`` in Intune's words (catalog)."""
 
     type_key: str
     type_label: str
@@ -209,6 +209,7 @@ class ObjectDiff:
     """One object on both sides, with its setting and assignment differences."""
 
     type_key: str
+    # The admin center's name for the object's type ("Kiosk", "Settings catalog").
     type_label: str
     status: ObjectStatus
     left: ObjectRef | None

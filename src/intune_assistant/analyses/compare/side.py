@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from intune_assistant.analyses.settings import References, SettingDefinitions
-from intune_assistant.catalog import Catalog, ResourceType, platform_of
+from intune_assistant.catalog import Catalog, ResourceType, platform_of, type_name_of
 from intune_assistant.snapshot import Snapshot, TypeStatus
 
 from .assignments import Target, assignment_targets
@@ -91,12 +91,13 @@ class Side:
     def ref(self, record: ResourceType, obj: Mapping[str, Any]) -> ObjectRef:
         """How the report names ``obj``."""
         object_id = obj.get("id")
+        templates = self._rows.references.templates
         return ObjectRef(
             type_key=record.key,
-            type_label=record.label,
+            type_label=type_name_of(record.key, obj, templates=templates),
             name=self.name(record.key, obj),
             object_id=object_id if isinstance(object_id, str) else None,
-            platform=platform_of(record.key, obj),
+            platform=platform_of(record.key, obj, templates=templates),
         )
 
     def settings(self, record: ResourceType, obj: dict[str, Any]) -> dict[str, Setting]:

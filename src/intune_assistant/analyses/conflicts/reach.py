@@ -19,17 +19,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from intune_assistant.analyses.assignments import (
-    DevicePlatform,
-    Directory,
-    FilterMode,
-    TargetKind,
-    device_platform,
-    is_usable,
-    object_platform,
-    object_targets,
-)
+from intune_assistant.analyses.assignments import Directory, FilterMode, TargetKind, is_usable, object_targets
 from intune_assistant.analyses.filters import device_properties, evaluate
+from intune_assistant.catalog import DevicePlatform, Templates, device_platform, object_platform
 
 __all__ = ["PolicyReach", "Reach", "bits"]
 
@@ -55,7 +47,7 @@ class PolicyReach:
 class Reach:
     """Bitset indexes over one snapshot's users, devices, groups and filters (memoised)."""
 
-    def __init__(self, directory: Directory, templates: Mapping[str, str] | None = None) -> None:
+    def __init__(self, directory: Directory, templates: Templates | None = None) -> None:
         self.directory = directory
         self.templates = templates or {}
         self.user_ids = sorted(directory.users)
@@ -197,7 +189,7 @@ class Reach:
                     devices &= ~matched
             reached_users |= users
             reached_devices |= devices
-        platform = object_platform(type_key, obj, self.templates).platform
+        platform = object_platform(type_key, obj, templates=self.templates).family
         if platform is not None:
             reached_devices &= self.platform_devices(platform)
         unique = tuple(dict.fromkeys(doubts))

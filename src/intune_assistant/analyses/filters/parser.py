@@ -36,8 +36,8 @@ from .errors import ErrorCode, FilterSyntaxError
 from .lexer import Lexer, Token, TokenKind
 from .properties import (
     MAX_RULE_LENGTH,
+    PLATFORMS,
     Platform,
-    PlatformFamily,
     PropertyKind,
     PropertySpec,
     get_platform,
@@ -307,7 +307,7 @@ class _Parser:
             self._note(self._error_at(tok, message, ErrorCode.UNKNOWN_PROPERTY))
             return None
         if platform.family not in spec.families:
-            where = ", ".join(f.value for f in PlatformFamily if f in spec.families)
+            where = ", ".join(dict.fromkeys(p.display_name for p in PLATFORMS.values() if p.family in spec.families))
             self._note(
                 self._error_at(
                     tok,

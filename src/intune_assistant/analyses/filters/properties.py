@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from intune_assistant.catalog import filter_platform_label
+
 from .ast import Entity, Operator
 from .errors import UnsupportedPlatformError
 
@@ -39,7 +41,7 @@ MAX_RULE_LENGTH = 3072
 
 
 class PlatformFamily(Enum):
-    """The platform columns of the reference's property tables."""
+    """The platform columns of the reference's property tables (keys; shown through ``Platform.display_name``)."""
 
     ANDROID_ADMIN = "Android device administrator"
     ANDROID_ENTERPRISE = "Android Enterprise"
@@ -62,8 +64,9 @@ class Platform:
 
     @property
     def display_name(self) -> str:
-        """How the portal names the platform."""
-        return self.family.value
+        """How the portal names the platform (the catalog's words; managed-app filters say so)."""
+        label = filter_platform_label(self.name)
+        return f"{label} (managed apps)" if self.entity == "app" else label
 
 
 def _platforms(*rows: tuple[str, PlatformFamily, Entity]) -> dict[str, Platform]:

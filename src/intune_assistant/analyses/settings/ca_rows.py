@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from intune_assistant.catalog import condition_platform_label
+
 from .context import PolicyContext
 from .model import SettingRow
 from .property_rows import property_rows
@@ -65,7 +67,6 @@ _CONTROLS = {
     "passwordChange": "Require password change",
     "unknownFutureValue": "Unknown control",
 }
-_PLATFORMS = {"all": "Any device", "iOS": "iOS", "android": "Android", "windows": "Windows", "macOS": "macOS"}
 _FREQUENCY_UNITS = {"hours": "hour", "days": "day"}
 
 
@@ -172,7 +173,7 @@ def _condition_rows(ctx: PolicyContext, conditions: Mapping[str, Any]) -> list[S
         ):
             values = [p for p in platforms.get(field) or () if isinstance(p, str)]
             if values:
-                text = ", ".join(_PLATFORMS.get(p, readable_enum(p)) for p in values)
+                text = ", ".join(condition_platform_label(p) for p in values)
                 rows.append(ctx.row("Conditions", label, text, f"conditions.platforms.{field}", values))
     locations = conditions.get("locations")
     if isinstance(locations, Mapping):

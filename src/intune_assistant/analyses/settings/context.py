@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from intune_assistant.catalog import ResourceType
+from intune_assistant.catalog import ResourceType, Templates, intent_templates
 from intune_assistant.snapshot import Names, Snapshot
 
 from .definitions import SettingDefinitions
@@ -69,7 +69,8 @@ class References:
     named_locations: Mapping[str, str] = field(default_factory=dict)
     apps: Mapping[str, str] = field(default_factory=dict)
     notification_templates: Mapping[str, str] = field(default_factory=dict)
-    intent_templates: Mapping[str, str] = field(default_factory=dict)
+    # Endpoint security templates by id: intents take their platform and type name from them.
+    templates: Templates = field(default_factory=dict)
     roles: Mapping[str, str] = field(default_factory=lambda: dict(ENTRA_ROLES))
     # Assignment filter id → where it is used ("Policy name (include)").
     filter_usage: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -96,7 +97,7 @@ class References:
             named_locations=names("namedLocations", "displayName"),
             apps=names("mobileApps", "displayName"),
             notification_templates=names("notificationTemplates", "displayName"),
-            intent_templates=names("securityTemplates", "displayName"),
+            templates=intent_templates(snapshot.read_objects("securityTemplates") or ()),
             roles={**ENTRA_ROLES, **names("roleDefinitions", "displayName")},
             filter_usage=_filter_usage(snapshot),
         )

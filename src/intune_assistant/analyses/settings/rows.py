@@ -145,7 +145,7 @@ def policy_rows(
         references=references if references is not None else References(),
         policy_id=str(obj.get("id") or ""),
         policy_name=str(name),
-        platform=platform_of(record, obj),
+        platform=platform_of(record, obj, references),
     )
     builder = _BUILDERS.get(record.key)
     return builder(ctx) if builder is not None else property_rows(ctx, obj)

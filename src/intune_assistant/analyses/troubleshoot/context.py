@@ -9,16 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from intune_assistant.analyses.assignments import (
-    DevicePlatform,
-    Directory,
-    Membership,
-    device_platform,
-    filter_ref,
-    graph_platform,
-    is_usable,
-)
+from intune_assistant.analyses.assignments import Directory, Membership, filter_ref, is_usable
 from intune_assistant.analyses.filters import device_properties, evaluate, get_platform
+from intune_assistant.catalog import DevicePlatform, device_platform, filter_platform
 
 from .filtering import FilterEvaluation
 from .subject import Subject
@@ -91,10 +84,11 @@ class SubjectContext:
                 "unknown",
                 "it's a managed-app filter: it reads properties the app reports, which no snapshot holds",
             )
-        filter_platform = graph_platform(parsed.platform)
-        if filter_platform is not None and self.platform is not None and filter_platform is not self.platform:
+        platform = filter_platform(parsed.platform)
+        family = platform.family if platform is not None else None
+        if platform is not None and family is not None and self.platform is not None and family is not self.platform:
             return FilterEvaluation(
-                ref, "unknown", f"it's a {filter_platform.value} filter and the device runs {self.platform.value}"
+                ref, "unknown", f"it's a {platform.label} filter and the device runs {self.platform.value}"
             )
         result = evaluate(parsed.rule, self.properties)
         values = tuple(

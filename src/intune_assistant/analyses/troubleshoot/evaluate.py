@@ -28,13 +28,12 @@ from intune_assistant.analyses.assignments import (
     TargetKind,
     assignable_types,
     failed_children,
-    object_platform,
     object_ref,
     object_targets,
     template_platforms,
     type_gaps,
 )
-from intune_assistant.catalog import Catalog, ResourceType, default_catalog
+from intune_assistant.catalog import Catalog, ResourceType, Templates, default_catalog, object_platform
 from intune_assistant.snapshot import Snapshot
 
 from .context import SubjectContext, build_context
@@ -367,15 +366,15 @@ def _evaluate(
     obj: Mapping[str, Any],
     ref: ObjectRef,
     failed: Mapping[str, str],
-    templates: Mapping[str, str],
+    templates: Templates,
     baselines: frozenset[str],
 ) -> EffectiveAssignment:
     platform_steps: list[Step] = []
     mismatch = False
     if ctx.has_device:
-        platform = object_platform(record.key, obj, templates)
-        if platform.platform is not None and ctx.platform is not None:
-            mismatch = platform.platform is not ctx.platform
+        platform = object_platform(record.key, obj, templates=templates)
+        if platform.family is not None and ctx.platform is not None:
+            mismatch = platform.family is not ctx.platform
             device_os = ctx.platform.value
             text = f"For {platform.label}; the device runs {device_os}"
             if mismatch:

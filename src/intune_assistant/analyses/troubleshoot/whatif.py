@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from intune_assistant.analyses.assignments import Directory, device_platform, graph_platform
+from intune_assistant.analyses.assignments import Directory
 from intune_assistant.analyses.filters import (
     FilterSyntaxError,
     UnsupportedPlatformError,
@@ -20,7 +20,7 @@ from intune_assistant.analyses.filters import (
     parse_rule,
 )
 from intune_assistant.analyses.settings import SettingDefinitions
-from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.catalog import Catalog, default_catalog, device_platform, filter_platform
 from intune_assistant.snapshot import Snapshot
 
 from .evaluate import effective_assignments
@@ -270,7 +270,8 @@ def filter_rule_impact(snapshot: Snapshot, filter_id: str, rule: str) -> FilterI
         new_rule = parse_rule(rule, parsed.platform)
     except (FilterSyntaxError, UnsupportedPlatformError) as exc:
         raise ValueError(f"the new rule can't be used: {exc}") from None
-    platform = graph_platform(parsed.platform)
+    named = filter_platform(parsed.platform)
+    platform = named.family if named is not None else None
     starts, stops, unknown = [], [], []
     unchanged = 0
     for device_id, device in directory.devices.items():

@@ -10,38 +10,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from intune_assistant.catalog import AssignmentRead, Catalog, Kind, ResourceType
+from intune_assistant.catalog import (
+    AssignmentRead,
+    Catalog,
+    Kind,
+    ResourceType,
+    intent_templates,
+    platform_of,
+    type_name_of,
+)
 from intune_assistant.snapshot import Problem, Snapshot, TypeStatus
 
 VIEW_KINDS = frozenset({Kind.POLICY, Kind.APP, Kind.SCRIPT, Kind.ENROLLMENT})
-# Read besides the view's types: scope tag names.
-NAME_TYPES = ("scopeTags",)
-
-# Words in @odata.type or ``platforms`` → the platform an admin reads, most specific first.
-_PLATFORM_WORDS: tuple[tuple[str, str], ...] = (
-    ("macos", "macOS"),
-    ("ios", "iOS/iPadOS"),
-    ("aosp", "Android (AOSP)"),
-    ("android", "Android"),
-    ("linux", "Linux"),
-    ("windows", "Windows"),
-    ("win32", "Windows"),
-    ("winget", "Windows"),
-    ("officesuite", "Windows"),
-    ("microsoftstore", "Windows"),
-    ("webapp", "Web"),
-)
-# Types whose objects never name a platform.
-_TYPE_PLATFORMS = {
-    "administrativeTemplates": "Windows",
-    "powershellScripts": "Windows",
-    "remediations": "Windows",
-    "shellScripts": "macOS",
-    "customAttributeScripts": "macOS",
-    "conditionalAccessPolicies": "All (Entra ID)",
-    "enrollmentConfigurations": "All platforms",
-    "appConfigManagedApps": "Multiple",
-}
+# Read besides the view's types: scope tag names, and the Endpoint security templates intents
+# take their platform and type name from.
+NAME_TYPES = ("scopeTags", "securityTemplates")
 
 
 @dataclass(frozen=True)
@@ -110,17 +93,6 @@ def view_types(catalog: Catalog) -> tuple[ResourceType, ...]:
     return tuple(r for r in catalog if r.kind in VIEW_KINDS)
 
 
-def platform_of(record: ResourceType, obj: dict[str, Any]) -> str:
-    """The platform an admin would name for ``obj``."""
-    for value in (obj.get("platforms"), obj.get("platform"), obj.get("@odata.type")):
-        if isinstance(value, str) and value:
-            lowered = value.lower()
-            for word, label in _PLATFORM_WORDS:
-                if word in lowered:
-                    return label
-    return _TYPE_PLATFORMS.get(record.key, "")
-
-
 def _modified(obj: dict[str, Any]) -> datetime | None:
     for name in ("lastModifiedDateTime", "modifiedDateTime", "createdDateTime"):
         value = obj.get(name)
@@ -136,6 +108,7 @@ def build_rows(snapshot: Snapshot, catalog: Catalog) -> tuple[list[PolicyRow], l
     """Every object of the view's types, and the types that failed or are partial."""
     rows: list[PolicyRow] = []
     problems: list[TypeProblem] = []
+    templates = intent_templates(snapshot.read_objects("securityTemplates") or ())
     for record in view_types(catalog):
         status = snapshot.status_of(record.key)
         result = snapshot.results.get(record.key)
@@ -161,9 +134,9 @@ def build_rows(snapshot: Snapshot, catalog: Catalog) -> tuple[list[PolicyRow], l
                 PolicyRow(
                     type_key=record.key,
                     name=snapshot.display_name(record.key, obj, catalog) or "(no name)",
-                    type_label=record.label,
+                    type_label=type_name_of(record.key, obj, templates=templates),
                     kind=record.kind.value,
-                    platform=platform_of(record, obj),
+                    platform=platform_of(record.key, obj, templates=templates),
                     assignments=count,
                     modified=_modified(obj),
                     scope_tags=tags,

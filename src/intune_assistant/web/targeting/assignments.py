@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from intune_assistant.analyses.assignments import AssignmentOverview, AssignmentRow, PolicyAssignments
+from intune_assistant.catalog import default_catalog
 
 PER_PAGE = 50
 
@@ -124,7 +125,11 @@ def match(overview: AssignmentOverview, query: AssignmentQuery) -> Matched:
 
 def choices(overview: AssignmentOverview) -> dict[str, list[tuple[str, str]]]:
     """The values the filter menus offer: (value, label) pairs, by name."""
-    types = {p.object.type_key: p.object.type_label for p in overview.policies}
+    # The menu picks a catalog type; each object's own type name may be finer ("Kiosk").
+    catalog = default_catalog()
+    types = {
+        p.object.type_key: catalog[p.object.type_key].label for p in overview.policies if p.object.type_key in catalog
+    }
     platforms = {p.object.platform for p in overview.policies}
     tags = {t for p in overview.policies for t in p.object.scope_tags}
     filters = {r.filter.id: r.filter.name for r in overview.rows if r.filter is not None}

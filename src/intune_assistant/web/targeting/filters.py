@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intune_assistant.analyses.assignments import AssignmentOverview, Directory, device_platform, graph_platform
+from intune_assistant.analyses.assignments import AssignmentOverview, Directory
 from intune_assistant.analyses.filters import device_properties, evaluate
+from intune_assistant.catalog import device_platform, filter_platform, filter_platform_label
 
 from ..analyses import TARGETING
 from ..derived import Analysis, Derived
@@ -56,7 +57,7 @@ def filter_rows(directory: Directory, overview: AssignmentOverview) -> list[Filt
             FilterRow(
                 fid,
                 directory.filter_name(fid),
-                str(obj.get("platform") or ""),
+                filter_platform_label(obj.get("platform")),
                 str(obj.get("rule") or ""),
                 str(obj.get("assignmentFilterManagementType") or "devices"),
                 uses.get(fid, 0),
@@ -71,7 +72,8 @@ def preview(directory: Directory, filter_id: str) -> Preview:
     if parsed is None or parsed.rule is None:
         reason = parsed.error if parsed is not None else "the filter is not in the snapshot"
         return Preview((), (), (), 0, reason)
-    family = graph_platform(parsed.platform)
+    platform = filter_platform(parsed.platform)
+    family = platform.family if platform is not None else None
     found: dict[str, list[DeviceOutcome]] = {"match": [], "no_match": [], "unknown": []}
     other = 0
     for device_id, device in directory.devices.items():
