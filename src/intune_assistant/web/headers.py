@@ -1,4 +1,4 @@
-"""Security headers on every response, and a correlation id per request.
+"""Security headers on every response, a correlation id per request, and its server time.
 
 The Content-Security-Policy allows scripts and styles from this origin only (no inline script, no
 ``eval``), so injected markup cannot run code; ``frame-ancestors 'none'`` stops click-jacking.
@@ -6,6 +6,7 @@ The Content-Security-Policy allows scripts and styles from this origin only (no 
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
@@ -45,7 +46,11 @@ def new_correlation_id() -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Adds the security headers, ``Cache-Control`` and ``X-Correlation-Id`` to every HTTP response."""
+    """Adds the security headers, ``Cache-Control``, ``X-Correlation-Id`` and ``Server-Timing``.
+
+    ``Server-Timing: app;dur=MS`` is the time from the request's arrival to its answer's start:
+    browsers' developer tools show it, and ``benchmarks/pages.py`` reads it.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,6 +60,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         correlation_id = new_correlation_id()
+        started = time.perf_counter()
         scope.setdefault("state", {})["correlation_id"] = correlation_id
         static = str(scope.get("path", "")).startswith("/static/")
 
@@ -64,6 +70,7 @@ class SecurityHeadersMiddleware:
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
                 headers["X-Correlation-Id"] = correlation_id
+                headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.1f}"
                 # Pages hold tenant data: never cached by the browser or a proxy.
                 if not static:
                     headers["Cache-Control"] = "no-store"

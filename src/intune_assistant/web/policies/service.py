@@ -14,6 +14,7 @@ older than ``keep_s`` is not shown any more: the next page waits for a new read.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import ssl
 import time
@@ -360,7 +361,9 @@ class PolicyService:
             entry.current, entry.fresh_until, entry.keep_until = inventory, now + self._ttl_s, now + self._keep_s
             entry.refresh_failed = None
             job.result = inventory
-            if not job.refresh:
+            if job.refresh:
+                settle_memory()
+            else:
                 entry.warming = asyncio.create_task(self._warm_quietly(inventory.derived))
         except asyncio.CancelledError:
             raise
@@ -384,3 +387,15 @@ class PolicyService:
             await derived.warm(self._warm)
         except Exception as exc:
             logger.warning("computing an analysis failed: %s", type(exc).__name__)
+        settle_memory()
+
+
+def settle_memory() -> None:
+    """Exempt what is in memory now (a generation and its analyses) from the cyclic garbage collector.
+
+    A large tenant's generation is millions of objects; every full collection walked all of them,
+    pausing every request of the process for seconds. A generation holds no reference cycles
+    (dropping one frees it all through reference counting), so nothing that later becomes garbage
+    is kept by this.
+    """
+    gc.freeze()

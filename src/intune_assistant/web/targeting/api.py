@@ -39,7 +39,7 @@ async def api_troubleshoot(request: Request, data: ApiData) -> JSONResponse:
     if not query.asked:
         raise ProblemPage(400, "subject_missing", "Give user=UPN, device=NAME, or both.")
     tenant = await data.analysis(TARGETING)
-    result = await data.answer("troubleshoot", query, lambda: answer(tenant, query))
+    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query))
     if result.error is not None:
         raise ProblemPage(404, "subject_not_found", result.error)
     body: dict[str, Any] = {

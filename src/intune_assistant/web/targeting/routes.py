@@ -115,7 +115,7 @@ async def troubleshoot_page(request: Request, data: PageData) -> Response:
     """Verdicts with reasons for a user and/or device, resultant settings, and a what-if."""
     tenant = await data.analysis(TARGETING)
     query = TroubleshootQuery.parse(dict(request.query_params))
-    result = await data.answer("troubleshoot", query, lambda: answer(tenant, query))
+    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query))
     context: dict[str, Any] = {
         "tenant": tenant,
         "query": query,

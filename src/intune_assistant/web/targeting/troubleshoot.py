@@ -7,7 +7,7 @@ never saved.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from intune_assistant.analyses.troubleshoot import (
@@ -58,6 +58,11 @@ class TroubleshootQuery:
             group=text("group"),
             member=text("member") if text("member") in ("user", "device") else "",
         )
+
+    @property
+    def subject_key(self) -> TroubleshootQuery:
+        """What the answer depends on (who, and the what-if), without how it is shown: the cache key."""
+        return replace(self, show_all=False)
 
     @property
     def asked(self) -> bool:

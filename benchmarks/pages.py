@@ -1,0 +1,380 @@
+"""Benchmark: server time per page of the web app on the large demo tenant, then 10 concurrent users.
+
+Starts the demo stack in a process of its own, as ``intune-assistant demo --tenants large`` does
+(the Entra ID + Graph emulator on localhost HTTPS and the web app on uvicorn), and signs in over
+HTTP like a browser: the app's sign-in redirect, the emulator's account picker, the callback
+relay, admin consent at onboarding. It waits for the first read of Tailspin Toys (12,902
+objects), opens every page once (the cache is warm), then times each page ``--rounds`` times and
+prints p50/p95 of the server time (the app's ``Server-Timing`` header) and of the time the client
+waited. Last, ``--users`` concurrent browser sessions (spread over the tenant's admin and
+read-only operator, each with their own collection) mix Conflicts, Settings and Troubleshoot;
+it prints p95 and the number of errors. Targets: every page p95 < 300 ms, concurrent p95 <
+500 ms, 0 errors. Pages not served yet (404) are skipped with a line saying so.
+
+    .venv/bin/python benchmarks/pages.py
+    .venv/bin/python benchmarks/pages.py --rounds 30 --users 10 --requests 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import re
+import socket
+import ssl
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.synchronize import Event
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from intune_assistant.emulator.entra import DemoBrowser
+from intune_assistant.emulator.tenants import TenantData, large_tenant
+
+PAGE_TARGET_MS = 300.0
+CONCURRENT_TARGET_MS = 500.0
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_TIMING = re.compile(r"app;dur=([0-9.]+)")
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo stack, in a process of its own (as `intune-assistant demo` runs it)
+
+
+def _serve(port: int, names: tuple[str, ...], ready: Any, stop: Event) -> None:
+    """Child process: build the demo stack, serve it on uvicorn, report where, stop when asked."""
+    import uvicorn
+
+    from intune_assistant.web.runner import LOCALHOST, DemoStack, demo_accounts, uvicorn_config
+
+    with DemoStack(port, names=names) as stack:
+        assert stack.app is not None and stack.demo is not None
+        server = uvicorn.Server(uvicorn_config(stack.app, LOCALHOST, port))
+        accounts = [(a.tenant, a.role, a.upn) for a in demo_accounts(stack.demo)]
+
+        def report_and_wait() -> None:
+            while not server.started and not server.should_exit:
+                time.sleep(0.05)
+            ready.put({"base_url": stack.base_url, "ca_path": str(stack.ca_path), "accounts": accounts})
+            stop.wait()
+            server.should_exit = True
+
+        threading.Thread(target=report_and_wait, daemon=True).start()
+        server.run()
+
+
+@dataclass
+class Stack:
+    """Where the demo stack answers, its emulator's CA, and its demo accounts."""
+
+    base_url: str
+    ca_path: str
+    accounts: list[tuple[str, str, str]]
+    process: Any
+    stop: Event
+
+    def peak_rss_mb(self) -> float:
+        """The server process's peak resident memory (Linux ``VmHWM``), in MB."""
+        try:
+            text = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return float("nan")
+        found = re.search(r"VmHWM:\s+(\d+) kB", text)
+        return int(found.group(1)) / 1024 if found else float("nan")
+
+
+def start_stack(names: tuple[str, ...]) -> Stack:
+    """Start the demo stack's process on a free port and wait until it serves."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    context = multiprocessing.get_context("spawn")
+    ready, stop = context.Queue(), context.Event()
+    process = context.Process(target=_serve, args=(port, names, ready, stop), name="demo-stack")
+    process.start()
+    info = ready.get(timeout=300)
+    return Stack(info["base_url"], info["ca_path"], info["accounts"], process, stop)
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing in like a browser
+
+
+def sign_in(stack: Stack, upn: str, domain: str) -> httpx.Cookies:
+    """Sign ``upn`` in through the Entra emulator's pages (onboarding the tenant if needed); the app's cookies."""
+    verify = ssl.create_default_context(cafile=stack.ca_path)
+    with (
+        httpx.Client(base_url=stack.base_url, timeout=120) as web,
+        httpx.Client(verify=verify, trust_env=False, timeout=60) as entra,
+    ):
+        browser = DemoBrowser(entra)
+        start = web.get("/signin")
+        assert start.status_code == 303, start.text[:300]
+        answer = browser.sign_in(start.headers["location"], upn)
+        relay = web.post("/auth/callback", data=answer)
+        assert relay.status_code == 200, relay.text[:300]
+        done = web.post("/auth/complete", data=answer)
+        assert done.status_code == 303, done.text[:300]
+        first = web.get(done.headers["location"])
+        if first.status_code == 303 and first.headers["location"].endswith("/onboarding"):
+            form = web.get("/onboarding")
+            csrf = _CSRF.search(form.text)
+            assert csrf is not None, "no CSRF token on the onboarding page"
+            consent = web.post("/onboarding/start", data={"csrf_token": csrf.group(1), "domain": domain})
+            assert consent.status_code == 303, consent.text[:300]
+            granted = browser.sign_in(consent.headers["location"], upn)
+            back = web.get("/onboarding/consent", params=granted)
+            assert back.status_code == 303 and back.headers["location"] == "/policies", back.text[:300]
+        return httpx.Cookies(web.cookies)
+
+
+def wait_for_first_read(client: httpx.Client) -> float:
+    """Open /policies until the progress page gives way to the table; the seconds it took."""
+    started = time.perf_counter()
+    while True:
+        page = client.get("/policies")
+        if page.status_code != 200:
+            where = page.headers.get("location", "")
+            raise RuntimeError(f"/policies answered {page.status_code} {where}: {page.text[:300]}")
+        if "Reading the tenant" not in page.text:
+            return time.perf_counter() - started
+        if time.perf_counter() - started > 600:
+            raise TimeoutError("the tenant was not read within 10 minutes")
+        time.sleep(0.5)
+
+
+# ---------------------------------------------------------------------------------------------
+# What to open
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Ids and names of the large tenant the pages are opened for (the generator is seeded)."""
+
+    big_group: str
+    big_group_members: int
+    filter_id: str
+    devices: list[str]
+    policy: tuple[str, str]
+    search: str
+
+
+def subjects_of(tenant: TenantData) -> Subjects:
+    """The biggest group, a filter, Windows devices, a settings catalog policy, a search word."""
+    groups = tenant.objects["groups"]
+    big = max(groups, key=lambda g: len(g.get("members") or []))
+    devices = [
+        str(d["deviceName"])
+        for d in tenant.objects["managedDevices"]
+        if d.get("operatingSystem") == "Windows" and d.get("userId")
+    ]
+    policy = tenant.objects["settingsCatalog"][0]
+    return Subjects(
+        big_group=str(big["id"]),
+        big_group_members=len(big.get("members") or []),
+        filter_id=str(tenant.objects["assignmentFilters"][0]["id"]),
+        devices=devices[:40],
+        policy=("settingsCatalog", str(policy["id"])),
+        search="BitLocker",
+    )
+
+
+def pages_of(subjects: Subjects) -> list[tuple[str, str]]:
+    """(label, path) of every page timed."""
+    return [
+        ("Policies", "/policies"),
+        ("Assignments", "/assignments"),
+        ("Groups", "/groups"),
+        (f"Group ({subjects.big_group_members:,} members)", f"/groups/{quote(subjects.big_group)}"),
+        ("Filters", "/filters"),
+        ("Filter preview", f"/filters/{quote(subjects.filter_id)}"),
+        ("Conflicts", "/conflicts"),
+        ("Troubleshoot (device)", f"/troubleshoot?device={quote(subjects.devices[0])}"),
+        ("Settings sorted", "/settings?sort=value&dir=desc"),
+        ("Top-bar search", f"/search?q={quote(subjects.search)}"),
+        ("Policy page", f"/objects/{subjects.policy[0]}/{quote(subjects.policy[1])}"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+@dataclass
+class Samples:
+    """Server times and client waits of one page, in milliseconds."""
+
+    server: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` in 0..1) of ``values``."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def server_ms(response: httpx.Response) -> float:
+    """The app's own time for the request, from ``Server-Timing``."""
+    found = _TIMING.search(response.headers.get("server-timing", ""))
+    return float(found.group(1)) if found else float("nan")
+
+
+def time_page(client: httpx.Client, path: str, rounds: int) -> Samples:
+    """GET ``path`` ``rounds`` times in a row."""
+    samples = Samples()
+    for _ in range(rounds):
+        started = time.perf_counter()
+        answer = client.get(path)
+        samples.wall.append(1000 * (time.perf_counter() - started))
+        if answer.status_code != 200:
+            samples.errors.append(str(answer.status_code))
+        samples.server.append(server_ms(answer))
+    return samples
+
+
+# What each concurrent user opens, in turn: Conflicts, Settings, and Troubleshoot for "their" device.
+MIX = (
+    "/conflicts",
+    "/settings?sort=value&dir=desc",
+    "/troubleshoot?device={device}",
+    "/settings?q=firewall",
+    "/conflicts?page=2",
+    "/troubleshoot?device={device}&all=1",
+)
+
+
+def user_device(subjects: Subjects, index: int) -> str:
+    """The device concurrent user ``index`` troubleshoots (not the one the single-user pass used)."""
+    return subjects.devices[1 + index % (len(subjects.devices) - 1)]
+
+
+async def concurrent_users(
+    base_url: str, sessions: list[httpx.Cookies], subjects: Subjects, per_user: int
+) -> tuple[Samples, float]:
+    """``len(sessions)`` users at once, each opening ``per_user`` pages: Conflicts, Settings, Troubleshoot."""
+    samples = Samples()
+
+    async def user(index: int, cookies: httpx.Cookies) -> None:
+        async with httpx.AsyncClient(base_url=base_url, cookies=cookies, timeout=120) as client:
+            for n in range(per_user):
+                path = MIX[(index + n) % len(MIX)].format(device=quote(user_device(subjects, index)))
+                started = time.perf_counter()
+                try:
+                    answer = await client.get(path)
+                except httpx.HTTPError as exc:
+                    samples.errors.append(type(exc).__name__)
+                    continue
+                samples.wall.append(1000 * (time.perf_counter() - started))
+                samples.server.append(server_ms(answer))
+                if answer.status_code != 200:
+                    samples.errors.append(f"{answer.status_code} {path}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user(i, c) for i, c in enumerate(sessions)))
+    return samples, time.perf_counter() - started
+
+
+def report(label: str, samples: Samples, target: float) -> bool:
+    """Print one line of figures; True when the target is met without errors."""
+    p50, p95 = percentile(samples.server, 0.5), percentile(samples.server, 0.95)
+    wall95 = percentile(samples.wall, 0.95)
+    met = p95 < target and not samples.errors
+    verdict = "ok" if met else "ERRORS" if samples.errors else "SLOW"
+    errors = f"  errors: {len(samples.errors)}" if samples.errors else ""
+    print(f"  {label:32} {p50:8.1f} {p95:8.1f} {wall95:10.1f}   {verdict}{errors}", flush=True)
+    return met
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=20, help="requests per page (sequential)")
+    parser.add_argument("--users", type=int, default=10, help="concurrent browser sessions")
+    parser.add_argument("--requests", type=int, default=20, help="requests per concurrent user")
+    parser.add_argument(
+        "--operators", type=int, default=2, help="distinct accounts behind the concurrent sessions (1 or 2)"
+    )
+    args = parser.parse_args(argv)
+
+    print("Building the large tenant's subjects (seeded generator) ...", flush=True)
+    tenant = large_tenant()
+    subjects = subjects_of(tenant)
+    print("Starting the demo stack (Entra ID + Graph emulator and the web app) ...", flush=True)
+    started = time.perf_counter()
+    stack = start_stack(("large",))
+    print(f"  served at {stack.base_url} after {time.perf_counter() - started:.1f} s", flush=True)
+    try:
+        wanted = ["admin", "read-only operator"][: max(1, min(2, args.operators))]
+        accounts = [a for role in wanted for a in stack.accounts if a[0] == tenant.domain and a[1] == role]
+        sessions: list[httpx.Cookies] = []
+        for domain, role, upn in accounts:
+            cookies = sign_in(stack, upn, domain)
+            with httpx.Client(base_url=stack.base_url, cookies=cookies, timeout=120) as client:
+                took = wait_for_first_read(client)
+            print(f"Signed in as the {role} over HTTP; first read of {domain}: {took:.1f} s", flush=True)
+            sessions.append(cookies)
+
+        pages = pages_of(subjects)
+        print("Warming the cache: every page once per account (computes what a first visit computes) ...")
+        for cookies in sessions:
+            with httpx.Client(base_url=stack.base_url, cookies=cookies, timeout=300) as client:
+                for _, path in pages:
+                    client.get(path)
+        print(f"\nSingle user ({accounts[0][1]}), warm cache, {args.rounds} requests per page (ms):")
+        print(f"  {'page':32} {'p50':>8} {'p95':>8} {'wall p95':>10}")
+        missed = 0
+        with httpx.Client(base_url=stack.base_url, cookies=sessions[0], timeout=120) as client:
+            for label, path in pages:
+                warm = client.get(path)  # the first visit may compute the page's analyses
+                if warm.status_code == 404:
+                    print(f"  {label:32} skipped: {path.split('?')[0]} answers 404 (not served yet)")
+                    continue
+                missed += not report(label, time_page(client, path, args.rounds), PAGE_TARGET_MS)
+
+        users = [sessions[i % len(sessions)] for i in range(args.users)]
+        cold = Samples()
+        for index, cookies in enumerate(users):
+            with httpx.Client(base_url=stack.base_url, cookies=cookies, timeout=300) as client:
+                path = f"/troubleshoot?device={quote(user_device(subjects, index))}"
+                cold.server.extend(time_page(client, path, 1).server)
+        print(f"\nFirst visit of a device's Troubleshoot ({len(cold.server)} devices, computed then kept; ms):")
+        report("Troubleshoot (cold, not a target)", cold, float("inf"))
+        samples, took = asyncio.run(concurrent_users(stack.base_url, users, subjects, args.requests))
+        total = len(samples.wall) + len([e for e in samples.errors if not e[0].isdigit()])
+        print(
+            f"\n{args.users} concurrent users over {len(sessions)} account(s), {total} requests in {took:.1f} s "
+            "(Conflicts, Settings, Troubleshoot):"
+        )
+        print(f"  {'':32} {'p50':>8} {'p95':>8} {'wall p95':>10}")
+        missed += not report("mixed", samples, CONCURRENT_TARGET_MS)
+        print(
+            f"  errors: {len(samples.errors)}{' ' + ', '.join(sorted(set(samples.errors))) if samples.errors else ''}"
+        )
+        print(f"\nServer process peak RSS: {stack.peak_rss_mb():.0f} MB")
+    finally:
+        stack.stop.set()
+        stack.process.join(timeout=30)
+        if stack.process.is_alive():
+            stack.process.terminate()
+            stack.process.join(timeout=10)
+    print(
+        f"Targets: page p95 < {PAGE_TARGET_MS:.0f} ms, concurrent p95 < {CONCURRENT_TARGET_MS:.0f} ms, 0 errors: "
+        + ("met" if not missed else f"{missed} missed")
+    )
+    return 0 if not missed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
