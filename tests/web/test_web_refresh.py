@@ -61,6 +61,11 @@ async def test_the_refresh_button_reads_again_and_says_what_it_re_read(web) -> N
     refused = await web.client.post("/data/refresh", data={"next": "/groups"})
     assert refused.status_code == 403 and web.app.state.web.policies.status(_principal(web)).refreshing is None
 
+    # An admin renames a policy in the tenant meanwhile.
+    policy = web.tenant("contoso").objects["settingsCatalog"][0]
+    policy["name"] = "Renamed while the page was open"
+    policy["lastModifiedDateTime"] = "2031-01-01T00:00:00Z"
+
     started = await web.client.post("/data/refresh", data={"csrf_token": web.csrf(), "next": "/groups"})
     assert started.status_code == 303 and started.headers["location"] == "/groups"
     during = await web.client.get("/groups")
@@ -70,8 +75,16 @@ async def test_the_refresh_button_reads_again_and_says_what_it_re_read(web) -> N
     await _until_newer(web, 1)
     after = await web.client.get("/groups")
     assert 'data-testid="refreshing"' not in after.text
-    assert "The last refresh re-read every type in full." in after.text
+    scope = re.search(r'data-testid="refresh-scope">([^<]*)<', after.text)
+    assert scope is not None, after.text[:2000]
+    # Groups come through their delta query: checked for changes only, never said to be re-read.
+    assert scope.group(1).startswith("The last refresh re-read in full: ")
+    assert "the other types were checked for changes only" in scope.group(1)
+    in_full = scope.group(1).split(": ", 1)[1].split(";")[0].split(", ")
+    assert "Groups" not in in_full and len(in_full) > 3
     assert _generation(web) == 2
+    renamed = await web.client.get("/policies", params={"q": "Renamed while"})
+    assert "Renamed while the page was open" in renamed.text
 
     # Somewhere else than this site is never where the button sends the browser back to.
     away = await web.client.post("/data/refresh", data={"csrf_token": web.csrf(), "next": "https://evil.example/"})

@@ -341,7 +341,16 @@ class PolicyService:
                 transport=self._transport,
                 verify=verify,
             ) as client:
-                snapshot = await collect(client, self.catalog, tenant, types=self._types, progress=job)
+                # A refresh reads only what changed where Graph lets it (the collector says which types
+                # it read in full); the first read reads everything.
+                snapshot = await collect(
+                    client,
+                    self.catalog,
+                    tenant,
+                    types=self._types,
+                    progress=job,
+                    previous=previous.snapshot if previous is not None else None,
+                )
             rows, problems = await asyncio.to_thread(build_rows, snapshot, self.catalog)
             inventory = Inventory(
                 rows,
@@ -350,7 +359,8 @@ class PolicyService:
                 Derived(snapshot, self.catalog),
                 generation=previous.generation + 1 if previous is not None else 1,
                 refreshed=previous is not None,
-                full_types=tuple(job.labels.values()) if previous is not None else (),
+                full_types=_labels(job, snapshot, in_full=True) if previous is not None else (),
+                checked_types=_labels(job, snapshot, in_full=False) if previous is not None else (),
             )
             if job.refresh:
                 # Pages keep the old generation (and its ready analyses) until the new one's are ready.
@@ -388,6 +398,15 @@ class PolicyService:
         except Exception as exc:
             logger.warning("computing an analysis failed: %s", type(exc).__name__)
         settle_memory()
+
+
+def _labels(job: CollectJob, snapshot: Snapshot, *, in_full: bool) -> tuple[str, ...]:
+    """Labels of the job's types the collection read in full (or only checked for changes)."""
+    return tuple(
+        label
+        for key, label in job.labels.items()
+        if key in snapshot.results and snapshot.results[key].read_in_full is in_full
+    )
 
 
 def settle_memory() -> None:
