@@ -13,6 +13,7 @@ from typing import Any
 from intune_assistant.analyses.assignments import AssignmentOverview, Directory, assignment_overview
 from intune_assistant.analyses.conflicts import ConflictsReport, conflicts_report
 from intune_assistant.analyses.settings import SettingRow, setting_rows
+from intune_assistant.analyses.troubleshoot import PreparedObjects, group_rows_by_policy, prepare_objects
 from intune_assistant.catalog import Catalog
 from intune_assistant.snapshot import Snapshot
 
@@ -60,5 +61,22 @@ CONFLICTS: Analysis[ConflictsReport] = Analysis("conflicts", _conflicts)
 """Tenant-wide conflicting settings, duplicate policies and deprecated settings."""
 
 
-WARM: tuple[Analysis[Any], ...] = (TARGETING, SETTING_ROWS, CONFLICTS)
+TROUBLESHOOT_OBJECTS: Analysis[PreparedObjects] = Analysis(
+    "troubleshoot objects", lambda derived: prepare_objects(derived.snapshot, derived.catalog)
+)
+"""Every assignable object as a verdict reads it, whoever the subject (Troubleshoot)."""
+
+
+def _settings_by_policy(derived: Derived) -> dict[tuple[str, str], list[SettingRow]]:
+    rows: list[SettingRow] = derived.value(SETTING_ROWS)
+    return group_rows_by_policy(rows)
+
+
+SETTINGS_BY_POLICY: Analysis[dict[tuple[str, str], list[SettingRow]]] = Analysis(
+    "setting rows by policy", _settings_by_policy
+)
+"""The setting rows of each policy: a device's resultant settings combine them."""
+
+
+WARM: tuple[Analysis[Any], ...] = (TARGETING, SETTING_ROWS, CONFLICTS, TROUBLESHOOT_OBJECTS, SETTINGS_BY_POLICY)
 """Computed right after every collection, before a refreshed generation replaces the old one."""

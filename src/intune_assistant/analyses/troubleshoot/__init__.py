@@ -17,11 +17,18 @@ not applicable (platform), not targeted, unknown (always with the reason).
 
 from __future__ import annotations
 
-from .evaluate import effective_assignments, explain_object
+from .evaluate import PreparedObjects, effective_assignments, explain_object, prepare_objects
 from .filtering import FilterCheck, FilterDecision, FilterEvaluation, decide_filters
 from .intents import INTENT_LABELS, IntentResolution, resolve_intents
 from .model import VERDICT_LABELS, EffectiveAssignment, EffectiveAssignments, Step, StepKind, SubjectInfo, Verdict
-from .resultant import Contribution, ResultantSetting, ResultantSettings, combine_settings, resultant_settings
+from .resultant import (
+    Contribution,
+    ResultantSetting,
+    ResultantSettings,
+    combine_settings,
+    group_rows_by_policy,
+    resultant_settings,
+)
 from .subject import Subject, SubjectError, find_device, find_user, resolve_subject
 from .whatif import (
     AddToGroup,
@@ -51,6 +58,7 @@ __all__ = [
     "FilterEvaluation",
     "FilterImpact",
     "IntentResolution",
+    "PreparedObjects",
     "RemoveFromGroup",
     "ResultantSetting",
     "ResultantSettings",
@@ -71,6 +79,8 @@ __all__ = [
     "filter_rule_impact",
     "find_device",
     "find_user",
+    "group_rows_by_policy",
+    "prepare_objects",
     "resolve_intents",
     "resolve_subject",
     "resultant_settings",

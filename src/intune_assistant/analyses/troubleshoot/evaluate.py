@@ -33,7 +33,7 @@ from intune_assistant.analyses.assignments import (
     template_platforms,
     type_gaps,
 )
-from intune_assistant.catalog import Catalog, ResourceType, Templates, default_catalog, object_platform
+from intune_assistant.catalog import Catalog, Platform, ResourceType, Templates, default_catalog, object_platform
 from intune_assistant.snapshot import Snapshot
 
 from .context import SubjectContext, build_context
@@ -360,19 +360,68 @@ def _summary(
     return f"Unknown: {step.text}" if step else "Unknown"
 
 
-def _evaluate(
-    ctx: SubjectContext,
+@dataclass(frozen=True)
+class _Object:
+    """What a verdict reads of one assignable object, whoever the subject."""
+
+    record: ResourceType
+    obj: Mapping[str, Any]
+    ref: ObjectRef
+    platform: Platform
+    targets: tuple[Target, ...] | None
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class PreparedObjects:
+    """Every assignable object as verdicts read it, in result order: computed once per snapshot.
+
+    ``effective_assignments`` builds this itself unless given one; a server asked about many
+    subjects of one snapshot prepares it once (``prepare_objects``) and passes it in.
+    """
+
+    objects: tuple[_Object, ...]
+    baselines: frozenset[str]
+    types: tuple[str, ...]
+
+
+def _prepared_object(
     record: ResourceType,
     obj: Mapping[str, Any],
-    ref: ObjectRef,
-    failed: Mapping[str, str],
+    snapshot: Snapshot,
     templates: Templates,
-    baselines: frozenset[str],
-) -> EffectiveAssignment:
+    failed: Mapping[str, str],
+) -> _Object:
+    ref = object_ref(record, obj, snapshot, templates)
+    problem = failed.get(ref.name) or failed.get(ref.id)
+    platform = object_platform(record.key, obj, templates=templates)
+    return _Object(record, obj, ref, platform, object_targets(record.key, obj), problem)
+
+
+def prepare_objects(
+    snapshot: Snapshot, catalog: Catalog | None = None, *, types: Sequence[str] | None = None
+) -> PreparedObjects:
+    """The subject-independent part of ``effective_assignments`` for ``snapshot`` (``types`` as there)."""
+    catalog = catalog or default_catalog()
+    templates = template_platforms(snapshot)
+    records = [r for r in assignable_types(catalog) if types is None or r.key in types]
+    objects: list[_Object] = []
+    for record in records:
+        failed = failed_children(snapshot, record.key, "assignments")
+        objects.extend(
+            _prepared_object(record, obj, snapshot, templates, failed)
+            for obj in snapshot.read_objects(record.key) or ()
+        )
+    objects.sort(key=lambda o: (o.ref.type_label, o.ref.name.casefold()))
+    return PreparedObjects(tuple(objects), _baseline_templates(snapshot), tuple(r.key for r in records))
+
+
+def _evaluate(ctx: SubjectContext, item: _Object, baselines: frozenset[str]) -> EffectiveAssignment:
+    record, obj, ref = item.record, item.obj, item.ref
     platform_steps: list[Step] = []
     mismatch = False
     if ctx.has_device:
-        platform = object_platform(record.key, obj, templates=templates)
+        platform = item.platform
         if platform.family is not None and ctx.platform is not None:
             mismatch = platform.family is not ctx.platform
             device_os = ctx.platform.value
@@ -380,8 +429,7 @@ def _evaluate(
             if mismatch:
                 text = f"Not applicable: it's for {platform.label} and the device runs {device_os}"
             platform_steps.append(Step(StepKind.PLATFORM, text))
-    targets = object_targets(record.key, obj)
-    problem = failed.get(ref.name) or failed.get(ref.id)
+    targets, problem = item.targets, item.problem
     if targets is None or problem:
         why = (
             f"its assignments couldn't all be read: {problem}" if problem else "the snapshot has no assignments for it"
@@ -463,26 +511,20 @@ def effective_assignments(
     *,
     directory: Directory | None = None,
     types: Sequence[str] | None = None,
+    prepared: PreparedObjects | None = None,
 ) -> EffectiveAssignments:
     """Every assignable object's verdict for ``subject``, with reason chains.
 
     ``types`` limits the evaluation to those catalog keys. Types that failed or weren't collected
-    are in ``gaps``: their objects' verdicts are unknown, never "not targeted".
+    are in ``gaps``: their objects' verdicts are unknown, never "not targeted". ``prepared`` (from
+    ``prepare_objects`` of the same snapshot and ``types``) skips the work no subject changes.
     """
     catalog = catalog or default_catalog()
     directory = directory or Directory(snapshot)
+    prepared = prepared or prepare_objects(snapshot, catalog, types=types)
     ctx = build_context(directory, subject)
-    templates = template_platforms(snapshot)
-    baselines = _baseline_templates(snapshot)
-    items: list[EffectiveAssignment] = []
-    records = [r for r in assignable_types(catalog) if types is None or r.key in types]
-    for record in records:
-        failed = failed_children(snapshot, record.key, "assignments")
-        for obj in snapshot.read_objects(record.key) or ():
-            ref = object_ref(record, obj, snapshot, templates)
-            items.append(_evaluate(ctx, record, obj, ref, failed, templates, baselines))
-    items.sort(key=lambda i: (i.object.type_label, i.object.name.casefold()))
-    gaps = type_gaps(snapshot, [*(r.key for r in records), *_DEPENDENCIES], catalog)
+    items = [_evaluate(ctx, item, prepared.baselines) for item in prepared.objects]
+    gaps = type_gaps(snapshot, [*prepared.types, *_DEPENDENCIES], catalog)
     return EffectiveAssignments(_subject_info(ctx, subject), tuple(items), gaps)
 
 
@@ -506,8 +548,6 @@ def explain_object(
     obj = next((o for o in snapshot.read_objects(type_key) or () if o.get("id") == object_id), None)
     if obj is None:
         raise KeyError(f"no {record.label} object {object_id!r} in the snapshot")
-    templates = template_platforms(snapshot)
-    ctx = build_context(directory, subject)
-    ref = object_ref(record, obj, snapshot, templates)
     failed = failed_children(snapshot, type_key, "assignments")
-    return _evaluate(ctx, record, obj, ref, failed, templates, _baseline_templates(snapshot))
+    item = _prepared_object(record, obj, snapshot, template_platforms(snapshot), failed)
+    return _evaluate(build_context(directory, subject), item, _baseline_templates(snapshot))

@@ -9,7 +9,7 @@ is what Intune would send, not what the device reports.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,6 +158,14 @@ def combine_settings(
     return tuple(result)
 
 
+def group_rows_by_policy(rows: Iterable[Any]) -> dict[tuple[str, str], list[Any]]:
+    """Setting rows (``setting_rows`` of a snapshot) by (type key, policy id), for ``resultant_settings``."""
+    found: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        found.setdefault((row.type_key, row.policy_id), []).append(row)
+    return found
+
+
 def _keyed(items: Sequence[EffectiveAssignment]) -> dict[tuple[str, str], ObjectRef]:
     return {(i.object.type_key, i.object.id): i.object for i in items if i.object.type_key in COMBINED_TYPES}
 
@@ -168,16 +176,19 @@ def resultant_settings(
     catalog: Catalog | None = None,
     *,
     definitions: SettingDefinitions | None = None,
+    rows_by_policy: Mapping[tuple[str, str], Sequence[Any]] | None = None,
 ) -> ResultantSettings:
     """The combined settings of the policies ``effective`` says target the subject.
 
     ``definitions`` add setting names the snapshot lacks (e.g. from a definitions file).
+    ``rows_by_policy`` (the snapshot's setting rows by (type key, policy id), see ``group_rows_by_policy``)
+    spares building the policies' rows again for every subject.
     """
     catalog = catalog or default_catalog()
     applying = _keyed(effective.with_verdict(Verdict.APPLIES))
     uncertain = _keyed(effective.with_verdict(Verdict.UNKNOWN))
-    merged = snapshot_definitions(snapshot, definitions)
-    references = References.from_snapshot(snapshot)
+    merged = snapshot_definitions(snapshot, definitions) if rows_by_policy is None else None
+    references = References.from_snapshot(snapshot) if rows_by_policy is None else None
     wanted = applying.keys() | uncertain.keys()
     odata_types: dict[str, str] = {}
     applying_rows: list[Any] = []
@@ -191,7 +202,11 @@ def resultant_settings(
             if policy not in wanted:
                 continue
             odata_types[policy[1]] = str(obj.get("@odata.type") or "")
-            rows = policy_rows(record, obj, merged, snapshot.names, references)
+            if rows_by_policy is not None:
+                rows: Sequence[Any] = rows_by_policy.get(policy, ())
+            else:
+                assert merged is not None and references is not None
+                rows = policy_rows(record, obj, merged, snapshot.names, references)
             (applying_rows if policy in applying else uncertain_rows).extend(rows)
     settings = combine_settings(
         applying, applying_rows, uncertain, uncertain_rows, odata_types, has_user=effective.subject.user_id is not None

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 
 from intune_assistant.analyses.assignments import to_jsonable
 
-from ..analyses import TARGETING
+from ..analyses import SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT_OBJECTS
 from ..errors import ProblemPage
 from ..tenant_data import ApiData
 from .assignments import AssignmentQuery, match
@@ -39,7 +39,8 @@ async def api_troubleshoot(request: Request, data: ApiData) -> JSONResponse:
     if not query.asked:
         raise ProblemPage(400, "subject_missing", "Give user=UPN, device=NAME, or both.")
     tenant = await data.analysis(TARGETING)
-    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query))
+    prepared, by_policy = await data.analysis(TROUBLESHOOT_OBJECTS), await data.analysis(SETTINGS_BY_POLICY)
+    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query, prepared, by_policy))
     if result.error is not None:
         raise ProblemPage(404, "subject_not_found", result.error)
     body: dict[str, Any] = {

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from intune_assistant.analyses.assignments import assignments_csv, filter_view, group_view
 from intune_assistant.analyses.troubleshoot import VERDICT_LABELS
 
-from ..analyses import CONFLICTS, TARGETING
+from ..analyses import CONFLICTS, SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT_OBJECTS
 from ..csv_export import BOM, content_disposition, export_filename
 from ..errors import ProblemPage
 from ..templating import render
@@ -115,7 +115,8 @@ async def troubleshoot_page(request: Request, data: PageData) -> Response:
     """Verdicts with reasons for a user and/or device, resultant settings, and a what-if."""
     tenant = await data.analysis(TARGETING)
     query = TroubleshootQuery.parse(dict(request.query_params))
-    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query))
+    prepared, by_policy = await data.analysis(TROUBLESHOOT_OBJECTS), await data.analysis(SETTINGS_BY_POLICY)
+    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query, prepared, by_policy))
     context: dict[str, Any] = {
         "tenant": tenant,
         "query": query,

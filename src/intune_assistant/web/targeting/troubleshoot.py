@@ -6,14 +6,15 @@ never saved.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from intune_assistant.analyses.troubleshoot import (
     AddToGroup,
     Change,
     EffectiveAssignments,
+    PreparedObjects,
     RemoveFromGroup,
     ResultantSettings,
     SubjectError,
@@ -87,8 +88,17 @@ class Answer:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def answer(tenant: Tenant, query: TroubleshootQuery) -> Answer:
-    """Verdicts for the subject, the device's resultant settings and the what-if, if asked."""
+def answer(
+    tenant: Tenant,
+    query: TroubleshootQuery,
+    prepared: PreparedObjects | None = None,
+    rows_by_policy: Mapping[tuple[str, str], Sequence[Any]] | None = None,
+) -> Answer:
+    """Verdicts for the subject, the device's resultant settings and the what-if, if asked.
+
+    ``prepared`` and ``rows_by_policy`` are the snapshot's analyses that do not depend on the
+    subject (``TROUBLESHOOT_OBJECTS``, ``SETTINGS_BY_POLICY``), computed once per generation.
+    """
     result = Answer()
     if not query.asked:
         return result
@@ -97,11 +107,15 @@ def answer(tenant: Tenant, query: TroubleshootQuery) -> Answer:
     except SubjectError as exc:
         result.error = str(exc)
         return result
-    result.effective = effective_assignments(tenant.snapshot, subject, tenant.catalog, directory=tenant.directory)
+    result.effective = effective_assignments(
+        tenant.snapshot, subject, tenant.catalog, directory=tenant.directory, prepared=prepared
+    )
     for item in result.effective.items:
         result.counts[item.verdict.value] = result.counts.get(item.verdict.value, 0) + 1
     if subject.device_id is not None:
-        result.resultant = resultant_settings(tenant.snapshot, result.effective, tenant.catalog)
+        result.resultant = resultant_settings(
+            tenant.snapshot, result.effective, tenant.catalog, rows_by_policy=rows_by_policy
+        )
     if query.wants_what_if:
         try:
             change = _change(tenant, query)
