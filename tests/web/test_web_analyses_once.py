@@ -34,7 +34,11 @@ def _snapshot() -> Snapshot:
 
 
 def _computed(caplog, name: str) -> int:
-    return sum(1 for r in caplog.records if r.name == ANALYSIS_LOG and r.getMessage().startswith(f"analysis {name} "))
+    return sum(
+        1
+        for r in caplog.records
+        if r.name == ANALYSIS_LOG and r.getMessage().startswith(f"analysis {name} computed in ")
+    )
 
 
 async def test_concurrent_askers_share_one_computation(caplog) -> None:
