@@ -12,7 +12,7 @@ import pytest
 import yaml
 from tests.support import without_timings
 
-from intune_assistant.collect.importers import import_intunecd, import_path
+from intune_assistant.collect.importers import import_export, import_intunecd, import_path
 from intune_assistant.collect.importers.synthetic import synthetic_id
 from intune_assistant.snapshot import Snapshot, TypeStatus, load_snapshot, save_snapshot
 
@@ -65,10 +65,11 @@ def test_every_object_file_of_the_sample_yields_an_object(sample: Snapshot, intu
     assert sample.count("roleDefinitions") == sample.count("scopeTags") == 1
 
 
-def test_sample_problems_are_only_the_types_the_catalog_lacks(sample: Snapshot) -> None:
-    assert [(p.path, p.reason.split(";")[0]) for p in sample.problems] == [
-        ("Device Management Settings", "not a catalog type: tenant-wide device management settings")
-    ]
+def test_sample_reads_every_file_and_skips_only_what_is_not_an_object(sample: Snapshot, intunecd_dir: Path) -> None:
+    assert sample.problems == []
+    skipped = {(s.path, s.reason.split(";")[0]) for s in import_export(intunecd_dir).skipped}
+    assert ("Device Management Settings", "not a catalog type: tenant-wide device management settings") in skipped
+    assert {path for path, _ in skipped if path.endswith((".json", ".yaml"))} == NOT_OBJECTS
     # Types the backup does not hold are unknown, not empty.
     assert sample.status_of("autopilotProfiles") is TypeStatus.NOT_COLLECTED
     assert sample.status_of("settingsCatalog") is TypeStatus.OK
@@ -245,15 +246,13 @@ def test_synthetic_backup_references(backup: Path) -> None:
 def test_synthetic_backup_problems(backup: Path) -> None:
     snapshot = import_intunecd(backup, taken_at=T0)
     problems = {p.path: p.reason for p in snapshot.problems}
-    assert set(problems) == {
-        "Compliance Policies/Policies/Broken_windows10CompliancePolicy.json",
-        "Unknown Folder",
-        "Device Management Settings",
-        "Roles/notes.txt",
-        "stray.json",
-    }
+    # Only the file that could not be read is a problem; the rest was left out on purpose.
+    assert set(problems) == {"Compliance Policies/Policies/Broken_windows10CompliancePolicy.json"}
     assert problems["Compliance Policies/Policies/Broken_windows10CompliancePolicy.json"].startswith("not valid JSON")
-    assert problems["Unknown Folder"] == "unknown IntuneCD folder; 2 file(s) not imported"
+    skipped = {s.path: s.reason for s in import_export(backup).skipped}
+    assert {"Unknown Folder/x.json", "Device Management Settings", "Roles/notes.txt", "stray.json"} <= set(skipped)
+    # A folder no tool writes is not an IntuneCD folder: its files are judged one by one.
+    assert skipped["Unknown Folder/x.json"].startswith("JSON, but not a settings catalog export")
     # The only compliance file failed: the type is failed, not empty.
     assert snapshot.status_of("compliancePolicies") is TypeStatus.FAILED
     assert snapshot.results["compliancePolicies"].error == "1 file(s) could not be read; see problems"

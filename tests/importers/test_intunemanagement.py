@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from intune_assistant.collect.importers import import_intunemanagement, import_path, read_json
+from intune_assistant.collect.importers import import_export, import_intunemanagement, import_path, read_json
 from intune_assistant.snapshot import Snapshot, TypeStatus, load_snapshot, save_snapshot
 
 T0 = datetime(2026, 2, 13, 12, tzinfo=UTC)
@@ -164,17 +164,14 @@ def test_synthetic_export(export: Path) -> None:
     assert [o["id"] for o in snapshot.objects["updateRings"]] == ["r"]
     assert snapshot.count("powershellScripts") == 1
     problems = {p.path: p.reason for p in snapshot.problems}
-    assert set(problems) == {
-        "AppProtection/WIP.json",
-        "ConditionalAccess/Broken.json",
-        "IntuneBranding",
-        "SomethingNew",
-        "Groups/notes.docx",
-    }
-    assert problems["SomethingNew"] == "unknown IntuneManagement folder; 2 file(s) not imported"
-    assert problems["IntuneBranding"].startswith("not a catalog type: Intune branding profiles")
-    assert problems["AppProtection/WIP.json"].startswith("not a catalog type: app protection type")
+    # Only the file that could not be read is a problem; the rest was left out on purpose.
+    assert set(problems) == {"ConditionalAccess/Broken.json"}
     assert problems["ConditionalAccess/Broken.json"].startswith("not valid JSON")
+    skipped = {s.path: s.reason for s in import_export(export).skipped}
+    assert {"AppProtection/WIP.json", "IntuneBranding", "SomethingNew/x.json", "Groups/notes.docx"} <= set(skipped)
+    assert skipped["SomethingNew/x.json"].startswith("JSON, but not a settings catalog export")
+    assert skipped["IntuneBranding"].startswith("not a catalog type: Intune branding profiles")
+    assert skipped["AppProtection/WIP.json"].startswith("not a catalog type: app protection type")
     assert snapshot.status_of("conditionalAccessPolicies") is TypeStatus.FAILED
     assert snapshot.status_of("settingsCatalog") is TypeStatus.OK
 

@@ -1,6 +1,8 @@
 """Other tools' exports → Snapshot: IntuneCD backups, IntuneManagement exports, portal JSON.
 
-``import_path`` tells the format apart and reads it; each importer is also usable directly.
+``import_export`` walks any folder, zip archive or file and decides the format per file
+(``walk``); the files are read from memory (``tree``), so a folder, a zip file and an upload go
+through one code path. Each importer is also usable directly.
 Every importer keeps reading past a bad file: the file becomes a ``LoadProblem`` and its type
 is marked partial, so what could not be read is never mistaken for what does not exist.
 """
@@ -19,31 +21,45 @@ from .errors import UnknownFormatError
 from .intunecd import import_intunecd
 from .intunemanagement import import_intunemanagement
 from .portal import import_portal_export
+from .tree import ArchiveError, ExportFile, ExportTree, Skipped, ZipLimits, file_tree, folder_tree, zip_tree
+from .walk import LOOKED_FOR, FolderReport, ImportResult, import_export, import_tree
 
 __all__ = [
+    "LOOKED_FOR",
+    "ArchiveError",
+    "ExportFile",
     "ExportFormat",
+    "ExportTree",
+    "FolderReport",
     "ImportFileError",
+    "ImportResult",
+    "Skipped",
     "UnknownFormatError",
+    "ZipLimits",
     "detect_format",
+    "file_tree",
+    "folder_tree",
+    "import_export",
     "import_intunecd",
     "import_intunemanagement",
     "import_path",
     "import_portal_export",
+    "import_tree",
     "read_json",
     "read_text",
     "read_yaml",
+    "zip_tree",
 ]
 
 
 def import_path(path: Path, *, catalog: Catalog | None = None, taken_at: datetime | None = None) -> Snapshot:
-    """Read the export at ``path``, whichever supported tool made it.
+    """Read the export at ``path``, whichever supported tool made it: a folder or zip archive
+    (walked for every export in it, see ``import_export``) or one portal export file.
 
-    Raises ``UnknownFormatError`` when ``path`` is none of: an IntuneCD backup folder, an
-    IntuneManagement export folder, a portal settings catalog export (file or folder of files).
+    Raises ``UnknownFormatError`` naming the formats looked for when nothing can be imported.
     """
-    fmt = detect_format(Path(path))
-    if fmt is ExportFormat.INTUNECD:
-        return import_intunecd(path, catalog=catalog, taken_at=taken_at)
-    if fmt is ExportFormat.INTUNEMANAGEMENT:
-        return import_intunemanagement(path, catalog=catalog, taken_at=taken_at)
-    return import_portal_export(path, catalog=catalog, taken_at=taken_at)
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() != ".zip":
+        detect_format(path)  # a single file must be a portal export: say so when it is not
+        return import_portal_export(path, catalog=catalog, taken_at=taken_at)
+    return import_export(path, catalog=catalog, taken_at=taken_at).snapshot

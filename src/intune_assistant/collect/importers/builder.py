@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from intune_assistant.catalog import AssignmentRead, Catalog
@@ -28,9 +27,21 @@ from intune_assistant.snapshot import (
     resolve_names,
 )
 
-__all__ = ["ImportBuilder"]
+from .tree import ExportFile, Skipped
+
+__all__ = ["ImportBuilder", "Imported"]
 
 _ASSIGNABLE = (AssignmentRead.LIST_EXPAND, AssignmentRead.PER_ITEM)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What one importer made of its files: the snapshot, the files left out on purpose and the
+    files that became objects (paths relative to the importer's folder)."""
+
+    snapshot: Snapshot
+    skipped: list[Skipped]
+    object_files: list[str]
 
 
 @dataclass
@@ -48,6 +59,8 @@ class ImportBuilder:
     notes: dict[str, list[str]] = field(default_factory=dict)
     durations: dict[str, float] = field(default_factory=dict)
     newest_mtime: float | None = None
+    # Files left out on purpose (not a catalog type, side copies): reported, never a read failure.
+    skipped: list[Skipped] = field(default_factory=list)
 
     def add(self, key: str, obj: dict[str, Any], origin: str) -> None:
         """Keep ``obj`` as an object of type ``key``, read from ``origin`` (a relative path)."""
@@ -60,15 +73,18 @@ class ImportBuilder:
         if key is not None:
             self.failed_files[key] = self.failed_files.get(key, 0) + 1
 
+    def skip(self, path: str, reason: str) -> None:
+        """Record that ``path`` was left out on purpose (it holds nothing the catalog imports)."""
+        self.skipped.append(Skipped(path, reason))
+
     def note(self, key: str, text: str) -> None:
         """A remark on how complete type ``key`` is (shown as a child error; makes it partial)."""
         self.notes.setdefault(key, []).append(text)
 
-    def saw_file(self, path: Path) -> None:
+    def saw_file(self, file: ExportFile) -> None:
         """Track the newest file read: the best guess at when an export was taken."""
-        try:
-            mtime = path.stat().st_mtime
-        except OSError:
+        mtime = file.mtime
+        if mtime is None:
             return
         self.newest_mtime = mtime if self.newest_mtime is None else max(self.newest_mtime, mtime)
 
@@ -118,6 +134,11 @@ class ImportBuilder:
             names=names,
             problems=list(self.problems),
         )
+
+    def imported(self, snapshot: Snapshot) -> Imported:
+        """``snapshot`` (from ``build``) with what this builder skipped and read."""
+        files = [origin for origins in self.origins.values() for origin in origins]
+        return Imported(snapshot, list(self.skipped), files)
 
     def _ordered_keys(self) -> list[str]:
         keys = set(self.objects) | set(self.failed_files) | set(self.notes)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from .encoding import ImportFileError, read_json
+from .encoding import ImportFileError, parse_json, read_json
 from .errors import UnknownFormatError
-from .files import walk_files
 from .intunecd_layout import FOLDER_RULES
 from .intunemanagement import FOLDER_KEYS, MIGRATION_TABLE, NOT_CATALOG_FOLDERS
 from .portal import is_portal_policy
+from .tree import folder_tree
 
 __all__ = ["ExportFormat", "detect_format"]
 
@@ -68,19 +68,19 @@ def _detect_file(path: Path) -> ExportFormat:
 
 
 def _detect_by_content(path: Path, *, ambiguous: bool) -> ExportFormat:
-    files = [f for f in walk_files(path) if f.suffix.lower() == ".json"][:_PEEK]
+    files = [f for f in folder_tree(path).files if f.suffix == ".json"][:_PEEK]
     values = []
     for file in files:
         try:
-            values.append(read_json(file))
+            values.append(parse_json(file.read()))
         except (ImportFileError, OSError):
             continue
-    if any(isinstance(v, dict) and "@odata.context" in v for v in values):
-        return ExportFormat.INTUNEMANAGEMENT
-    # A stray non-policy file beside portal exports is reported by the import, not fatal here.
+    # Portal exports may carry @odata.context too: their shape decides first.
     portal = sum(1 for v in values if is_portal_policy(v))
     if portal and portal * 2 > len(values):
         return ExportFormat.PORTAL
+    if any(isinstance(v, dict) and "@odata.context" in v for v in values):
+        return ExportFormat.INTUNEMANAGEMENT
     why = "its folders match both IntuneCD and IntuneManagement" if ambiguous else "nothing in it matches"
     raise UnknownFormatError(
         f"{path} is not an export this version can read ({why}). Expected an IntuneCD backup (folders "

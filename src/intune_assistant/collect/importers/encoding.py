@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["ImportFileError", "decode_text", "read_json", "read_text", "read_yaml"]
+__all__ = ["ImportFileError", "decode_text", "parse_json", "parse_yaml", "read_json", "read_text", "read_yaml"]
 
 # Longest BOM first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -77,7 +77,12 @@ def _refuse_constant(name: str) -> Any:
 
 def read_json(path: Path) -> Any:
     """The JSON value in ``path``; ``ImportFileError`` naming line and column when it is invalid."""
-    text = read_text(path)
+    return parse_json(Path(path).read_bytes())
+
+
+def parse_json(data: bytes) -> Any:
+    """The JSON value in ``data`` (see ``decode_text``); ``ImportFileError`` naming line and column."""
+    text = decode_text(data)
     if not text.strip():
         raise ImportFileError("empty file")
     try:
@@ -90,7 +95,12 @@ def read_json(path: Path) -> Any:
 
 def read_yaml(path: Path) -> Any:
     """The YAML document in ``path``, converted to JSON values (dates become ISO strings)."""
-    text = read_text(path)
+    return parse_yaml(Path(path).read_bytes())
+
+
+def parse_yaml(data: bytes) -> Any:
+    """The YAML document in ``data``, converted to JSON values (dates become ISO strings)."""
+    text = decode_text(data)
     if not text.strip():
         raise ImportFileError("empty file")
     try:

@@ -26,16 +26,16 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import Snapshot, TenantInfo
 
-from .builder import ImportBuilder
-from .encoding import ImportFileError, read_text
+from .builder import ImportBuilder, Imported
+from .encoding import ImportFileError, decode_text
 from .errors import UnknownFormatError
-from .files import DOCUMENT_SUFFIXES, describe_os_error, read_document, relative, walk_files
+from .files import DOCUMENT_SUFFIXES, describe_os_error, read_document
 from .intunecd_layout import (
     SKIPPED_FOLDERS,
     FolderRule,
@@ -46,8 +46,9 @@ from .intunecd_layout import (
 )
 from .odata import strip_odata_noise
 from .synthetic import synthetic_id
+from .tree import ExportFile, ExportTree, folder_tree
 
-__all__ = ["import_intunecd"]
+__all__ = ["import_intunecd", "read_intunecd"]
 
 _TENANT_LINE = re.compile(r"^\*\*Tenant:\*\*\s*(?P<domain>\S+)", re.MULTILINE)
 _GROUP_TARGET = "groupassignmenttarget"  # casefolded: also matches exclusionGroupAssignmentTarget
@@ -79,39 +80,49 @@ class _Scan:
 def import_intunecd(folder: Path, *, catalog: Catalog | None = None, taken_at: datetime | None = None) -> Snapshot:
     """Read the IntuneCD backup in ``folder`` (JSON or YAML) into a Snapshot (source ``intunecd``).
 
-    Unreadable files and folders without a catalog type are listed in ``problems``; a type with
-    failed files is partial. ``taken_at`` defaults to the newest file's modification time.
+    Unreadable files are listed in ``problems``; a type with failed files is partial.
+    ``taken_at`` defaults to the newest file's modification time.
     """
     root = Path(folder)
     if not root.is_dir():
         raise UnknownFormatError(f"{root} is not a folder; an IntuneCD backup is a folder of type folders")
+    return read_intunecd(folder_tree(root), catalog=catalog, taken_at=taken_at).snapshot
+
+
+def read_intunecd(tree: ExportTree, *, catalog: Catalog | None = None, taken_at: datetime | None = None) -> Imported:
+    """Read the IntuneCD backup whose type folders are at the top of ``tree``; with the files
+    left out on purpose (folders without a catalog type, IntuneCD's own reports and copies)."""
     builder = ImportBuilder("intunecd", catalog if catalog is not None else default_catalog())
     scan = _Scan()
-    for path in walk_files(root):
-        _scan_file(root, path, builder, scan)
+    for file in tree.files:
+        _scan_file(file, builder, scan)
     for folder_path, unimported in scan.unimported.items():
-        builder.fail(folder_path, f"{unimported.reason}; {unimported.files} file(s) not imported")
+        builder.skip(folder_path, f"{unimported.reason}; {unimported.files} file(s) not imported")
     _References(builder, scan.pending).apply()
-    return builder.build(
+    snapshot = builder.build(
         TenantInfo(domain=scan.domain),
         taken_at=taken_at,
         # The report lists assignments, so with it present an object without any has none.
         assignments_exported=True if scan.assignment_report else None,
     )
+    return builder.imported(snapshot)
 
 
-def _scan_file(root: Path, path: Path, builder: ImportBuilder, scan: _Scan) -> None:
-    rel = relative(root, path)
-    folder_parts = PurePosixPath(rel).parts[:-1]
-    if any(part.casefold() in SKIPPED_FOLDERS for part in folder_parts):
+def _scan_file(file: ExportFile, builder: ImportBuilder, scan: _Scan) -> None:
+    rel = file.path
+    folder_parts = file.parts[:-1]
+    skipped_folder = next((part for part in folder_parts if part.casefold() in SKIPPED_FOLDERS), None)
+    if skipped_folder is not None:
         scan.assignment_report |= folder_parts[0].casefold() == "assignment report"
+        builder.skip(rel, SKIPPED_FOLDERS[skipped_folder.casefold()])
         return
-    if path.suffix.lower() == ".md":
+    if file.suffix == ".md":
         if rel.casefold() == "index.md":
-            scan.domain = _tenant_domain(path)
+            scan.domain = _tenant_domain(file)
+        builder.skip(rel, "IntuneCD's documentation (Markdown); the objects' own files are read")
         return
     if not folder_parts:
-        builder.fail(rel, "not inside an IntuneCD type folder; not imported")
+        builder.skip(rel, "not inside an IntuneCD type folder; not imported")
         return
     rule, applies = find_rule(folder_parts)
     if rule is None or not applies:
@@ -122,18 +133,19 @@ def _scan_file(root: Path, path: Path, builder: ImportBuilder, scan: _Scan) -> N
         where = "/".join(folder_parts[: len(rule.path)])
         scan.unimported.setdefault(where, _Unimported(f"not a catalog type: {rule.not_catalog}")).files += 1
         return
-    if path.suffix.lower() not in DOCUMENT_SUFFIXES:
-        builder.fail(rel, f"not an IntuneCD backup file ({path.suffix or 'no extension'}); not imported")
+    if file.suffix not in DOCUMENT_SUFFIXES:
+        builder.skip(rel, f"not an IntuneCD backup file ({file.suffix or 'no extension'}); not imported")
         return
-    _read_object(path, rel, rule, builder, scan)
+    _read_object(file, rule, builder, scan)
 
 
-def _read_object(path: Path, rel: str, rule: FolderRule, builder: ImportBuilder, scan: _Scan) -> None:
+def _read_object(file: ExportFile, rule: FolderRule, builder: ImportBuilder, scan: _Scan) -> None:
     started = time.perf_counter()
-    builder.saw_file(path)
-    suffix, appended_id = parse_file_stem(path.stem)
+    rel = file.path
+    builder.saw_file(file)
+    suffix, appended_id = parse_file_stem(file.stem)
     try:
-        value = read_document(path)
+        value = read_document(file)
     except (ImportFileError, OSError) as exc:
         key = rule.resolve(None, suffix)
         reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
@@ -150,7 +162,7 @@ def _read_object(path: Path, rel: str, rule: FolderRule, builder: ImportBuilder,
     obj: dict[str, Any] = strip_odata_noise(value)
     key = rule.resolve(obj, suffix)
     if isinstance(key, NotCatalog):
-        builder.fail(rel, f"not a catalog type: {key.what}; not imported")
+        builder.skip(rel, f"not a catalog type: {key.what}; not imported")
         return
     if "@odata.type" not in obj and (odata_type := odata_type_from_suffix(rule, suffix)):
         obj["@odata.type"] = odata_type
@@ -174,9 +186,9 @@ def _object_id(key: str, obj: dict[str, Any], rel: str) -> str:
     return synthetic_id(f"object:{key}", rel)
 
 
-def _tenant_domain(path: Path) -> str | None:
+def _tenant_domain(file: ExportFile) -> str | None:
     try:
-        match = _TENANT_LINE.search(read_text(path))
+        match = _TENANT_LINE.search(decode_text(file.read()))
     except (ImportFileError, OSError):
         return None
     return match.group("domain") if match else None
@@ -222,10 +234,10 @@ class _References:
             self._scope_tags(item.obj)
             assignments = item.obj.get("assignments")
             if isinstance(assignments, list):
-                for index, assignment in enumerate(assignments):
+                for assignment in assignments:
                     target = assignment.get("target") if isinstance(assignment, dict) else None
                     if isinstance(target, dict):
-                        self._target(target, f"{item.origin}#{index}")
+                        self._target(target)
             self.builder.add(item.key, item.obj, item.origin)
         self._add_groups()
 
@@ -245,7 +257,7 @@ class _References:
             ids.append(tag_id)
         obj["roleScopeTagIds"] = ids
 
-    def _target(self, target: dict[str, Any], where: str) -> None:
+    def _target(self, target: dict[str, Any]) -> None:
         name = target.pop("groupName", None)
         group_type = target.pop("groupType", None)
         membership_rule = target.pop("membershipRule", None)
@@ -256,8 +268,11 @@ class _References:
                 self.groups[name] = group
             target["groupId"] = group.group_id
         elif _GROUP_TARGET in str(target.get("@odata.type", "")).casefold() and not target.get("groupId"):
-            # IntuneCD found no name for the group: it was deleted before the backup ran.
-            missing = synthetic_id("unresolved-group", where)
+            # IntuneCD found no name for the group: it was deleted before the backup ran. What is
+            # left of it (its rule, else nothing) names it, so every policy that still targets it
+            # points at the same id, in this backup and the next.
+            rule = membership_rule if isinstance(membership_rule, str) and membership_rule else ""
+            missing = synthetic_id("deleted-group", rule)
             target["groupId"] = missing
             self.builder.names.unresolved_groups.add(missing)
         filter_ref = target.get(_FILTER_FIELD)

@@ -161,7 +161,12 @@ FOLDER_RULES: tuple[FolderRule, ...] = (
 
 # Folders IntuneCD writes that hold no objects: its own report, side copies of script and
 # profile content (the object holds the same content base64-encoded), and archived deletions.
-SKIPPED_FOLDERS = frozenset({"assignment report", "script data", "mobileconfig", "__archive__"})
+SKIPPED_FOLDERS: dict[str, str] = {
+    "assignment report": "IntuneCD's assignment report; the objects carry their assignments",
+    "script data": "a copy of script content the object holds",
+    "mobileconfig": "a copy of profile content the object holds",
+    "__archive__": "an object IntuneCD archived (deleted from the tenant)",
+}
 
 _APPENDED_ID = re.compile(
     r"^(?P<stem>.+?)__(?P<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

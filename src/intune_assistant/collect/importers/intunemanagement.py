@@ -19,19 +19,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import Snapshot, TenantInfo
 
-from .builder import ImportBuilder
-from .encoding import ImportFileError, read_json
+from .builder import ImportBuilder, Imported
+from .encoding import ImportFileError, parse_json
 from .errors import UnknownFormatError
-from .files import describe_os_error, relative, walk_files
+from .files import describe_os_error
 from .odata import strip_odata_noise
+from .tree import ExportFile, ExportTree, folder_tree
 
-__all__ = ["FOLDER_KEYS", "MIGRATION_TABLE", "NOT_CATALOG_FOLDERS", "import_intunemanagement"]
+__all__ = ["FOLDER_KEYS", "MIGRATION_TABLE", "NOT_CATALOG_FOLDERS", "import_intunemanagement", "read_intunemanagement"]
 
 MIGRATION_TABLE = "MigrationTable.json"
 
@@ -132,23 +133,31 @@ def import_intunemanagement(
     """Read the IntuneManagement export in ``folder`` into a Snapshot (source ``intunemanagement``).
 
     ``MigrationTable.json`` supplies the tenant id and name and the group names. Unreadable
-    files and folders without a catalog type are listed in ``problems``; a type with failed
-    files is partial. ``taken_at`` defaults to the newest file's modification time.
+    files are listed in ``problems``; a type with failed files is partial. ``taken_at``
+    defaults to the newest file's modification time.
     """
     root = Path(folder)
     if not root.is_dir():
         raise UnknownFormatError(f"{root} is not a folder; an IntuneManagement export is a folder of type folders")
+    return read_intunemanagement(folder_tree(root), catalog=catalog, taken_at=taken_at).snapshot
+
+
+def read_intunemanagement(
+    tree: ExportTree, *, catalog: Catalog | None = None, taken_at: datetime | None = None
+) -> Imported:
+    """Read the IntuneManagement export whose type folders are at the top of ``tree``; with the
+    files left out on purpose (folders without a catalog type, script copies)."""
     builder = ImportBuilder("intunemanagement", catalog if catalog is not None else default_catalog())
     tenant = TenantInfo()
     unimported: dict[str, tuple[str, int]] = {}
-    for path in walk_files(root):
-        rel = relative(root, path)
-        parts = PurePosixPath(rel).parts
+    for file in tree.files:
+        rel = file.path
+        parts = file.parts
         if len(parts) == 1:
             if rel.casefold() == MIGRATION_TABLE.casefold():
-                tenant = _read_migration_table(path, rel, builder)
+                tenant = _read_migration_table(file, builder)
             else:
-                builder.fail(rel, "not inside an IntuneManagement type folder; not imported")
+                builder.skip(rel, "not inside an IntuneManagement type folder; not imported")
             continue
         folder_name = parts[0].casefold()
         route = FOLDER_KEYS.get(folder_name)
@@ -161,24 +170,25 @@ def import_intunemanagement(
             previous = unimported.get(parts[0], (reason, 0))
             unimported[parts[0]] = (reason, previous[1] + 1)
             continue
-        suffix = path.suffix.lower()
-        if suffix in _SIDE_FILES:
+        if file.suffix in _SIDE_FILES:
+            builder.skip(rel, "content IntuneManagement copies beside its object (the object holds it)")
             continue
-        if suffix != ".json":
-            builder.fail(rel, f"not an IntuneManagement export file ({suffix or 'no extension'}); not imported")
+        if file.suffix != ".json":
+            builder.skip(rel, f"not an IntuneManagement export file ({file.suffix or 'no extension'}); not imported")
             continue
-        _read_object(path, rel, route, builder)
+        _read_object(file, route, builder)
     for folder_name, (reason, files) in unimported.items():
-        builder.fail(folder_name, f"{reason}; {files} file(s) not imported")
-    return builder.build(tenant, taken_at=taken_at)
+        builder.skip(folder_name, f"{reason}; {files} file(s) not imported")
+    return builder.imported(builder.build(tenant, taken_at=taken_at))
 
 
-def _read_object(path: Path, rel: str, route: str | Route, builder: ImportBuilder) -> None:
+def _read_object(file: ExportFile, route: str | Route, builder: ImportBuilder) -> None:
     started = time.perf_counter()
-    builder.saw_file(path)
+    rel = file.path
+    builder.saw_file(file)
     fallback = route if isinstance(route, str) else None
     try:
-        value = read_json(path)
+        value = parse_json(file.read())
     except ImportFileError as exc:
         builder.fail(rel, str(exc), fallback)
         return
@@ -191,15 +201,16 @@ def _read_object(path: Path, rel: str, route: str | Route, builder: ImportBuilde
     obj: dict[str, Any] = strip_odata_noise(value)
     key = route if isinstance(route, str) else route(obj)
     if isinstance(key, _NotCatalog):
-        builder.fail(rel, f"not a catalog type: {key.what}; not imported")
+        builder.skip(rel, f"not a catalog type: {key.what}; not imported")
         return
     builder.add(key, obj, rel)
     builder.add_time(key, time.perf_counter() - started)
 
 
-def _read_migration_table(path: Path, rel: str, builder: ImportBuilder) -> TenantInfo:
+def _read_migration_table(file: ExportFile, builder: ImportBuilder) -> TenantInfo:
+    rel = file.path
     try:
-        table = read_json(path)
+        table = parse_json(file.read())
     except ImportFileError as exc:
         builder.fail(rel, str(exc))
         return TenantInfo()

@@ -17,14 +17,15 @@ from typing import Any
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import Snapshot, TenantInfo
 
-from .builder import ImportBuilder
-from .encoding import ImportFileError, read_json
+from .builder import ImportBuilder, Imported
+from .encoding import ImportFileError, parse_json
 from .errors import UnknownFormatError
-from .files import describe_os_error, relative, walk_files
+from .files import describe_os_error
 from .odata import strip_odata_noise
 from .synthetic import synthetic_id
+from .tree import ExportFile, ExportTree, file_tree, folder_tree
 
-__all__ = ["import_portal_export", "is_portal_policy"]
+__all__ = ["import_portal_export", "is_portal_policy", "read_portal_exports"]
 
 KEY = "settingsCatalog"
 # What Graph calls a settings catalog policy, should an export name its own type.
@@ -53,25 +54,37 @@ def import_portal_export(path: Path, *, catalog: Catalog | None = None, taken_at
     """
     source = Path(path)
     if source.is_file():
-        root, files = source.parent, [source]
+        tree = file_tree(source)
     elif source.is_dir():
-        root, files = source, walk_files(source)
+        tree = folder_tree(source)
     else:
         raise UnknownFormatError(f"{source} does not exist")
+    return read_portal_exports(tree, catalog=catalog, taken_at=taken_at, strict=True).snapshot
+
+
+def read_portal_exports(
+    tree: ExportTree, *, catalog: Catalog | None = None, taken_at: datetime | None = None, strict: bool = False
+) -> Imported:
+    """Read every file of ``tree`` as a portal settings catalog export.
+
+    ``strict``: a JSON file of another shape is a problem (the user said these are portal
+    exports); otherwise it is skipped (the tree walker already judged each file).
+    """
     builder = ImportBuilder("portal-export", catalog if catalog is not None else default_catalog())
-    for file in files:
-        _read_policy(file, relative(root, file), builder)
-    return builder.build(TenantInfo(), taken_at=taken_at, assignments_exported=False)
+    for file in tree.files:
+        _read_policy(file, builder, strict)
+    return builder.imported(builder.build(TenantInfo(), taken_at=taken_at, assignments_exported=False))
 
 
-def _read_policy(path: Path, rel: str, builder: ImportBuilder) -> None:
+def _read_policy(file: ExportFile, builder: ImportBuilder, strict: bool) -> None:
     started = time.perf_counter()
-    if path.suffix.lower() != ".json":
-        builder.fail(rel, f"not a JSON export ({path.suffix or 'no extension'}); not imported")
+    rel = file.path
+    if file.suffix != ".json":
+        builder.skip(rel, f"not a JSON export ({file.suffix or 'no extension'}); not imported")
         return
-    builder.saw_file(path)
+    builder.saw_file(file)
     try:
-        value = read_json(path)
+        value = parse_json(file.read())
     except ImportFileError as exc:
         builder.fail(rel, str(exc), KEY)
         return
@@ -79,7 +92,11 @@ def _read_policy(path: Path, rel: str, builder: ImportBuilder) -> None:
         builder.fail(rel, describe_os_error(exc), KEY)
         return
     if not is_portal_policy(value):
-        builder.fail(rel, "not a settings catalog export (expects name and settings[].settingInstance)")
+        reason = "not a settings catalog export (expects name and settings[].settingInstance)"
+        if strict:
+            builder.fail(rel, reason)
+        else:
+            builder.skip(rel, reason)
         return
     obj: dict[str, Any] = strip_odata_noise(value)
     if not isinstance(obj.get("id"), str) or not obj["id"]:
