@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from intune_assistant.emulator.demo import build_demo
-from intune_assistant.render import build_document, write_document
+from intune_assistant.render import build_document, document_bytes
 
 from ..integration.conftest import collect_demo
 
@@ -18,7 +18,8 @@ def test_html_documentation_contents_links_land_on_their_policy(browser: Any, tm
     # Playwright's sync API runs an event loop in this thread: collect in another one.
     with ThreadPoolExecutor(1) as pool:
         snapshot, _ = pool.submit(asyncio.run, collect_demo(demo, "contoso")).result()
-    (path,) = write_document(build_document(snapshot, demo.catalog), "html", tmp_path / "contoso.html")
+    path = tmp_path / "contoso.html"
+    path.write_bytes(document_bytes(build_document(snapshot, demo.catalog), "html"))
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.goto(path.as_uri())

@@ -14,6 +14,8 @@ import docx
 import openpyxl
 import pypdf
 
+from intune_assistant.render import Document, document_bytes
+
 
 class _Html(HTMLParser):
     def __init__(self) -> None:
@@ -75,3 +77,9 @@ def read_csv(path: Path) -> list[list[str]]:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text("utf-8"))
+
+
+def save(document: Document, fmt: str, path: Path) -> Path:
+    """The rendered bytes written to ``path`` (the renderers themselves never touch a disk)."""
+    path.write_bytes(document_bytes(document, fmt))
+    return path

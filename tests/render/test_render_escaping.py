@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from intune_assistant.catalog import Catalog
-from intune_assistant.render import FORMATS, build_document, export_filename, write_document
+from intune_assistant.render import FORMATS, build_document, export_filename
 from intune_assistant.snapshot import Names, Snapshot, TenantInfo, TypeResult, TypeStatus
 
-from .readers import read_csv, read_docx, read_html, read_markdown_anchors, read_pdf_text, read_xlsx
+from .readers import read_csv, read_docx, read_html, read_markdown_anchors, read_pdf_text, read_xlsx, save
 
 EVIL = '<script>alert("x")</script> | *bold* =HYPERLINK("http://evil") Gerät ✓'
 FORMULA = '=HYPERLINK("http://evil","click")'
@@ -64,7 +64,7 @@ def _snapshot() -> Snapshot:
 def files(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> dict[str, Path]:
     document = build_document(_snapshot(), catalog)
     folder = tmp_path_factory.mktemp("evil")
-    return {fmt: write_document(document, fmt, folder / f"evil.{ext}")[0] for fmt, ext in FORMATS.items()}
+    return {fmt: save(document, fmt, folder / f"evil.{ext}") for fmt, ext in FORMATS.items()}
 
 
 def test_html_escapes_everything(files: dict[str, Path]) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from intune_assistant.catalog import Catalog
-from intune_assistant.render import FORMATS, Document, build_document, write_document
+from intune_assistant.render import FORMATS, Document, build_document
 from intune_assistant.snapshot import Snapshot
 
-from .readers import read_csv, read_docx, read_html, read_json, read_markdown_anchors, read_pdf_text, read_xlsx
+from .readers import read_csv, read_docx, read_html, read_json, read_markdown_anchors, read_pdf_text, read_xlsx, save
 
 SOURCES = ("contoso", "fabrikam", "partner", "intunecd-backup", "intunemanagement-export")
 
@@ -30,9 +30,9 @@ def rendered(documents: dict[str, Document], tmp_path_factory: pytest.TempPathFa
     files = {}
     for name, document in documents.items():
         for fmt, extension in FORMATS.items():
-            written = write_document(document, fmt, folder / f"{name}.{extension}")
-            assert written and all(f.stat().st_size > 0 for f in written)
-            files[(name, fmt)] = written[0]
+            written = save(document, fmt, folder / f"{name}.{extension}")
+            assert written.stat().st_size > 0
+            files[(name, fmt)] = written
     return files
 
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from intune_assistant.catalog import Catalog
-from intune_assistant.render import DocumentOptions, build_document, write_document
+from intune_assistant.render import DocumentOptions, build_document, markdown_pages
 from intune_assistant.render.document import OMITTED_SCRIPT
 from intune_assistant.snapshot import Snapshot
 
@@ -49,15 +45,14 @@ def test_assignments_name_groups_filters_and_intents(contoso: Snapshot, catalog:
     assert any(a.detail and a.detail.startswith("Runs every day") for a in lines)
 
 
-def test_markdown_per_policy(contoso: Snapshot, catalog: Catalog, tmp_path: Path) -> None:
+def test_markdown_per_policy(contoso: Snapshot, catalog: Catalog) -> None:
     document = build_document(contoso, catalog, options=DocumentOptions(types=("settingsCatalog", "mobileApps")))
-    files = write_document(document, "md", tmp_path / "docs", per_policy=True)
-    assert files[0].name == "index.md" and len(files) == document.policy_count() + 1
-    assert len({f.name.casefold() for f in files}) == len(files)
-    index = files[0].read_text("utf-8")
+    pages = markdown_pages(document)
+    assert pages[0][0] == "index.md" and len(pages) == document.policy_count() + 1
+    assert len({name.casefold() for name, _ in pages}) == len(pages)
+    index = pages[0][1].decode("utf-8")
     for policy in document.policies():
         assert f"]({policy.anchor}.md)" in index
     anchors, links = read_markdown_anchors(index)
     assert set(links) <= set(anchors)
-    with pytest.raises(ValueError, match="Markdown"):
-        write_document(document, "html", tmp_path / "x.html", per_policy=True)
+    assert all(name.endswith(".md") and b"](index.md)" in body for name, body in pages[1:])

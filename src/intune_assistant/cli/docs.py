@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -134,6 +135,23 @@ def _output_path(output: Path | None, snapshot: Snapshot, fmt: str, per_policy: 
     return output
 
 
+def _write(document: Any, fmt: str, path: Path, *, per_policy: bool, on_policy: Callable[[str], None]) -> list[Path]:
+    """Write the file (or, with ``per_policy``, the folder of pages) the user asked for."""
+    from intune_assistant.render import markdown_pages, render_document
+
+    if per_policy:
+        path.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, content in markdown_pages(document, on_policy=on_policy):
+            (path / name).write_bytes(content)
+            written.append(path / name)
+        return written
+    # The renderer writes straight into the user's file: a large PDF is never held twice.
+    with path.open("wb") as out:
+        render_document(document, fmt, out, on_policy=on_policy)
+    return [path]
+
+
 def docs(
     fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, docx, pdf, xlsx, csv or json.")] = "html",
     output: Annotated[
@@ -161,8 +179,8 @@ def docs(
 ) -> None:
     """Document a tenant: every policy with its settings (readable names), assignments and filters."""
     from intune_assistant.catalog import default_catalog
-    from intune_assistant.render import FORMATS, DocumentOptions, build_document, write_document
-    from intune_assistant.snapshot import TypeStatus
+    from intune_assistant.render import FORMATS, DocumentOptions, build_document
+    from intune_assistant.snapshot import not_read
 
     from .common import EXIT_INCOMPLETE, EXIT_OK, UserError
 
@@ -204,16 +222,16 @@ def docs(
         )
         progress.update(task, description=f"Writing {fmt}", completed=0, total=document.policy_count())
         try:
-            files = write_document(document, fmt, path, per_policy=per_policy, on_policy=_advance(progress, task))
+            files = _write(document, fmt, path, per_policy=per_policy, on_policy=_advance(progress, task))
         except OSError as exc:
             raise UserError(f"could not write {path}: {exc.strerror or exc}") from None
     Console(soft_wrap=True).print(f"Documented {document.policy_count()} objects in [bold]{files[0]}[/]")
     if document.definitions_note:
         console.print(f"[yellow]{document.definitions_note}[/]")
-    incomplete = [c for c in document.coverage if c.status in (TypeStatus.FAILED.value, TypeStatus.PARTIAL.value)]
-    for item in incomplete:
-        console.print(f"[yellow]{item.label}: {item.status}[/] ({item.note})")
-    raise typer.Exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
+    unread = not_read(source, catalog)
+    for line in unread:
+        console.print(f"[yellow]not read:[/] {escape(line)}", highlight=False)
+    raise typer.Exit(EXIT_INCOMPLETE if unread else EXIT_OK)
 
 
 def export_definitions(

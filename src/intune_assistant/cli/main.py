@@ -7,14 +7,14 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.catalog.permissions import generated_block, permission_table, replace_block
-from intune_assistant.snapshot import Snapshot, TypeStatus, save_snapshot
+from intune_assistant.snapshot import Snapshot, not_read, save_snapshot
 
 from .common import (
     EXIT_ERROR,
@@ -26,7 +26,10 @@ from .common import (
     demo_snapshot,
     tenant_snapshot,
 )
-from .progress import summary_json, summary_table
+from .progress import folder_table, summary_json, summary_table
+
+if TYPE_CHECKING:
+    from intune_assistant.collect.importers import ImportResult
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,27 +38,46 @@ app = typer.Typer(
 )
 
 
-def _finish(snapshot: Snapshot, output: Path, catalog: Catalog, console: Console, json_output: bool) -> int:
+def _finish(
+    snapshot: Snapshot,
+    output: Path,
+    catalog: Catalog,
+    console: Console,
+    json_output: bool,
+    imported: ImportResult | None = None,
+) -> int:
     try:
         save_snapshot(snapshot, output)
     except OSError as exc:
         raise UserError(f"could not write the snapshot to {output}: {exc.strerror or exc}") from None
+    unread = not_read(snapshot, catalog)
     if json_output:
-        print(json.dumps(summary_json(snapshot, catalog, str(output)), indent=2))
+        summary = summary_json(snapshot, catalog, str(output))
+        summary["not_read"] = unread
+        if imported is not None:
+            summary["folders"] = [
+                {
+                    "folder": f.label,
+                    "formats": list(f.formats),
+                    "objects": f.objects,
+                    "failed": f.failed,
+                    "skipped": [{"reason": reason, "files": count} for reason, count in f.skipped],
+                }
+                for f in imported.folders
+            ]
+        print(json.dumps(summary, indent=2))
     else:
+        if imported is not None:
+            console.print(folder_table(imported))
         console.print(summary_table(snapshot, catalog))
-        for problem in snapshot.problems:
-            console.print(f"[yellow]not read:[/] {problem.path}: {problem.reason}")
         console.print(f"Saved {snapshot.count()} objects to [bold]{output}[/]")
-    incomplete = [r for r in snapshot.results.values() if r.status in (TypeStatus.FAILED, TypeStatus.PARTIAL)]
-    if incomplete or snapshot.problems:
-        if not json_output:
+        if unread:
             console.print(
-                f"[yellow]{len(incomplete)} type(s) incomplete, {len(snapshot.problems)} file(s) not read; "
-                "the reasons are above and in the snapshot's manifest.[/]"
+                f"[yellow]Not everything could be read ({len(unread)}); it is also in the snapshot's manifest:[/]"
             )
-        return EXIT_INCOMPLETE
-    return EXIT_OK
+            for line in unread:
+                console.print(f"[yellow]  not read:[/] {line}", markup=True, highlight=False)
+    return EXIT_INCOMPLETE if unread else EXIT_OK
 
 
 def _default_output(domain: str | None) -> Path:
@@ -112,18 +134,21 @@ def import_(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the snapshot to.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
 ) -> None:
-    """Read another tool's export into a snapshot folder; unreadable files are listed, the rest loads."""
-    from intune_assistant.collect.importers import UnknownFormatError, import_path
+    """Read other tools' exports into a snapshot folder: every export found in the tree, zips included.
+
+    Exit code 0 when every file was read; 3 when some could not be (they are listed).
+    """
+    from intune_assistant.collect.importers import UnknownFormatError, import_export
 
     console = console_for(json_output)
     catalog = default_catalog()
     if not path.exists():
         raise UserError(f"{path} does not exist")
     try:
-        result = import_path(path)
+        result = import_export(path, catalog=catalog)
     except UnknownFormatError as exc:
         raise UserError(str(exc)) from None
-    raise typer.Exit(_finish(result, output, catalog, console, json_output))
+    raise typer.Exit(_finish(result.snapshot, output, catalog, console, json_output, result))
 
 
 @app.command()

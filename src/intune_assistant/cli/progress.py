@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from intune_assistant.catalog import Catalog, ResourceType
 from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus
+
+if TYPE_CHECKING:
+    from intune_assistant.collect.importers import ImportResult
 
 STATUS_STYLE = {
     TypeStatus.OK: "green",
@@ -103,3 +107,20 @@ def summary_json(snapshot: Snapshot, catalog: Catalog, output: str | None) -> di
         ],
         "problems": [{"path": p.path, "reason": p.reason} for p in snapshot.problems],
     }
+
+
+def folder_table(result: ImportResult) -> Table:
+    """Per folder of an imported tree: the format found, objects read, files left out and why."""
+    table = Table(title=f"Found: {', '.join(f'{fmt} in {root}' for root, fmt in result.exports)}", title_justify="left")
+    for column in ("Folder", "Format", "Objects", "Not read", "Left out (why)"):
+        table.add_column(column, overflow="fold")
+    for folder in result.folders:
+        skipped = "; ".join(f"{count} × {reason}" for reason, count in folder.skipped)
+        table.add_row(
+            escape(folder.label),
+            ", ".join(folder.formats),
+            str(folder.objects),
+            str(folder.failed) if folder.failed else "",
+            escape(skipped),
+        )
+    return table

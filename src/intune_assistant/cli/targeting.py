@@ -108,8 +108,15 @@ def _gaps(console: Console, gaps: Sequence[TypeGap]) -> None:
         )
 
 
-def _finish(gaps: Sequence[TypeGap]) -> None:
-    raise typer.Exit(EXIT_INCOMPLETE if gaps else EXIT_OK)
+def _finish(snapshot: Snapshot, console: Console) -> None:
+    """Exit 3 when something could not be read (listed), else 0. Gaps an export format has by
+    nature (no group members in IntuneCD) make answers unknown above, not the exit code."""
+    from intune_assistant.snapshot import not_read
+
+    unread = not_read(snapshot)
+    for line in unread:
+        console.print(f"[yellow]not read:[/] {escape(line)}", highlight=False)
+    raise typer.Exit(EXIT_INCOMPLETE if unread else EXIT_OK)
 
 
 def _domain(snapshot: Snapshot) -> str:
@@ -389,7 +396,7 @@ def assignments(
     _gaps(console, overview.gaps)
     if json_output:
         _print_json(result)
-    _finish(overview.gaps)
+    _finish(data, console)
 
 
 # -- explain and resultant -----------------------------------------------------------------
@@ -498,7 +505,7 @@ def explain(
     _gaps(console, result.gaps)
     if json_output:
         _print_json(output)
-    _finish(result.gaps)
+    _finish(data, console)
 
 
 def resultant(
@@ -551,7 +558,7 @@ def resultant(
     _gaps(console, result.gaps)
     if json_output:
         _print_json(result)
-    _finish(result.gaps)
+    _finish(data, console)
 
 
 # -- conflicts -----------------------------------------------------------------------------
@@ -621,7 +628,7 @@ def conflicts(
     _gaps(console, report.gaps)
     if json_output:
         _print_json(report)
-    _finish(report.gaps)
+    _finish(data, console)
 
 
 def register(app: typer.Typer) -> None:

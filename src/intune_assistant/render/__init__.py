@@ -1,13 +1,16 @@
 """Documentation renderers: Markdown, HTML, Word, PDF, Excel, CSV and JSON.
 
-``build_document`` turns a snapshot into a ``Document`` (pure); ``write_document`` writes it in
-one format. Renderers write only the output the user asked for.
+``build_document`` turns a snapshot into a ``Document`` (pure); ``render_document`` writes it in
+one format to a binary stream the caller gives (a file the CLI opened, a buffer the web app
+sends). Renderers never open files or temporary files themselves: tenant data stays in memory
+until the caller decides where it goes.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
-from pathlib import Path
+from typing import IO
 
 from .anchors import AnchorMaker, slug
 from .document import AssignmentLine, Coverage, Document, DocumentOptions, PolicyDoc, TypeSection, build_document
@@ -23,9 +26,11 @@ __all__ = [
     "PolicyDoc",
     "TypeSection",
     "build_document",
+    "document_bytes",
     "export_filename",
+    "markdown_pages",
+    "render_document",
     "slug",
-    "write_document",
 ]
 
 # Format name → file extension.
@@ -40,48 +45,55 @@ FORMATS: dict[str, str] = {
 }
 
 
-def write_document(
-    document: Document,
-    fmt: str,
-    path: Path,
-    *,
-    per_policy: bool = False,
-    on_policy: Callable[[str], None] | None = None,
-) -> list[Path]:
-    """Write ``document`` as ``fmt`` to ``path``; returns the files written.
+def render_document(
+    document: Document, fmt: str, out: IO[bytes], *, on_policy: Callable[[str], None] | None = None
+) -> None:
+    """Write ``document`` as ``fmt`` to the binary stream ``out``.
 
-    ``per_policy`` (Markdown only): ``path`` is a folder with ``index.md`` and a file per policy.
     ``on_policy`` is told each policy's name as it is written.
     """
     # Each renderer imports its library only when used: a CSV export never loads reportlab.
     if fmt == "md":
-        from .markdown import write_markdown
+        from .markdown import render_markdown
 
-        return write_markdown(document, path, per_policy=per_policy, on_policy=on_policy)
-    if per_policy:
-        raise ValueError("one file per policy is available for Markdown (md) only")
-    if fmt == "html":
-        from .html_page import write_html
+        render_markdown(document, out, on_policy=on_policy)
+    elif fmt == "html":
+        from .html_page import render_html
 
-        return write_html(document, path, on_policy=on_policy)
-    if fmt == "docx":
-        from .word import write_docx
+        render_html(document, out, on_policy=on_policy)
+    elif fmt == "docx":
+        from .word import render_docx
 
-        return write_docx(document, path, on_policy=on_policy)
-    if fmt == "pdf":
-        from .pdf import write_pdf
+        render_docx(document, out, on_policy=on_policy)
+    elif fmt == "pdf":
+        from .pdf import render_pdf
 
-        return write_pdf(document, path, on_policy=on_policy)
-    if fmt == "xlsx":
-        from .excel import write_xlsx
+        render_pdf(document, out, on_policy=on_policy)
+    elif fmt == "xlsx":
+        from .excel import render_xlsx
 
-        return write_xlsx(document, path, on_policy=on_policy)
-    if fmt == "csv":
-        from .csv_file import write_csv
+        render_xlsx(document, out, on_policy=on_policy)
+    elif fmt == "csv":
+        from .csv_file import render_csv
 
-        return write_csv(document, path, on_policy=on_policy)
-    if fmt == "json":
-        from .json_file import write_json
+        render_csv(document, out, on_policy=on_policy)
+    elif fmt == "json":
+        from .json_file import render_json
 
-        return write_json(document, path, on_policy=on_policy)
-    raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        render_json(document, out, on_policy=on_policy)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def document_bytes(document: Document, fmt: str, *, on_policy: Callable[[str], None] | None = None) -> bytes:
+    """``document`` in format ``fmt``, as bytes in memory."""
+    buffer = io.BytesIO()
+    render_document(document, fmt, buffer, on_policy=on_policy)
+    return buffer.getvalue()
+
+
+def markdown_pages(document: Document, *, on_policy: Callable[[str], None] | None = None) -> list[tuple[str, bytes]]:
+    """``document`` as Markdown pages: ``index.md`` and one per policy, as (file name, bytes)."""
+    from .markdown import markdown_pages as pages
+
+    return pages(document, on_policy=on_policy)

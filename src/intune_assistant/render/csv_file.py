@@ -6,22 +6,24 @@ The BOM makes Excel read the file as UTF-8; the columns are those of the Excel e
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
-from pathlib import Path
+from typing import IO
 
 from .common import EXPORT_HEADERS, export_cells
 from .document import Document
 
-__all__ = ["write_csv"]
+__all__ = ["render_csv"]
 
 
-def write_csv(document: Document, path: Path, *, on_policy: Callable[[str], None] | None = None) -> list[Path]:
-    """Write every setting row of ``document`` to ``path``."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        writer.writerow(EXPORT_HEADERS)
-        for policy in document.policies():
-            writer.writerows(export_cells(document, policy, row) for row in policy.rows)
-            if on_policy:
-                on_policy(policy.name)
-    return [path]
+def render_csv(document: Document, out: IO[bytes], *, on_policy: Callable[[str], None] | None = None) -> None:
+    """Write every setting row of ``document`` to the binary stream ``out``."""
+    handle = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(EXPORT_HEADERS)
+    for policy in document.policies():
+        writer.writerows(export_cells(document, policy, row) for row in policy.rows)
+        if on_policy:
+            on_policy(policy.name)
+    handle.flush()
+    handle.detach()  # the stream is the caller's: leave it open

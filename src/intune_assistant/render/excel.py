@@ -6,25 +6,35 @@ a formula, whatever it starts with; characters Excel cannot store are dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import xlsxwriter
 
 from .common import ASSIGNMENT_HEADERS, EXPORT_HEADERS, assignment_cells, export_cells
 from .document import Document
 
-__all__ = ["write_xlsx"]
+__all__ = ["new_workbook", "render_xlsx", "sheet_text"]
 
 _MAX_CELL = 32767
 _WIDTHS = {"Category": 40, "Setting": 45, "Value": 50, "Policy": 40, "Setting ID": 50, "Target": 40}
 _INVALID_SHEET = str.maketrans({c: " " for c in "[]:*?/\\"})
+# Characters XML 1.0 (and so a workbook) cannot hold.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def new_workbook(out: IO[bytes]) -> Any:
+    """An XlsxWriter workbook that writes to ``out`` and keeps every part in memory.
+
+    ``in_memory``: no temporary files (openpyxl and XlsxWriter's default spool each sheet to
+    the temp folder, which would put tenant data on the server's disk). Strings stay strings:
+    a value such as "=HYPERLINK(...)" must never become a formula Excel runs.
+    """
+    return xlsxwriter.Workbook(
+        out,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
 
 
 def _sheet_title(label: str, taken: set[str]) -> str:
@@ -38,46 +48,30 @@ def _sheet_title(label: str, taken: set[str]) -> str:
     return title
 
 
-def _text(value: str) -> str:
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+def sheet_text(value: str) -> str:
+    """``value`` as a cell can hold it: illegal characters dropped, cut at Excel's cell limit."""
+    value = _ILLEGAL.sub("", value)
     if len(value) > _MAX_CELL:
         note = f"… ({len(value) - _MAX_CELL + 40} characters more, see the JSON export)"
         value = value[: _MAX_CELL - len(note)] + note
     return value
 
 
-def _cells(sheet: WriteOnlyWorksheet, values: Iterable[str], font: Font | None = None) -> list[Any]:
-    cells: list[Any] = []
-    for value in values:
-        text = _text(value)
-        if font is None and not text.startswith("="):
-            cells.append(text)  # plain text: the fast path for tens of thousands of rows
-            continue
-        cell = WriteOnlyCell(sheet, value=text)
-        # A value such as "=HYPERLINK(...)" must stay text: Excel would run it as a formula.
-        cell.data_type = "s"
-        if font is not None:
-            cell.font = font
-        cells.append(cell)
-    return cells
-
-
-def _sheet(workbook: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    sheet = workbook.create_sheet(title)
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(header, 18)
-    sheet.freeze_panes = "A2"
-    sheet.append(_cells(sheet, headers, Font(bold=True)))
+def _sheet(workbook: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    sheet = workbook.add_worksheet(title)
+    for index, header in enumerate(headers):
+        sheet.set_column(index, index, _WIDTHS.get(header, 18))
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, [sheet_text(h) for h in headers], workbook.add_format({"bold": True}))
     count = 0
-    for row in rows:
-        sheet.append(_cells(sheet, row))
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    for count, row in enumerate(rows, start=1):
+        sheet.write_row(count, 0, [sheet_text(v) for v in row])
+    sheet.autofilter(0, 0, count, len(headers) - 1)
 
 
-def write_xlsx(document: Document, path: Path, *, on_policy: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``document`` as an Excel workbook at ``path``."""
-    workbook = Workbook(write_only=True)
+def render_xlsx(document: Document, out: IO[bytes], *, on_policy: Callable[[str], None] | None = None) -> None:
+    """Write ``document`` as an Excel workbook to the binary stream ``out``."""
+    workbook = new_workbook(out)
     taken: set[str] = set()
 
     def all_rows() -> Iterable[list[str]]:
@@ -95,5 +89,4 @@ def write_xlsx(document: Document, path: Path, *, on_policy: Callable[[str], Non
             [p.type_label, p.name, *assignment_cells(a)] for p in document.policies() for a in p.assignments or ()
         )
         _sheet(workbook, _sheet_title("Assignments", taken), ("Type", "Policy", *ASSIGNMENT_HEADERS), assignments)
-    workbook.save(path)
-    return [path]
+    workbook.close()

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
+from typing import IO
 
 from intune_assistant.analyses.settings import NameSource
 
 from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
 from .document import Document, PolicyDoc
 
-__all__ = ["write_html"]
+__all__ = ["render_html"]
 
 # Shown on a derived setting name (muted): it is read from the id, not Intune's own wording.
 _DERIVED_HINT = "Name derived from the setting id: no definition or shipped name knows it"
@@ -217,9 +217,9 @@ def _policy(policy: PolicyDoc) -> str:
     return "".join(parts)
 
 
-def write_html(document: Document, path: Path, *, on_policy: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``document`` as one self-contained HTML file at ``path``."""
-    out = [
+def render_html(document: Document, stream: IO[bytes], *, on_policy: Callable[[str], None] | None = None) -> None:
+    """Write ``document`` as one self-contained HTML page to the binary stream ``stream``."""
+    parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(document.title)}</title><style>{_STYLE}</style></head><body>",
@@ -235,25 +235,24 @@ def write_html(document: Document, path: Path, *, on_policy: Callable[[str], Non
     for section in document.sections:
         links = "".join(f'<li><a href="#{_e(p.anchor)}">{_e(p.name)}</a></li>' for p in section.policies)
         count = len(section.policies)
-        out.append(f'<li><a href="#{_e(section.anchor)}">{_e(section.label)}</a> ({count})<ul>{links}</ul></li>')
-    out.append("</ul></nav><main>")
+        parts.append(f'<li><a href="#{_e(section.anchor)}">{_e(section.label)}</a> ({count})<ul>{links}</ul></li>')
+    parts.append("</ul></nav><main>")
     if document.definitions_note:
-        out.append(f'<p class="note">{_e(document.definitions_note)}</p>')
-    out.append('<section id="coverage"><h2>What was read</h2><table><thead><tr>')
-    out.append(
+        parts.append(f'<p class="note">{_e(document.definitions_note)}</p>')
+    parts.append('<section id="coverage"><h2>What was read</h2><table><thead><tr>')
+    parts.append(
         "".join(f'<th scope="col">{h}</th>' for h in ("Type", "Status", "Objects", "Note")) + "</tr></thead><tbody>"
     )
     for item in document.coverage:
         cells = (_e(item.label), _e(item.status), str(item.count), _e(item.note or ""))
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append("</tbody></table></section>")
+        parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    parts.append("</tbody></table></section>")
     for section in document.sections:
-        out.append(f'<section class="type" id="{_e(section.anchor)}"><h2>{_e(section.label)}</h2>')
+        parts.append(f'<section class="type" id="{_e(section.anchor)}"><h2>{_e(section.label)}</h2>')
         for policy in section.policies:
-            out.append(_policy(policy))
+            parts.append(_policy(policy))
             if on_policy:
                 on_policy(policy.name)
-        out.append("</section>")
-    out.append(f"</main></div><script>{_SCRIPT}</script></body></html>\n")
-    path.write_text("".join(out), encoding="utf-8")
-    return [path]
+        parts.append("</section>")
+    parts.append(f"</main></div><script>{_SCRIPT}</script></body></html>\n")
+    stream.write("".join(parts).encode("utf-8"))

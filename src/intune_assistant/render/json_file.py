@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .document import Document, PolicyDoc
 
-__all__ = ["JSON_FORMAT", "document_json", "write_json"]
+__all__ = ["JSON_FORMAT", "document_json", "render_json"]
 
 JSON_FORMAT = "intune-assistant-documentation"
 
@@ -65,8 +64,7 @@ def document_json(document: Document, on_policy: Callable[[str], None] | None = 
     }
 
 
-def write_json(document: Document, path: Path, *, on_policy: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``document`` as indented UTF-8 JSON to ``path``."""
+def render_json(document: Document, out: IO[bytes], *, on_policy: Callable[[str], None] | None = None) -> None:
+    """Write ``document`` as indented UTF-8 JSON to the binary stream ``out``."""
     data = document_json(document, on_policy)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    return [path]
+    out.write((json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8"))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from typing import IO
 
 from intune_assistant.analyses.settings import SettingRow
 
 from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
 from .document import Document, PolicyDoc
 
-__all__ = ["write_markdown"]
+__all__ = ["markdown_pages", "render_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!])")
 
@@ -87,39 +87,29 @@ def _header(document: Document, link: Callable[[PolicyDoc], str]) -> list[str]:
     return [*lines, ""]
 
 
-def write_markdown(
-    document: Document,
-    path: Path,
-    *,
-    per_policy: bool = False,
-    on_policy: Callable[[str], None] | None = None,
-) -> list[Path]:
-    """Write ``document`` to ``path`` (a file), or with ``per_policy`` to ``path`` as a folder of
-    ``index.md`` and one file per policy. Returns the files written."""
-    if not per_policy:
-        lines = _header(document, lambda p: f"#{p.anchor}")
-        for section in document.sections:
-            lines += [f'<a id="{section.anchor}"></a>', "", f"## {escape(section.label)}", ""]
-            for policy in section.policies:
-                lines += _policy(policy, 3)
-                if on_policy:
-                    on_policy(policy.name)
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return [path]
-    path.mkdir(parents=True, exist_ok=True)
-    written = []
+def render_markdown(document: Document, out: IO[bytes], *, on_policy: Callable[[str], None] | None = None) -> None:
+    """Write ``document`` as one Markdown file with a linked table of contents to ``out``."""
+    lines = _header(document, lambda p: f"#{p.anchor}")
+    for section in document.sections:
+        lines += [f'<a id="{section.anchor}"></a>', "", f"## {escape(section.label)}", ""]
+        for policy in section.policies:
+            lines += _policy(policy, 3)
+            if on_policy:
+                on_policy(policy.name)
+    out.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def markdown_pages(document: Document, *, on_policy: Callable[[str], None] | None = None) -> list[tuple[str, bytes]]:
+    """``document`` as ``index.md`` and one page per policy: (file name, content), index first."""
+    pages: list[tuple[str, bytes]] = []
     index = _header(document, lambda p: f"{p.anchor}.md")
     for section in document.sections:
         index += [f'<a id="{section.anchor}"></a>', "", f"## {escape(section.label)}", ""]
         index += [f"- [{escape(p.name)}]({p.anchor}.md)" for p in section.policies]
         index.append("")
         for policy in section.policies:
-            target = path / f"{policy.anchor}.md"
             back = [f"[Index](index.md) › [{escape(section.label)}](index.md#{section.anchor})", ""]
-            target.write_text("\n".join(back + _policy(policy, 1)) + "\n", encoding="utf-8")
-            written.append(target)
+            pages.append((f"{policy.anchor}.md", ("\n".join(back + _policy(policy, 1)) + "\n").encode("utf-8")))
             if on_policy:
                 on_policy(policy.name)
-    index_path = path / "index.md"
-    index_path.write_text("\n".join(index) + "\n", encoding="utf-8")
-    return [index_path, *written]
+    return [("index.md", ("\n".join(index) + "\n").encode("utf-8")), *pages]

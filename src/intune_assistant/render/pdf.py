@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -24,7 +23,7 @@ from reportlab.platypus import PageBreak, Paragraph, Preformatted, SimpleDocTemp
 from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
 from .document import Document, PolicyDoc
 
-__all__ = ["write_pdf"]
+__all__ = ["render_pdf"]
 
 _FONT, _BOLD, _MONO = "IADocSans", "IADocSans-Bold", "IADocMono"
 _WRAP = 105
@@ -125,12 +124,12 @@ def _policy(policy: PolicyDoc, styles: _Styles, width: float) -> list[Any]:
     return story
 
 
-def write_pdf(document: Document, path: Path, *, on_policy: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``document`` as a PDF at ``path``."""
+def render_pdf(document: Document, out: IO[bytes], *, on_policy: Callable[[str], None] | None = None) -> None:
+    """Write ``document`` as a PDF to the binary stream ``out``."""
     _register_fonts()
     styles = _Styles()
     template = _Template(
-        str(path),
+        out,
         pagesize=A4,
         leftMargin=15 * mm,
         rightMargin=15 * mm,
@@ -172,4 +171,3 @@ def write_pdf(document: Document, path: Path, *, on_policy: Callable[[str], None
         for policy in section.policies:
             story += _policy(policy, styles, width)
     template.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return [path]

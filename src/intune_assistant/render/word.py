@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from docx import Document as new_docx
 from docx.oxml import OxmlElement
@@ -20,7 +19,7 @@ from docx.oxml.ns import qn
 from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
 from .document import Document, PolicyDoc
 
-__all__ = ["write_docx"]
+__all__ = ["render_docx"]
 
 # Characters XML 1.0 cannot hold.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -156,8 +155,8 @@ def _policy(policy: PolicyDoc) -> list[Any]:
     return body
 
 
-def write_docx(document: Document, path: Path, *, on_policy: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``document`` as a Word file at ``path``."""
+def render_docx(document: Document, out: IO[bytes], *, on_policy: Callable[[str], None] | None = None) -> None:
+    """Write ``document`` as a Word file to the binary stream ``out``."""
     doc = new_docx()
     doc.core_properties.title = _clean(document.title)
     doc.core_properties.subject = _clean(document.tenant_domain or document.tenant_name)
@@ -187,5 +186,4 @@ def write_docx(document: Document, path: Path, *, on_policy: Callable[[str], Non
                 on_policy(policy.name)
     # Ask Word to update fields (the table of contents) when the document opens.
     doc.settings.element.append(_element("w:updateFields", val="true"))
-    doc.save(str(path))
-    return [path]
+    doc.save(out)

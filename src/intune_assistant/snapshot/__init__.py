@@ -1,5 +1,6 @@
 """Snapshot: one tenant's configuration at one moment, and saving/loading it as a folder."""
 
+from .completeness import IMPORTED_SOURCES, not_read
 from .model import SCHEMA_VERSION, SOURCES, LoadProblem, Names, NotRead, Snapshot, TenantInfo, TypeResult, TypeStatus
 from .names import referenced_group_ids, resolve_names
 from .problems import (
@@ -11,14 +12,16 @@ from .problems import (
     Problem,
     ProblemKind,
 )
-from .store import NotASnapshotFolderError, SnapshotError, load_snapshot, save_snapshot
+from .store import MANIFEST, NotASnapshotFolderError, SnapshotError, load_snapshot, load_snapshot_files, save_snapshot
 
 __all__ = [
     "DEFINITIONS_PART",
     "DETAILS_PART",
     "GROUP_NAMES_PART",
+    "IMPORTED_SOURCES",
     "INTUNE_READ_ROLE",
     "LIST_PART",
+    "MANIFEST",
     "SCHEMA_VERSION",
     "SOURCES",
     "LoadProblem",
@@ -33,6 +36,8 @@ __all__ = [
     "TypeResult",
     "TypeStatus",
     "load_snapshot",
+    "load_snapshot_files",
+    "not_read",
     "referenced_group_ids",
     "resolve_names",
     "save_snapshot",

@@ -39,6 +39,7 @@ __all__ = [
     "NotASnapshotFolderError",
     "SnapshotError",
     "load_snapshot",
+    "load_snapshot_files",
     "save_snapshot",
 ]
 
@@ -290,13 +291,22 @@ def load_snapshot(folder: Path) -> Snapshot:
     partial, and everything else loads.
     """
     folder = Path(folder)
-    manifest_path = folder / MANIFEST
     if not folder.is_dir():
         raise SnapshotError(f"{folder} is not a folder")
-    if not manifest_path.is_file():
+    if not (folder / MANIFEST).is_file():
         raise SnapshotError(f"{folder} has no {MANIFEST}: it is not a snapshot folder")
+    return load_snapshot_files(lambda relative: (folder / relative).read_bytes(), str(folder))
+
+
+def load_snapshot_files(read: Callable[[str], bytes], label: str) -> Snapshot:
+    """Read a snapshot whose files ``read`` returns by relative path (``manifest.json``,
+    ``objects/...``): a folder, or a zip held in memory. ``read`` raises ``OSError`` (such as
+    ``FileNotFoundError``) for a file it cannot give. Errors as ``load_snapshot``."""
+    manifest_path = f"{label}/{MANIFEST}"
     try:
-        raw = json.loads(manifest_path.read_text("utf-8-sig"))
+        raw = json.loads(read(MANIFEST).decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{label} has no {MANIFEST}: it is not a snapshot folder") from None
     except (OSError, ValueError) as exc:
         raise SnapshotError(f"{manifest_path} could not be read: {exc}") from None
     manifest = _migrate(_require(raw, dict, MANIFEST))
@@ -309,7 +319,7 @@ def load_snapshot(folder: Path) -> Snapshot:
         key = _require(entry.get("key"), str, "objects[].key")
         items = objects.setdefault(key, [])
         for relative in _require(entry.get("files"), list, f"objects[{key}].files"):
-            obj, reason = _read_object(folder, relative)
+            obj, reason = _read_object(read, relative)
             if obj is not None:
                 items.append(obj)
             else:
@@ -325,7 +335,7 @@ def load_snapshot(folder: Path) -> Snapshot:
 
     definitions: dict[str, dict[str, Any]] = {}
     if manifest.get("definitions") is not None:
-        definitions, reason = _read_definitions(folder, manifest["definitions"])
+        definitions, reason = _read_definitions(read, manifest["definitions"])
         if reason:
             problems.append(LoadProblem(DEFINITIONS, reason))
 
@@ -341,12 +351,12 @@ def load_snapshot(folder: Path) -> Snapshot:
     )
 
 
-def _read_definitions(folder: Path, name: object) -> tuple[dict[str, dict[str, Any]], str]:
+def _read_definitions(read: Callable[[str], bytes], name: object) -> tuple[dict[str, dict[str, Any]], str]:
     """The snapshot's setting definitions, or none and the reason (names then come from ids)."""
     if name != DEFINITIONS:
         return {}, f"manifest names {name!r} as the definitions file; only {DEFINITIONS} is read"
     try:
-        value = json.loads((folder / DEFINITIONS).read_bytes().decode("utf-8"))
+        value = json.loads(read(DEFINITIONS).decode("utf-8"))
     except FileNotFoundError:
         return {}, "file is missing; setting names are derived from their ids"
     except OSError as exc:
@@ -374,14 +384,14 @@ def _migrate(manifest: dict[str, Any]) -> dict[str, Any]:
     return manifest
 
 
-def _read_object(folder: Path, relative: object) -> tuple[dict[str, Any] | None, str]:
+def _read_object(read: Callable[[str], bytes], relative: object) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(relative, str):
         return None, f"not a file name: {relative!r}"
     parts = PurePosixPath(relative).parts
     if PurePosixPath(relative).is_absolute() or ".." in parts or not parts or parts[0] != OBJECTS:
         return None, "outside the snapshot's objects folder; not read"
     try:
-        value = json.loads((folder / Path(*parts)).read_bytes().decode("utf-8"))
+        value = json.loads(read("/".join(parts)).decode("utf-8"))
     except FileNotFoundError:
         return None, "file is missing"
     except OSError as exc:

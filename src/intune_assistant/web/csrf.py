@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from .session import BrowserSession
@@ -28,7 +29,9 @@ async def check_csrf(request: Request, session: BrowserSession | None) -> None:
         raise CsrfError("no session")
     sent = request.headers.get(HEADER)
     if sent is None:
-        form = await request.form()
+        # An upload form is parsed in memory by its own parser, which leaves it in request.state.
+        parsed = getattr(request.state, "form", None)
+        form = parsed if isinstance(parsed, FormData) else await request.form()
         value = form.get(FIELD)
         sent = value if isinstance(value, str) else None
     if not sent or not secrets.compare_digest(sent.encode(), session.csrf.encode()):

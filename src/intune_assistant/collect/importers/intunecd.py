@@ -119,7 +119,7 @@ def _scan_file(file: ExportFile, builder: ImportBuilder, scan: _Scan) -> None:
     if file.suffix == ".md":
         if rel.casefold() == "index.md":
             scan.domain = _tenant_domain(file)
-        builder.skip(rel, "IntuneCD's documentation (Markdown); the objects' own files are read")
+        builder.skip(rel, "IntuneCD's Markdown documentation (the objects' own files are read)")
         return
     if not folder_parts:
         builder.skip(rel, "not inside an IntuneCD type folder; not imported")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 from intune_assistant.analyses.compare import BaselineStatus, Comparison, status_label
 
@@ -38,14 +39,8 @@ def render_csv(comparison: Comparison, *, only_differences: bool = False) -> byt
 
 def render_xlsx(comparison: Comparison, *, only_differences: bool = False) -> bytes:
     """An Excel workbook: Summary, Differences (or Details), and Scores against a baseline."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from intune_assistant.render.excel import new_workbook
 
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "Summary"
     left, right = side_headings(comparison)
     facts = [
         ("Report", title(comparison)),
@@ -57,39 +52,40 @@ def render_xlsx(comparison: Comparison, *, only_differences: bool = False) -> by
         *((words, str(count)) for _, count, words in summary_counts(comparison)),
         *((f"Not compared: {n.type_label}", n.reason) for n in comparison.not_compared),
     ]
-    for key, value in facts:
-        summary.append([_text(key), _text(value)])
-    details = book.create_sheet("Differences" if only_differences else "Details")
-    details.append(_headers(comparison))
-    for row in rows(comparison, only_differences):
-        details.append([_text(v) for v in row])
+    sheets: list[tuple[str, list[list[Any]]]] = [("Summary", [[_text(k), _text(v)] for k, v in facts])]
+    details = [_headers(comparison), *([_text(v) for v in row] for row in rows(comparison, only_differences))]
+    sheets.append(("Differences" if only_differences else "Details", details))
     if comparison.baseline_settings:
         # The lists of a baseline comparison, one row per baseline setting: filter by verdict.
-        listed = book.create_sheet("Baseline settings")
-        listed.append(["Setting", "Setting id", "Area", "Platform", "Baseline policy", left, "Verdict", right])
+        listed: list[list[Any]] = [
+            ["Setting", "Setting id", "Area", "Platform", "Baseline policy", left, "Verdict", right]
+        ]
         for entry in comparison.baseline_settings:
             if only_differences and entry.status is BaselineStatus.MATCHES:
                 continue
             cells = (entry.name, entry.setting_id, entry.area, entry.platform, entry.baseline_policy, entry.expected)
             verdict = status_label(comparison.kind, entry.status.setting_status)
             listed.append([*(_text(c) for c in cells), verdict, _text(tenant_values(entry))])
+        sheets.append(("Baseline settings", listed))
     if comparison.scores:
-        scores = book.create_sheet("Scores")
-        scores.append(["Scope", "Name", "Matched", "Expected", "Percent"])
-        for s in comparison.scores:
-            scores.append([s.scope, _text(s.name), s.matched, s.expected, s.percent])
-    for sheet in book.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(sheet.columns, start=1):
-            width = max((len(str(c.value or "")) for c in column), default=8)
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 80)
+        scores: list[list[Any]] = [["Scope", "Name", "Matched", "Expected", "Percent"]]
+        scores += [[s.scope, _text(s.name), s.matched, s.expected, s.percent] for s in comparison.scores]
+        sheets.append(("Scores", scores))
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = new_workbook(buffer)
+    bold = book.add_format({"bold": True})
+    for name, table in sheets:
+        sheet = book.add_worksheet(name)
+        for index, values in enumerate(table):
+            sheet.write_row(index, 0, values, bold if index == 0 else None)
+        sheet.freeze_panes(1, 0)
+        for column in range(max(len(r) for r in table)):
+            width = max((len(str(r[column])) for r in table if column < len(r)), default=8)
+            sheet.set_column(column, column, min(max(width + 2, 10), 80))
+    book.close()
     return buffer.getvalue()
 
 
 def _text(value: str) -> str:
-    # openpyxl stores a string starting with "=" as a formula; and Excel caps a cell at 32,767 characters.
+    # A leading ' keeps a formula-like value text when it is pasted on; Excel caps a cell at 32,767 characters.
     return spreadsheet_safe(value)[:32_767]

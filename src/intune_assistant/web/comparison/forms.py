@@ -1,13 +1,19 @@
-"""The upload forms of ``/compare``: one file, size-limited, read into a snapshot and forgotten."""
+"""The upload forms of ``/compare``: one file, size-limited, read in memory into a snapshot and
+forgotten.
+
+Starlette's form parser spools a file part over 1 MB to a temporary file on disk; the parser
+here keeps it in memory instead (the body is bounded by the upload limit before parsing), so no
+byte of an upload ever reaches the server's disk.
+"""
 
 from __future__ import annotations
 
-import io
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import IO
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from intune_assistant.catalog import Catalog
@@ -19,6 +25,32 @@ from .uploads import MAX_UPLOAD_BYTES, UploadError, read_upload
 # Room for the form's other fields and the multipart framing around the file.
 _FRAMING = 64 * 1024
 _MIB = 1024 * 1024
+_MAX_BODY = MAX_UPLOAD_BYTES + _FRAMING
+
+
+class _TooLarge(Exception):
+    """The request body ran past the upload limit while it was read."""
+
+
+class _InMemoryParser(MultiPartParser):
+    # A spooled file rolls over to disk only past this size, which the body can never reach.
+    spool_max_size = _MAX_BODY + 1
+
+
+async def _bounded(stream: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
+    """The request body, refused as soon as it exceeds the limit (a missing or false
+    Content-Length cannot make the server hold more)."""
+    received = 0
+    async for chunk in stream:
+        received += len(chunk)
+        if received > _MAX_BODY:
+            raise _TooLarge
+        yield chunk
+
+
+async def _parse(request: Request) -> FormData:
+    parser = _InMemoryParser(request.headers, _bounded(request.stream()), max_files=1, max_fields=10)
+    return await parser.parse()
 
 
 def _refused(mode: str, message: str, status: int = 400) -> ProblemPage:
@@ -43,7 +75,7 @@ class UploadForm:
 
     mode: str
     filename: str
-    data: IO[bytes]
+    data: bytes
     only: bool
     download: bool
 
@@ -60,17 +92,21 @@ async def read_form(request: Request, mode: str) -> UploadForm:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + _FRAMING:
         raise _refused(mode, f"the file is larger than {MAX_UPLOAD_BYTES // _MIB} MB", 413)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise _refused(mode, "the form could not be read")
     try:
-        form = await request.form(max_files=1, max_fields=10)
-    except Exception:  # malformed multipart, too many parts: Starlette's own errors
+        form = await _parse(request)
+    except _TooLarge:
+        raise _refused(mode, f"the file is larger than {MAX_UPLOAD_BYTES // _MIB} MB", 413) from None
+    except (MultiPartException, KeyError, ValueError):  # malformed multipart, too many parts
         raise _refused(mode, "the form could not be read") from None
+    request.state.form = form  # for the CSRF check: the body cannot be read twice
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise _refused(mode, "no file was chosen")
         if (upload.size or 0) > MAX_UPLOAD_BYTES:
             raise _refused(mode, f"the file is larger than {MAX_UPLOAD_BYTES // _MIB} MB", 413)
-        # Read into memory (bounded) so Starlette's spooled file can be closed and gone at once.
         body = await upload.read(MAX_UPLOAD_BYTES + 1)
         filename = upload.filename[:200]
     finally:
@@ -82,7 +118,7 @@ async def read_form(request: Request, mode: str) -> UploadForm:
     return UploadForm(
         mode=mode,
         filename=filename,
-        data=io.BytesIO(body),
+        data=body,
         only=form.get("only") == "1",
         download=form.get("download") == "html",
     )

@@ -1,20 +1,17 @@
 """Documentation downloads: build the document from the cached snapshot and render it to bytes.
 
-The renderers write to a path, so each export goes to a private temporary folder that is removed
-before the bytes are returned (DESIGN §2.4: nothing of the tenant stays on the server's disk).
+Rendered in memory and sent from memory: no export touches the server's disk, not even a
+temporary file (DESIGN §2.4).
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from intune_assistant.analyses.settings import documented_types
 from intune_assistant.catalog import Catalog
-from intune_assistant.render import FORMATS, DocumentOptions, build_document, write_document
+from intune_assistant.render import FORMATS, DocumentOptions, build_document, document_bytes
 from intune_assistant.snapshot import Snapshot
 
 # Format → (label shown in the form, media type of the download).
@@ -82,11 +79,4 @@ def render_document(snapshot: Snapshot, catalog: Catalog, wanted: DocumentReques
         include_assignments=wanted.assignments,
         include_script_content=wanted.scripts,
     )
-    document = build_document(snapshot, catalog, options=options)
-    folder = tempfile.mkdtemp(prefix="ia-doc-")
-    try:
-        path = Path(folder) / f"documentation.{wanted.extension}"
-        written = write_document(document, wanted.fmt, path)
-        return written[0].read_bytes()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return document_bytes(build_document(snapshot, catalog, options=options), wanted.fmt)
