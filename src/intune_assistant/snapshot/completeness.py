@@ -11,6 +11,7 @@ from __future__ import annotations
 from intune_assistant.catalog import Catalog, default_catalog
 
 from .model import Snapshot, TypeStatus
+from .store import DEFINITIONS
 
 __all__ = ["IMPORTED_SOURCES", "not_read"]
 
@@ -22,7 +23,9 @@ def not_read(snapshot: Snapshot, catalog: Catalog | None = None) -> list[str]:
     """One line per thing that could not be read (a file, a type, a type's children); empty when
     everything was read."""
     catalog = catalog if catalog is not None else default_catalog()
-    lines = [f"{problem.path}: {problem.reason}" for problem in snapshot.problems]
+    # A missing definitions file costs setting names (derived instead, and said so where they
+    # show), not configuration: it is not a read failure.
+    lines = [f"{p.path}: {p.reason}" for p in snapshot.problems if p.path != DEFINITIONS]
     if snapshot.source in IMPORTED_SOURCES:
         return lines  # every read failure of an import is a file in problems
     for key, result in snapshot.results.items():
