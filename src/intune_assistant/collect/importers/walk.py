@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from intune_assistant.catalog import Catalog, default_catalog
-from intune_assistant.snapshot import LoadProblem, Names, Snapshot, TenantInfo, TypeResult, TypeStatus
+from intune_assistant.snapshot import LoadProblem, Names, Problem, Snapshot, TenantInfo, TypeResult, TypeStatus
 
 from .builder import Imported
 from .encoding import ImportFileError, parse_json
@@ -287,16 +287,21 @@ def _merge(parts: list[tuple[str, Imported]], catalog: Catalog) -> Snapshot:
         entries = results[key]
         count = sum(r.count for _, r in entries)
 
-        def where(root: str, text: str) -> str:
-            return f"{root or '.'}: {text}" if several else text
+        def where(root: str, problem: Problem) -> Problem:
+            # Several exports feed one type: each problem says which export it is about.
+            return replace(problem, message=f"{root or '.'}: {problem.message}") if several else problem
 
+        lists = [where(root, r.problem) for root, r in entries if r.problem is not None]
+        problem = None
+        if lists:
+            problem = replace(lists[0], message="; ".join(p.message for p in lists)) if len(lists) > 1 else lists[0]
         merged[key] = TypeResult(
             key=key,
             status=_worst([r.status for _, r in entries], count),
             count=count,
             duration_s=round(sum(r.duration_s for _, r in entries), 3),
-            error="; ".join(where(root, r.error) for root, r in entries if r.error) or None,
-            child_errors=[where(root, e) for root, r in entries for e in r.child_errors],
+            problem=problem,
+            child_problems=[where(root, p) for root, r in entries for p in r.child_problems],
         )
     sources = {imported.snapshot.source for _, imported in parts}
     return Snapshot(
