@@ -21,6 +21,8 @@ no catalog type is reported as a LoadProblem, and the rest still loads.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import time
 import uuid
@@ -169,6 +171,10 @@ def _read_object(file: ExportFile, rule: FolderRule, builder: ImportBuilder, sca
     for old, new in rule.renames:
         if old in obj and new not in obj:
             obj[new] = obj.pop(old)
+    if isinstance(obj.get("payloadJson"), dict | list):
+        # IntuneCD decodes app configuration payloads to JSON; Graph keeps them base64-encoded.
+        text = json.dumps(obj["payloadJson"], ensure_ascii=False)
+        obj["payloadJson"] = base64.b64encode(text.encode("utf-8")).decode("ascii")
     if not isinstance(obj.get("id"), str) or not obj["id"]:
         obj["id"] = appended_id or _object_id(key, obj, rel)
     scan.pending.append(_Pending(key, obj, rel))
@@ -242,9 +248,14 @@ class _References:
         self._add_groups()
 
     def _scope_tags(self, obj: dict[str, Any]) -> None:
-        tags = obj.get("roleScopeTagIds")
-        if not isinstance(tags, list):
-            return
+        # Policies carry roleScopeTagIds; assignment filters carry roleScopeTags. IntuneCD writes
+        # names in both.
+        for field_name in ("roleScopeTagIds", "roleScopeTags"):
+            tags = obj.get(field_name)
+            if isinstance(tags, list):
+                obj[field_name] = self._tag_ids(tags)
+
+    def _tag_ids(self, tags: list[Any]) -> list[Any]:
         ids: list[Any] = []
         for tag in tags:
             if not isinstance(tag, str) or tag.isdigit():
@@ -255,7 +266,7 @@ class _References:
             )
             self.builder.names.scope_tags.setdefault(tag_id, tag)
             ids.append(tag_id)
-        obj["roleScopeTagIds"] = ids
+        return ids
 
     def _target(self, target: dict[str, Any]) -> None:
         name = target.pop("groupName", None)
