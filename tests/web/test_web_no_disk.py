@@ -93,7 +93,8 @@ async def test_no_export_or_upload_writes_a_file(web, tmp_path: Path, monkeypatc
     save_snapshot(builtin_baseline("windows-security"), tmp_path / "baseline")
     baseline_zip = _zip_folder(tmp_path / "baseline", "baseline")
     state = web.app.state.web
-    tenant_snapshot = next(iter(state.policies._cache.values())).snapshot
+    (inventory,) = state.policies.kept().values()
+    tenant_snapshot = inventory.snapshot
     save_snapshot(tenant_snapshot, tmp_path / "earlier")
     drift_zip = _zip_folder(tmp_path / "earlier", "snapshot")
     export_zip = _export_zip()
