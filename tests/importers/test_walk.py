@@ -169,3 +169,25 @@ def test_zip_limits_are_clear_errors() -> None:
     tree = zip_tree(unsafe, "up.zip")
     assert [f.path for f in tree.files] == ["ok/fine.json"]
     assert [s.path for s in tree.skipped] == ["../evil.json"]
+
+
+def test_intunemanagement_settings_copies_are_left_out_not_failed(tmp_path: Path) -> None:
+    """IntuneManagement writes an intent's settings again as X_Settings.json (a JSON string)."""
+    folder = tmp_path / "WINDOWS" / "IntuneManagement" / "EndpointSecurity"
+    folder.mkdir(parents=True)
+    intent = {
+        "@odata.context": "https://graph.microsoft.com/beta/$metadata#deviceManagement/intents/$entity",
+        "@odata.type": "#microsoft.graph.deviceManagementIntent",
+        "id": "i1",
+        "displayName": "BitLocker",
+        "templateId": "t1",
+        "settings": [{"definitionId": "d", "valueJson": "true"}],
+        "assignments": [],
+    }
+    (folder / "BitLocker.json").write_bytes(codecs.BOM_UTF16_LE + json.dumps(intent).encode("utf-16-le"))
+    (folder / "BitLocker_Settings.json").write_text(json.dumps(json.dumps({"settings": intent["settings"]})), "utf-8")
+    result = import_export(tmp_path)
+    assert result.snapshot.problems == []
+    assert [o["displayName"] for o in result.snapshot.objects_of("securityIntents")] == ["BitLocker"]
+    (skipped,) = result.skipped
+    assert skipped.path.endswith("BitLocker_Settings.json") and "copy of its object's settings" in skipped.reason

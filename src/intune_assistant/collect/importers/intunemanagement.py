@@ -35,6 +35,7 @@ from .tree import ExportFile, ExportTree, folder_tree
 __all__ = ["FOLDER_KEYS", "MIGRATION_TABLE", "NOT_CATALOG_FOLDERS", "import_intunemanagement", "read_intunemanagement"]
 
 MIGRATION_TABLE = "MigrationTable.json"
+_SETTINGS_COPY = "_Settings"
 
 # Content IntuneManagement writes beside an object (scripts, payloads): already in the object.
 _SIDE_FILES = frozenset({".ps1", ".psm1", ".sh", ".zsh", ".py", ".mobileconfig", ".xml", ".plist", ".txt"})
@@ -150,6 +151,7 @@ def read_intunemanagement(
     builder = ImportBuilder("intunemanagement", catalog if catalog is not None else default_catalog())
     tenant = TenantInfo()
     unimported: dict[str, tuple[str, int]] = {}
+    paths = {f.path.casefold() for f in tree.files}
     for file in tree.files:
         rel = file.path
         parts = file.parts
@@ -176,10 +178,22 @@ def read_intunemanagement(
         if file.suffix != ".json":
             builder.skip(rel, f"not an IntuneManagement export file ({file.suffix or 'no extension'}); not imported")
             continue
+        if _is_settings_copy(file, paths):
+            builder.skip(rel, "IntuneManagement's copy of its object's settings (the object holds them)")
+            continue
         _read_object(file, route, builder)
     for folder_name, (reason, files) in unimported.items():
         builder.skip(folder_name, f"{reason}; {files} file(s) not imported")
     return builder.imported(builder.build(tenant, taken_at=taken_at))
+
+
+def _is_settings_copy(file: ExportFile, paths: set[str]) -> bool:
+    """``X_Settings.json`` beside ``X.json``: IntuneManagement writes an endpoint security or
+    administrative template object's settings again on their own, for its import."""
+    if not file.stem.endswith(_SETTINGS_COPY):
+        return False
+    folder = file.path.rsplit("/", 1)[0]
+    return f"{folder}/{file.stem[: -len(_SETTINGS_COPY)]}.json".casefold() in paths
 
 
 def _read_object(file: ExportFile, route: str | Route, builder: ImportBuilder) -> None:

@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -24,6 +23,7 @@ from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import LoadProblem, Names, Problem, Snapshot, TenantInfo, TypeResult, TypeStatus
 
 from .builder import Imported
+from .detect import ExportFormat
 from .encoding import ImportFileError, parse_json
 from .errors import UnknownFormatError
 from .intunecd import read_intunecd
@@ -32,7 +32,7 @@ from .intunemanagement import FOLDER_KEYS, MIGRATION_TABLE, NOT_CATALOG_FOLDERS,
 from .portal import is_portal_policy, read_portal_exports
 from .tree import ExportFile, ExportTree, Skipped, ZipLimits, file_tree, folder_tree
 
-__all__ = ["LOOKED_FOR", "FolderReport", "ImportResult", "SourceFormat", "import_export", "import_tree"]
+__all__ = ["LOOKED_FOR", "FolderReport", "ImportResult", "import_export", "import_tree"]
 
 LOOKED_FOR = (
     "IntuneCD backups (folders such as 'Settings Catalog', 'Device Configurations'), IntuneManagement "
@@ -41,18 +41,10 @@ LOOKED_FOR = (
 )
 
 
-class SourceFormat(StrEnum):
-    """The tools whose exports the walker recognises."""
-
-    INTUNECD = "intunecd"
-    INTUNEMANAGEMENT = "intunemanagement"
-    PORTAL = "portal-export"
-
-
 _LABELS = {
-    SourceFormat.INTUNECD: "IntuneCD",
-    SourceFormat.INTUNEMANAGEMENT: "IntuneManagement",
-    SourceFormat.PORTAL: "portal export",
+    ExportFormat.INTUNECD: "IntuneCD",
+    ExportFormat.INTUNEMANAGEMENT: "IntuneManagement",
+    ExportFormat.PORTAL: "portal export",
 }
 _IM_FOLDERS = frozenset(FOLDER_KEYS) | frozenset(NOT_CATALOG_FOLDERS)
 _CD_FOLDERS = frozenset(rule.path[0] for rule in FOLDER_RULES) | frozenset(SKIPPED_FOLDERS)
@@ -90,7 +82,7 @@ class ImportResult:
 
 @dataclass
 class _Export:
-    fmt: SourceFormat
+    fmt: ExportFormat
     root: str
     files: list[str]
 
@@ -127,7 +119,7 @@ def import_tree(tree: ExportTree, *, catalog: Catalog | None = None, taken_at: d
         else:
             skipped.append(Skipped(file.path, reason))
     if portal:
-        exports.append(_Export(SourceFormat.PORTAL, "", portal))
+        exports.append(_Export(ExportFormat.PORTAL, "", portal))
     parts: list[tuple[str, Imported]] = []
     for export in exports:
         imported = _read(export, tree, catalog, taken_at)
@@ -155,7 +147,7 @@ def _join(root: str, path: str) -> str:
 
 def _sort(tree: ExportTree) -> tuple[list[_Export], list[ExportFile]]:
     """Each file to the tool export it belongs to, or to the loose files."""
-    exports: dict[tuple[SourceFormat, str], _Export] = {}
+    exports: dict[tuple[ExportFormat, str], _Export] = {}
     loose: list[ExportFile] = []
     folders = _child_folders(tree.files)
     for file in tree.files:
@@ -170,10 +162,10 @@ def _sort(tree: ExportTree) -> tuple[list[_Export], list[ExportFile]]:
     for file in loose:
         root = "/".join(file.parts[:-1])
         name = file.name.casefold()
-        if name == MIGRATION_TABLE.casefold() and (SourceFormat.INTUNEMANAGEMENT, root) in exports:
-            exports[(SourceFormat.INTUNEMANAGEMENT, root)].files.append(file.path)
-        elif name == _CD_INDEX and (SourceFormat.INTUNECD, root) in exports:
-            exports[(SourceFormat.INTUNECD, root)].files.append(file.path)
+        if name == MIGRATION_TABLE.casefold() and (ExportFormat.INTUNEMANAGEMENT, root) in exports:
+            exports[(ExportFormat.INTUNEMANAGEMENT, root)].files.append(file.path)
+        elif name == _CD_INDEX and (ExportFormat.INTUNECD, root) in exports:
+            exports[(ExportFormat.INTUNECD, root)].files.append(file.path)
         else:
             kept.append(file)
     return sorted(exports.values(), key=lambda e: (e.root, e.fmt.value)), kept
@@ -189,7 +181,7 @@ def _child_folders(files: Iterable[ExportFile]) -> dict[str, set[str]]:
     return children
 
 
-def _owner(file: ExportFile, folders: dict[str, set[str]]) -> tuple[SourceFormat, str] | None:
+def _owner(file: ExportFile, folders: dict[str, set[str]]) -> tuple[ExportFormat, str] | None:
     parts = file.parts
     for index, part in enumerate(parts[:-1]):
         name = part.casefold()
@@ -198,23 +190,23 @@ def _owner(file: ExportFile, folders: dict[str, set[str]]) -> tuple[SourceFormat
             fmt = _shared_owner(folders.get(root, set()), file)
             return (fmt, root) if fmt is not None else None
         if name in _IM_FOLDERS:
-            return SourceFormat.INTUNEMANAGEMENT, root
+            return ExportFormat.INTUNEMANAGEMENT, root
         if name in _CD_FOLDERS:
-            return SourceFormat.INTUNECD, root
+            return ExportFormat.INTUNECD, root
     return None
 
 
-def _shared_owner(neighbours: set[str], file: ExportFile) -> SourceFormat | None:
+def _shared_owner(neighbours: set[str], file: ExportFile) -> ExportFormat | None:
     im = len(neighbours & (_IM_FOLDERS - _SHARED)) + (MIGRATION_TABLE.casefold() in neighbours)
     cd = len(neighbours & (_CD_FOLDERS - _SHARED)) + (_CD_INDEX in neighbours)
     if im != cd:
-        return SourceFormat.INTUNEMANAGEMENT if im > cd else SourceFormat.INTUNECD
+        return ExportFormat.INTUNEMANAGEMENT if im > cd else ExportFormat.INTUNECD
     # Nothing beside it decides: IntuneManagement keeps Graph's OData annotations, IntuneCD strips them.
     value = _peek(file)
     if isinstance(value, dict):
         annotated = any(key.startswith("@odata.") and key != "@odata.type" for key in value)
-        return SourceFormat.INTUNEMANAGEMENT if annotated else SourceFormat.INTUNECD
-    return SourceFormat.INTUNECD if file.suffix in (".yaml", ".yml") else None
+        return ExportFormat.INTUNEMANAGEMENT if annotated else ExportFormat.INTUNECD
+    return ExportFormat.INTUNECD if file.suffix in (".yaml", ".yml") else None
 
 
 def _peek(file: ExportFile) -> Any:
@@ -243,9 +235,9 @@ def _loose_reason(file: ExportFile) -> str | None:
 
 def _read(export: _Export, tree: ExportTree, catalog: Catalog, taken_at: datetime | None) -> Imported:
     sub = tree.only(export.files, export.root)
-    if export.fmt is SourceFormat.INTUNECD:
+    if export.fmt is ExportFormat.INTUNECD:
         return read_intunecd(sub, catalog=catalog, taken_at=taken_at)
-    if export.fmt is SourceFormat.INTUNEMANAGEMENT:
+    if export.fmt is ExportFormat.INTUNEMANAGEMENT:
         return read_intunemanagement(sub, catalog=catalog, taken_at=taken_at)
     return read_portal_exports(sub, catalog=catalog, taken_at=taken_at)
 
