@@ -19,11 +19,12 @@ from intune_assistant.catalog import (
     default_catalog,
     filter_platform_label,
     intent_templates,
+    is_additive,
     object_platform,
     platform_of,
     type_name_of,
 )
-from intune_assistant.catalog.facts import RECORDS, SUBTYPES
+from intune_assistant.catalog.facts import ADDITIVE, RECORDS, SUBTYPES
 from intune_assistant.emulator.tenants import demo_tenants, large_tenant
 
 W10 = "Windows 10 and later"
@@ -291,3 +292,21 @@ def test_admin_center_links_open_the_object_or_its_list() -> None:
         assert "{" not in url, url
         assert (obj["id"] in url) is link.opens_object, (key, url)
     assert {k for k in objects if admin_center_link(k) is None} <= {"gdapRelationships"}
+
+
+def test_profiles_that_add_up_are_named_exactly() -> None:
+    # Wi-Fi, VPN, certificate and e-mail profiles add up; every one is a known profile type.
+    assert SUBTYPES.keys() >= ADDITIVE
+    assert {SUBTYPES[t].name for t in ADDITIVE} <= {
+        "Wi-Fi",
+        "VPN",
+        "Email",
+        "Trusted certificate",
+        "SCEP certificate",
+        "PKCS certificate",
+        "PKCS imported certificate",
+    }
+    assert is_additive("#microsoft.graph.windowsWifiConfiguration")
+    assert is_additive({"@odata.type": "#microsoft.graph.iosEnterpriseWiFiConfiguration"})
+    assert not is_additive("#microsoft.graph.windowsWifiConfigurationPreview")  # no part of a name
+    assert not is_additive("#microsoft.graph.windowsKioskConfiguration")

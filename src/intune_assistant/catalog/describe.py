@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .facts import RECORDS, SUBTYPES, ReadFrom, TypeFacts
+from .facts import ADDITIVE, RECORDS, SUBTYPES, ReadFrom, TypeFacts
 from .platforms import (
     UNDETERMINED,
     Platform,
@@ -28,6 +28,7 @@ __all__ = [
     "Templates",
     "app_type_label",
     "intent_templates",
+    "is_additive",
     "object_platform",
     "odata_subtype",
     "platform_of",
@@ -141,6 +142,14 @@ def type_name_of(key: str, obj: Mapping[str, Any], *, templates: Templates | Non
     if facts.subtypes and subtype and subtype not in SUBTYPES:
         return f"{facts.name} ({subtype})"
     return facts.name
+
+
+def is_additive(odata_type: object) -> bool:
+    """True for a profile type whose profiles add up (Wi-Fi, VPN, certificates, e-mail): never a conflict.
+
+    Accepts the ``@odata.type`` (with or without namespace) or the object carrying it.
+    """
+    return odata_subtype(odata_type) in ADDITIVE
 
 
 def app_type_label(odata_type: str) -> str:

@@ -33,7 +33,7 @@ from .platforms import (
     Platform,
 )
 
-__all__ = ["RECORDS", "SUBTYPES", "ReadFrom", "TypeFacts"]
+__all__ = ["ADDITIVE", "RECORDS", "SUBTYPES", "ReadFrom", "TypeFacts"]
 
 
 class ReadFrom(StrEnum):
@@ -227,6 +227,40 @@ SUBTYPES: Mapping[str, TypeFacts] = {
     "ipNamedLocation": TypeFacts("IP ranges location"),
     "countryNamedLocation": TypeFacts("Countries location"),
 }
+
+# Profiles that add up: each adds its own Wi-Fi network, VPN connection, certificate or mail account,
+# so several side by side never conflict whatever their settings ("Wi-Fi settings" and
+# "Certificates" articles: a device installs every one assigned to it).
+ADDITIVE: frozenset[str] = frozenset(
+    {
+        "windowsWifiConfiguration",
+        "windowsWifiEnterpriseEAPConfiguration",
+        "windows10VpnConfiguration",
+        "windows10ImportedPFXCertificateProfile",
+        "windows10PkcsCertificateProfile",
+        "windows81SCEPCertificateProfile",
+        "windows81TrustedRootCertificate",
+        "iosEnterpriseWiFiConfiguration",
+        "iosWiFiConfiguration",
+        "iosVpnConfiguration",
+        "iosEasEmailProfileConfiguration",
+        "iosTrustedRootCertificate",
+        "iosScepCertificateProfile",
+        "iosPkcsCertificateProfile",
+        "macOSEnterpriseWiFiConfiguration",
+        "macOSWiFiConfiguration",
+        "macOSVpnConfiguration",
+        "macOSTrustedRootCertificate",
+        "macOSScepCertificateProfile",
+        "macOSPkcsCertificateProfile",
+        "androidWorkProfileEnterpriseWiFiConfiguration",
+        "androidWorkProfileVpnConfiguration",
+        "androidDeviceOwnerEnterpriseWiFiConfiguration",
+        "androidDeviceOwnerWiFiConfiguration",
+        "androidDeviceOwnerVpnConfiguration",
+        "androidEnterpriseWiFiConfiguration",
+    }
+)
 
 RECORDS: Mapping[str, TypeFacts] = {
     # Settings catalog: "intune-deviceconfigv2-devicemanagementconfigurationpolicy"; the platform

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from intune_assistant.catalog import is_additive
+
 __all__ = [
     "COMBINED_TYPES",
     "COMPLIANCE_TYPES",
@@ -41,7 +43,6 @@ COMPLIANCE_TYPES = frozenset({"compliancePolicies", "complianceSettingsPolicies"
 COMBINED_TYPES = CONFIGURATION_TYPES | COMPLIANCE_TYPES
 
 # Profile types that add an item each (two Wi-Fi profiles are two networks, not a conflict).
-_ADDITIVE = ("wifi", "vpn", "certificate", "scep", "pkcs", "trustedroot", "email", "importedpfx")
 # Rows that describe the policy, not a setting of the device.
 _NOT_SETTINGS = frozenset({"payload", "payloadName", "payloadFileName"})
 _CATALOG_TYPES = frozenset({"settingsCatalog", "complianceSettingsPolicies"})
@@ -126,7 +127,7 @@ def setting_key(row: SettingRowLike, odata_type: str = "") -> SettingKey | None:
     if setting_id.startswith("scheduledActionsForRule") or setting_id in _NOT_SETTINGS:
         return None
     odata = odata_type.casefold().removeprefix("#microsoft.graph.")
-    if row.type_key == "deviceConfigurations" and any(word in odata for word in _ADDITIVE):
+    if row.type_key == "deviceConfigurations" and is_additive(odata_type):
         return None
     platform = row.platform or ""
     if row.type_key in _CATALOG_TYPES:
