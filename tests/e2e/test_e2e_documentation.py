@@ -44,8 +44,9 @@ def test_admin_downloads_documentation_and_searches_settings(stack: Any, browser
     page.get_by_role("link", name="Settings", exact=True).click()
     page.wait_for_selector("[data-testid=settings-table]", timeout=30_000)
     page.get_by_label("Search settings").fill("BitLocker")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Apply").click()
     page.wait_for_url(re.compile(r".*/settings\?q=BitLocker"))
+    page.wait_for_selector("[data-testid=result-count]:has-text('filtered from')")
     rows = page.locator("[data-testid=settings-table] tbody tr").all_inner_texts()
     # A legacy property matches by its id (bitLockerEncryptDevice) under the admin center's label "Encrypt devices".
     assert rows and all("bitlocker" in r.lower() or "encrypt" in r.lower() for r in rows)

@@ -6,16 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.browsing import sign_in_and_onboard
+
 from intune_assistant.analyses.assignments import read_assignments_csv
-
-WIDE = {"width": 1280, "height": 860}
-
-
-def _operator(stack: Any) -> str:
-    tenant = stack.demo.tenants["contoso"]
-    return str(
-        next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required).user_principal_name
-    )
 
 
 def _windows_pair(stack: Any) -> tuple[str, str]:
@@ -29,24 +22,8 @@ def _windows_pair(stack: Any) -> tuple[str, str]:
     return str(users[device["userId"]]), str(device["deviceName"])
 
 
-def _sign_in_and_onboard(browser: Any, stack: Any) -> Any:
-    admin = _operator(stack)
-    context = browser.new_context(viewport=WIDE, ignore_https_errors=True, accept_downloads=True)
-    page = context.new_page()
-    page.goto(stack.base_url + "/")
-    page.get_by_role("link", name="Sign in with Microsoft").click()
-    page.locator("button[name=user]", has_text=admin).click()
-    page.wait_for_url(re.compile(r".*/onboarding$"))
-    page.get_by_role("button", name="Grant admin consent").click()
-    page.wait_for_url(re.compile(r".*/adminconsent.*"))
-    page.locator("button[name=user]", has_text=admin).click()
-    page.wait_for_url(re.compile(r".*/policies"))
-    page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
-    return context
-
-
 def test_troubleshoot_and_assignment_export(stack: Any, browser: Any, shots: Path) -> None:
-    context = _sign_in_and_onboard(browser, stack)
+    context = sign_in_and_onboard(browser, stack)
     page = context.new_page()
     upn, device = _windows_pair(stack)
 

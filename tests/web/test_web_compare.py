@@ -22,10 +22,33 @@ def _zip_of(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
-async def _policy_ids(web) -> dict[str, str]:  # type: ignore[no-untyped-def]
+async def _policy_ids(web, typed: str = "Defender Antivirus") -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Names → ids of the policies the left picker offers for ``typed`` (search-as-you-type)."""
     page = await web.wait_for_policies("/compare/policies")
     assert page.status_code == 200
-    return {name: value for value, name in re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', page.text)}
+    options = await web.client.get("/compare/policies/options", params={"side": "left", "left_q": typed})
+    assert options.status_code == 200
+    found = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+) \([^)<]+\)</option>', options.text)
+    return {name: value for value, name in found}
+
+
+async def test_policy_pickers_search_as_you_type_and_keep_the_choice(web) -> None:
+    await web.onboarded_admin()
+    page = await web.wait_for_policies("/compare/policies")
+    objects = sum(len(v) for k, v in web.tenant("contoso").objects.items() if k not in ("users", "groups"))
+    assert page.text.count("<option value=") < 2 * 60 < objects  # never every policy at once
+    ids = await _policy_ids(web, "WIN - Defender")
+    assert ids and all(name.startswith("WIN - Defender") for name in ids)
+    chosen = next(iter(ids.values()))
+    narrowed = await web.client.get(
+        "/compare/policies/options", params={"side": "right", "right_q": "BitLocker", "right": chosen}
+    )
+    assert re.search(rf'<option value="{re.escape(chosen)}" selected>', narrowed.text)  # the choice stays
+    assert "BitLocker" in narrowed.text and "Defender Antivirus - " not in narrowed.text.split("</option>", 1)[1]
+    nothing = await web.client.get("/compare/policies/options", params={"side": "left", "left_q": "zzzz"})
+    assert "No policy matches" in nothing.text
+    bad = await web.client.get("/compare/policies/options", params={"side": "middle"})
+    assert bad.status_code == 400
 
 
 async def test_policy_vs_policy_shows_settings_and_statuses(web) -> None:

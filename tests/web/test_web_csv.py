@@ -7,8 +7,9 @@ import io
 import re
 from datetime import UTC, datetime
 
+from intune_assistant.catalog import default_catalog
 from intune_assistant.web.csv_export import export_filename, to_csv
-from intune_assistant.web.policies.routes import COLUMNS
+from intune_assistant.web.policies.query import policy_listing
 
 
 def test_csv_quotes_commas_newlines_and_bom() -> None:
@@ -46,10 +47,11 @@ async def test_policies_export_covers_every_match_with_every_visible_column(web)
     )
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"), newline="")))
-    assert rows[0] == [header for _, header in COLUMNS]
+    headers = policy_listing(default_catalog()).headers()
+    assert rows[0] == headers
     assert rows[0] == ["Name", "Type", "Platform", "Assignments", "Last modified (UTC)", "Scope tags"]
     assert len(rows) - 1 == matched
-    assert all(len(r) == len(COLUMNS) for r in rows)
+    assert all(len(r) == len(headers) for r in rows)
     modified = [r[4] for r in rows[1:]]
     assert modified == sorted(modified, reverse=True)
     assert all("win" in " ".join(r).lower() for r in rows[1:])

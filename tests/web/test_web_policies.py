@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from intune_assistant.catalog import default_catalog
 from intune_assistant.snapshot import Problem, ProblemKind, Snapshot, TenantInfo, TypeResult, TypeStatus
-from intune_assistant.web.policies.query import ListQuery, apply, paginate
+from intune_assistant.web.policies.query import policy_listing, policy_table
 from intune_assistant.web.policies.rows import build_rows
 
 SCRIPTS_FORBIDDEN = Problem(
@@ -133,11 +133,14 @@ async def test_a_user_without_an_intune_role_gets_one_message_naming_the_role(we
 
 
 def test_query_parsing_falls_back_and_pages_cover_everything() -> None:
-    query = ListQuery.parse({"sort": "evil", "dir": "sideways", "page": "-3", "per": "7", "q": " x "})
-    assert (query.sort, query.dir, query.page, query.per, query.q) == ("name", "asc", 1, 50, "x")
-    assert ListQuery(q="a b", sort="type", dir="desc", page=2).params() == "q=a+b&sort=type&dir=desc&page=2"
-    assert ListQuery(sort="type").sort_params("type") == "sort=type&dir=desc"
     catalog = default_catalog()
+    listing = policy_listing(catalog)
+    state = listing.state({"sort": "evil", "dir": "sideways", "page": "-3", "per": "7", "q": " x "})
+    assert (state.sort, state.dir, state.page, state.per, state.q) == ("name", "asc", 1, 50, "x")
+    assert listing.state({"q": "a b", "sort": "type", "dir": "desc", "page": "2"}).params() == (
+        "q=a+b&sort=type&dir=desc&page=2"
+    )
+    assert listing.state({"sort": "type"}).sort_url("type") == "/policies?sort=type&dir=desc"
     objects = [{"id": str(i), "name": f"P{i:03}", "platforms": "windows10"} for i in range(120)]
     snapshot = Snapshot(
         tenant=TenantInfo(),
@@ -147,10 +150,10 @@ def test_query_parsing_falls_back_and_pages_cover_everything() -> None:
         results={"settingsCatalog": TypeResult("settingsCatalog", TypeStatus.OK, 120, 0.1)},
     )
     rows, _ = build_rows(snapshot, catalog)
-    matched = apply(rows, ListQuery(q="p1", sort="name", dir="desc"))
+    table = policy_table(rows, catalog)
+    matched = table.select(listing.state({"q": "p1", "sort": "name", "dir": "desc"}))
     assert [r.name for r in matched][:2] == ["P119", "P118"] and len(matched) == 20
-    everything = apply(rows, ListQuery(q="p"))
-    last = paginate(everything, ListQuery(page=99, per=25), len(rows))
+    last = table.page(listing.state({"q": "p", "page": "99", "per": "25"}))
     assert (last.page, last.pages, last.first, last.last, last.matched) == (5, 5, 101, 120, 120)
 
 

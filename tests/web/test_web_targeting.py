@@ -145,8 +145,14 @@ async def test_troubleshoot_verdicts_reasons_resultant_and_what_if(web: Any) -> 
 async def test_conflicts_page_names_both_policies(web: Any) -> None:
     await web.onboarded_admin()
     page = unescape((await web.wait_for_policies("/conflicts")).text)
-    assert "Duplicate policies" in page and "Deprecated or unknown settings" in page
-    assert re.search(r"“[^”]+” = <strong>", page) and "user(s)" in page
+    assert "Duplicate policies (" in page and "Deprecated or unknown settings (" in page
+    link = re.search(r'href="(/conflicts/setting\?id=[^"]+)" data-testid="conflict-link"', page)
+    assert link, "a conflicting setting opens"
+    pairs = unescape((await web.client.get(link.group(1).replace("&amp;", "&"))).text)
+    total = int(re.search(r"Every overlapping pair \((\d+)\)", pairs).group(1))
+    rows = pairs.split('data-testid="pairs"')[1].split("</tbody>")[0]
+    assert total > 0 and rows.count("<tr>") == min(total, 50) + 1  # header row, then every pair of the page
+    assert rows.count('href="/objects/') >= 2 and ("user(s)" in rows or "device(s)" in rows)
 
 
 async def test_api_assignments_and_troubleshoot(web: Any) -> None:

@@ -15,8 +15,7 @@ from intune_assistant.identity.dependency import bearer_token
 
 from .context import web_state
 from .identity_api import Principal
-from .policies.query import ListQuery, apply
-from .policies.routes import COLUMNS, row_values
+from .policies.query import policies_of
 from .tenant_data import ApiData
 
 router = APIRouter(prefix="/api")
@@ -52,14 +51,17 @@ async def me(ctx: Annotated[BearerContext, Depends(bearer_context)]) -> dict[str
 async def api_policies(request: Request, data: ApiData) -> JSONResponse:
     """Every configuration object (search/sort like the page); 202 while collecting."""
     result = data.inventory
-    query = ListQuery.parse(dict(request.query_params))
-    headers = [header for _, header in COLUMNS]
+    table = await policies_of(data, web_state(request).catalog)
+    headers = table.listing.headers()
     return JSONResponse(
         {
             "status": "ready",
             "taken_at": result.taken_at.isoformat(),
             "columns": headers,
-            "rows": [dict(zip(headers, row_values(r), strict=True)) for r in apply(result.rows, query)],
+            "rows": [
+                dict(zip(headers, table.listing.cells(r), strict=True))
+                for r in table.select(table.listing.state(request.query_params))
+            ],
             "unknown_types": [
                 {
                     "type": p.type_label,

@@ -9,7 +9,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from .listing import PAGE_SIZES
 from .navigation import NAV_ITEMS
+from .objects.links import object_url
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
@@ -21,6 +23,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.autoescape = True
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
+    templates.env.globals["page_sizes"] = PAGE_SIZES
+    templates.env.globals["object_url"] = object_url
     return templates
 
 

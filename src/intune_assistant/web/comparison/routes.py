@@ -26,11 +26,13 @@ from intune_assistant.render.compare.view import (
 
 from ..context import web_state
 from ..csrf import check_csrf
+from ..errors import ProblemPage
 from ..templating import render
 from ..tenant_data import PageData
 from . import service
 from .api import router as api_router
 from .forms import read_form
+from .pickers import COMPARE_OPTIONS, SIDES, picker
 
 router = APIRouter()
 router.include_router(api_router)
@@ -86,9 +88,11 @@ async def compare_policies_page(
     """Two policies of the tenant side by side: settings and assignments, by name."""
     result = data.inventory
     catalog = web_state(request).catalog
+    options = await data.analysis(COMPARE_OPTIONS)
+    params = request.query_params
     context: dict[str, Any] = {
         "inventory": result,
-        "groups": service.policy_options(result.snapshot, catalog),
+        "pickers": [picker(options, side, params.get(f"{side}_q", ""), params.get(side, "")) for side in SIDES],
         "left": left or "",
         "right": right or "",
     }
@@ -99,6 +103,18 @@ async def compare_policies_page(
         context.update(result_context(comparison, bool(only)))
         context["links"] = _links("/compare/policies", {"left": left, "right": right}, bool(only))
     return _page(request, "policies", context)
+
+
+@router.get("/compare/policies/options", name="compare_policy_options", response_class=HTMLResponse)
+async def compare_policy_options(request: Request, data: PageData) -> Response:
+    """The picker's options for what was typed (htmx swaps them into the side's list)."""
+    params = request.query_params
+    side = params.get("side", "")
+    if side not in SIDES:
+        raise ProblemPage(400, "Unknown picker", "Choose the left or the right policy.")
+    options = await data.analysis(COMPARE_OPTIONS)
+    chosen = picker(options, side, params.get(f"{side}_q", ""), params.get(side, ""))
+    return render(request, "_compare_options.html", {"picker": chosen})
 
 
 @router.get("/compare/baseline", name="compare_baseline", response_class=HTMLResponse)

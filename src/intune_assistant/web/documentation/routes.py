@@ -16,24 +16,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from intune_assistant.analyses.settings import SettingRow
 
-from ..analyses import SETTING_ROWS
 from ..context import web_state
-from ..csv_export import content_disposition, export_filename, to_csv
+from ..csv_export import content_disposition, export_filename
 from ..errors import Link, ProblemPage
 from ..templating import render
 from ..tenant_data import ApiData, FileData, PageData
 from .export import DEFAULT_FORMAT, FORMAT_CHOICES, DocumentRequest, render_document, type_choices
-from .settings_view import (
-    ANY_PLATFORM,
-    COLUMNS,
-    PAGE_SIZES,
-    SettingsQuery,
-    TypeLabels,
-    paginate,
-    platform_filter,
-    row_values,
-    type_filter,
-)
+from .settings_view import SETTINGS_TABLE
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -99,62 +88,39 @@ async def documentation_download(request: Request, data: FileData) -> Response:
 
 @router.get("/settings", name="settings", response_class=HTMLResponse)
 async def settings(request: Request, data: PageData) -> Response:
-    """Every configured setting matching the search, a page at a time."""
-    query = SettingsQuery.parse(dict(request.query_params))
-    result = data.inventory
-    context: dict[str, Any] = {"nav": "settings", "query": query, "page_sizes": PAGE_SIZES}
-    catalog = web_state(request).catalog
-    rows = await data.analysis(SETTING_ROWS)
-    labels = TypeLabels(catalog)
-    context |= {
-        "inventory": result,
-        "page": paginate(query.search(rows), query, len(rows)),
-        "columns": COLUMNS,
-        "types": type_filter(rows, labels),
-        "platforms": platform_filter(rows),
-        "type_label": labels,
-        "any_platform": ANY_PLATFORM,
-    }
+    """Every configured setting matching the search, a page at a time, sorted as asked."""
+    table = await data.analysis(SETTINGS_TABLE)
+    page = table.page(table.listing.state(request.query_params))
+    context = {"nav": "settings", "inventory": data.inventory, "table": table, "page": page}
     return render(request, "settings.html", context)
 
 
 @router.get("/settings.csv", name="settings_csv")
 async def settings_csv(request: Request, data: FileData) -> Response:
     """Every matching setting (all pages), every visible column with its header."""
-    query = SettingsQuery.parse(dict(request.query_params))
-    catalog = web_state(request).catalog
-    labels = TypeLabels(catalog)
-    rows = await data.analysis(SETTING_ROWS)
-    matched = query.search(rows)
-    body = to_csv(COLUMNS, (row_values(r, labels) for r in matched))
-    name = export_filename(data.domain, "settings", datetime.now(UTC))
-    return Response(
-        body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition(name)}
-    )
+    table = await data.analysis(SETTINGS_TABLE)
+    return table.csv(table.listing.state(request.query_params), data.domain)
 
 
 @router.get("/api/settings", name="api_settings")
 async def api_settings(request: Request, data: ApiData) -> JSONResponse:
-    """Every matching setting as JSON (``q``, ``type``, ``platform`` like the page); 202 while collecting."""
-    state = web_state(request)
-    result = data.inventory
-    query = SettingsQuery.parse(dict(request.query_params))
-    labels = TypeLabels(state.catalog)
-    rows = await data.analysis(SETTING_ROWS)
-    matched = query.search(rows)
+    """Every matching setting as JSON (``q``, ``type``, ``platform``, ``sort`` like the page); 202 while collecting."""
+    table = await data.analysis(SETTINGS_TABLE)
+    matched = table.select(table.listing.state(request.query_params))
+    headers = table.listing.headers()
     return JSONResponse(
         {
             "status": "ready",
-            "taken_at": result.taken_at.isoformat(),
-            "columns": list(COLUMNS),
+            "taken_at": data.inventory.taken_at.isoformat(),
+            "columns": headers,
             "matched": len(matched),
-            "rows": [_api_row(r, labels) for r in matched],
+            "rows": [_api_row(r, headers, table.listing.cells(r)) for r in matched],
         }
     )
 
 
-def _api_row(row: SettingRow, labels: TypeLabels) -> dict[str, str]:
-    values = dict(zip(COLUMNS, row_values(row, labels), strict=True))
+def _api_row(row: SettingRow, headers: list[str], cells: list[str]) -> dict[str, str]:
+    values = dict(zip(headers, cells, strict=True))
     return {
         **values,
         "setting_id": row.setting_id,

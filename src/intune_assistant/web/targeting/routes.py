@@ -7,23 +7,39 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from intune_assistant.analyses.assignments import assignments_csv, filter_view, group_view
-from intune_assistant.analyses.troubleshoot import VERDICT_LABELS
+from intune_assistant.analyses.assignments import FilterView, GroupView, assignments_csv, filter_view, group_view
+from intune_assistant.analyses.conflicts import ConflictPair, SettingConflict
+from intune_assistant.analyses.troubleshoot import VERDICT_LABELS, EffectiveAssignment
 
-from ..analyses import CONFLICTS, SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT_OBJECTS
+from ..analyses import SETTING_ROWS, SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT_OBJECTS, Tenant
 from ..csv_export import BOM, content_disposition, export_filename
 from ..errors import ProblemPage
+from ..listing import Table
 from ..templating import render
-from ..tenant_data import FileData, PageData
+from ..tenant_data import FileData, PageData, TenantData
 from . import api
 from .assignments import AssignmentQuery, choices, match
-from .filters import FILTER_ROWS, preview
-from .groups import GROUP_ROWS, matching_groups, members
-from .troubleshoot import ACTIONS, GROUP_NAMES, SUBJECTS, TroubleshootQuery, answer
+from .filters import DeviceOutcome, Preview, preview
+from .groups import Member
+from .lists import (
+    CONFLICT_TABLES,
+    CONFLICT_VIEWS,
+    FILTERS_TABLE,
+    GROUPS_TABLE,
+    PAIRS,
+    TROUBLESHOOT_KEEP,
+    VERDICTS,
+    members_table,
+    pairs_of,
+    preview_table,
+    verdicts_table,
+)
+from .troubleshoot import ACTIONS, GROUP_NAMES, SUBJECTS, Answer, TroubleshootQuery, answer
 
 router = APIRouter()
 router.include_router(api.router)
@@ -67,56 +83,115 @@ async def assignments_export(request: Request, data: FileData) -> Response:
 async def groups_page(request: Request, data: PageData) -> Response:
     """Every group with member counts, nesting and dynamic rule."""
     tenant = await data.analysis(TARGETING)
-    q = (request.query_params.get("q") or "").strip()[:200]
-    rows = matching_groups(await data.analysis(GROUP_ROWS), q)
-    return render(request, "targeting_groups.html", {"tenant": tenant, "rows": rows, "q": q, "nav": "groups"})
+    table = await data.analysis(GROUPS_TABLE)
+    page = table.page(table.listing.state(request.query_params))
+    return render(request, "targeting_groups.html", {"tenant": tenant, "table": table, "page": page, "nav": "groups"})
+
+
+@router.get("/groups.csv", name="groups_csv")
+async def groups_export(request: Request, data: FileData) -> Response:
+    """Every group matching the search, every visible column."""
+    table = await data.analysis(GROUPS_TABLE)
+    return table.csv(table.listing.state(request.query_params), data.domain)
+
+
+async def _group(data: TenantData, group_id: str) -> tuple[Tenant, GroupView, Table[Member]]:
+    """The group's view and its members' table (computed once per generation and group)."""
+    tenant = await data.analysis(TARGETING)
+    if group_id not in tenant.directory.groups:
+        raise _not_found("Group")
+    view, table = await data.answer(
+        "group",
+        group_id,
+        lambda: (group_view(tenant.overview, tenant.directory, group_id), members_table(tenant, group_id)),
+    )
+    return tenant, view, table
+
+
+@router.get("/groups/{group_id}.csv", name="group_members_csv")
+async def group_members_export(request: Request, group_id: str, data: FileData) -> Response:
+    """A group's direct members matching the search."""
+    _, _, table = await _group(data, group_id)
+    return table.csv(table.listing.state(request.query_params), data.domain)
 
 
 @router.get("/groups/{group_id}", name="group", response_class=HTMLResponse)
 async def group_page(request: Request, group_id: str, data: PageData) -> Response:
     """One group: members, parents and children, dynamic rule, and where it is assigned."""
-    tenant = await data.analysis(TARGETING)
-    if group_id not in tenant.directory.groups:
-        raise _not_found("Group")
-    view, found = await data.answer(
-        "group",
-        group_id,
-        lambda: (group_view(tenant.overview, tenant.directory, group_id), members(tenant.directory, group_id)),
+    tenant, view, table = await _group(data, group_id)
+    page = table.page(table.listing.state(request.query_params, path=f"/groups/{quote(group_id, safe='')}"))
+    return render(
+        request,
+        "targeting_group.html",
+        {"tenant": tenant, "view": view, "table": table, "page": page, "nav": "groups"},
     )
-    return render(request, "targeting_group.html", {"tenant": tenant, "view": view, "members": found, "nav": "groups"})
 
 
 @router.get("/filters", name="filters", response_class=HTMLResponse)
 async def filters_page(request: Request, data: PageData) -> Response:
     """Every assignment filter: rule, platform and how often it is used."""
     tenant = await data.analysis(TARGETING)
-    rows = await data.analysis(FILTER_ROWS)
-    return render(request, "targeting_filters.html", {"tenant": tenant, "rows": rows, "nav": "filters"})
+    table = await data.analysis(FILTERS_TABLE)
+    page = table.page(table.listing.state(request.query_params))
+    return render(request, "targeting_filters.html", {"tenant": tenant, "table": table, "page": page, "nav": "filters"})
+
+
+@router.get("/filters.csv", name="filters_csv")
+async def filters_export(request: Request, data: FileData) -> Response:
+    """Every filter matching the search, every visible column."""
+    table = await data.analysis(FILTERS_TABLE)
+    return table.csv(table.listing.state(request.query_params), data.domain)
+
+
+async def _filter(data: TenantData, filter_id: str) -> tuple[Tenant, FilterView, Preview, Table[DeviceOutcome]]:
+    """The filter's uses, its device preview and the preview's table (once per generation and filter)."""
+    tenant = await data.analysis(TARGETING)
+    if filter_id not in tenant.directory.filters:
+        raise _not_found("Filter")
+
+    def compute() -> tuple[FilterView, Preview, Table[DeviceOutcome]]:
+        result = preview(tenant.directory, filter_id)
+        return filter_view(tenant.overview, tenant.directory, filter_id), result, preview_table(result)
+
+    view, result, table = await data.answer("filter", filter_id, compute)
+    return tenant, view, result, table
+
+
+@router.get("/filters/{filter_id}.csv", name="filter_devices_csv")
+async def filter_devices_export(request: Request, filter_id: str, data: FileData) -> Response:
+    """The filter preview's devices matching the search and outcome."""
+    *_, table = await _filter(data, filter_id)
+    return table.csv(table.listing.state(request.query_params), data.domain)
 
 
 @router.get("/filters/{filter_id}", name="filter", response_class=HTMLResponse)
 async def filter_page(request: Request, filter_id: str, data: PageData) -> Response:
     """One filter: rule, platform, where used, and which devices match it."""
-    tenant = await data.analysis(TARGETING)
-    if filter_id not in tenant.directory.filters:
-        raise _not_found("Filter")
-    view, devices = await data.answer(
-        "filter",
-        filter_id,
-        lambda: (filter_view(tenant.overview, tenant.directory, filter_id), preview(tenant.directory, filter_id)),
-    )
+    tenant, view, result, table = await _filter(data, filter_id)
+    page = table.page(table.listing.state(request.query_params, path=f"/filters/{quote(filter_id, safe='')}"))
     return render(
-        request, "targeting_filter.html", {"tenant": tenant, "view": view, "preview": devices, "nav": "filters"}
+        request,
+        "targeting_filter.html",
+        {"tenant": tenant, "view": view, "preview": result, "table": table, "page": page, "nav": "filters"},
     )
+
+
+async def _verdicts(data: TenantData, query: TroubleshootQuery) -> tuple[Tenant, Answer, Table[EffectiveAssignment]]:
+    """The subject's answer and its verdicts as a table (once per generation and question)."""
+    tenant = await data.analysis(TARGETING)
+    prepared, by_policy = await data.analysis(TROUBLESHOOT_OBJECTS), await data.analysis(SETTINGS_BY_POLICY)
+    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query, prepared, by_policy))
+    effective = result.effective
+    items = () if effective is None else effective.items if query.show_all else effective.relevant()
+    table = await data.answer("verdicts", query, lambda: verdicts_table(items))
+    return tenant, result, table
 
 
 @router.get("/troubleshoot", name="troubleshoot", response_class=HTMLResponse)
 async def troubleshoot_page(request: Request, data: PageData) -> Response:
     """Verdicts with reasons for a user and/or device, resultant settings, and a what-if."""
-    tenant = await data.analysis(TARGETING)
     query = TroubleshootQuery.parse(dict(request.query_params))
-    prepared, by_policy = await data.analysis(TROUBLESHOOT_OBJECTS), await data.analysis(SETTINGS_BY_POLICY)
-    result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query, prepared, by_policy))
+    tenant, result, table = await _verdicts(data, query)
     context: dict[str, Any] = {
         "tenant": tenant,
         "query": query,
@@ -126,13 +201,77 @@ async def troubleshoot_page(request: Request, data: PageData) -> Response:
         "actions": ACTIONS,
         "labels": {v.value: label for v, label in VERDICT_LABELS.items()},
         "nav": "troubleshoot",
+        "table": table,
+        "page": table.page(VERDICTS.state(request.query_params, keep=TROUBLESHOOT_KEEP)),
     }
     return render(request, "targeting_troubleshoot.html", context)
 
 
+@router.get("/troubleshoot.csv", name="troubleshoot_csv")
+async def troubleshoot_export(request: Request, data: FileData) -> Response:
+    """The subject's verdicts matching the search and filters, with the reason in one line."""
+    query = TroubleshootQuery.parse(dict(request.query_params))
+    _, result, table = await _verdicts(data, query)
+    if result.effective is None:
+        raise ProblemPage(
+            400, "No subject to export", result.error or "Choose a user or a device on the Troubleshoot page first."
+        )
+    return table.csv(VERDICTS.state(request.query_params, keep=TROUBLESHOOT_KEEP), data.domain)
+
+
+def _show(request: Request) -> str:
+    show = request.query_params.get("show", "")
+    return show if show in CONFLICT_VIEWS else CONFLICT_VIEWS[0]
+
+
 @router.get("/conflicts", name="conflicts", response_class=HTMLResponse)
 async def conflicts_page(request: Request, data: PageData) -> Response:
-    """Tenant-wide conflicting settings, duplicate policies and deprecated settings."""
+    """Tenant-wide conflicting settings, duplicate policies and deprecated settings, one list at a time."""
     tenant = await data.analysis(TARGETING)
-    report = await data.analysis(CONFLICTS)
-    return render(request, "targeting_conflicts.html", {"tenant": tenant, "report": report, "nav": "conflicts"})
+    tables = await data.analysis(CONFLICT_TABLES)
+    show = _show(request)
+    table = tables.table(show)
+    page = table.page(table.listing.state(request.query_params, keep=("show",)))
+    context = {"tenant": tenant, "report": tables.report, "show": show, "table": table, "page": page}
+    return render(request, "targeting_conflicts.html", {**context, "nav": "conflicts"})
+
+
+@router.get("/conflicts.csv", name="conflicts_csv")
+async def conflicts_export(request: Request, data: FileData) -> Response:
+    """Every conflicting setting (or duplicate, or deprecated setting) matching the search."""
+    table = (await data.analysis(CONFLICT_TABLES)).table(_show(request))
+    return table.csv(table.listing.state(request.query_params, keep=("show",)), data.domain)
+
+
+_PAIR_KEEP = ("id", "platform")
+
+
+async def _pairs(request: Request, data: TenantData) -> tuple[SettingConflict, Table[ConflictPair]]:
+    """Every overlapping pair of the conflicting setting in the URL (once per generation and setting)."""
+    tenant = await data.analysis(TARGETING)
+    rows = await data.analysis(SETTING_ROWS)
+    key = (request.query_params.get("id", "")[:500], request.query_params.get("platform", "")[:100])
+    found = await data.answer("conflict pairs", key, lambda: pairs_of(tenant, rows, *key))
+    if found is None:
+        raise _not_found("Conflicting setting")
+    return found
+
+
+@router.get("/conflicts/setting", name="conflict_pairs", response_class=HTMLResponse)
+async def conflict_pairs_page(request: Request, data: PageData) -> Response:
+    """Every overlapping pair of policies of one conflicting setting, a page at a time."""
+    tenant = await data.analysis(TARGETING)
+    conflict, table = await _pairs(request, data)
+    page = table.page(PAIRS.state(request.query_params, keep=_PAIR_KEEP))
+    return render(
+        request,
+        "targeting_conflict.html",
+        {"tenant": tenant, "conflict": conflict, "table": table, "page": page, "nav": "conflicts"},
+    )
+
+
+@router.get("/conflicts/setting.csv", name="conflict_pairs_csv")
+async def conflict_pairs_export(request: Request, data: FileData) -> Response:
+    """Every overlapping pair of one conflicting setting matching the search."""
+    _, table = await _pairs(request, data)
+    return table.csv(PAIRS.state(request.query_params, keep=_PAIR_KEEP), data.domain)

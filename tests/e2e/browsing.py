@@ -1,0 +1,35 @@
+"""What several browser tests do first: sign in as Contoso's admin and onboard the tenant."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+WIDE = {"width": 1280, "height": 860}
+
+
+def contoso_admin(stack: Any) -> str:
+    """The UPN of Contoso's admin (enabled, no MFA prompt)."""
+    tenant = stack.demo.tenants["contoso"]
+    return str(
+        next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required).user_principal_name
+    )
+
+
+def sign_in_and_onboard(browser: Any, stack: Any) -> Any:
+    """A new browser context signed in as Contoso's admin, Contoso onboarded and its Policies shown."""
+    admin = contoso_admin(stack)
+    context = browser.new_context(viewport=WIDE, ignore_https_errors=True, accept_downloads=True)
+    page = context.new_page()
+    page.goto(stack.base_url + "/")
+    page.get_by_role("link", name="Sign in with Microsoft").click()
+    page.locator("button[name=user]", has_text=admin).click()
+    page.wait_for_url(re.compile(r".*/(onboarding|policies)$"))
+    if page.url.endswith("/onboarding"):
+        page.get_by_role("button", name="Grant admin consent").click()
+        page.wait_for_url(re.compile(r".*/adminconsent.*"))
+        page.locator("button[name=user]", has_text=admin).click()
+        page.wait_for_url(re.compile(r".*/policies"))
+    page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
+    page.close()
+    return context
