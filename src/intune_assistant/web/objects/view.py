@@ -74,7 +74,7 @@ def _indexes(derived: Derived) -> Indexes:
     objects = {
         (record.key, str(obj["id"])): obj
         for record in catalog
-        for obj in snapshot.objects_of(record.key)
+        for obj in snapshot.read_objects(record.key) or ()
         if isinstance(obj.get("id"), str) and obj["id"]
     }
     settings: dict[PolicyKey, list[SettingRow]] = {}
@@ -82,7 +82,7 @@ def _indexes(derived: Derived) -> Indexes:
         settings.setdefault((row.type_key, row.policy_id), []).append(row)
     overview = derived.value(TARGETING).overview
     assignments = {(p.object.type_key, p.object.id): p for p in overview.policies}
-    intents = intent_templates(snapshot.objects_of("securityTemplates"))
+    intents = intent_templates(snapshot.read_objects("securityTemplates") or ())
     return Indexes(objects, settings, assignments, template_platforms(snapshot), intents)
 
 
