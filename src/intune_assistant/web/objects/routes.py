@@ -16,15 +16,15 @@ from .view import OBJECT_INDEXES, conflicts_involving, object_page
 
 router = APIRouter()
 
-# Types with a page of their own: their object page is that page.
-_OWN_PAGES = {"groups": "/groups/", "assignmentFilters": "/filters/"}
-
 
 @router.get("/objects/{type_key}/{object_id}", name="object", response_class=HTMLResponse)
 async def object_view(request: Request, type_key: str, object_id: str, data: PageData) -> Response:
     """Readable settings, assignments, scope tags, conflicts, last modified and the admin-center link."""
-    if type_key in _OWN_PAGES:
-        return Response(status_code=303, headers={"Location": _OWN_PAGES[type_key] + quote(object_id, safe="")})
+    # Groups and filters have pages of their own (members and nesting; rule and device preview).
+    if type_key == "groups":
+        return Response(status_code=303, headers={"Location": "/groups/" + quote(object_id, safe="")})
+    if type_key == "assignmentFilters":
+        return Response(status_code=303, headers={"Location": "/filters/" + quote(object_id, safe="")})
     indexes = await data.analysis(OBJECT_INDEXES)
     view = object_page(indexes, data.snapshot, web_state(request).catalog, type_key, object_id)
     if view is None:

@@ -19,7 +19,6 @@ from intune_assistant.catalog import (
     ResourceType,
     Templates,
     admin_center_url,
-    intent_templates,
     platform_of,
     type_name_of,
 )
@@ -65,7 +64,6 @@ class Indexes:
     objects: Mapping[PolicyKey, Mapping[str, Any]]
     settings: dict[PolicyKey, list[SettingRow]]
     assignments: dict[PolicyKey, PolicyAssignments]
-    templates: dict[str, str]
     intents: Templates
 
 
@@ -82,8 +80,7 @@ def _indexes(derived: Derived) -> Indexes:
         settings.setdefault((row.type_key, row.policy_id), []).append(row)
     overview = derived.value(TARGETING).overview
     assignments = {(p.object.type_key, p.object.id): p for p in overview.policies}
-    intents = intent_templates(snapshot.read_objects("securityTemplates") or ())
-    return Indexes(objects, settings, assignments, template_platforms(snapshot), intents)
+    return Indexes(objects, settings, assignments, template_platforms(snapshot))
 
 
 OBJECT_INDEXES: Analysis[Indexes] = Analysis("object indexes", _indexes)
@@ -117,7 +114,7 @@ def object_page(
         return None
     record = catalog[type_key]
     assignments = indexes.assignments.get((type_key, object_id))
-    ref = assignments.object if assignments is not None else object_ref(record, obj, snapshot, indexes.templates)
+    ref = assignments.object if assignments is not None else object_ref(record, obj, snapshot, indexes.intents)
     rows = indexes.settings.get((type_key, object_id), [])
     description = obj.get("description")
     return ObjectPage(

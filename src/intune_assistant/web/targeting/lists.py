@@ -18,7 +18,6 @@ from intune_assistant.analyses.conflicts import (
 )
 from intune_assistant.analyses.settings import SettingRow
 from intune_assistant.analyses.troubleshoot import VERDICT_LABELS, EffectiveAssignment, Verdict
-from intune_assistant.catalog import filter_platform_label
 
 from ..analyses import CONFLICTS, Tenant
 from ..derived import Analysis, Derived
@@ -75,12 +74,12 @@ FILTERS: Listing[FilterRow] = Listing(
     path="/filters",
     columns=(
         Column("name", "Filter", lambda f: f.name),
-        Column("platform", "Platform", lambda f: filter_platform_label(f.platform)),
+        Column("platform", "Platform", lambda f: f.platform),
         Column("rule", "Rule", lambda f: f.rule),
         Column("uses", "Used by", lambda f: str(f.uses), lambda f: f.uses, numeric=True),
     ),
     default_sort="name",
-    facets=(Facet("platform", "Platform", lambda f: (f.platform,), filter_platform_label, "All platforms"),),
+    facets=(Facet("platform", "Platform", lambda f: (f.platform,), any_label="All platforms"),),
     noun="filters",
 )
 
