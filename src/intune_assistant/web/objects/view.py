@@ -24,7 +24,7 @@ from intune_assistant.catalog import (
 )
 from intune_assistant.snapshot import Snapshot
 
-from ..analyses import SETTING_ROWS, TARGETING
+from ..analyses import SETTINGS_BY_POLICY, TARGETING
 from ..derived import Analysis, Derived
 
 PolicyKey = tuple[str, str]
@@ -75,9 +75,7 @@ def _indexes(derived: Derived) -> Indexes:
         for obj in snapshot.read_objects(record.key) or ()
         if isinstance(obj.get("id"), str) and obj["id"]
     }
-    settings: dict[PolicyKey, list[SettingRow]] = {}
-    for row in derived.value(SETTING_ROWS):
-        settings.setdefault((row.type_key, row.policy_id), []).append(row)
+    settings = derived.value(SETTINGS_BY_POLICY)
     overview = derived.value(TARGETING).overview
     assignments = {(p.object.type_key, p.object.id): p for p in overview.policies}
     return Indexes(objects, settings, assignments, template_platforms(snapshot))
