@@ -170,8 +170,18 @@ def settings_changes() -> dict[str, Any]:
 
 
 @pytest.fixture
+def graph_transport(emulator: Emulator) -> httpx.AsyncBaseTransport:
+    """How the web app reaches Graph: the emulator in-process; a test module may wrap it."""
+    return httpx.ASGITransport(app=emulator.demo.app)
+
+
+@pytest.fixture
 async def web(
-    emulator: Emulator, registry: Registry, tmp_path: Path, settings_changes: dict[str, Any]
+    emulator: Emulator,
+    registry: Registry,
+    tmp_path: Path,
+    settings_changes: dict[str, Any],
+    graph_transport: httpx.AsyncBaseTransport,
 ) -> AsyncIterator[Web]:
     identity = IdentityConfig.demo(emulator.base_url, emulator.ca_file)
     obo = OboClient(identity)
@@ -180,7 +190,7 @@ async def web(
         registry=registry,
         identity=identity,
         obo=obo,
-        transport=httpx.ASGITransport(app=emulator.demo.app),
+        transport=graph_transport,
     )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:

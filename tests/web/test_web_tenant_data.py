@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import Request
 
 from intune_assistant.web.tenant_data import PageData
+
+
+class GatedTransport(httpx.AsyncBaseTransport):
+    """Graph answers only once ``opened`` is set: "still reading" lasts exactly as long as a test needs."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.opened = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.opened.wait()
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def graph_transport(graph_transport: httpx.AsyncBaseTransport) -> GatedTransport:
+    return GatedTransport(graph_transport)
 
 
 @pytest.fixture
@@ -17,20 +36,25 @@ def settings_changes() -> dict[str, Any]:
     return {"export_wait_s": 0.0}
 
 
-async def test_a_download_before_the_data_is_read_answers_503_with_retry_after_never_a_page(web) -> None:
+async def test_a_download_before_the_data_is_read_answers_503_with_retry_after_never_a_page(
+    web, graph_transport: GatedTransport
+) -> None:
     await web.onboarded_admin()
     early = await web.client.get("/policies.csv")
     assert early.status_code == 503
     assert int(early.headers["Retry-After"]) >= 5
     assert "Reading the tenant" not in early.text and "still being read" in early.text
+    graph_transport.opened.set()
     await web.wait_for_policies()
     ready = await web.client.get("/policies.csv")
     assert ready.status_code == 200 and ready.headers["content-type"].startswith("text/csv")
 
 
-async def test_a_download_waits_for_the_collection_it_started(web) -> None:
+async def test_a_download_waits_for_the_collection_it_started(web, graph_transport: GatedTransport) -> None:
     web.app.state.web.settings.export_wait_s = 60.0
     await web.onboarded_admin()
+    # Graph answers only after the download has started waiting for the collection it started.
+    asyncio.get_running_loop().call_later(0.5, graph_transport.opened.set)
     answer = await web.client.get("/settings.csv")
     assert answer.status_code == 200, answer.text[:300]
     assert answer.headers["content-type"].startswith("text/csv")
@@ -55,7 +79,11 @@ async def test_the_api_answers_202_while_reading(web) -> None:
     assert answer.status_code == 202 and answer.json()["status"] == "collecting"
 
 
-async def test_the_500_log_line_names_route_and_location_never_the_token(web, caplog) -> None:
+async def test_the_500_log_line_names_route_and_location_never_the_token(
+    web, caplog, graph_transport: GatedTransport
+) -> None:
+    graph_transport.opened.set()
+
     async def broken(request: Request, group: str, data: PageData) -> None:
         # The message quotes the token, as a careless library's error text might.
         raise RuntimeError(f"failed with {data.api_token}")
