@@ -61,22 +61,28 @@ async def test_a_download_waits_for_the_collection_it_started(web, graph_transpo
     assert "settings_" in answer.headers["content-disposition"]
 
 
-async def test_every_page_module_shows_progress_under_its_own_title_while_reading(web) -> None:
+async def test_every_page_module_shows_progress_under_its_own_title_while_reading(
+    web, graph_transport: GatedTransport
+) -> None:
     await web.onboarded_admin()
     for path, title in (("/groups", "Groups"), ("/settings", "Settings"), ("/compare", "Compare")):
         page = await web.client.get(path)
         assert page.status_code == 200
         assert "Reading the tenant" in page.text and f"<h1>{title}</h1>" in page.text
         assert 'aria-current="page"' in page.text
+    graph_transport.opened.set()  # the collection finishes, so nothing is left waiting at teardown
+    await web.wait_for_policies()
 
 
-async def test_the_api_answers_202_while_reading(web) -> None:
+async def test_the_api_answers_202_while_reading(web, graph_transport: GatedTransport) -> None:
     tenant = web.tenant("contoso")
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     await web.onboarded_admin()
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     answer = await web.client.get("/api/settings", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 202 and answer.json()["status"] == "collecting"
+    graph_transport.opened.set()
+    await web.wait_for_policies()
 
 
 async def test_the_500_log_line_names_route_and_location_never_the_token(
