@@ -12,36 +12,22 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.browsing import sign_in_and_onboard
+
 WEB_SETTINGS = {"cache_minutes": 0.2, "cache_keep_minutes": 0.3}
 KEEP_S = 18
-WIDE = {"width": 1280, "height": 860}
 
 
-def _admin(stack: Any) -> str:
-    tenant = stack.demo.tenants["contoso"]
-    return str(
-        next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required).user_principal_name
-    )
-
-
-def _sign_in_and_onboard(browser: Any, stack: Any) -> Any:
-    admin = _admin(stack)
-    context = browser.new_context(viewport=WIDE, ignore_https_errors=True, accept_downloads=True)
-    page = context.new_page()
-    page.goto(stack.base_url + "/")
-    page.get_by_role("link", name="Sign in with Microsoft").click()
-    page.locator("button[name=user]", has_text=admin).click()
-    page.wait_for_url(re.compile(r".*/onboarding$"))
-    page.get_by_role("button", name="Grant admin consent").click()
-    page.wait_for_url(re.compile(r".*/adminconsent.*"))
-    page.locator("button[name=user]", has_text=admin).click()
-    page.wait_for_url(re.compile(r".*/policies"))
+def _policies_page(browser: Any, stack: Any) -> Any:
+    """Contoso's admin, signed in and onboarded, on Policies."""
+    page = sign_in_and_onboard(browser, stack).new_page()
+    page.goto(stack.base_url + "/policies")
     page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
     return page
 
 
 def test_refresh_keeps_the_data_and_an_export_after_expiry_downloads_csv(stack: Any, browser: Any, shots: Path) -> None:
-    page = _sign_in_and_onboard(browser, stack)
+    page = _policies_page(browser, stack)
     first_read = page.get_by_test_id("data-age").inner_text()
     assert re.fullmatch(r"Data read \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\)\.", first_read)
 
