@@ -1,0 +1,127 @@
+"""The plan model every write module shares: what will be sent, to which object, and why.
+
+A plan is pure data built from a snapshot (no I/O). Each item names one object, the operation,
+the exact Graph requests, a readable before/after, warnings, and its precondition — the object's
+state as it was read when the plan was made. Apply sends an item's requests only while the object
+still matches that precondition (``changes/apply.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from intune_assistant.analyses.assignments import AssignmentRow, ObjectRef
+
+__all__ = ["GraphRequest", "Plan", "PlanItem", "Precondition", "RejectedChange"]
+
+
+@dataclass(frozen=True)
+class GraphRequest:
+    """One Graph request exactly as apply sends it.
+
+    Attributes:
+        method: HTTP method (``POST``, ``PATCH``, ``DELETE``).
+        path: path relative to ``/{version}/`` (``deviceManagement/configurationPolicies/{id}/assign``).
+        body: the JSON body, or None.
+        version: ``beta`` or ``v1.0``.
+    """
+
+    method: str
+    path: str
+    body: Any = None
+    version: str = "beta"
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """The object's state as read when the plan was made; apply writes only while it still holds.
+
+    Attributes:
+        read_path: what apply re-reads before writing (``{type path}/{id}/assignments``).
+        assignments: the object's assignments exactly as read (Graph-shaped, unknown fields kept).
+    """
+
+    read_path: str
+    assignments: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One object the plan changes.
+
+    Attributes:
+        object: the object (catalog type key, id, name, type label, platform).
+        operation: what is done to it, e.g. ``assign``.
+        requests: the exact Graph requests, in order.
+        before / after: the object's assignments as readable rows (the assignment analyses' rows).
+        expected: the assignment set the object has once the requests are applied (Graph-shaped);
+            verification compares a fresh read with it.
+        precondition: the object's state as read when planning.
+        changes: what changes, in words ("add Finance laptops (include)").
+        warnings: what the admin should know before applying.
+    """
+
+    object: ObjectRef
+    operation: str
+    requests: tuple[GraphRequest, ...]
+    before: tuple[AssignmentRow, ...]
+    after: tuple[AssignmentRow, ...]
+    expected: tuple[Mapping[str, Any], ...]
+    precondition: Precondition
+    changes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """``type_key/id``: identifies the item within its plan."""
+        return f"{self.object.type_key}/{self.object.id}"
+
+
+@dataclass(frozen=True)
+class RejectedChange:
+    """A desired change that is not in the plan, and why (nothing is applied for it).
+
+    Attributes:
+        source: where the change came from, as the caller labelled it ("row 7"); may be "".
+        summary: the change in words.
+        reason: why it was refused, in words the admin can act on.
+    """
+
+    source: str
+    summary: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A reviewed-then-applied set of changes to one tenant.
+
+    Attributes:
+        module: the write module that made it (``bulk-assign``).
+        tenant_id / tenant_domain: the tenant the snapshot was read from.
+        read_at: when the snapshot the plan was built from was read.
+        items: one per object that changes (objects already in the desired state have none).
+        rejected: desired changes left out, each with its reason.
+        notes: changes that need nothing done (already so), in words.
+    """
+
+    module: str
+    tenant_id: str | None
+    tenant_domain: str | None
+    read_at: datetime
+    items: tuple[PlanItem, ...]
+    rejected: tuple[RejectedChange, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """True when applying the plan would send nothing."""
+        return not self.items
+
+    @property
+    def request_count(self) -> int:
+        """How many write requests applying the plan sends (re-reads not counted)."""
+        return sum(len(item.requests) for item in self.items)
