@@ -10,6 +10,12 @@ from intune_assistant.web.session import SESSION_COOKIE
 OBO = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
+def offer_assignment_manager(app) -> None:  # type: ignore[no-untyped-def]
+    """A stand-in for the Assignment manager's page: the bulk-assign module is offered once it exists."""
+    if not any(getattr(r, "name", "") == "assignment_manager" for r in app.routes):
+        app.add_api_route("/assignment-manager", lambda: "stand-in", name="assignment_manager")
+
+
 def _obo_entries(web, tenant_id: str):  # type: ignore[no-untyped-def]
     return [e for e in web.demo.entra.token_log if e.tenant_id == tenant_id and "bearer" in e.grant_type]
 
@@ -66,17 +72,16 @@ async def test_read_only_operator_sees_policies_but_cannot_activate_a_write_modu
     assert (await web.sign_in(reader)).status_code == 303
     page = await web.wait_for_policies()
     assert "Policies" in page.text and "policies-table" in page.text
-    settings = await web.client.get("/tenant")
-    assert "needs an administrator role" in settings.text
     refused = await web.client.post("/tenant/modules/bulk-assign/activate", data={"csrf_token": web.csrf()})
     assert refused.status_code == 403
-    assert "An administrator role is needed" in refused.text and "Correlation id" in refused.text
+    assert "A role that can grant admin consent is needed" in refused.text and "Correlation id" in refused.text
     assert not web.registry.get(web.tenant("contoso").tenant_id).modules
     offboard = await web.client.post("/tenant/offboard", data={"csrf_token": web.csrf()})
     assert offboard.status_code == 403 and web.registry.get(web.tenant("contoso").tenant_id) is not None
 
 
 async def test_activating_a_write_module_asks_exactly_its_write_scopes_for_that_tenant_only(web) -> None:
+    offer_assignment_manager(web.app)
     contoso, fabrikam = web.tenant("contoso"), web.tenant("fabrikam")
     # Fabrikam is onboarded too, and never activates anything.
     await web.onboarded_admin("fabrikam")

@@ -6,11 +6,42 @@ Plans (tenant registry) refer to modules by these names; incremental admin conse
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .model import Kind
 from .registry import Catalog
 
 READ_MODULES: tuple[str, ...] = ("inventory", "document", "compare", "troubleshoot", "msp")
 WRITE_MODULES: tuple[str, ...] = ("deploy-baseline", "bulk-assign", "restore")
+
+
+@dataclass(frozen=True)
+class ModuleWords:
+    """How a module is named to admins: a title and one sentence on what it does."""
+
+    title: str
+    description: str
+
+
+_WORDS: dict[str, ModuleWords] = {
+    "inventory": ModuleWords("Inventory", "Every policy, app, script and filter of the tenant, with assignments."),
+    "document": ModuleWords("Documentation", "The tenant's configuration as readable documents."),
+    "compare": ModuleWords("Compare", "Compare policies, tenants and baselines."),
+    "troubleshoot": ModuleWords("Troubleshoot", "Why a user or device gets (or does not get) a policy."),
+    "msp": ModuleWords("Multi-tenant", "Work across customer tenants through GDAP."),
+    "deploy-baseline": ModuleWords(
+        "Deploy baselines", "Create and update policies from a baseline, with a reviewed plan."
+    ),
+    "bulk-assign": ModuleWords(
+        "Assignment manager", "Change the assignments of many policies, apps and scripts at once, reviewed first."
+    ),
+    "restore": ModuleWords("Restore", "Put back objects from a backup or snapshot."),
+}
+
+
+def module_words(name: str) -> ModuleWords:
+    """The module's title and description in the admin's words (an unknown name reads as itself)."""
+    return _WORDS.get(name, ModuleWords(name.replace("-", " ").capitalize(), ""))
 
 
 def write_scopes(catalog: Catalog) -> dict[str, tuple[str, ...]]:

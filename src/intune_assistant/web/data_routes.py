@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from .context import TenantContext, safe_next, tenant_context, web_state
 from .csrf import check_csrf
 from .errors import is_htmx
+from .modules import modules_in_use
 from .templating import render
 
 router = APIRouter()
@@ -47,7 +48,8 @@ async def data_refresh(request: Request, ctx: Annotated[TenantContext, Depends(t
     form = await request.form()
     back = safe_next(str(form.get("next") or ""))
     state = web_state(request)
-    await state.policies.refresh(ctx.principal, ctx.session.api_token, ctx.record.module_names, ctx.record.domain)
+    modules = modules_in_use(request, ctx.record.module_names)
+    await state.policies.refresh(ctx.principal, ctx.session.api_token, modules, ctx.record.domain)
     if is_htmx(request):
         status = state.policies.status(ctx.principal)
         if status is None:

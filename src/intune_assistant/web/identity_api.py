@@ -18,10 +18,12 @@ from intune_assistant.identity.obo import (
     scopes_for,
 )
 from intune_assistant.identity.principal import Principal
+from intune_assistant.identity.roles import CONSENT_ROLE_IDS, can_grant_admin_consent
 from intune_assistant.identity.validation import ApiTokenValidator
 
 __all__ = [
     "ADMIN_ROLE_IDS",
+    "CONSENT_ROLE_IDS",
     "ApiTokenValidator",
     "AuthError",
     "ConsentRequired",
@@ -32,6 +34,7 @@ __all__ = [
     "OboTokenProvider",
     "Principal",
     "SignInRequired",
+    "can_grant_admin_consent",
     "is_admin",
     "scopes_for",
 ]

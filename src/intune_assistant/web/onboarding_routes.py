@@ -7,11 +7,13 @@ write permissions too) and comes back to ``/onboarding/consent`` with the sealed
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from intune_assistant.catalog.modules import module_words
 from intune_assistant.tenants import RegistryError
 from intune_assistant.tenants.validation import normalise_domain
 
@@ -19,7 +21,8 @@ from .consent import ConsentState, admin_consent_url, short_reason
 from .context import TenantContext, UserContext, safe_next, tenant_context, user_context, web_state
 from .csrf import check_csrf
 from .errors import Link, ProblemPage
-from .identity_api import is_admin
+from .identity_api import ConsentRequired, can_grant_admin_consent, is_admin
+from .modules import modules_in_use, offered_write_scopes
 from .templating import render
 
 router = APIRouter()
@@ -44,7 +47,7 @@ async def onboarding(request: Request, ctx: Annotated[UserContext, Depends(user_
         {
             "scopes": state.policies.scopes(frozenset()),
             "domain": _suggested_domain(request, ctx),
-            "admin": is_admin(ctx.principal),
+            "can_consent": can_grant_admin_consent(ctx.principal),
             "nav": "onboarding",
         },
     )
@@ -54,6 +57,8 @@ async def onboarding(request: Request, ctx: Annotated[UserContext, Depends(user_
 async def onboarding_start(request: Request, ctx: Annotated[UserContext, Depends(user_context)]) -> Response:
     """Send an administrator to Entra's admin consent for the read scopes."""
     await check_csrf(request, ctx.session)
+    if not can_grant_admin_consent(ctx.principal):
+        raise consent_role_needed("Onboarding the tenant")
     state = web_state(request)
     form = await request.form()
     raw_domain = form.get("domain")
@@ -77,7 +82,7 @@ async def consent_start(request: Request, ctx: Annotated[TenantContext, Depends(
     await check_csrf(request, ctx.session)
     state = web_state(request)
     form = await request.form()
-    allowed = state.policies.scopes(ctx.record.module_names)
+    allowed = state.policies.scopes(modules_in_use(request, ctx.record.module_names))
     asked = [s.rpartition("/")[2] for s in form.getlist("scope") if isinstance(s, str)]
     scopes = tuple(s for s in allowed if s.lower() in {a.lower() for a in asked}) or allowed
     next_value = form.get("next")
@@ -145,18 +150,67 @@ async def consent_callback(
     state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)
     state.policies.drop(ctx.principal.tenant_id, ctx.principal.user_key)
     if consent.kind == "onboard":
+        await verify_consent(request, ctx, state.policies.scopes(frozenset()), "Onboarding the tenant")
         await asyncio.to_thread(state.registry.onboard, consent.tenant_id, consent.domain, state.settings.plan)
         ctx.session.remember(consent.tenant_id, consent.domain)
         response = RedirectResponse("/policies", status_code=303)
         state.cookies.store(request, response, ctx.session)
         return response
     if consent.kind == "module":
+        record = await asyncio.to_thread(state.registry.get, consent.tenant_id)
+        scopes = offered_write_scopes(request).get(consent.module)
+        if record is None or scopes is None:
+            raise ProblemPage(
+                409,
+                "The module was not activated",
+                "This tenant is not onboarded, or the module is not offered. Nothing was changed.",
+                links=[Link("Back to tenant settings", "/tenant", primary=True)],
+            )
+        title = module_words(consent.module).title
+        await verify_consent(request, ctx, scopes, f"Activating {title}")
         try:
             await asyncio.to_thread(state.registry.activate_module, consent.tenant_id, consent.module)
         except RegistryError as exc:
-            raise ProblemPage(409, "The module was not activated", str(exc)) from None
+            raise ProblemPage(409, f"{title} was not activated", str(exc)) from None
         return RedirectResponse("/tenant?activated=" + consent.module, status_code=303)
     return RedirectResponse(safe_next(consent.next_url), status_code=303)
+
+
+async def verify_consent(request: Request, ctx: UserContext, scopes: Sequence[str], what: str) -> None:
+    """Prove consent before recording it: the query string of Entra's answer is not signed.
+
+    Only a user whose directory role can grant tenant-wide consent is believed, and only once a
+    fresh On-Behalf-Of token with exactly ``scopes`` was issued for this user in this tenant —
+    which Entra does only when the tenant has consented to every one of them.
+    """
+    if not can_grant_admin_consent(ctx.principal):
+        raise consent_role_needed(what)
+    try:
+        await web_state(request).obo.graph_token(ctx.session.api_token, ctx.principal, scopes, fresh=True)
+    except ConsentRequired as exc:
+        missing = ", ".join(s.rpartition("/")[2] for s in exc.scopes) or ", ".join(scopes)
+        raise ProblemPage(
+            403,
+            "Consent was not granted",
+            f"Entra ID has no admin consent of this tenant for: {missing}. Nothing was changed.",
+            advice="Grant admin consent on Entra ID's page (not only the answer's address): start again and "
+            "sign in there as a Global Administrator, Privileged Role Administrator, Cloud Application "
+            "Administrator or Application Administrator of this tenant.",
+            links=[Link("Start again", "/onboarding" if what.startswith("Onboarding") else "/tenant", primary=True)],
+        ) from None
+
+
+def consent_role_needed(what: str) -> ProblemPage:
+    """The 403 page for a user whose directory roles cannot grant admin consent."""
+    return ProblemPage(
+        403,
+        "A role that can grant admin consent is needed",
+        f"{what} is recorded only for a user who can grant tenant-wide admin consent in Entra ID. "
+        "Your account's directory roles cannot. Nothing was changed.",
+        advice="Ask a Global Administrator, Privileged Role Administrator, Cloud Application Administrator or "
+        "Application Administrator of this tenant to sign in to Intune Assistant and do it.",
+        links=[Link("Back to Policies", "/policies", primary=True)],
+    )
 
 
 @router.post("/tenant/offboard", name="offboard")

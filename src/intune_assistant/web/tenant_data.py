@@ -32,6 +32,7 @@ from .context import tenant_context, web_state
 from .derived import Analysis
 from .errors import Link, ProblemPage, is_api, is_htmx
 from .identity_api import Principal
+from .modules import modules_in_use
 from .navigation import NAV_ITEMS
 from .policies.service import CollectJob, Inventory
 from .session import BrowserSession
@@ -81,7 +82,9 @@ class StillReading(Exception):
 async def _start(
     request: Request, principal: Principal, api_token: str, record: TenantRecord
 ) -> Inventory | CollectJob:
-    return await web_state(request).policies.start(principal, api_token, record.module_names, record.domain)
+    return await web_state(request).policies.start(
+        principal, api_token, modules_in_use(request, record.module_names), record.domain
+    )
 
 
 def _wants_file(request: Request) -> bool:

@@ -1,8 +1,10 @@
 """Tenant settings: the plan, write-module activation (incremental admin consent), offboarding.
 
-Activating a write module is an administrator's act: it sends the admin to Entra's admin consent
-for exactly that module's write scopes, and the registry records the activation only once consent
-came back. Only then does On-Behalf-Of ask for those write scopes for this tenant.
+Activating a write module is the act of a user who can grant admin consent: it sends them to
+Entra's admin consent for exactly that module's write scopes, and the registry records the
+activation only once a token with those scopes was issued to them (``onboarding_routes``). Only
+then does On-Behalf-Of ask for those write scopes for this tenant. Only modules whose pages exist
+are offered (``modules``).
 """
 
 from __future__ import annotations
@@ -13,41 +15,38 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from intune_assistant.catalog.modules import write_scopes
+from intune_assistant.catalog.modules import module_words
 
 from .consent import ConsentState
 from .context import TenantContext, tenant_context, web_state
 from .csrf import check_csrf
 from .errors import Link, ProblemPage
-from .identity_api import is_admin
-from .onboarding_routes import admin_only, to_consent
+from .identity_api import can_grant_admin_consent, is_admin
+from .modules import modules_in_use, offered_write_scopes
+from .onboarding_routes import admin_only, consent_role_needed, to_consent
 from .templating import render
 
 router = APIRouter()
 
-MODULE_TEXT = {
-    "deploy-baseline": ("Deploy baselines", "Create and update policies from a baseline, with a reviewed plan."),
-    "bulk-assign": ("Bulk assignment changes", "Change the assignments of many objects at once, read-merge-write."),
-    "restore": ("Restore", "Put back objects from a snapshot."),
-}
-
 
 @router.get("/tenant", name="tenant_settings", response_class=HTMLResponse)
 async def tenant_settings(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
-    """The tenant's plan, modules and write scopes, and who may change them."""
+    """The tenant's plan, the write modules offered, their permissions, and who may change them."""
     state = web_state(request)
     plan = state.registry.plan(ctx.record.plan)
-    by_module = write_scopes(state.catalog)
+    offered = offered_write_scopes(request)
     modules = [
         {
             "name": name,
-            "title": MODULE_TEXT.get(name, (name, ""))[0],
-            "description": MODULE_TEXT.get(name, ("", ""))[1],
-            "scopes": by_module.get(name, ()),
+            "title": module_words(name).title,
+            "description": module_words(name).description,
+            "scopes": scopes,
             "active": name in ctx.record.module_names,
         }
-        for name in sorted(plan.write_modules)
+        for name, scopes in offered.items()
+        if name in plan.write_modules
     ]
+    activated = request.query_params.get("activated", "")
     return render(
         request,
         "tenant.html",
@@ -55,8 +54,9 @@ async def tenant_settings(request: Request, ctx: Annotated[TenantContext, Depend
             "plan": plan,
             "modules": modules,
             "admin": is_admin(ctx.principal),
-            "scopes": state.policies.scopes(ctx.record.module_names),
-            "activated": request.query_params.get("activated", ""),
+            "can_activate": can_grant_admin_consent(ctx.principal),
+            "scopes": state.policies.scopes(modules_in_use(request, ctx.record.module_names)),
+            "activated": module_words(activated).title if activated in offered else "",
             "nav": "tenant",
         },
     )
@@ -66,18 +66,18 @@ async def tenant_settings(request: Request, ctx: Annotated[TenantContext, Depend
 async def module_activate(
     module: str, request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]
 ) -> Response:
-    """Ask for admin consent to exactly the module's write scopes; activation follows consent."""
+    """Ask for admin consent to exactly the module's write scopes; activation follows verified consent."""
     await check_csrf(request, ctx.session)
-    if not is_admin(ctx.principal):
-        raise admin_only(f"Activating the write module {module!r}")
+    if not can_grant_admin_consent(ctx.principal):
+        raise consent_role_needed(f"Activating {module_words(module).title}")
     state = web_state(request)
     plan = state.registry.plan(ctx.record.plan)
-    scopes = write_scopes(state.catalog).get(module)
+    scopes = offered_write_scopes(request).get(module)
     if module not in plan.write_modules or not scopes:
         raise ProblemPage(
             404,
-            "No such write module on this plan",
-            f"{module!r} is not a write module of plan {plan.name!r}.",
+            "This module is not offered",
+            "There is no such write module on this tenant's plan, or its pages are not available yet.",
             links=[Link("Back to tenant settings", "/tenant", primary=True)],
         )
     consent = ConsentState("module", ctx.principal.tenant_id, scopes, ctx.session.csrf, module=module)
@@ -91,7 +91,7 @@ async def module_deactivate(
     """Stop using a write module: its write scopes are no longer asked for (consent stays in Entra)."""
     await check_csrf(request, ctx.session)
     if not is_admin(ctx.principal):
-        raise admin_only(f"Deactivating the write module {module!r}")
+        raise admin_only(f"Deactivating {module_words(module).title}")
     state = web_state(request)
     await asyncio.to_thread(state.registry.deactivate_module, ctx.principal.tenant_id, module)
     state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
+
 WRITE = "https://graph.microsoft.com/DeviceManagementConfiguration.ReadWrite.All"
 
 
@@ -73,14 +75,28 @@ async def test_unconfigured_scope_and_bad_redirect(env: Any) -> None:
     assert env.query_of(no_scope.headers["location"])["error_description"].startswith("AADSTS900144")
 
 
-async def test_operator_role_admin_may_consent_unless_strict(make_env: Any) -> None:
-    lenient = make_env()
-    params = await _consent_as(lenient, lenient.CONTOSO, lenient.CONTOSO, lenient.INTUNE_ONLY)
-    assert params["admin_consent"] == "True"
-    strict = make_env(consent_requires_directory_role=True)
-    refused = await _consent_as(strict, strict.CONTOSO, strict.CONTOSO, strict.INTUNE_ONLY)
-    assert refused["error"] == "consent_required"
-    allowed = await _consent_as(strict, strict.CONTOSO, strict.CONTOSO, strict.ADMIN)
+async def test_only_directory_roles_that_can_consent_may_grant_admin_consent(env: Any) -> None:
+    # Entra's rule: an Intune Administrator (product role "admin") cannot grant tenant-wide consent.
+    refused = await _consent_as(env, env.CONTOSO, env.CONTOSO, env.INTUNE_ONLY)
+    assert refused["error"] == "consent_required" and "AADSTS65004" in refused["error_description"]
+    assert env.entra.consented_scopes(env.CONTOSO) == ()
+    allowed = await _consent_as(env, env.CONTOSO, env.CONTOSO, env.ADMIN)
+    assert allowed["admin_consent"] == "True" and env.entra.consented_scopes(env.CONTOSO)
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "62e90394-69f5-4237-9190-012177145e10",  # Global Administrator
+        "e8611ab8-c189-46e8-94e1-60213ab1f814",  # Privileged Role Administrator
+        "158c047a-c907-4556-b7ef-446551a6b5f7",  # Cloud Application Administrator
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",  # Application Administrator
+    ],
+)
+async def test_each_consent_capable_role_may_grant_delegated_graph_permissions(env: Any, role: str) -> None:
+    ian = next(o for o in env.tenants[env.CONTOSO].operators if o.user_id == env.INTUNE_ONLY)
+    ian.wids = (role,)
+    allowed = await _consent_as(env, env.CONTOSO, env.CONTOSO, env.INTUNE_ONLY)
     assert allowed["admin_consent"] == "True"
 
 

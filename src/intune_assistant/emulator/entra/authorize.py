@@ -412,8 +412,7 @@ class Browser:
         return found
 
     def _complete_consent(self, pending: PendingSignIn, principal: Principal, client: Client) -> Response:
-        strict = self.core.options.consent_requires_directory_role
-        if not principal.can_consent(strict=strict):
+        if not principal.can_consent():
             return self._error_redirect(pending.redirect_uri, "query", errors.admin_consent_denied(), pending.state)
         if pending.consent_scopes:
             self.core.consent.grant(principal.tenant_id, pending.consent_scopes, client.client_id)

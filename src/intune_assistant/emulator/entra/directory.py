@@ -11,20 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ..tenants.model import GDAP_INDICATOR, GLOBAL_ADMINISTRATOR, Operator, TenantData
+from ..tenants.model import CLOUD_APPLICATION_ADMINISTRATOR, GDAP_INDICATOR, GLOBAL_ADMINISTRATOR, Operator, TenantData
 from ..tokens import v1_issuer
 from . import errors
 from .gdap import partner_technicians, technician_roles
 
 __all__ = ["CONSENT_ROLES", "Authority", "Directory", "Principal"]
 
-# Directory roles that may grant tenant-wide consent to delegated Graph permissions: Global,
-# Privileged Role, Cloud Application and Application Administrator.
+# Directory roles that may grant tenant-wide consent to delegated Graph permissions (Entra's
+# "grant tenant-wide admin consent" prerequisites): Global, Privileged Role, Cloud Application and
+# Application Administrator.
 CONSENT_ROLES = frozenset(
     {
         GLOBAL_ADMINISTRATOR,
         "e8611ab8-c189-46e8-94e1-60213ab1f814",
-        "158c047a-c907-4556-b7ef-446551a6b5f7",
+        CLOUD_APPLICATION_ADMINISTRATOR,
         "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
     }
 )
@@ -111,11 +112,16 @@ class Principal:
         """``(tenant, home tenant, user)`` — identifies the principal across requests."""
         return (self.tenant_id, self.home_tenant_id, self.operator.user_id)
 
-    def can_consent(self, *, strict: bool) -> bool:
-        """Whether this user may grant tenant-wide (admin) consent in ``tenant_id``."""
-        if set(self.wids) & CONSENT_ROLES:
-            return True
-        return not strict and not self.is_technician and self.operator.role == "admin"
+    def can_consent(self) -> bool:
+        """Whether this user may grant tenant-wide (admin) consent in ``tenant_id``: Entra's rule, by role.
+
+        The product's registrations configure delegated Graph permissions only, which all four
+        ``CONSENT_ROLES`` may grant (Cloud Application and Application Administrator may not grant
+        Graph *application* permissions; no registration here has any). A technician counts
+        through their GDAP roles. Intune Administrator, Global Reader or an operator's product
+        role do not count.
+        """
+        return bool(set(self.wids) & CONSENT_ROLES)
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,6 @@ class EntraOptions:
     # Keys kept in the JWKS after a rotation (Entra publishes a few; tokens signed by them verify).
     max_previous_keys: int = 1
     key_size: int = 2048
-    # False: an operator with role "admin" may grant admin consent (demo convenience, as briefed).
-    # True: only the directory roles that can consent in Entra ID (Global, Privileged Role, Cloud
-    # Application, Application Administrator) may.
-    consent_requires_directory_role: bool = False
 
     def __post_init__(self) -> None:
         if self.device_code_interval_s < 1:

@@ -12,7 +12,7 @@ from .context import Ctx, Size
 from .definitions import public_definitions
 from .groups import build_groups
 from .ids import stable_guid
-from .model import GLOBAL_READER, INTUNE_ADMINISTRATOR, Operator, TenantData
+from .model import CLOUD_APPLICATION_ADMINISTRATOR, GLOBAL_READER, INTUNE_ADMINISTRATOR, Operator, TenantData
 from .people import build_devices, build_users
 from .planted import plant_policies, plant_targets, scan
 from .settings_catalog import COMPLIANCE_PROFILE, FILTER_PLATFORM, PROFILES, VARIANTS, policy_name, settings_policy
@@ -249,13 +249,18 @@ def _enrollment(ctx: Ctx, targeter: Targeter) -> None:
 
 
 def operators_for(users: list[Obj]) -> list[Operator]:
-    """The demo operators: plain admin first, then reader, MFA-required admin and a disabled user."""
+    """The demo operators: plain admin first, then reader, MFA-required admin and a disabled user.
+
+    Only the first admin can grant admin consent (Cloud Application Administrator besides Intune
+    Administrator): it onboards the tenant. The others are Intune Administrators only, as Entra
+    keeps consent apart from Intune rights.
+    """
 
     def op(user: Obj, role: Any, wids: tuple[str, ...], **extra: Any) -> Operator:
         return Operator(user["id"], user["userPrincipalName"], user["displayName"], role, wids, **extra)
 
     return [
-        op(users[0], "admin", (INTUNE_ADMINISTRATOR,)),
+        op(users[0], "admin", (INTUNE_ADMINISTRATOR, CLOUD_APPLICATION_ADMINISTRATOR)),
         op(users[1], "readOnly", (GLOBAL_READER,)),
         op(users[2], "admin", (INTUNE_ADMINISTRATOR,), mfa_required=True),
         op(users[3], "admin", (INTUNE_ADMINISTRATOR,), enabled=False),

@@ -9,6 +9,8 @@ from typing import Any, Literal
 GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
 INTUNE_ADMINISTRATOR = "3a2c62db-5318-420d-8d74-23affee5d9d5"
 GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+# May grant tenant-wide admin consent to delegated Graph permissions (the demo admin onboards with it).
+CLOUD_APPLICATION_ADMINISTRATOR = "158c047a-c907-4556-b7ef-446551a6b5f7"
 GDAP_INDICATOR = "08372b87-7d02-482a-9e02-fb03ea5fe193"
 
 OperatorRole = Literal["admin", "readOnly", "none"]
