@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from intune_assistant.emulator.demo import DemoTenancy, build_demo
-from intune_assistant.emulator.graph import EmulatorOptions
+from intune_assistant.emulator.graph import EmulatorOptions, PageFault, RouteFaults
 from intune_assistant.snapshot import Snapshot
 
 from .conftest import GRAPH, collect_demo
@@ -108,4 +108,128 @@ def test_a_refresh_of_a_type_not_read_completely_reads_it_in_full() -> None:
         collect_demo(demo, "contoso", previous=first, types=["groups", "administrativeTemplates"])
     )
     assert refreshed.results["administrativeTemplates"].read_in_full
+    assert not refreshed.results["groups"].read_in_full
+
+
+# --------------------------------------------------------------------------- what a refresh sees
+
+EVERY_WRITE_SCOPE = [
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "Group.ReadWrite.All",
+]
+
+
+def _group_target(group_id: str) -> dict[str, Any]:
+    return {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": group_id}
+
+
+def _unassigned_group(obj: dict[str, Any], snapshot: Snapshot) -> str:
+    assigned = {a.get("target", {}).get("groupId") for a in obj.get("assignments", [])}
+    return next(g["id"] for g in snapshot.objects_of("groups") if g["id"] not in assigned)
+
+
+async def _every_kind_of_change(demo: DemoTenancy, first: Snapshot) -> dict[str, Any]:
+    """Through the emulator's write routes: a changed policy (and an administrative template), an
+    assignment-only change on a settings-catalog policy, a device configuration and an enrollment
+    configuration (read per item), a new policy, and a deleted one. The assigned and the deleted
+    policy are the oldest: below the newest page, only the audit log tells of them."""
+    tenant_id = demo.tenants["contoso"].tenant_id
+    demo.entra.grant_consent(tenant_id, EVERY_WRITE_SCOPE)
+    token = demo.token("contoso", scopes=[*demo.catalog.read_scopes(), *EVERY_WRITE_SCOPE])
+    policies = sorted(first.objects_of("settingsCatalog"), key=lambda p: str(p["lastModifiedDateTime"]))
+    assigned, gone, changed = policies[0], policies[1], policies[2]
+    template = first.objects_of("administrativeTemplates")[0]
+    profile = first.objects_of("deviceConfigurations")[1]
+    enrollment = first.objects_of("enrollmentConfigurations")[0]
+    new = {k: v for k, v in policies[3].items() if k not in ("id", "assignments", "createdDateTime")}
+    new["name"] = "Added policy"
+    config = "/beta/deviceManagement"
+    assigned_to = {
+        "policy": _unassigned_group(assigned, first),
+        "profile": _unassigned_group(profile, first),
+        "enrollment": _unassigned_group(enrollment, first),
+    }
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo.app), base_url=GRAPH, headers={"Authorization": f"Bearer {token}"}
+    ) as graph:
+        answers = [
+            await graph.patch(f"{config}/configurationPolicies/{changed['id']}", json={"name": "Changed policy"}),
+            await graph.patch(
+                f"{config}/groupPolicyConfigurations/{template['id']}", json={"displayName": "Changed template"}
+            ),
+            await graph.post(
+                f"{config}/configurationPolicies/{assigned['id']}/assign",
+                json={"assignments": [{"target": _group_target(assigned_to["policy"])}]},
+            ),
+            await graph.post(
+                f"{config}/deviceConfigurations/{profile['id']}/assign",
+                json={"assignments": [{"target": _group_target(assigned_to["profile"])}]},
+            ),
+            await graph.post(
+                f"{config}/deviceEnrollmentConfigurations/{enrollment['id']}/assign",
+                json={"enrollmentConfigurationAssignments": [{"target": _group_target(assigned_to["enrollment"])}]},
+            ),
+            await graph.post(f"{config}/configurationPolicies", json=new),
+            await graph.delete(f"{config}/configurationPolicies/{gone['id']}"),
+        ]
+    assert [a.status_code for a in answers] == [204, 204, 200, 200, 204, 201, 204], [a.text for a in answers]
+    return {
+        "changed": changed["id"],
+        "template": template["id"],
+        "assigned": {"settingsCatalog": assigned["id"], "deviceConfigurations": profile["id"]}
+        | {"enrollmentConfigurations": enrollment["id"]},
+        "assigned_to": assigned_to,
+        "added": answers[5].json()["id"],
+        "gone": gone["id"],
+    }
+
+
+def _by_id(snapshot: Snapshot, key: str) -> dict[str, dict[str, Any]]:
+    return {o["id"]: o for o in snapshot.objects_of(key)}
+
+
+def _group_ids(obj: dict[str, Any]) -> set[str]:
+    return {a["target"].get("groupId") for a in obj.get("assignments", [])}
+
+
+def test_a_refresh_shows_a_change_an_assignment_an_addition_and_a_deletion() -> None:
+    demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False))
+    first, first_client = asyncio.run(collect_demo(demo, "contoso"))
+    done = asyncio.run(_every_kind_of_change(demo, first))
+    refreshed, refresh_client = asyncio.run(collect_demo(demo, "contoso", previous=first))
+    full, _ = asyncio.run(collect_demo(demo, "contoso"))
+    assert _normal(refreshed) == _normal(full)
+    assert _by_id(refreshed, "settingsCatalog")[done["changed"]]["name"] == "Changed policy"
+    assert _by_id(refreshed, "administrativeTemplates")[done["template"]]["displayName"] == "Changed template"
+    for key, object_id in done["assigned"].items():
+        group = done["assigned_to"][
+            {"settingsCatalog": "policy", "deviceConfigurations": "profile"}.get(key, "enrollment")
+        ]
+        assert _group_ids(_by_id(refreshed, key)[object_id]) == {group}, key
+    assert _by_id(refreshed, "settingsCatalog")[done["added"]]["name"] == "Added policy"
+    assert done["gone"] not in _by_id(refreshed, "settingsCatalog")
+    # Read newest first, the rest kept (Contoso's other ordered lists fit on one page: read whole).
+    for key in ("settingsCatalog", "enrollmentConfigurations"):
+        assert not refreshed.results[key].read_in_full, key
+    assert refresh_client.stats.sub_requests * 2 < first_client.stats.sub_requests
+
+
+def test_a_refresh_reads_in_full_and_says_why_when_the_audit_log_cannot_be_read() -> None:
+    # Every audit-log page answers 200 without "value": the log is unreadable, nothing else is.
+    options = EmulatorOptions(throttling=False, routes={"auditEvents": RouteFaults(page_fault=PageFault.NO_VALUE)})
+    demo = build_demo(["contoso"], options=options)
+    first, _ = asyncio.run(collect_demo(demo, "contoso"))
+    done = asyncio.run(_every_kind_of_change(demo, first))
+    refreshed, _ = asyncio.run(collect_demo(demo, "contoso", previous=first))
+    full, _ = asyncio.run(collect_demo(demo, "contoso"))
+    assert _normal(refreshed) == _normal(full)
+    for key, object_id in done["assigned"].items():
+        assert _by_id(refreshed, key)[object_id]["assignments"] == _by_id(full, key)[object_id]["assignments"], key
+    assert done["gone"] not in _by_id(refreshed, "settingsCatalog")
+    for key in ("settingsCatalog", "deviceConfigurations", "compliancePolicies", "enrollmentConfigurations"):
+        result = refreshed.results[key]
+        assert result.read_in_full and result.status.value == "ok", key
+        assert result.full_read_reason is not None and "audit log could not be read" in result.full_read_reason
+    # Groups do not depend on the audit log: still read through their delta query.
     assert not refreshed.results["groups"].read_in_full

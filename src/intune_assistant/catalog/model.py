@@ -120,6 +120,12 @@ class ResourceType:
     # Read through Graph's delta query (``{path}/delta?$select=...``) with these properties, so a
     # refresh reads only what changed; None: Graph documents no delta for the type.
     delta_select: str | None = None
+    # The list answers ``$orderby=lastModifiedDateTime desc`` (observed: CIPP's change detection
+    # reads these lists so), so a refresh reads only the newest pages.
+    modified_order: bool = False
+    # An item read by id fills ``$expand=assignments``; False where Graph was seen answering ``[]``
+    # for some objects (a refresh then reads ``/{id}/assignments``).
+    item_expand_assignments: bool = True
     # Whether snapshot collection reads this type by default.
     collect: bool = True
     # Scopes other than read/write that Graph also accepts for reading (higher privilege).

@@ -74,6 +74,10 @@ RECORDS: tuple[ResourceType, ...] = (
         identity_key=("platforms", "technologies"),
         volatile_fields=SETTINGS_VOLATILE,
         write=FULL_RETURNING,
+        modified_order=True,
+        # configurationPolicies/{id}?$expand=assignments is [] for endpoint-security template
+        # families (msgraph-sdk-powershell#3337, open); the list expand is not affected.
+        item_expand_assignments=False,
         page_size=25,
         notes="List $expand=assignments,settings returns every setting inline (no nextLink inside).",
     ),
@@ -114,6 +118,7 @@ RECORDS: tuple[ResourceType, ...] = (
         ),
         secret_fields=frozenset({"preSharedKey", "password", "wiFiPreSharedKey"}),
         write=FULL_RETURNING,
+        modified_order=True,
         page_size=25,
         notes="Update rings share this path; they are split out with isof() into their own record.",
     ),
@@ -131,6 +136,7 @@ RECORDS: tuple[ResourceType, ...] = (
         list_filter="isof('microsoft.graph.windowsUpdateForBusinessConfiguration')",
         odata_types=("windowsUpdateForBusinessConfiguration",),
         write=FULL_RETURNING,
+        modified_order=True,
         page_size=25,
     ),
     ResourceType(
@@ -154,6 +160,7 @@ RECORDS: tuple[ResourceType, ...] = (
             "aospDeviceOwnerCompliancePolicy",
         ),
         write=FULL_RETURNING,
+        modified_order=True,
         page_size=25,
     ),
     ResourceType(
@@ -193,6 +200,7 @@ RECORDS: tuple[ResourceType, ...] = (
         identity_key=(),
         volatile_fields=_volatile("policyConfigurationIngestionType", "configurationType"),
         write=FULL_RETURNING,
+        modified_order=True,
         page_size=25,
         notes="Item $expand=definitionValues comes back empty on Graph; read /definitionValues per item.",
     ),

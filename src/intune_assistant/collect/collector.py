@@ -3,13 +3,18 @@
 Each type is paged through $batch (see ``batching``); children and per-item reads start as soon
 as the page holding their parent arrives, so wall time follows the longest dependency chain or
 the throttling limit, whichever is larger. Every failure is kept in the snapshot with its reason.
+Records that share a list (device configurations and update rings) are read once and split by
+``@odata.type``.
 
-A refresh (``previous``) reads only what changed where Graph lets it: types with a delta query
-(groups) continue from the previous round's deltaLink; every other list is read again (Intune's
-lists document no ``lastModifiedDateTime`` filter or order), and an item's per-item reads
-(children, details) are re-read only when its ``lastModifiedDateTime`` or ``version`` changed.
-Per-item ``/assignments`` are always re-read: Graph does not document that assigning changes
-the parent's ``lastModifiedDateTime``.
+A refresh (``previous``) reads only what changed where Graph lets it (``changes``): types with a
+delta query (groups) continue from the previous round's deltaLink; Intune's audit log since the
+previous collection names the objects writes touched; lists Graph orders by
+``lastModifiedDateTime`` are read newest first down to what the previous snapshot had, and the
+touched objects not among those pages are read again by id (a 404: deleted). Other lists are read
+again, and an item's per-item reads (children, details, ``/assignments``) are repeated only when
+its ``lastModifiedDateTime`` or ``version`` changed or the audit log names it. When the audit log
+cannot be read, Intune's types are read in full, as a first collection reads them, and their
+results say why.
 """
 
 from __future__ import annotations
@@ -22,7 +27,11 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
-from intune_assistant.analyses.settings import SETTINGS_POLICY_TYPES, referenced_definitions
+from intune_assistant.analyses.settings import (
+    SETTINGS_POLICY_TYPES,
+    referenced_definition_ids,
+    referenced_definitions,
+)
 from intune_assistant.catalog import AssignmentRead, Catalog, Child, ResourceType
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, ListResult
 from intune_assistant.snapshot import (
@@ -40,6 +49,16 @@ from intune_assistant.snapshot import (
 )
 
 from .batching import BatchCoalescer
+from .changes import (
+    AUDIT_OVERLAP,
+    AUDIT_PATH,
+    AuditChanges,
+    NewestFirst,
+    audit_query,
+    is_audited,
+    newest_modified,
+    touched_ids,
+)
 from .delta import apply_delta, name_members
 from .problems import problem_from
 
@@ -70,11 +89,28 @@ class _TypeRun:
     previous: dict[str, dict[str, Any]] | None = None
     # Objects kept (in part) from ``previous`` instead of read anew.
     reused: int = 0
+    # What the audit log says changed (a refresh of an Intune type), else None.
+    audit: AuditChanges | None = None
+    # Why a refresh read this type in full although the previous snapshot had it complete.
+    full_read_reason: str | None = None
+
+    def touched(self, item_id: str) -> bool:
+        """Whether the audit log names ``item_id`` (True when the log could not be read)."""
+        return self.audit is None or not self.audit.ok or item_id in self.audit.touched
+
+
+@dataclass
+class _Listed:
+    """A list as read: every page, or (``newest_only``) the pages newer than the previous snapshot."""
+
+    result: ListResult
+    newest_only: bool = False
 
 
 # Fields that change whenever Intune changes an object; an item whose markers are unchanged kept
 # its children and detail fields.
 _CHANGE_MARKERS = ("lastModifiedDateTime", "version")
+_NEWEST_FIRST = "lastModifiedDateTime desc"
 
 
 def _unchanged(before: dict[str, Any], item: dict[str, Any]) -> bool:
@@ -82,8 +118,47 @@ def _unchanged(before: dict[str, Any], item: dict[str, Any]) -> bool:
     return bool(markers) and all(before.get(m) == item.get(m) for m in markers)
 
 
+def _markers_moved(before: dict[str, Any], item: dict[str, Any]) -> bool:
+    return any(before.get(m) != item.get(m) for m in _CHANGE_MARKERS if item.get(m) is not None)
+
+
 def _query(url: str, params: dict[str, str]) -> str:
     return f"{url}?{urlencode(params, safe='$,()')}" if params else url
+
+
+def _short_type(obj: dict[str, Any]) -> str:
+    value = obj.get("@odata.type")
+    return value.lstrip("#").removeprefix("microsoft.graph.") if isinstance(value, str) else ""
+
+
+def sharing_groups(records: Iterable[ResourceType]) -> dict[str, tuple[ResourceType, ...]]:
+    """Records read from one list (same path, version and query but the ``$filter`` that splits
+    them by type), by key; a record alone on its path is not in the answer."""
+    by_list: dict[tuple[str, str, str], list[ResourceType]] = {}
+    for record in records:
+        if record.delta_select or not record.list_filter:
+            continue
+        params = {k: v for k, v in record.list_params().items() if k != "$filter"}
+        by_list.setdefault((record.path, record.api_version, urlencode(sorted(params.items()))), []).append(record)
+    groups: dict[str, tuple[ResourceType, ...]] = {}
+    for members in by_list.values():
+        if len(members) > 1 and sum(1 for r in members if not r.odata_types or _is_catch_all(r)) == 1:
+            for record in members:
+                groups[record.key] = tuple(members)
+    return groups
+
+
+def _is_catch_all(record: ResourceType) -> bool:
+    # The record whose filter excludes types (``not isof(...)``) takes every type the others do not.
+    return bool(record.list_filter and record.list_filter.strip().startswith("not "))
+
+
+def _owner(group: tuple[ResourceType, ...], item: dict[str, Any]) -> ResourceType:
+    kind = _short_type(item)
+    for record in group:
+        if not _is_catch_all(record) and kind in record.odata_types:
+            return record
+    return next(r for r in group if _is_catch_all(r) or not r.odata_types)
 
 
 class _Collector:
@@ -94,6 +169,7 @@ class _Collector:
         progress: CollectProgress | None,
         clock: Callable[[], float],
         previous: Snapshot | None = None,
+        sharing: dict[str, tuple[ResourceType, ...]] | None = None,
     ) -> None:
         self.client = client
         self.catalog = catalog
@@ -102,6 +178,9 @@ class _Collector:
         self.previous = previous
         self.coalescers = {v: BatchCoalescer(client, v) for v in ("beta", "v1.0")}
         self.delta_links: dict[str, str] = {}
+        self.sharing = sharing or {}
+        self.shared_lists: dict[str, asyncio.Future[_Listed]] = {}
+        self.audit: asyncio.Future[AuditChanges] | None = None
 
     def previous_items(self, record: ResourceType) -> dict[str, dict[str, Any]] | None:
         """The previous snapshot's objects of ``record`` by id, when it read them completely."""
@@ -109,6 +188,18 @@ class _Collector:
             return None
         items = self.previous.read_objects(record.key) or []
         return {str(obj["id"]): obj for obj in items if isinstance(obj.get("id"), str)}
+
+    def start_audit(self, since: datetime) -> None:
+        """Read the audit log since ``since`` (once; the Intune types of a refresh wait for it)."""
+        self.audit = asyncio.ensure_future(self.read_audit(since))
+
+    async def read_audit(self, since: datetime) -> AuditChanges:
+        record = self.catalog["auditEvents"]
+        run = _TypeRun(record, self.clock())
+        listed = await self.pages(run, _query(AUDIT_PATH, audit_query(since)), priority=1)
+        if listed.error is not None:
+            return AuditChanges(problem=problem_from(record, listed.error, listed.error.status or 0))
+        return AuditChanges(touched=touched_ids(listed.items))
 
     async def get(self, run: _TypeRun, url: str, priority: int = 0) -> GraphResponse:
         run.requests += 1
@@ -120,6 +211,7 @@ class _Collector:
         url: str,
         on_page: Callable[[list[dict[str, Any]]], None] | None = None,
         priority: int = 0,
+        stop_after: Callable[[list[dict[str, Any]]], bool] | None = None,
     ) -> ListResult:
         """Every page behind ``url`` through the client's paging (page shapes and nextLinks vetted),
         each page request sent through this version's ``$batch`` coalescer."""
@@ -130,7 +222,12 @@ class _Collector:
             return await coalescer.send(request)
 
         return await self.client.read_pages(
-            url, version=run.record.api_version, priority=priority, send=send, on_page=on_page
+            url,
+            version=run.record.api_version,
+            priority=priority,
+            send=send,
+            on_page=on_page,
+            stop_after=stop_after,
         )
 
     async def read_type(self, record: ResourceType) -> tuple[list[dict[str, Any]], TypeResult]:
@@ -139,22 +236,112 @@ class _Collector:
             self.progress.type_started(record)
         if record.delta_select:
             return await self.read_delta(run)
+        if run.previous is not None and self.audit is not None and is_audited(record):
+            run.audit = await self.audit
+            if run.audit.problem is not None:
+                run.full_read_reason = f"the audit log could not be read ({run.audit.problem.describe()})"
         pending: list[asyncio.Task[None]] = []
 
         def start_items(page: list[dict[str, Any]]) -> None:
             # Per-item work starts now, while later pages are still on their way.
             pending.extend(asyncio.create_task(self.complete_item(run, item)) for item in page)
 
-        # List pages are the chain everything else waits on: they go ahead of per-item reads.
-        listed = await self.pages(run, _query(record.path, record.list_params()), start_items, priority=1)
+        listed = await self.read_list(run, start_items)
         await asyncio.gather(*pending)
-        items = listed.items
-        if listed.error is not None:
-            run.problem = problem_from(
-                record, listed.error, listed.error.status or 0, stopped_after=len(items) if items else None
-            )
+        items = listed.result.items
+        error = listed.result.error
+        if error is not None:
+            run.problem = problem_from(record, error, error.status or 0, stopped_after=len(items) if items else None)
+        elif listed.newest_only:
+            items = await self.with_unlisted(run, items)
         run.items = items
-        return items, self.result(run, listed.error is not None and not items)
+        return items, self.result(run, error is not None and not items)
+
+    async def read_list(self, run: _TypeRun, on_page: Callable[[list[dict[str, Any]]], None]) -> _Listed:
+        """The record's list: alone, or its part of a list it shares (read once for the group)."""
+        group = self.sharing.get(run.record.key)
+        if group is None:
+            return await self.read_list_of(run, (run.record,), on_page)
+        shared = self.shared_lists.get(group[0].key)
+        if shared is None:
+            shared = self.shared_lists[group[0].key] = asyncio.ensure_future(self.read_list_of(run, group, None))
+        listed = await shared
+        mine = [item for item in listed.result.items if _owner(group, item) is run.record]
+        if mine:
+            on_page(mine)
+        result = ListResult(mine, listed.result.pages, listed.result.error)
+        return _Listed(result, listed.newest_only)
+
+    async def read_list_of(
+        self,
+        run: _TypeRun,
+        group: tuple[ResourceType, ...],
+        on_page: Callable[[list[dict[str, Any]]], None] | None,
+    ) -> _Listed:
+        """Read the list ``group`` shares: newest first down to the previous snapshot's newest
+        change where Graph orders it and the audit log was read, else every page."""
+        record = group[0]
+        params = record.list_params()
+        if len(group) > 1:
+            params.pop("$filter", None)
+        known = self.known_until(run, group)
+        if known is None:
+            return _Listed(await self.pages(run, _query(record.path, params), on_page, priority=1))
+        params["$orderby"] = _NEWEST_FIRST
+        order = NewestFirst(known)
+        listed = await self.pages(run, _query(record.path, params), on_page, priority=1, stop_after=order.enough)
+        return _Listed(listed, newest_only=order.stopped and listed.error is None)
+
+    def known_until(self, run: _TypeRun, group: tuple[ResourceType, ...]) -> datetime | None:
+        """The newest change the previous snapshot holds for ``group``'s list, when a newest-first
+        read can stand for reading it all (Graph orders it, every record of it was read
+        completely last time, and the audit log was read); else None."""
+        if run.audit is None or not run.audit.ok or not all(r.modified_order for r in group):
+            return None
+        previous = [self.previous_items(r) for r in group]
+        if any(items is None for items in previous):
+            return None
+        return newest_modified(obj for items in previous if items is not None for obj in items.values())
+
+    async def with_unlisted(self, run: _TypeRun, listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A newest-first read's items plus the previous objects below its last page: kept as they
+        were, or read again by id when the audit log names them (and dropped when Graph no longer
+        has them)."""
+        seen = {item.get("id") for item in listed}
+        kept: list[dict[str, Any]] = []
+        again: list[dict[str, Any]] = []
+        for object_id, before in (run.previous or {}).items():
+            if object_id in seen:
+                continue
+            (again if run.touched(object_id) else kept).append(before)
+        run.reused += len(kept)
+        reread = await asyncio.gather(*(self.read_again(run, before) for before in again))
+        return [*listed, *kept, *(item for item in reread if item is not None)]
+
+    async def read_again(self, run: _TypeRun, before: dict[str, Any]) -> dict[str, Any] | None:
+        """``before`` read anew by id, with what its list expands and its per-item reads; None when
+        Graph no longer has it; ``before`` itself (and a problem) when the read failed."""
+        record = run.record
+        base = f"{record.path}/{quote(str(before['id']), safe='')}"
+        expands = [e for e in record.list_params().get("$expand", "").split(",") if e]
+        separate = "assignments" in expands and not record.item_expand_assignments
+        if separate:
+            expands.remove("assignments")
+        response = await self.get(run, _query(base, {"$expand": ",".join(expands)} if expands else {}))
+        if response.status == 404:
+            return None
+        if not response.ok or not isinstance(response.body, dict):
+            self._item_problem(run, before, DETAILS_PART, response.error, response.status)
+            return before
+        item = {k: v for k, v in response.body.items() if k != "@odata.context"}
+        if separate:
+            await self.read_child(run, item, base, Child("assignments"))
+            # The list's expand annotates the collection; it names this object, so it carries over.
+            annotation = "assignments@odata.context"
+            if annotation in before:
+                item[annotation] = before[annotation]
+        await self.complete_item(run, item, touched=True)
+        return item
 
     async def read_delta(self, run: _TypeRun) -> tuple[list[dict[str, Any]], TypeResult]:
         """A type with a delta query: the previous round's deltaLink gives only the changes; without
@@ -194,29 +381,44 @@ class _Collector:
             problem=run.problem,
             child_problems=run.child_problems,
             read_in_full=run.reused == 0,
+            full_read_reason=run.full_read_reason if run.reused == 0 else None,
         )
         if self.progress:
             self.progress.type_finished(run.record, result)
         return result
 
-    async def complete_item(self, run: _TypeRun, item: dict[str, Any]) -> None:
-        """Per-item reads: detail fields, /assignments, and child navigations."""
+    async def complete_item(self, run: _TypeRun, item: dict[str, Any], *, touched: bool = False) -> None:
+        """Per-item reads: detail fields, /assignments, and child navigations.
+
+        In a refresh an item keeps its children and details from the previous snapshot when its
+        change markers are unchanged (or, with the audit log read, when they did not move and the
+        log does not name it), and its ``/assignments`` when the audit log was read and does not
+        name it either: Graph does not document that assigning changes ``lastModifiedDateTime``.
+        """
         record = run.record
         item_id = item.get("id")
         if not isinstance(item_id, str):
             return
         base = f"{record.path}/{quote(item_id, safe='')}"
         before = run.previous.get(item_id) if run.previous is not None else None
+        quiet = before is not None and not touched and not run.touched(item_id) and not _markers_moved(before, item)
+        same = before is not None and not touched and (_unchanged(before, item) or quiet)
         per_item = record.read_item_for_detail or any(not c.from_list_expand for c in record.children)
-        if per_item and before is not None and _unchanged(before, item) and self.keep(record, before, item):
-            run.reused += 1
-            jobs = []
+        jobs = []
+        kept = False
+        if per_item and same and before is not None and self.keep(record, before, item):
+            kept = True
         else:
             jobs = [self.read_child(run, item, base, child) for child in record.children]
             if record.read_item_for_detail:
                 jobs.append(self.read_detail(run, item, base))
-        if record.assignments is AssignmentRead.PER_ITEM:
-            jobs.append(self.read_child(run, item, base, Child("assignments")))
+        if record.assignments is AssignmentRead.PER_ITEM and "assignments" not in item:
+            if quiet and before is not None and isinstance(before.get("assignments"), list):
+                item["assignments"] = before["assignments"]
+                kept = True
+            else:
+                jobs.append(self.read_child(run, item, base, Child("assignments")))
+        run.reused += kept
         await asyncio.gather(*jobs)
 
     @staticmethod
@@ -287,10 +489,18 @@ class _Collector:
     async def read_definitions(
         self, policy_reads: dict[str, asyncio.Future[tuple[list[dict[str, Any]], TypeResult]]]
     ) -> tuple[dict[str, dict[str, Any]], Problem | None]:
-        """The definitions the settings-catalog policies use (read once their types are read)."""
+        """The definitions the settings-catalog policies use (read once their types are read).
+
+        A refresh keeps the previous snapshot's definitions when they hold every one the policies
+        use now (the catalogue is one large answer, and Microsoft changes it rarely).
+        """
         objects = {key: (await read)[0] for key, read in policy_reads.items()}
         if not any(objects.values()):
             return {}, None
+        if self.previous is not None and self.previous.setting_definitions:
+            known = self.previous.setting_definitions
+            if all(i in known for i in referenced_definition_ids(objects)):
+                return referenced_definitions(known.values(), objects), None
         record = self.catalog[next(iter(policy_reads))]
         # Unpaged on Graph (one answer holds all), but read through the one paging path so a
         # malformed answer is caught like any other page.
@@ -327,6 +537,9 @@ class _Collector:
         return None
 
     async def close(self) -> None:
+        tasks: list[asyncio.Future[Any]] = [*self.shared_lists.values(), *([self.audit] if self.audit else [])]
+        for task in tasks:
+            task.cancel()  # no-op when done
         for coalescer in self.coalescers.values():
             await coalescer.aclose()
 
@@ -355,8 +568,10 @@ async def collect(
     records = catalog.select(list(types)).records if types is not None else catalog.collected()
     if previous is not None and previous.tenant.tenant_id != tenant.tenant_id:
         previous = None  # another tenant's objects must never stand in for this one's
-    collector = _Collector(client, catalog, progress, clock, previous)
+    collector = _Collector(client, catalog, progress, clock, previous, sharing_groups(records))
     taken_at = datetime.now(UTC)
+    if previous is not None and any(is_audited(r) and previous.status_of(r.key) is TypeStatus.OK for r in records):
+        collector.start_audit(previous.taken_at - AUDIT_OVERLAP)
     reads = {r.key: asyncio.ensure_future(collector.read_type(r)) for r in records}
     definitions_read = asyncio.ensure_future(
         collector.read_definitions({k: t for k, t in reads.items() if k in SETTINGS_POLICY_TYPES})

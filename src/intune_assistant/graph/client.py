@@ -286,6 +286,7 @@ class GraphClient:
         priority: int = 0,
         send: PageSender | None = None,
         on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+        stop_after: Callable[[list[dict[str, Any]]], bool] | None = None,
     ) -> ListResult:
         """Read every page of one collection; the paging path every caller shares.
 
@@ -293,7 +294,9 @@ class GraphClient:
         ``malformedResponse``), and each nextLink must be absolute, under ``base_url``
         (``foreignUrl`` otherwise) and new (``repeatedNextLink``): Graph has looped one before.
         ``send`` carries each page request (default: one HTTP request each); the collector passes
-        its ``$batch`` coalescer. ``on_page(items)`` is called as each page arrives.
+        its ``$batch`` coalescer. ``on_page(items)`` is called as each page arrives. ``stop_after(items)``
+        answering True ends the read after that page (a newest-first read that reached what it
+        already had); the result then holds the pages read, without an error.
         """
         cursor = _Cursor()
         url = cursor.start(self, path, version, params)
@@ -304,6 +307,8 @@ class GraphClient:
             if page and on_page is not None:
                 on_page(page)
             url = cursor.next_url
+            if url is not None and stop_after is not None and stop_after(page):
+                break
         return cursor.result()
 
     async def _send_page(self, request: BatchRequest) -> GraphResponse:

@@ -63,6 +63,9 @@ class TypeResult:
     # False when a refresh kept this type's objects from the previous snapshot where Graph said
     # nothing changed; True when every object was read anew.
     read_in_full: bool = True
+    # Why a refresh read the type in full although the previous snapshot had it complete (the
+    # audit log it decides by could not be read); None otherwise.
+    full_read_reason: str | None = None
 
     @property
     def problems(self) -> list[Problem]:

@@ -220,6 +220,7 @@ def _manifest(snapshot: Snapshot, files: dict[str, list[str]]) -> dict[str, Any]
                 "problem": _problem_json(r.problem) if r.problem is not None else None,
                 "child_problems": [_problem_json(p) for p in r.child_problems],
                 "read_in_full": r.read_in_full,
+                "full_read_reason": r.full_read_reason,
             }
             for r in snapshot.results.values()
         ],
@@ -464,7 +465,14 @@ def _result(raw: dict[str, Any]) -> TypeResult:
         problem=_read_problem(problem, f"results[{key}].problem") if problem is not None else None,
         child_problems=[_read_problem(p, f"results[{key}].child_problems[]") for p in children],
         read_in_full=_require(raw.get("read_in_full", True), bool, f"results[{key}].read_in_full"),
+        full_read_reason=_optional_text(raw.get("full_read_reason"), f"results[{key}].full_read_reason"),
     )
+
+
+def _optional_text(value: object, where: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise SnapshotError(f"{MANIFEST}: {where} should be text")
 
 
 def _read_problem(raw: object, where: str) -> Problem:
