@@ -10,16 +10,21 @@ floor — the larger of (a) the time Intune's throttling limit needs for the sub
     .venv/bin/python benchmarks/collect.py --tenant large --fault-rate 0.05
     .venv/bin/python benchmarks/collect.py --tenant large --refresh
 
-``--refresh`` collects once, changes 1 % of the objects through the emulator's write routes
-(renames across six Intune types, new group members), refreshes with ``collect(previous=...)``
-and prints the sub-requests of both; it fails (exit 1) when a change is missing from the refreshed
-snapshot or the refresh did not send at least 10x fewer sub-requests.
+``--refresh`` collects once, changes 1 % of the objects through the emulator's Graph write routes
+(so Intune's audit log records them, as it would on Graph) — edits, assignment-only changes,
+additions and deletions across eight Intune types in proportion to their size, and new and removed
+group members — refreshes with ``collect(previous=...)``, then collects the changed tenant in full
+and prints the sub-requests of the first collection and of the refresh. It fails (exit 1) when a
+change is missing from the refreshed snapshot, when the refreshed snapshot differs in any object,
+assignment, name or setting definition from the full collection, or when the refresh did not send
+at least 10x fewer sub-requests.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import resource
 import socket
@@ -28,8 +33,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +47,8 @@ from intune_assistant.snapshot import Snapshot, TenantInfo
 
 LIMITS = RateLimits()
 WRITE_SCOPES = ("DeviceManagementConfiguration.ReadWrite.All", "DeviceManagementApps.ReadWrite.All",
-                "DeviceManagementScripts.ReadWrite.All", "Group.ReadWrite.All")  # fmt: skip
+                "DeviceManagementScripts.ReadWrite.All", "DeviceManagementServiceConfig.ReadWrite.All",
+                "Group.ReadWrite.All")  # fmt: skip
 # The emulator for --refresh: write scopes consented (as activating a write module would), then a
 # read token and a read+write token printed, one a line.
 _WRITABLE_EMULATOR = """
@@ -189,91 +197,220 @@ def report(tenant: str, latency: float, fault_rate: float) -> None:
 
 # --------------------------------------------------------------------------- --refresh
 
-# Shares of the 1 % renamed per type; the rest are new group members.
-RENAMED_SHARE = {
-    "settingsCatalog": 0.2,
-    "deviceConfigurations": 0.15,
-    "administrativeTemplates": 0.1,
-    "powershellScripts": 0.1,
-    "remediations": 0.1,
-    "mobileApps": 0.1,
-}
+# The types whose objects the benchmark changes, each in proportion to its number of objects; groups
+# get new and removed members.
+CHANGED_TYPES = (
+    "settingsCatalog",
+    "deviceConfigurations",
+    "compliancePolicies",
+    "administrativeTemplates",
+    "powershellScripts",
+    "remediations",
+    "mobileApps",
+    "enrollmentConfigurations",
+    "groups",
+)
+# What happens to the chosen objects of a type, in turn: half are edited, a quarter assigned to one
+# more group (nothing else changes), an eighth added (a copy), an eighth deleted.
+KINDS = ("modify", "assign", "modify", "add", "modify", "assign", "modify", "delete")
+MEMBER_KINDS = ("add member", "remove member")
 
 
-async def change_one_percent(
-    base_url: str, ca: Path, token: str, snapshot: Snapshot
-) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """Change 1 % of the objects through the emulator's write routes; returns the renamed objects
-    ((type, id) → new name) and the groups given a member (group id → member id)."""
+@dataclass
+class Change:
+    """One write of the benchmark and what the refreshed snapshot must show for it."""
+
+    kind: str
+    key: str
+    object_id: str
+    method: str
+    path: str
+    version: str
+    body: dict[str, Any] | None
+    expect: str  # a name (modify, add), a group id (assign), a member id (members)
+    new_id: str = ""
+
+
+def _share(snapshot: Snapshot, target: int) -> dict[str, int]:
+    counts = {key: len(snapshot.read_objects(key) or []) for key in CHANGED_TYPES}
+    total = sum(counts.values())
+    share = {key: max(1, round(target * count / total)) for key, count in counts.items() if count}
+    largest = max(share, key=lambda k: share[k])
+    share[largest] += target - sum(share.values())
+    return share
+
+
+def _spread(items: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    step = max(1, len(items) // max(1, count))
+    return items[::step][:count]
+
+
+def _assignment(record: ResourceType, group_id: str) -> dict[str, Any]:
+    target = {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": group_id}
+    if record.key == "mobileApps":
+        return {"@odata.type": "#microsoft.graph.mobileAppAssignment", "intent": "available", "target": target}
+    return {"target": target}
+
+
+def _copy(record: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
+    navigations = {"assignments", *(c.name for c in record.children)}
+    server = {"id", "createdDateTime", "lastModifiedDateTime", "version"}
+    return {k: v for k, v in obj.items() if k not in navigations | server and "@odata.context" not in k}
+
+
+def plan_changes(snapshot: Snapshot, base_url: str) -> list[Change]:
+    """1 % of the snapshot's objects, changed through Graph's write routes."""
     catalog = default_catalog()
-    target = max(1, round(snapshot.count() / 100))
-    renamed: dict[tuple[str, str], str] = {}
-    added: dict[str, str] = {}
-    writes: list[tuple[str, str, str, dict[str, Any]]] = []  # (method, path, version, body)
-    for key, share in RENAMED_SHARE.items():
-        record = catalog[key]
-        for obj in (snapshot.read_objects(key) or [])[: max(1, round(target * share))]:
-            name = f"{obj.get(record.name_field) or obj['id']} (changed)"
-            body = {"@odata.type": obj["@odata.type"], record.name_field: name}
-            writes.append(("PATCH", f"{record.path}/{obj['id']}", record.api_version, body))
-            renamed[(key, obj["id"])] = name
+    share = _share(snapshot, max(1, round(snapshot.count() / 100)))
+    groups = [g["id"] for g in snapshot.read_objects("groups") or []]
     users = [u["id"] for u in snapshot.read_objects("users") or []]
-    for group in snapshot.read_objects("groups") or []:
-        if len(writes) >= target:
-            break
-        if "DynamicMembership" in (group.get("groupTypes") or []):
+    changes: list[Change] = []
+    body: dict[str, Any]
+    for key, count in share.items():
+        record = catalog[key]
+        objects = snapshot.read_objects(key) or []
+        if key == "groups":
+            static = [g for g in objects if "DynamicMembership" not in (g.get("groupTypes") or [])]
+            for index, group in enumerate(_spread(static, count)):
+                members = [m["id"] for m in group.get("members", [])]
+                base = f"groups/{group['id']}/members"
+                if MEMBER_KINDS[index % 2] == "remove member" and members:
+                    changes.append(
+                        Change(
+                            "remove member",
+                            key,
+                            group["id"],
+                            "DELETE",
+                            f"{base}/{members[0]}/$ref",
+                            "v1.0",
+                            None,
+                            members[0],
+                        )
+                    )
+                else:
+                    member = next(u for u in users if u not in members)
+                    body = {"@odata.id": f"{base_url}/v1.0/directoryObjects/{member}"}
+                    changes.append(Change("add member", key, group["id"], "POST", f"{base}/$ref", "v1.0", body, member))
             continue
-        present = {m["id"] for m in group.get("members", [])}
-        member = next(u for u in users if u not in present)
-        body = {"@odata.id": f"{base_url}/v1.0/directoryObjects/{member}"}
-        writes.append(("POST", f"groups/{group['id']}/members/$ref", "v1.0", body))
-        added[group["id"]] = member
+        for index, obj in enumerate(_spread(objects, count)):
+            kind = KINDS[index % len(KINDS)]
+            path = f"{record.path}/{obj['id']}"
+            name = str(obj.get(record.name_field) or obj["id"])
+            if kind == "modify":
+                body = {"@odata.type": obj["@odata.type"], record.name_field: f"{name} (changed)"}
+                changes.append(
+                    Change(kind, key, obj["id"], "PATCH", path, record.api_version, body, body[record.name_field])
+                )
+            elif kind == "assign" and record.write.assign_body_key:
+                taken = {a.get("target", {}).get("groupId") for a in obj.get("assignments", [])}
+                group_id = next(g for g in groups if g not in taken)
+                kept = [{k: v for k, v in a.items() if k != "id"} for a in obj.get("assignments", [])]
+                body = {record.write.assign_body_key: [*kept, _assignment(record, group_id)]}
+                changes.append(
+                    Change(kind, key, obj["id"], "POST", f"{path}/assign", record.api_version, body, group_id)
+                )
+            elif kind == "add":
+                body = {**_copy(record, obj), record.name_field: f"{name} (copy)"}
+                changes.append(
+                    Change(kind, key, obj["id"], "POST", record.path, record.api_version, body, body[record.name_field])
+                )
+            else:
+                changes.append(Change("delete", key, obj["id"], "DELETE", path, record.api_version, None, ""))
+    return changes
+
+
+async def make_changes(base_url: str, ca: Path, token: str, changes: list[Change]) -> None:
+    """Send every change (the client paces writes under Intune's limits); exit when one is refused."""
     context = ssl.create_default_context(cafile=str(ca))
     async with GraphClient(StaticTokenProvider(token), base_url=base_url, verify=context) as client:
         answers = await asyncio.gather(
-            *(client.request(method, path, version=version, json=body) for method, path, version, body in writes)
+            *(client.request(c.method, c.path, version=c.version, json=c.body) for c in changes)
         )
-    failed = [f"{w[0]} {w[1]}: {a.error.describe()}" for w, a in zip(writes, answers, strict=True) if a.error]
+    failed = [f"{c.method} {c.path}: {a.error.describe()}" for c, a in zip(changes, answers, strict=True) if a.error]
     if failed:
         raise SystemExit("FAIL: the emulator refused changes:\n" + "\n".join(failed[:5]))
-    return renamed, added
+    for change, answer in zip(changes, answers, strict=True):
+        if change.kind == "add" and isinstance(answer.body, dict):
+            change.new_id = str(answer.body["id"])
 
 
-def missing_changes(refreshed: Snapshot, renamed: dict[tuple[str, str], str], added: dict[str, str]) -> list[str]:
+def missing_changes(refreshed: Snapshot, changes: list[Change]) -> list[str]:
     """Every change as it should read in ``refreshed``; what is not there."""
     catalog = default_catalog()
     missing = []
-    for (key, object_id), name in renamed.items():
-        found = next((o for o in refreshed.read_objects(key) or [] if o.get("id") == object_id), None)
-        if found is None or found.get(catalog[key].name_field) != name:
-            missing.append(f"{key} {object_id} is not named {name!r}")
-    groups = {g["id"]: g for g in refreshed.read_objects("groups") or []}
-    for group_id, member in added.items():
-        if member not in {m["id"] for m in groups.get(group_id, {}).get("members", [])}:
-            missing.append(f"group {group_id} lacks its new member {member}")
+    for change in changes:
+        objects = {o["id"]: o for o in refreshed.read_objects(change.key) or []}
+        found = objects.get(change.new_id or change.object_id)
+        name_field = catalog[change.key].name_field
+        if change.kind == "delete":
+            ok = found is None
+        elif change.kind in ("modify", "add"):
+            ok = found is not None and found.get(name_field) == change.expect
+        elif change.kind == "assign":
+            ok = found is not None and change.expect in {a["target"].get("groupId") for a in found["assignments"]}
+        else:
+            members = {m["id"] for m in (found or {}).get("members", [])}
+            ok = (change.expect in members) is (change.kind == "add member")
+        if not ok:
+            missing.append(f"{change.kind} {change.key} {change.object_id}")
     return missing
+
+
+def _normal(items: list[dict[str, Any]]) -> dict[str, str]:
+    """Objects by id as sorted JSON (group members in id order): equal objects, equal text."""
+    found = {}
+    for obj in items:
+        copy = dict(obj)
+        if isinstance(copy.get("members"), list):
+            copy["members"] = sorted(copy["members"], key=lambda m: json.dumps(m, sort_keys=True))
+        found[str(obj.get("id"))] = json.dumps(copy, sort_keys=True)
+    return found
+
+
+def differences(refreshed: Snapshot, fresh: Snapshot) -> list[str]:
+    """Where the refreshed snapshot differs from a full collection of the changed tenant."""
+    found = []
+    for key in sorted(set(refreshed.objects) | set(fresh.objects)):
+        mine, theirs = _normal(refreshed.objects.get(key, [])), _normal(fresh.objects.get(key, []))
+        if mine != theirs:
+            differing = sum(1 for i in mine.keys() | theirs.keys() if mine.get(i) != theirs.get(i))
+            found.append(f"{key}: {differing} object(s) differ")
+    if refreshed.names != fresh.names:
+        found.append("group, filter or scope-tag names differ")
+    if refreshed.setting_definitions != fresh.setting_definitions:
+        found.append("setting definitions differ")
+    return found
 
 
 def report_refresh(tenant: str, latency: float) -> None:
     with _child_emulator(tenant, latency, 0.0, writable=True) as (base_url, ca, (token, write_token)):
         first, first_client, first_wall = asyncio.run(run_once(base_url, ca, token, tenant))
-        renamed, added = asyncio.run(change_one_percent(base_url, ca, write_token, first))
+        changes = plan_changes(first, base_url)
+        asyncio.run(make_changes(base_url, ca, write_token, changes))
         refreshed, client, wall = asyncio.run(run_once(base_url, ca, token, tenant, previous=first))
-    changed = len(renamed) + len(added)
+        fresh, _, _ = asyncio.run(run_once(base_url, ca, token, tenant))
+    kinds = Counter(c.kind for c in changes)
     ratio = first_client.stats.sub_requests / max(1, client.stats.sub_requests)
     print(f"== {tenant} refresh: latency {latency * 1000:.0f} ms, throttling on")
     print(f"objects                {first.count()} first, {refreshed.count()} refreshed")
-    print(f"objects changed        {changed} ({len(renamed)} renamed, {len(added)} groups with a new member)")
+    print(f"objects changed        {len(changes)} ({', '.join(f'{n} {k}' for k, n in kinds.items())})")
     print(f"first collection       {first_client.stats.sub_requests} sub-requests, {first_wall:.2f} s")
     print(f"refresh                {client.stats.sub_requests} sub-requests, {wall:.2f} s")
     print(f"fewer sub-requests     {ratio:.1f}x")
     kept = sorted(k for k, r in refreshed.results.items() if not r.read_in_full)
     print(f"types not re-read in full  {', '.join(kept) or 'none'}")
+    reasons = sorted({r.full_read_reason for r in refreshed.results.values() if r.full_read_reason})
+    if reasons:
+        print(f"read in full because   {'; '.join(reasons)}")
     incomplete = {k: r.status.value for k, r in refreshed.results.items() if r.status.value != "ok"}
-    missing = missing_changes(refreshed, renamed, added)
+    missing = missing_changes(refreshed, changes)
     if missing or incomplete:
         raise SystemExit(f"FAIL: {len(missing)} change(s) missing, types not ok {incomplete}: {missing[:5]}")
-    print(f"every change present   yes ({changed} checked)")
+    print(f"every change present   yes ({len(changes)} checked)")
+    unequal = differences(refreshed, fresh)
+    if unequal:
+        raise SystemExit(f"FAIL: the refreshed snapshot differs from a full collection: {unequal}")
+    print(f"same as a full read    yes ({fresh.count()} objects, their assignments, names and definitions)")
     if ratio < 10:
         raise SystemExit(f"FAIL: the refresh sent {ratio:.1f}x fewer sub-requests, not 10x")
 

@@ -131,25 +131,37 @@ def _unassigned_group(obj: dict[str, Any], snapshot: Snapshot) -> str:
 
 async def _every_kind_of_change(demo: DemoTenancy, first: Snapshot) -> dict[str, Any]:
     """Through the emulator's write routes: a changed policy (and an administrative template), an
-    assignment-only change on a settings-catalog policy, a device configuration and an enrollment
-    configuration (read per item), a new policy, and a deleted one. The assigned and the deleted
-    policy are the oldest: below the newest page, only the audit log tells of them."""
+    assignment-only change on two settings-catalog policies (one of an endpoint-security template,
+    whose item ``$expand=assignments`` Graph answers with ``[]``), a device configuration and an
+    enrollment configuration (read per item), a new policy, and a deleted one. The assigned and
+    the deleted policies are among the oldest: below the newest page, only the audit log tells of
+    them."""
     tenant_id = demo.tenants["contoso"].tenant_id
     demo.entra.grant_consent(tenant_id, EVERY_WRITE_SCOPE)
     token = demo.token("contoso", scopes=[*demo.catalog.read_scopes(), *EVERY_WRITE_SCOPE])
     policies = sorted(first.objects_of("settingsCatalog"), key=lambda p: str(p["lastModifiedDateTime"]))
-    assigned, gone, changed = policies[0], policies[1], policies[2]
+    families = [str(p["templateReference"]["templateFamily"]) for p in policies]
+    security = next(p for p, f in zip(policies, families, strict=True) if f.startswith("endpointSecurity"))
+    other = next(p for p, f in zip(policies, families, strict=True) if not f.startswith("endpointSecurity"))
+    gone, changed = [p for p in policies if p is not security and p is not other][:2]
     template = first.objects_of("administrativeTemplates")[0]
     profile = first.objects_of("deviceConfigurations")[1]
     enrollment = first.objects_of("enrollmentConfigurations")[0]
-    new = {k: v for k, v in policies[3].items() if k not in ("id", "assignments", "createdDateTime")}
+    new = {k: v for k, v in policies[-1].items() if k not in ("id", "assignments", "createdDateTime")}
     new["name"] = "Added policy"
     config = "/beta/deviceManagement"
-    assigned_to = {
-        "policy": _unassigned_group(assigned, first),
-        "profile": _unassigned_group(profile, first),
-        "enrollment": _unassigned_group(enrollment, first),
-    }
+    assigned = [
+        ("settingsCatalog", security, "configurationPolicies", "assignments"),
+        ("settingsCatalog", other, "configurationPolicies", "assignments"),
+        ("deviceConfigurations", profile, "deviceConfigurations", "assignments"),
+        (
+            "enrollmentConfigurations",
+            enrollment,
+            "deviceEnrollmentConfigurations",
+            "enrollmentConfigurationAssignments",
+        ),
+    ]
+    targets = {obj["id"]: _unassigned_group(obj, first) for _, obj, _, _ in assigned}
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=demo.app), base_url=GRAPH, headers={"Authorization": f"Bearer {token}"}
     ) as graph:
@@ -158,29 +170,18 @@ async def _every_kind_of_change(demo: DemoTenancy, first: Snapshot) -> dict[str,
             await graph.patch(
                 f"{config}/groupPolicyConfigurations/{template['id']}", json={"displayName": "Changed template"}
             ),
-            await graph.post(
-                f"{config}/configurationPolicies/{assigned['id']}/assign",
-                json={"assignments": [{"target": _group_target(assigned_to["policy"])}]},
-            ),
-            await graph.post(
-                f"{config}/deviceConfigurations/{profile['id']}/assign",
-                json={"assignments": [{"target": _group_target(assigned_to["profile"])}]},
-            ),
-            await graph.post(
-                f"{config}/deviceEnrollmentConfigurations/{enrollment['id']}/assign",
-                json={"enrollmentConfigurationAssignments": [{"target": _group_target(assigned_to["enrollment"])}]},
-            ),
             await graph.post(f"{config}/configurationPolicies", json=new),
             await graph.delete(f"{config}/configurationPolicies/{gone['id']}"),
         ]
-    assert [a.status_code for a in answers] == [204, 204, 200, 200, 204, 201, 204], [a.text for a in answers]
+        for _, obj, path, body_key in assigned:
+            body = {body_key: [{"target": _group_target(targets[obj["id"]])}]}
+            answers.append(await graph.post(f"{config}/{path}/{obj['id']}/assign", json=body))
+    assert [a.status_code for a in answers] == [204, 204, 201, 204, 200, 200, 200, 204], [a.text for a in answers]
     return {
         "changed": changed["id"],
         "template": template["id"],
-        "assigned": {"settingsCatalog": assigned["id"], "deviceConfigurations": profile["id"]}
-        | {"enrollmentConfigurations": enrollment["id"]},
-        "assigned_to": assigned_to,
-        "added": answers[5].json()["id"],
+        "assigned": [(key, obj["id"], targets[obj["id"]]) for key, obj, _, _ in assigned],
+        "added": answers[2].json()["id"],
         "gone": gone["id"],
     }
 
@@ -202,11 +203,8 @@ def test_a_refresh_shows_a_change_an_assignment_an_addition_and_a_deletion() -> 
     assert _normal(refreshed) == _normal(full)
     assert _by_id(refreshed, "settingsCatalog")[done["changed"]]["name"] == "Changed policy"
     assert _by_id(refreshed, "administrativeTemplates")[done["template"]]["displayName"] == "Changed template"
-    for key, object_id in done["assigned"].items():
-        group = done["assigned_to"][
-            {"settingsCatalog": "policy", "deviceConfigurations": "profile"}.get(key, "enrollment")
-        ]
-        assert _group_ids(_by_id(refreshed, key)[object_id]) == {group}, key
+    for key, object_id, group_id in done["assigned"]:
+        assert _group_ids(_by_id(refreshed, key)[object_id]) == {group_id}, key
     assert _by_id(refreshed, "settingsCatalog")[done["added"]]["name"] == "Added policy"
     assert done["gone"] not in _by_id(refreshed, "settingsCatalog")
     # Read newest first, the rest kept (Contoso's other ordered lists fit on one page: read whole).
@@ -224,8 +222,8 @@ def test_a_refresh_reads_in_full_and_says_why_when_the_audit_log_cannot_be_read(
     refreshed, _ = asyncio.run(collect_demo(demo, "contoso", previous=first))
     full, _ = asyncio.run(collect_demo(demo, "contoso"))
     assert _normal(refreshed) == _normal(full)
-    for key, object_id in done["assigned"].items():
-        assert _by_id(refreshed, key)[object_id]["assignments"] == _by_id(full, key)[object_id]["assignments"], key
+    for key, object_id, group_id in done["assigned"]:
+        assert _group_ids(_by_id(refreshed, key)[object_id]) == {group_id}, key
     assert done["gone"] not in _by_id(refreshed, "settingsCatalog")
     for key in ("settingsCatalog", "deviceConfigurations", "compliancePolicies", "enrollmentConfigurations"):
         result = refreshed.results[key]

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 
 from intune_assistant.emulator.demo import DemoTenancy, build_demo
 from intune_assistant.emulator.entra import AppRegistrations, DemoBrowser
+from intune_assistant.emulator.graph import EmulatorOptions
 from intune_assistant.emulator.server import EmulatorServer
 from intune_assistant.identity.config import IdentityConfig
 from intune_assistant.identity.obo import OboClient
@@ -55,8 +56,14 @@ def register_web_app(demo: DemoTenancy, base: str) -> None:
 
 
 @pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    demo = build_demo(["contoso", "fabrikam", "partner"])
+def emulator_options() -> EmulatorOptions | None:
+    """The Graph emulator's options; a test parametrizes this fixture to inject faults."""
+    return None
+
+
+@pytest.fixture
+def emulator(emulator_options: EmulatorOptions | None) -> Iterator[Emulator]:
+    demo = build_demo(["contoso", "fabrikam", "partner"], options=emulator_options)
     register_web_app(demo, BASE)
     with EmulatorServer(demo.app) as server:
         yield Emulator(demo, server)

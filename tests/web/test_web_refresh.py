@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from intune_assistant.emulator.graph import EmulatorOptions, PageFault, RouteFaults
 from intune_assistant.web.policies.service import DataStatus
 
 
@@ -89,6 +90,24 @@ async def test_the_refresh_button_reads_again_and_says_what_it_re_read(web) -> N
     # Somewhere else than this site is never where the button sends the browser back to.
     away = await web.client.post("/data/refresh", data={"csrf_token": web.csrf(), "next": "https://evil.example/"})
     assert away.headers["location"] == "/policies"
+
+
+@pytest.mark.parametrize(
+    "emulator_options", [EmulatorOptions(routes={"auditEvents": RouteFaults(page_fault=PageFault.NO_VALUE)})]
+)
+async def test_a_refresh_says_why_it_read_in_full_when_the_audit_log_failed(web) -> None:
+    await web.onboarded_admin()
+    page = await web.wait_for_policies()
+    assert 'data-testid="refresh-why"' not in page.text
+    started = await web.client.post("/data/refresh", data={"csrf_token": web.csrf(), "next": "/policies"})
+    assert started.status_code == 303
+    await _until_newer(web, 1)
+    after = await web.client.get("/policies")
+    why = re.search(r'data-testid="refresh-why">([^<]*)<', after.text)
+    assert why is not None, after.text[:2000]
+    assert "the audit log could not be read (" in why.group(1)
+    scope = re.search(r'data-testid="refresh-scope">([^<]*)<', after.text)
+    assert scope is not None and "Settings catalog" in scope.group(1).split(";")[0]
 
 
 def test_age_reads_in_minutes_then_hours() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 ApiVersion = Literal["beta", "v1.0"]
 
@@ -123,9 +124,21 @@ class ResourceType:
     # The list answers ``$orderby=lastModifiedDateTime desc`` (observed: CIPP's change detection
     # reads these lists so), so a refresh reads only the newest pages.
     modified_order: bool = False
-    # An item read by id fills ``$expand=assignments``; False where Graph was seen answering ``[]``
-    # for some objects (a refresh then reads ``/{id}/assignments``).
-    item_expand_assignments: bool = True
+    # An item read by id answers ``$expand=assignments`` with ``[]`` (a Graph issue) when the value
+    # at this property path (``a/b``) starts with this prefix; a refresh reads ``/{id}/assignments``
+    # for those objects. None: the item's expand is right.
+    item_expand_empty_when: tuple[str, str] | None = None
+
+    def item_expands_assignments(self, obj: Mapping[str, Any]) -> bool:
+        """Whether ``obj`` read by id with ``$expand=assignments`` gets its real assignments."""
+        if self.item_expand_empty_when is None:
+            return True
+        path, prefix = self.item_expand_empty_when
+        value: Any = obj
+        for segment in path.split("/"):
+            value = value.get(segment) if isinstance(value, Mapping) else None
+        return not (isinstance(value, str) and value.startswith(prefix))
+
     # Whether snapshot collection reads this type by default.
     collect: bool = True
     # Scopes other than read/write that Graph also accepts for reading (higher privilege).
@@ -137,12 +150,18 @@ class ResourceType:
         """Fields that identify an object across tenants: the name plus ``identity_key``."""
         return (self.name_field, *self.identity_key)
 
-    def list_params(self) -> dict[str, str]:
-        """Query options the collector sends on the first page of the list."""
-        params: dict[str, str] = {}
+    def list_expands(self) -> list[str]:
+        """The ``$expand`` items the collector sends on the list: ``assignments`` where the list
+        expands them, then the children that come with the list (``name($expand=...)``)."""
         expands = [f"{c.name}($expand={c.expand})" if c.expand else c.name for c in self.children if c.from_list_expand]
         if self.assignments is AssignmentRead.LIST_EXPAND:
             expands.insert(0, "assignments")
+        return expands
+
+    def list_params(self) -> dict[str, str]:
+        """Query options the collector sends on the first page of the list."""
+        params: dict[str, str] = {}
+        expands = self.list_expands()
         if expands:
             params["$expand"] = ",".join(expands)
         if self.max_page_size:

@@ -61,6 +61,7 @@ from .changes import (
 )
 from .delta import apply_delta, name_members
 from .problems import problem_from
+from .shared_lists import owner, sharing_groups
 
 GET_BY_IDS_LIMIT = 1000
 # The settings-catalog definition catalogue: one unpaged GET returns all of it (beta only).
@@ -124,41 +125,6 @@ def _markers_moved(before: dict[str, Any], item: dict[str, Any]) -> bool:
 
 def _query(url: str, params: dict[str, str]) -> str:
     return f"{url}?{urlencode(params, safe='$,()')}" if params else url
-
-
-def _short_type(obj: dict[str, Any]) -> str:
-    value = obj.get("@odata.type")
-    return value.lstrip("#").removeprefix("microsoft.graph.") if isinstance(value, str) else ""
-
-
-def sharing_groups(records: Iterable[ResourceType]) -> dict[str, tuple[ResourceType, ...]]:
-    """Records read from one list (same path, version and query but the ``$filter`` that splits
-    them by type), by key; a record alone on its path is not in the answer."""
-    by_list: dict[tuple[str, str, str], list[ResourceType]] = {}
-    for record in records:
-        if record.delta_select or not record.list_filter:
-            continue
-        params = {k: v for k, v in record.list_params().items() if k != "$filter"}
-        by_list.setdefault((record.path, record.api_version, urlencode(sorted(params.items()))), []).append(record)
-    groups: dict[str, tuple[ResourceType, ...]] = {}
-    for members in by_list.values():
-        if len(members) > 1 and sum(1 for r in members if not r.odata_types or _is_catch_all(r)) == 1:
-            for record in members:
-                groups[record.key] = tuple(members)
-    return groups
-
-
-def _is_catch_all(record: ResourceType) -> bool:
-    # The record whose filter excludes types (``not isof(...)``) takes every type the others do not.
-    return bool(record.list_filter and record.list_filter.strip().startswith("not "))
-
-
-def _owner(group: tuple[ResourceType, ...], item: dict[str, Any]) -> ResourceType:
-    kind = _short_type(item)
-    for record in group:
-        if not _is_catch_all(record) and kind in record.odata_types:
-            return record
-    return next(r for r in group if _is_catch_all(r) or not r.odata_types)
 
 
 class _Collector:
@@ -266,7 +232,7 @@ class _Collector:
         if shared is None:
             shared = self.shared_lists[group[0].key] = asyncio.ensure_future(self.read_list_of(run, group, None))
         listed = await shared
-        mine = [item for item in listed.result.items if _owner(group, item) is run.record]
+        mine = [item for item in listed.result.items if owner(group, item) is run.record]
         if mine:
             on_page(mine)
         result = ListResult(mine, listed.result.pages, listed.result.error)
@@ -323,8 +289,8 @@ class _Collector:
         Graph no longer has it; ``before`` itself (and a problem) when the read failed."""
         record = run.record
         base = f"{record.path}/{quote(str(before['id']), safe='')}"
-        expands = [e for e in record.list_params().get("$expand", "").split(",") if e]
-        separate = "assignments" in expands and not record.item_expand_assignments
+        expands = record.list_expands()
+        separate = "assignments" in expands and not record.item_expands_assignments(before)
         if separate:
             expands.remove("assignments")
         response = await self.get(run, _query(base, {"$expand": ",".join(expands)} if expands else {}))

@@ -154,6 +154,29 @@ async def test_a_refused_filter_is_described_as_sent(env: Any) -> None:
 # --- $select, $orderby -----------------------------------------------------------------------
 
 
+async def test_audit_events_since_a_moment_name_what_writes_touched(env: Any) -> None:
+    """intune-auditing-auditevent-list.md (``GET /deviceManagement/auditEvents``; the auditEvent
+    resource: ``activityDateTime``, ``activityOperationType``, ``resources[].resourceId``) with the
+    filter IntuneCD sends (IntuneCD#217: ``activityDateTime gt … and activityOperationType ne
+    'Get'``, ``$select``): events before the moment are left out."""
+    async with env.client() as client:
+        first = await client.patch("/beta/deviceManagement/configurationPolicies/cp-01", json={"description": "a"})
+        env.tenant.audit_events[0]["activityDateTime"] = "2020-01-01T00:00:00.0000000Z"
+        second = await client.patch("/beta/deviceManagement/configurationPolicies/cp-02", json={"description": "b"})
+        since = await client.get(
+            "/beta/deviceManagement/auditEvents",
+            params={
+                "$filter": "activityDateTime ge 2024-01-01T00:00:00Z and activityOperationType ne 'Get'",
+                "$select": "activityDateTime,activityOperationType,resources",
+            },
+        )
+    assert first.status_code == second.status_code == 204
+    assert since.status_code == 200, since.text
+    events = since.json()["value"]
+    assert [e["resources"][0]["resourceId"] for e in events] == ["cp-02"]
+    assert set(events[0]) == {"@odata.type", "id", "activityDateTime", "activityOperationType", "resources"}
+
+
 async def test_select_of_an_unknown_property_is_refused(env: Any) -> None:
     """query-parameters.md ("select parameter"): an unknown property in $select is a 400
     "Could not find a property named …" (microsoft/intune-my-macs#41)."""
@@ -231,6 +254,30 @@ async def test_expanded_collections_carry_their_context(env: Any) -> None:
         item["assignments@odata.context"]
         == f"{GRAPH_CONTEXT}deviceManagement/configurationPolicies('cp-01')/assignments"
     )
+
+
+async def test_item_expand_of_assignments_is_empty_for_endpoint_security_policies(contoso: Any) -> None:
+    """msgraph-sdk-powershell#3337 (open, "Service issue"): ``configurationPolicies/{id}?$expand=
+    assignments`` answers ``[]`` for endpoint-security template families; the list's expand and
+    ``/{id}/assignments`` are right, and other families' items are right."""
+    policies = contoso.tenant.objects["settingsCatalog"]
+
+    def family(policy: dict[str, Any]) -> str:
+        return str(policy["templateReference"]["templateFamily"])
+
+    security = next(p for p in policies if family(p).startswith("endpointSecurity") and p["assignments"])
+    other = next(p for p in policies if not family(p).startswith("endpointSecurity") and p["assignments"])
+    base = "/beta/deviceManagement/configurationPolicies"
+    async with contoso.client() as client:
+        listed = (await client.get(base, params={"$expand": "assignments", "$top": "100"})).json()["value"]
+        security_item = (await client.get(f"{base}/{security['id']}", params={"$expand": "assignments"})).json()
+        other_item = (await client.get(f"{base}/{other['id']}", params={"$expand": "assignments"})).json()
+        security_own = (await client.get(f"{base}/{security['id']}/assignments")).json()["value"]
+    in_list = next(p for p in listed if p["id"] == security["id"])
+    assert len(in_list["assignments"]) == len(security["assignments"]) > 0
+    assert security_item["assignments"] == []
+    assert len(security_own) == len(security["assignments"])
+    assert len(other_item["assignments"]) == len(other["assignments"]) > 0
 
 
 async def test_actions_without_a_template_name_the_zero_guid(contoso: Any) -> None:

@@ -61,6 +61,28 @@ _NO_STRING_FUNCTIONS = frozenset({"deviceManagement/deviceCompliancePolicies"})
 # Item ``$expand`` Graph answers with an empty collection (microsoft-graph-docs#19655): the values
 # are read from ``/{id}/definitionValues`` instead.
 _EMPTY_ITEM_EXPANDS = frozenset({("deviceManagement/groupPolicyConfigurations", "definitionValues")})
+# Item ``$expand=assignments`` on configurationPolicies answers ``[]`` for the endpoint-security
+# template families while the list's expand is right (msgraph-sdk-powershell#3337, open, labelled
+# "Service issue"): (path, navigation) → (property path, value prefix) of the affected objects.
+_EMPTY_ITEM_EXPANDS_FOR = {
+    ("deviceManagement/configurationPolicies", "assignments"): (
+        "templateReference",
+        "templateFamily",
+        "endpointSecurity",
+    )
+}
+
+
+def _empty_on_item(path: str, name: str, obj: Mapping[str, Any]) -> bool:
+    if (path, name) in _EMPTY_ITEM_EXPANDS:
+        return True
+    affected = _EMPTY_ITEM_EXPANDS_FOR.get((path, name))
+    if affected is None:
+        return False
+    holder, field, prefix = affected
+    inner = obj.get(holder)
+    value = inner.get(field) if isinstance(inner, Mapping) else None
+    return isinstance(value, str) and value.startswith(prefix)
 
 
 def _predicate(
@@ -115,7 +137,7 @@ def _expansions(
         inner = nested.get(name, ())
         strip = child_navigations(child) if child is not None else set()
         items = obj.get(name)
-        if item_get and (call.route.path, name) in _EMPTY_ITEM_EXPANDS:
+        if item_get and _empty_on_item(call.route.path, name, obj):
             items = []
         values = expand_items(items, strip - set(inner))
         for index, value in enumerate(values):

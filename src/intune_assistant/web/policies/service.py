@@ -58,6 +58,8 @@ class Inventory:
     refreshed: bool = False
     full_types: tuple[str, ...] = ()
     checked_types: tuple[str, ...] = ()
+    # Why the refresh read types in full that it could have only checked (the audit log failed).
+    full_reasons: tuple[str, ...] = ()
 
     @property
     def taken_at(self) -> datetime:
@@ -134,6 +136,7 @@ class DataStatus:
     refreshed: bool
     full_types: tuple[str, ...]
     checked_types: tuple[str, ...]
+    full_reasons: tuple[str, ...] = ()
 
     @property
     def age_text(self) -> str:
@@ -210,6 +213,7 @@ class PolicyService:
             refreshed=current.refreshed,
             full_types=current.full_types,
             checked_types=current.checked_types,
+            full_reasons=current.full_reasons,
         )
 
     def drop(self, tenant_id: str, user_key: str | None = None) -> None:
@@ -361,6 +365,9 @@ class PolicyService:
                 refreshed=previous is not None,
                 full_types=_labels(job, snapshot, in_full=True) if previous is not None else (),
                 checked_types=_labels(job, snapshot, in_full=False) if previous is not None else (),
+                full_reasons=tuple(
+                    sorted({r.full_read_reason for r in snapshot.results.values() if r.full_read_reason})
+                ),
             )
             if job.refresh:
                 # Pages keep the old generation (and its ready analyses) until the new one's are ready.
