@@ -203,3 +203,22 @@ def test_removing_a_group_takes_it_off_everything_that_targets_it() -> None:
     assert plan.rejected == () and len(plan.items) == 3
     assert all("Finance" not in (r.group_name or "") for item in plan.items for r in item.after)
     assert [r.group_name for r in plan.items[0].after] == ["Kiosks"]  # the others are kept
+
+
+def test_a_refused_replace_row_holds_back_the_whole_object_so_nothing_is_lost() -> None:
+    text = HEADER + "Baseline;Finance;Include;Replace;Corporate;Include\r\nBaseline;Kiosk;Exclude;Replace;;\r\n"
+    changes, rejected, snapshot = _read(text)
+    assert changes == [] and [r.source for r in rejected] == ["row 3", "row 2"]
+    assert "would remove that assignment" in rejected[1].reason
+    # Refused later (by a check, not the reader): the planned item is withheld too.
+    directory = Directory(snapshot)
+    text = (
+        HEADER
+        + "Baseline;Finance;Include;Replace;Android corporate;Include\r\nBaseline;Sales Team;Include;Replace;;\r\n"
+    )
+    snapshot.objects["groups"].append({"id": "g6", "displayName": "Sales Team", "members": []})
+    directory = Directory(snapshot)
+    changes, rejected = changes_from_commercial_csv(text, AssignableObjects.of(snapshot, CATALOG), directory)
+    plan = plan_bulk_assignments(snapshot, changes, rejected, catalog=CATALOG, directory=directory)
+    assert plan.items == ()
+    assert "is for Android" in plan.rejected[0].reason and "would remove that assignment" in plan.rejected[1].reason

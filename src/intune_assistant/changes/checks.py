@@ -13,7 +13,7 @@ A refused change becomes a ``RejectedChange``; nothing is planned for it. Pure, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from intune_assistant.analyses.assignments import Directory, TargetKind, template_platforms
@@ -24,6 +24,7 @@ from intune_assistant.snapshot import Snapshot
 
 from .assignment_plan import describe_change, plan_assignments
 from .desired import AssignmentChange, ChangeAction
+from .merge import change_signature, signature
 from .model import Plan, RejectedChange
 
 __all__ = ["check_changes", "plan_bulk_assignments"]
@@ -41,6 +42,10 @@ def _problem(change: AssignmentChange, snapshot: Snapshot, directory: Directory,
     obj = next((o for o in snapshot.read_objects(key) or () if o.get("id") == change.object.id), None)
     if obj is None:
         return None  # the planner says the object is missing
+    app = key in _APP_TYPES
+    asked = change_signature(change, app=app)
+    if any(signature(a, app=app) == asked for a in obj.get("assignments") or () if isinstance(a, Mapping)):
+        return None  # the object already has exactly this assignment: nothing new is asked of Intune
     platform = object_platform(key, obj, templates=template_platforms(snapshot))
     if change.filter_id and change.filter_id in directory.filters:
         wanted = filter_platform(directory.filters[change.filter_id].get("platform"))
@@ -88,4 +93,27 @@ def plan_bulk_assignments(
     """
     kept, refused = check_changes(snapshot, changes, directory, catalog)
     plan = plan_assignments(snapshot, kept, catalog=catalog, directory=directory)
-    return replace(plan, rejected=(*refused_inputs, *refused, *plan.rejected))
+    # A replace-all writes exactly the object's accepted rows: one refused row would silently remove
+    # its assignment, so an object with a refused replace-all row is not changed at all.
+    refused_sources = {r.source for r in (*refused, *plan.rejected) if r.source}
+    incomplete = {
+        (c.object.type_key, c.object.id)
+        for c in changes
+        if c.action is ChangeAction.REPLACE_ALL and c.source in refused_sources
+    }
+    held = [i for i in plan.items if (i.object.type_key, i.object.id) in incomplete]
+    held_keys = {i.key for i in held}
+    withheld = tuple(
+        RejectedChange(
+            "replace-all",
+            f"{i.object.name} ({i.object.type_label})",
+            "not changed: a replace row of this object was refused, and replacing without it would remove "
+            "that assignment; fix the refused row and plan again",
+        )
+        for i in held
+    )
+    return replace(
+        plan,
+        items=tuple(i for i in plan.items if i.key not in held_keys),
+        rejected=(*refused_inputs, *refused, *plan.rejected, *withheld),
+    )

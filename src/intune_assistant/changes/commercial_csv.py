@@ -28,8 +28,8 @@ from intune_assistant.analyses.assignments import AssignmentRow, Directory, Filt
 
 from .desired import AssignmentChange, AssignTarget, ChangeAction, Direction, ObjectKey
 from .model import RejectedChange
-from .names import NameNotResolved, resolve_filter, resolve_group
-from .objects import AssignableObjects, ObjectNotResolved, close_names
+from .names import NameNotResolved
+from .objects import AssignableObjects, ObjectNotResolved, filter_by_name, target_by_name
 
 __all__ = ["COMMERCIAL_COLUMNS", "changes_from_commercial_csv", "commercial_csv", "looks_like_commercial_csv"]
 
@@ -49,8 +49,6 @@ _FILTER_TYPES: dict[str, FilterMode | None] = {
     "include": FilterMode.INCLUDE,
     "exclude": FilterMode.EXCLUDE,
 }
-_ALL_USERS = {"all users", "allusers", "all_users"}
-_ALL_DEVICES = {"all devices", "alldevices", "all_devices"}
 
 
 class _RowError(ValueError):
@@ -85,35 +83,17 @@ def looks_like_commercial_csv(text: str) -> bool:
 
 
 def _target(group: str, directory: Directory) -> AssignTarget:
-    name = group.strip()
-    if name.casefold() in _ALL_USERS:
-        return AssignTarget.all_users()
-    if name.casefold() in _ALL_DEVICES:
-        return AssignTarget.all_devices()
-    if name in directory.groups:
-        return AssignTarget.group(name)  # a group id, for names several groups share
     try:
-        return AssignTarget.group(resolve_group(directory, name))
+        return target_by_name(group, directory)
     except NameNotResolved as exc:
-        names = (str(g.get("displayName") or "") for g in directory.groups.values())
-        raise _RowError(_with_suggestions(str(exc), name, names)) from None
+        raise _RowError(str(exc)) from None
 
 
 def _filter(name: str, directory: Directory) -> str:
-    if name.strip() in directory.filters:
-        return name.strip()
     try:
-        return resolve_filter(directory, name)
+        return filter_by_name(name, directory)
     except NameNotResolved as exc:
-        names = (str(f.get("displayName") or "") for f in directory.filters.values())
-        raise _RowError(_with_suggestions(str(exc), name, names)) from None
-
-
-def _with_suggestions(message: str, name: str, names: Iterable[str]) -> str:
-    if not message.startswith("no "):
-        return message
-    similar = close_names(name, names)
-    return message + (f"; did you mean {', '.join(repr(s) for s in similar)}?" if similar else "")
+        raise _RowError(str(exc)) from None
 
 
 def _change(row: Mapping[str, str], line: int, objects: AssignableObjects, directory: Directory) -> AssignmentChange:
@@ -179,6 +159,7 @@ def changes_from_commercial_csv(
         raise ValueError(f"the CSV lacks column(s): {', '.join(missing)}")
     changes: list[AssignmentChange] = []
     rejected: list[RejectedChange] = []
+    incomplete: set[ObjectKey] = set()
     skipped = 1 + (1 if text.removeprefix("\ufeff").lstrip().casefold().startswith("sep=") else 0)
     for cells in reader:
         line = reader.line_num + skipped - 1
@@ -190,15 +171,37 @@ def changes_from_commercial_csv(
         except _RowError as exc:
             summary = ";".join(cells[: len(COMMERCIAL_COLUMNS)])
             rejected.append(RejectedChange(f"row {line}", summary, str(exc)))
-    return changes, rejected
+            if _ACTIONS.get(row.get("assignmentaction", "").strip().casefold()) is ChangeAction.REPLACE_ALL:
+                incomplete.update(_keys_named(row, objects))
+    # An object's Replace rows are its whole assignment set: without a refused one, the others
+    # would remove that assignment. So none of them is planned.
+    held = [c for c in changes if c.action is ChangeAction.REPLACE_ALL and c.object in incomplete]
+    for change in held:
+        reason = "another Replace row of this object was refused; replacing without it would remove that assignment"
+        rejected.append(RejectedChange(change.source, "Replace", reason))
+    return [c for c in changes if c not in held], rejected
+
+
+def _keys_named(row: Mapping[str, str], objects: AssignableObjects) -> set[ObjectKey]:
+    try:
+        ref = objects.by_name(row.get("policyname", ""), type_label=row.get("policytype", ""))
+    except ObjectNotResolved:
+        return set()
+    return {ObjectKey(ref.type_key, ref.id)}
+
+
+def _nameable(row: AssignmentRow) -> bool:
+    if row.target_kind in ("allUsers", "allDevices"):
+        return True
+    return row.target_kind == "group" and row.group_state == "ok" and bool(row.group_name)
 
 
 def commercial_csv(rows: Iterable[AssignmentRow]) -> str:
     """Assignment rows as this format's desired state, valid input as written (round trip).
 
     Objects are written with Replace rows (their whole assignment set) or a NoAssignment row.
-    An object with a target this format can't name (an unmodelled target kind) is written with
-    Add rows instead, so reading the file back never removes that target.
+    An object with a target this format can't name (an unmodelled target kind, a deleted group) is
+    written with Add rows instead, so reading the file back never removes that target.
     """
     by_object: dict[tuple[str, str], list[AssignmentRow]] = {}
     for row in rows:
@@ -207,8 +210,10 @@ def commercial_csv(rows: Iterable[AssignmentRow]) -> str:
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow((*COMMERCIAL_COLUMNS, *_EXTRA_COLUMNS))
     for object_rows in by_object.values():
-        known = [r for r in object_rows if r.target_kind in ("group", "allUsers", "allDevices")]
-        unnamed = any(r.target_kind not in ("group", "allUsers", "allDevices", "none") for r in object_rows)
+        known = [r for r in object_rows if _nameable(r)]
+        # A target this format can't name (an unmodelled kind, a deleted group) is left out, and the
+        # object written with Add rows, so reading the file back never removes it.
+        unnamed = any(not _nameable(r) and r.target_kind != "none" for r in object_rows)
         obj = object_rows[0].object
         if not known and not unnamed:
             writer.writerow((obj.name, "", "", "NoAssignment", "", "", obj.type_label, ""))

@@ -11,15 +11,24 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from intune_assistant.analyses.assignments import ObjectRef, assignable_types, object_ref, template_platforms
+from intune_assistant.analyses.assignments import (
+    Directory,
+    ObjectRef,
+    assignable_types,
+    object_ref,
+    template_platforms,
+)
 from intune_assistant.catalog import Catalog
 from intune_assistant.snapshot import Snapshot
 
-from .desired import ObjectKey
+from .desired import AssignTarget, ObjectKey
+from .names import NameNotResolved, resolve_filter, resolve_group
 
-__all__ = ["AssignableObjects", "ObjectNotResolved", "close_names"]
+__all__ = ["AssignableObjects", "ObjectNotResolved", "close_names", "filter_by_name", "target_by_name"]
 
 _SHOWN = 5
+_ALL_USERS = {"all users", "allusers", "all_users"}
+_ALL_DEVICES = {"all devices", "alldevices", "all_devices"}
 
 
 class ObjectNotResolved(ValueError):
@@ -92,3 +101,47 @@ class AssignableObjects:
             f"{len(matches)} objects are named '{name.strip()}': {'; '.join(shown)}{more}; rename one in Intune "
             "or use the Assignments CSV, which names objects by id"
         )
+
+
+def _with_suggestions(exc: NameNotResolved, name: str, names: Iterable[str]) -> NameNotResolved:
+    message = str(exc)
+    if not message.startswith("no "):
+        return exc
+    similar = close_names(name, names)
+    return NameNotResolved(message + (f"; did you mean {_quoted(similar)}?" if similar else ""))
+
+
+def target_by_name(name: str, directory: Directory) -> AssignTarget:
+    """All users, All devices, or the group named (or with the id) ``name``.
+
+    Raises:
+        NameNotResolved: no group or several groups have that name; look-alike names are suggested.
+    """
+    text = name.strip()
+    if text.casefold() in _ALL_USERS:
+        return AssignTarget.all_users()
+    if text.casefold() in _ALL_DEVICES:
+        return AssignTarget.all_devices()
+    if text in directory.groups:
+        return AssignTarget.group(text)  # an id, for a name several groups share
+    try:
+        return AssignTarget.group(resolve_group(directory, text))
+    except NameNotResolved as exc:
+        names = (str(g.get("displayName") or "") for g in directory.groups.values())
+        raise _with_suggestions(exc, text, names) from None
+
+
+def filter_by_name(name: str, directory: Directory) -> str:
+    """The id of the assignment filter named (or with the id) ``name``.
+
+    Raises:
+        NameNotResolved: no filter or several filters have that name; look-alike names are suggested.
+    """
+    text = name.strip()
+    if text in directory.filters:
+        return text
+    try:
+        return resolve_filter(directory, text)
+    except NameNotResolved as exc:
+        names = (str(f.get("displayName") or "") for f in directory.filters.values())
+        raise _with_suggestions(exc, text, names) from None

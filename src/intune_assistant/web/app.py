@@ -19,6 +19,7 @@ from intune_assistant.tenants import Registry
 
 from . import api_routes, auth_routes, data_routes, onboarding_routes, tenant_routes
 from .analyses import WARM
+from .assignment_manager import routes as assignment_manager_routes
 from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
 from .context import UserContext, here, safe_next, user_context, web_state
@@ -132,6 +133,7 @@ def create_app(
     app.include_router(object_routes.router)
     app.include_router(search_routes.router)
     app.include_router(comparison_routes.router)
+    app.include_router(assignment_manager_routes.router)
     app.include_router(api_routes.router)
     app.include_router(data_routes.router)
 

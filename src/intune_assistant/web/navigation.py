@@ -23,5 +23,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("troubleshoot", "/troubleshoot", "Troubleshoot"),
     NavItem("conflicts", "/conflicts", "Conflicts"),
     NavItem("compare", "/compare", "Compare"),
+    NavItem("assignment-manager", "/assignment-manager", "Assignment manager"),
     NavItem("tenant", "/tenant", "Tenant settings"),
 )

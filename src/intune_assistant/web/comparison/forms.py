@@ -53,6 +53,22 @@ async def _parse(request: Request) -> FormData:
     return await parser.parse()
 
 
+async def parse_in_memory(request: Request) -> FormData:
+    """Any upload form (one file at most), parsed in memory within the upload limit; kept for the CSRF check.
+
+    Raises:
+        ValueError: the form can't be read, or the body is larger than the upload limit.
+    """
+    try:
+        form = await _parse(request)
+    except _TooLarge:
+        raise ValueError(f"the file is larger than {MAX_UPLOAD_BYTES // _MIB} MB") from None
+    except (MultiPartException, KeyError):
+        raise ValueError("the form could not be read") from None
+    request.state.form = form
+    return form
+
+
 def _refused(mode: str, message: str, status: int = 400) -> ProblemPage:
     what = "baseline" if mode == "baseline" else "snapshot"
     advice = (

@@ -1,0 +1,1 @@
+"""The Assignment manager (write module ``bulk-assign``): input → review → confirm → apply → results."""
