@@ -50,7 +50,7 @@ async def test_form_plans_a_group_for_the_picked_objects_and_changes_nothing(web
     before = copy.deepcopy(web.tenant("contoso").objects["settingsCatalog"])
     policies = [_policy(web, 0), _policy(web, 1)]
     assigned = {parse_target(a).group_id for p in policies for a in p["assignments"]}
-    name, group_id = next((n, g) for n, g in _group_names(web).items() if g not in assigned)
+    name = next(n for n, g in _group_names(web).items() if g not in assigned)
     review = await _review(
         web,
         input="form",
