@@ -299,3 +299,19 @@ def test_values_that_are_not_json_are_refused(tmp_path: Path) -> None:
     snapshot.objects["SettingsCatalog"] = []
     with pytest.raises(SnapshotError, match="differ only in case"):
         save_snapshot(snapshot, tmp_path / "c")
+
+
+def test_a_snapshot_zipped_in_memory_loads_back_the_same_as_a_saved_folder(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from intune_assistant.snapshot import load_snapshot_files, snapshot_zip
+
+    snapshot = sample_snapshot()
+    data = snapshot_zip(snapshot)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        zipped = load_snapshot_files(archive.read, "backup.zip")
+    save_snapshot(snapshot, tmp_path / "saved")
+    saved = load_snapshot(tmp_path / "saved")
+    assert zipped.objects == saved.objects == snapshot.objects
+    assert zipped.results == saved.results and zipped.tenant == snapshot.tenant

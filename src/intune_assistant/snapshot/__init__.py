@@ -12,7 +12,15 @@ from .problems import (
     Problem,
     ProblemKind,
 )
-from .store import MANIFEST, NotASnapshotFolderError, SnapshotError, load_snapshot, load_snapshot_files, save_snapshot
+from .store import (
+    MANIFEST,
+    NotASnapshotFolderError,
+    SnapshotError,
+    load_snapshot,
+    load_snapshot_files,
+    save_snapshot,
+    snapshot_zip,
+)
 
 __all__ = [
     "DEFINITIONS_PART",
@@ -41,4 +49,5 @@ __all__ = [
     "referenced_group_ids",
     "resolve_names",
     "save_snapshot",
+    "snapshot_zip",
 ]

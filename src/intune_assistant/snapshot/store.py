@@ -18,11 +18,13 @@ Saving is for the user's own machine (CLI exports); the web service keeps snapsh
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import secrets
 import shutil
+import zipfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -137,6 +139,30 @@ def save_snapshot(snapshot: Snapshot, folder: Path, catalog: Catalog | None = No
         definitions_path.unlink(missing_ok=True)  # a previous snapshot's, no longer described
     shutil.rmtree(retired, ignore_errors=True)
     return manifest_path
+
+
+def snapshot_zip(snapshot: Snapshot, catalog: Catalog | None = None) -> bytes:
+    """``snapshot`` as a zip of the snapshot folder (manifest, objects, definitions), built in memory.
+
+    For downloads (a backup before a write): nothing touches the disk; ``load_snapshot_files`` and
+    the upload readers read it back.
+    """
+    catalog = catalog if catalog is not None else default_catalog()
+    _check_keys(snapshot.objects)
+    buffer = io.BytesIO()
+    files: dict[str, list[str]] = {}
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, items in snapshot.objects.items():
+            namer = ObjectFileNamer()
+            files[key] = []
+            for index, obj in enumerate(items):
+                path = f"{OBJECTS}/{key}/{namer.name_for(snapshot.display_name(key, obj, catalog), obj)}"
+                archive.writestr(path, _dumps(obj, what=f"object {index} of {key!r}"))
+                files[key].append(path)
+        if snapshot.setting_definitions:
+            archive.writestr(DEFINITIONS, _dumps(snapshot.setting_definitions, what=DEFINITIONS))
+        archive.writestr(MANIFEST, _dumps(_manifest(snapshot, files), what=MANIFEST))
+    return buffer.getvalue()
 
 
 def _check_keys(objects: Mapping[str, object]) -> None:
