@@ -103,6 +103,10 @@ class ShippedNames:
             if found is not None:
                 return found[0], (found[1] if len(found) > 1 else {}), key
         matched = self._by_name.match(key)
+        if (matched is None or not matched[2]) and key.endswith("_v2"):
+            # Intune appends "_v2" to the id of a re-issued ADMX-backed definition; its Graph name (the
+            # ADMX policy's, which Microsoft365DSC keys on) stays the same, and so does its caption.
+            matched = self._by_name.match(key.removesuffix("_v2")) or matched
         if matched is not None:
             name = matched[2]
             if name and key.startswith("user_") and "(User)" not in name:
