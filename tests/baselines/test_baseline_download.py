@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import ClassVar
 
 import httpx
 import pytest
+from tests.web.disk_watch import DiskWatch
 from typer.testing import CliRunner
 
 from intune_assistant.baselines import BaselineDownloadError, DownloadLimits, download_baseline, extract_zip
@@ -188,3 +190,19 @@ def test_extracted_files_keep_the_archive_s_times(tmp_path: Path) -> None:
         "old.json": datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC),
         "new.json": datetime(2025, 2, 3, 4, 5, 6, tzinfo=UTC),
     }
+
+
+def test_the_download_is_held_in_memory_and_only_the_extracted_files_are_written(
+    server: str, client: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watched_temp = tmp_path / "watched-temp"
+    watched_temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(watched_temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    out = tmp_path / "out"
+    with DiskWatch([watched_temp]) as watch:
+        files = download_baseline(out, f"{server}/baseline.zip", client=client)
+    assert len(files) == 2
+    written = [w for w in watch.appeared if "opened for writing" in w]
+    assert len(written) == 2 and all(str(out) in w for w in written), watch.appeared
+    assert [w for w in watch.appeared if str(out) not in w] == []

@@ -3,17 +3,18 @@
 The default is OpenIntuneBaseline's repository archive. Extraction trusts nothing in the zip:
 entry names that are absolute, climb out with ``..``, name a drive or hold NUL are refused,
 links are refused, and sizes are counted while bytes are written (a header can lie), so an
-archive can neither write outside the target folder nor fill the disk. The target must be a
-new or empty folder; on any failure what was written is removed.
+archive can neither write outside the target folder nor fill the disk. The download is held in
+memory (never a temp file); only the extracted files are written. The target must be a new or
+empty folder; on any failure what was written is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import stat
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -218,10 +219,12 @@ def download_baseline(
     own = client is None
     http = client or httpx.Client(follow_redirects=True, timeout=limits.timeout_s)
     try:
-        with tempfile.TemporaryFile() as spool:
-            _fetch(url, spool, limits, http)
-            spool.seek(0)
-            return extract_zip(spool, dest, limits)
+        # Public data, but still nothing spooled to a temp file: the archive is held in memory,
+        # bounded by ``limits.archive_bytes``, and only the extracted files are written.
+        with io.BytesIO() as archive:
+            _fetch(url, archive, limits, http)
+            archive.seek(0)
+            return extract_zip(archive, dest, limits)
     finally:
         if own:
             http.close()

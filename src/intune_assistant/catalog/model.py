@@ -109,6 +109,9 @@ class ResourceType:
     # Fields, besides the name, that tell two objects apart across tenants.
     identity_key: tuple[str, ...] = ("@odata.type",)
     volatile_fields: frozenset[str] = COMMON_VOLATILE
+    # A field that ranks objects of one kind (enrollment ``priority``): compare reads it as the
+    # object's place among the objects found on both sides, so a renumbering is no change.
+    order_field: str | None = None
     secret_fields: frozenset[str] = frozenset()
     write: WriteActions = field(default_factory=WriteActions)
     # Graph returns some fields (script content) only when the item is read by id.

@@ -446,7 +446,7 @@ RECORDS: tuple[ResourceType, ...] = (
             "windowsRestoreDeviceEnrollmentConfiguration",
             "deviceComanagementAuthorityConfiguration",
         ),
-        volatile_fields=_volatile("priority"),
+        order_field="priority",
         write=WriteActions(True, True, True, assign_body_key="enrollmentConfigurationAssignments"),
         page_size=100,
         notes="Whether the list takes $expand=assignments is disputed; read /assignments per item.",

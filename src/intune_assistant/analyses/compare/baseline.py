@@ -15,7 +15,8 @@ types), never by policy name or id:
 
 The score is the share of baseline settings that match (overall, per platform, per area). Tenant
 policies of the types the baseline speaks about that configure none of its settings are listed
-as not covered. Descriptions, scope tags and assignments are the tenant's own business.
+as not covered. Descriptions, scope tags, assignments and priorities (a place in the tenant's own
+order) are the tenant's own business.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def _index(tenant: Side, records: Iterable[ResourceType]) -> tuple[dict[str, lis
             assigned = bool(targets) if targets is not None else None
             keys = keys_of.setdefault(id(obj), set())
             for setting_id, setting in tenant.settings(record, obj).items():
+                if setting_id == record.order_field:
+                    continue
                 key = setting_key(record, obj, setting_id)
                 keys.add(key)
                 where.setdefault(key, []).append(_Found(record, name, setting, assigned))
@@ -166,6 +169,8 @@ def _baseline_policy(
     type_name = type_name_of(record.key, obj)
     found: list[tuple[str, Setting, BaselineSetting]] = []
     for setting_id, setting in base.settings(record, obj).items():
+        if setting_id == record.order_field:
+            continue  # a place in another tenant's order prescribes nothing
         key = setting_key(record, obj, setting_id)
         status, values = _verdict(setting, where.get(key, []))
         entry = BaselineSetting(

@@ -27,6 +27,7 @@ from .model import (
     SettingStatus,
     SideInfo,
 )
+from .order import reordered, unflag_renumbering
 from .rows import Setting
 from .side import Side
 
@@ -229,8 +230,12 @@ def compare_sides(
             by_id=by_id,
             overlap_threshold=overlap_threshold,
         )
-        for left_obj, right_obj, match in pairing.pairs:
-            objects.append(object_diff(record, left, right, left_obj, right_obj, match))
+        moved = reordered(pairing.pairs, record.order_field) if record.order_field else frozenset()
+        for index, (left_obj, right_obj, match) in enumerate(pairing.pairs):
+            diff = object_diff(record, left, right, left_obj, right_obj, match)
+            if record.order_field and index not in moved:
+                diff = unflag_renumbering(diff, record.order_field)
+            objects.append(diff)
         objects.extend(_one_sided(record, left, o, on_left=True, other=right) for o in pairing.left_only)
         objects.extend(_one_sided(record, right, o, on_left=False, other=left) for o in pairing.right_only)
     return objects, skipped
