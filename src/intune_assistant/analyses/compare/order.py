@@ -63,5 +63,7 @@ def unflag_renumbering(diff: ObjectDiff, field: str) -> ObjectDiff:
     )
     if settings == diff.settings:
         return diff
-    changed = any(s.status is not SettingStatus.SAME for s in (*settings, *diff.assignments))
+    changed = any(s.status is not SettingStatus.SAME for s in settings) or any(
+        a.status is not SettingStatus.SAME for a in diff.assignments
+    )
     return replace(diff, settings=settings, status=ObjectStatus.DIFFERENT if changed else ObjectStatus.SAME)
