@@ -83,10 +83,11 @@ def test_names_lookups_and_update_keep_first_source() -> None:
     assert names.group("g1") == "One"
     assert names.group("nope") is None
     assert names.filter("f") is None
-    assert names.scope_tag("0") is None
-    names.update(Names(groups={"g1": "Other", "g2": "Two"}, filters={"f": "F"}, scope_tags={"0": "Default"}))
+    assert names.scope_tag("7") is None
+    assert names.scope_tag("0") == "Default"  # the built-in tag, known in every tenant
+    names.update(Names(groups={"g1": "Other", "g2": "Two"}, filters={"f": "F"}, scope_tags={"7": "Paris"}))
     assert names.groups == {"g1": "One", "g2": "Two"}
     assert names.filter("f") == "F"
-    assert names.scope_tag("0") == "Default"
+    assert names.scope_tag("7") == "Paris"
     # A group that became known is no longer unresolved.
     assert names.unresolved_groups == {"g3"}

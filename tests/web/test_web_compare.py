@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from tests.support import SAMPLES
 
 from intune_assistant.baselines import builtin_baseline
 from intune_assistant.snapshot import save_snapshot
@@ -137,7 +140,53 @@ async def test_drift_upload_of_this_tenant(web, tmp_path: Path) -> None:
     assert "Drift report" in page.text and "Aligned" in page.text
     other = {"file": ("b.zip", _zip_of(_saved_baseline(tmp_path)), "application/zip")}
     refused = await web.client.post("/compare/drift", data={"csrf_token": web.csrf()}, files=other)
-    assert refused.status_code == 400 and "another tenant" in refused.text
+    assert refused.status_code == 400 and "is a baseline" in refused.text
+
+
+def _portal_exports(snapshot: Any, count: int) -> dict[str, bytes]:
+    """The first ``count`` settings catalog policies as the portal's "Export JSON" writes them."""
+    exports = {}
+    for policy in snapshot.objects["settingsCatalog"][:count]:
+        exported = {k: v for k, v in policy.items() if k not in ("id", "assignments") and not k.startswith("@odata")}
+        exports[f"{policy['name']}.json"] = json.dumps(exported).encode()
+    return exports
+
+
+def _zip_files(files: dict[str, bytes], top: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name, body in files.items():
+            bundle.writestr(f"{top}/{name}", body)
+    return buffer.getvalue()
+
+
+async def test_drift_upload_takes_what_the_cli_imports_and_refuses_other_tenants_clearly(web, tmp_path: Path) -> None:
+    await web.onboarded_admin()
+    await web.wait_for_policies("/compare/drift")
+    (inventory,) = web.app.state.web.policies.kept().values()
+    exports = _portal_exports(inventory.snapshot, 3)
+    single_name, single = next(iter(exports.items()))
+    for name, body, paired in (("portal.zip", _zip_files(exports, "exports/windows"), 3), (single_name, single, 1)):
+        files = {"file": (name, body, "application/octet-stream")}
+        page = await web.client.post("/compare/drift", data={"csrf_token": web.csrf()}, files=files)
+        assert page.status_code == 200, page.text[:500]
+        assert "Drift report" in page.text and name in page.text  # an export naming no tenant: its file name
+        # Each exported policy pairs with the tenant's by name (scope tag "0" is Default on both sides).
+        assert f"{paired} unchanged" in page.text and not re.search(r"\d+ changed", page.text), name
+    # An export naming another tenant, a baseline, and something no importer reads: clear refusals.
+    intunecd = SAMPLES / "intunecd-backup"
+    backup = {p.relative_to(intunecd).as_posix(): p.read_bytes() for p in intunecd.rglob("*") if p.is_file()}
+    refusals = (
+        ("backup.zip", _zip_files(backup, "Backup"), "another tenant"),  # its index.md names the tenant
+        ("b.zip", _zip_of(_saved_baseline(tmp_path)), "is a baseline"),
+        ("notes.txt", b"hello", "could not be used"),
+        ("empty.zip", _zip_files({"readme.md": b"# nothing"}, "x"), "could not be used"),
+    )
+    for name, body, words in refusals:
+        files = {"file": (name, body, "application/octet-stream")}
+        refused = await web.client.post("/compare/drift", data={"csrf_token": web.csrf()}, files=files)
+        assert refused.status_code == 400 and words in refused.text, (name, refused.text[:800])
+        assert "Traceback" not in refused.text
 
 
 def _saved_baseline(tmp_path: Path) -> Path:

@@ -114,6 +114,8 @@ async def test_no_export_or_upload_writes_a_file(web, tmp_path: Path, monkeypatc
         ("/compare/baseline", ("exports.zip", export_zip, "application/zip"), "Baseline comparison"),
         ("/compare/baseline", ("policy.json", single, "application/json"), "Baseline comparison"),
         ("/compare/drift", ("snapshot.zip", drift_zip, "application/zip"), "Drift report"),
+        ("/compare/drift", ("exports.zip", export_zip, "application/zip"), "Drift report"),
+        ("/compare/drift", ("policy.json", single, "application/json"), "Drift report"),
     ]
     with DiskWatch([watched_temp, data]) as watch:
         for fmt in DOC_FORMATS:

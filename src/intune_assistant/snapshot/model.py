@@ -134,8 +134,12 @@ class Names:
         return self.filters.get(filter_id)
 
     def scope_tag(self, tag_id: str) -> str | None:
-        """The scope tag's display name, or None when unknown."""
-        return self.scope_tags.get(tag_id)
+        """The scope tag's display name, or None when unknown.
+
+        "0" is the built-in Default tag in every tenant, so it has its name even where the scope
+        tags were not read (an export, a baseline).
+        """
+        return self.scope_tags.get(tag_id) or ("Default" if tag_id == "0" else None)
 
     def update(self, other: Names) -> None:
         """Add ``other``'s names; names already known here win (the first source is trusted)."""

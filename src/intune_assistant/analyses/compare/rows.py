@@ -145,7 +145,7 @@ def _metadata_value(key: str, value: Any, ctx: RowContext) -> tuple[Any, str] | 
     """(comparable value, shown text) of a metadata property; None when it says nothing."""
     if key in ("roleScopeTagIds", "roleScopeTags") and isinstance(value, list):
         # Scope tags by name: ids are per tenant, and IntuneCD writes names here already.
-        value = [ctx.names.scope_tags.get(t, t) if isinstance(t, str) else t for t in value]
+        value = [(ctx.names.scope_tag(t) or t) if isinstance(t, str) else t for t in value]
     elif key == "templateReference":
         # The template a policy was made from, by id (its name and version follow from the id).
         value = value.get("templateId") if isinstance(value, Mapping) else None

@@ -74,7 +74,8 @@ def _refused(mode: str, message: str, status: int = 400) -> ProblemPage:
     advice = (
         "Upload a .zip of an export folder (snapshot, IntuneCD, IntuneManagement or portal JSON) or one .json file."
         if mode == "baseline"
-        else "Upload a .zip of a snapshot folder of this tenant (made with intune-assistant snapshot)."
+        else "Upload a .zip of an earlier snapshot or export folder of this tenant (snapshot, IntuneCD, "
+        "IntuneManagement or portal JSON) or one .json file."
     )
     return ProblemPage(
         status,

@@ -1,8 +1,8 @@
 """``/compare``: policy vs policy, tenant vs baseline, and drift, each with an HTML report download.
 
 Every comparison reads the tenant's cached collection (progress while it runs). Choices live in
-the URL for the tenant's own data; uploads (a baseline, an earlier snapshot) are POSTs with the
-CSRF token, read in a temporary folder that is deleted before the answer goes out.
+the URL for the tenant's own data; uploads (a baseline, an earlier snapshot or export) are POSTs
+with the CSRF token, read in memory and forgotten when the answer goes out.
 """
 
 from __future__ import annotations
@@ -163,13 +163,14 @@ async def compare_drift_page(request: Request, data: PageData) -> Response:
 
 @router.post("/compare/drift", name="compare_drift_upload", response_class=HTMLResponse)
 async def compare_drift_upload(request: Request, data: PageData) -> Response:
-    """What changed since an uploaded snapshot; types either side could not read are not compared."""
+    """What changed since an uploaded snapshot or export (what the CLI's compare imports); types either
+    side could not read are not compared."""
     form = await read_form(request, "drift")
     await check_csrf(request, data.session)
     result = data.inventory
     catalog = web_state(request).catalog
-    before = await form.snapshot(catalog, snapshot_only=True)
-    comparison = service.drift_comparison(before, result.snapshot, catalog)
+    before = await form.snapshot(catalog, snapshot_only=False)
+    comparison = service.drift_comparison(before, result.snapshot, catalog, form.filename)
     if form.download:
         return service.report_response(comparison, only_differences=form.only)
     context = {"inventory": result, "uploaded": form.filename}

@@ -115,22 +115,40 @@ def baseline_comparison(
     return compare_baseline(baseline, tenant, catalog=catalog, baseline_label=baseline_label, tenant_label=tenant_label)
 
 
-def drift_comparison(before: Snapshot, now: Snapshot, catalog: Catalog) -> Comparison:
-    """What changed from an earlier snapshot of this tenant to its current data."""
+def _refuse_drift(title: str, message: str, advice: str) -> ProblemPage:
+    return ProblemPage(
+        400, title, message, advice=advice, links=[Link("Upload another file", "/compare/drift", primary=True)]
+    )
+
+
+def drift_comparison(before: Snapshot, now: Snapshot, catalog: Catalog, before_label: str | None = None) -> Comparison:
+    """What changed from an earlier snapshot or export of this tenant to its current data.
+
+    A baseline, or a snapshot or export that names another tenant, is refused (a ``ProblemPage``);
+    an export that names no tenant (portal JSON, most IntuneManagement exports) is taken as this
+    tenant's, as the CLI's ``compare --mode drift`` takes it.
+    """
+    if before.source == "baseline":
+        raise _refuse_drift(
+            "This is a baseline, not an earlier state of this tenant",
+            "The uploaded file is a baseline. Drift compares a tenant with itself over time.",
+            "To check the tenant against it, upload it as a baseline instead.",
+        )
     old_id, new_id = (before.tenant.tenant_id or "").lower(), (now.tenant.tenant_id or "").lower()
     old_domain, new_domain = (before.tenant.domain or "").lower(), (now.tenant.domain or "").lower()
+    named = bool(old_id) or bool(old_domain)
     same = (bool(old_id) and old_id == new_id) or (bool(old_domain) and old_domain == new_domain)
-    if not same:
-        owner = before.tenant.domain or before.tenant.tenant_id or "an unknown tenant"
-        raise ProblemPage(
-            400,
+    if named and not same:
+        owner = before.tenant.domain or before.tenant.tenant_id
+        raise _refuse_drift(
             "This snapshot is of another tenant",
-            f"The uploaded snapshot belongs to {owner}, not to {now.tenant.domain or now.tenant.tenant_id}.",
-            advice="Drift compares a tenant with itself over time. To compare with another tenant's "
+            f"The uploaded file belongs to {owner}, not to {now.tenant.domain or now.tenant.tenant_id}.",
+            "Drift compares a tenant with itself over time. To compare with another tenant's "
             "configuration, upload it as a baseline instead.",
-            links=[Link("Upload another snapshot", "/compare/drift", primary=True)],
         )
-    return compare_drift(before, now, catalog=catalog)
+    # An export that names no tenant is told apart by its file name (and its time, as every drift side).
+    label = f"{before_label} {before.taken_at:%Y-%m-%d %H:%M} UTC" if before_label and not named else None
+    return compare_drift(before, now, catalog=catalog, before_label=label)
 
 
 def report_response(comparison: Comparison, *, only_differences: bool) -> Response:
