@@ -67,23 +67,88 @@ def _values(policy: Obj) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in values.items()}
 
 
+_OS = {"windows10": "windows", "macOS": "macos", "iOS": "ios", "android": "android", "linux": "linux"}
+
+
+def _reaches(tenant: dict[str, list[Obj]]) -> Any:
+    """Policy → (users, managed devices) its assignments reach, from the generator's directory:
+    groups through nesting, All users / All devices, exclusions, a user's devices, the platform."""
+    groups = {g["id"]: g for g in tenant.get("groups", [])}
+    devices = tenant.get("managedDevices", [])
+    entra = {e["id"]: e.get("deviceId") for e in tenant.get("entraDevices", [])}
+    managed_of = {d.get("azureADDeviceId"): d["id"] for d in devices}
+
+    def members(group_id: str, seen: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
+        users: set[str] = set()
+        reached: set[str] = set()
+        for member in groups.get(group_id, {}).get("members", []):
+            kind = member["@odata.type"].rsplit(".", 1)[-1]
+            if kind == "user":
+                users.add(member["id"])
+            elif kind == "device" and managed_of.get(entra.get(member["id"])):
+                reached.add(managed_of[entra[member["id"]]])
+            elif kind == "group" and member["id"] not in seen:
+                inner = members(member["id"], seen | {group_id})
+                users |= inner[0]
+                reached |= inner[1]
+        return users, reached
+
+    def reach(policy: Obj) -> tuple[frozenset[str], frozenset[str]]:
+        users: set[str] = set()
+        reached: set[str] = set()
+        excluded_users: set[str] = set()
+        excluded_devices: set[str] = set()
+        for assignment in policy.get("assignments") or []:
+            target = assignment["target"]
+            kind = target["@odata.type"].rsplit(".", 1)[-1]
+            if kind == "exclusionGroupAssignmentTarget":
+                found = members(target["groupId"])
+                excluded_users |= found[0]
+                excluded_devices |= found[1]
+            elif kind == "allLicensedUsersAssignmentTarget":
+                users |= {u["id"] for u in tenant.get("users", [])}
+            elif kind == "allDevicesAssignmentTarget":
+                reached |= {d["id"] for d in devices}
+            elif kind == "groupAssignmentTarget":
+                found = members(target["groupId"])
+                users |= found[0]
+                reached |= found[1]
+        users -= excluded_users
+        reached = (reached - excluded_devices) | {
+            d["id"] for d in devices if d.get("userId") in users and d["id"] not in excluded_devices
+        }
+        platform = _OS.get(str(policy.get("platforms")))
+        reached = {d["id"] for d in devices if d["id"] in reached and d["operatingSystem"].lower() == platform}
+        return frozenset(users), frozenset(reached)
+
+    return reach
+
+
 def _expected(baseline: Iterable[Obj], tenant: dict[str, list[Obj]]) -> dict[tuple[str, tuple[str, ...]], str]:
     """(definition id, baseline values) → verdict, for every distinct baseline setting."""
-    where: dict[str, list[tuple[str, ...]]] = {}
+    reach = _reaches(tenant)
+    where: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
     for key in _SETTINGS_TYPES:
         for policy in tenant.get(key, []):
             for setting_id, values in _values(policy).items():
-                where.setdefault(setting_id, []).append(values)
+                where.setdefault(setting_id, []).append((values, reach(policy)))
     verdicts = {}
     for policy in baseline:
         for setting_id, expected in _values(policy).items():
             found = where.get(setting_id, [])
             if not found:
                 verdict = "missing"
-            elif len(set(found)) > 1:
-                verdict = "conflicting"
+            elif len({values for values, _ in found}) > 1:
+                # Conflicting only where two policies that set it differently reach someone in common.
+                meet = any(
+                    (a[0] & b[0]) or (a[1] & b[1])
+                    for i, (va, a) in enumerate(found)
+                    for vb, b in found[i + 1 :]
+                    if va != vb
+                )
+                verdict = "conflicting" if meet else "non_overlapping"
             else:
-                verdict = "matches" if found[0] == expected else "differs"
+                verdict = "matches" if found[0][0] == expected else "differs"
             verdicts[(setting_id, expected)] = verdict
     return verdicts
 
@@ -124,9 +189,9 @@ def test_each_baseline_setting_is_judged_across_every_policy_of_the_tenant(
     )
     counts = Counter(expected.values())
     assert {s.value: len(result.baseline_list(s)) for s in BaselineStatus if result.baseline_list(s)} == counts
-    # Every verdict occurs in a real tenant against a real baseline: the test sees all four.
+    # Every verdict occurs in a real tenant against a real baseline: the test sees all five.
     if name == "contoso":
-        assert set(counts) == {"matches", "differs", "conflicting", "missing"}
+        assert set(counts) == {"matches", "differs", "conflicting", "non_overlapping", "missing"}
 
 
 def test_the_lists_name_the_tenant_policies_and_their_values(
@@ -152,7 +217,7 @@ def test_the_lists_name_the_tenant_policies_and_their_values(
             assert all(v.matches for v in entry.found)
         if entry.status is BaselineStatus.DIFFERS:
             assert not any(v.matches for v in entry.found) and all(v.value for v in entry.found)
-        if entry.status is BaselineStatus.CONFLICTING:
+        if entry.status in (BaselineStatus.CONFLICTING, BaselineStatus.NON_OVERLAPPING):
             assert len({holders[entry.setting_id][p] for p in found}) > 1
 
 
@@ -258,3 +323,79 @@ def test_a_type_the_tenant_could_not_read_is_not_compared_never_missing(contoso:
     assert [n.type_key for n in result.not_compared] == ["settingsCatalog"]
     assert "ask for Intune Read Only Operator or higher" in result.not_compared[0].reason
     assert not result.aligned
+
+
+def _target(kind: str, group: str | None = None) -> Obj:
+    target: Obj = {"@odata.type": f"#microsoft.graph.{kind}"}
+    if group:
+        target["groupId"] = group
+    return {"target": target}
+
+
+def _two_copies(first: list[Obj], second: list[Obj], *, directory: bool) -> tuple[Snapshot, Snapshot, str]:
+    """The built-in baseline, and a tenant holding its first policy twice, the copy with one value
+    changed, assigned as given; with or without the users, devices and groups read."""
+    baseline = builtin_baseline()
+    policy = baseline.objects["settingsCatalog"][0]
+    mine = copy.deepcopy(policy) | {"id": "mine-1", "name": "Ours", "assignments": first}
+    other = copy.deepcopy(policy) | {"id": "mine-2", "name": "Theirs", "assignments": second}
+    instance = next(instances(other["settings"]))
+    changed = instance["settingDefinitionId"]
+    if "choiceSettingValue" in instance:
+        instance["choiceSettingValue"]["value"] = f"{changed}_contoso"
+    else:
+        instance["simpleSettingValue"]["value"] = "contoso"
+    objects: dict[str, list[Obj]] = {"settingsCatalog": [mine, other]}
+    keys = ["settingsCatalog"]
+    if directory:
+        objects |= {
+            "users": [{"id": "u1", "userPrincipalName": "a@contoso.example"}, {"id": "u2"}],
+            "managedDevices": [
+                {"id": "d1", "userId": "u1", "operatingSystem": "Windows", "azureADDeviceId": "e1"},
+                {"id": "d2", "userId": "u2", "operatingSystem": "Windows", "azureADDeviceId": "e2"},
+            ],
+            "groups": [
+                {"id": "g1", "displayName": "One", "members": [{"@odata.type": "#microsoft.graph.user", "id": "u1"}]},
+                {"id": "g2", "displayName": "Two", "members": [{"@odata.type": "#microsoft.graph.user", "id": "u2"}]},
+            ],
+        }
+        keys += ["users", "managedDevices", "groups"]
+    tenant = Snapshot(
+        tenant=TenantInfo(display_name="Contoso"),
+        source="graph" if directory else "intunecd",
+        taken_at=datetime(2026, 1, 1, tzinfo=UTC),
+        objects=objects,
+        results={k: TypeResult(k, TypeStatus.OK, len(objects[k]), 0.0) for k in keys},
+    )
+    return baseline, tenant, changed
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "directory", "verdict"),
+    [
+        # Members known: disjoint groups never meet; one group in both does.
+        ([_target("groupAssignmentTarget", "g1")], [_target("groupAssignmentTarget", "g2")], True, "non_overlapping"),
+        ([_target("groupAssignmentTarget", "g1")], [_target("groupAssignmentTarget", "g1")], True, "conflicting"),
+        # u1's device is among All devices.
+        ([_target("groupAssignmentTarget", "g1")], [_target("allDevicesAssignmentTarget")], True, "conflicting"),
+        # A policy assigned to nobody applies nowhere, with or without the directory.
+        ([_target("groupAssignmentTarget", "g1")], [], True, "non_overlapping"),
+        ([_target("allDevicesAssignmentTarget")], [], False, "non_overlapping"),
+        # An export without members: only the targets tell; what they cannot rule out conflicts.
+        ([_target("allDevicesAssignmentTarget")], [_target("allLicensedUsersAssignmentTarget")], False, "conflicting"),
+        ([_target("groupAssignmentTarget", "g1")], [_target("groupAssignmentTarget", "g2")], False, "conflicting"),
+    ],
+)
+def test_two_policies_set_differently_conflict_only_where_they_can_reach_one_user_or_device(
+    first: list[Obj], second: list[Obj], directory: bool, verdict: str
+) -> None:
+    baseline, tenant, changed = _two_copies(first, second, directory=directory)
+    result = compare_baseline(baseline, tenant)
+    entry = next(e for e in result.baseline_settings if e.setting_id == changed)
+    assert entry.status.value == verdict
+    assert {v.policy for v in entry.found} == {"Ours", "Theirs"}
+    others = {e.status for e in result.baseline_settings if e.setting_id != changed}
+    assert BaselineStatus.MATCHES in others and not others & {
+        BaselineStatus.CONFLICTING,
+        BaselineStatus.NON_OVERLAPPING,
+    }

@@ -133,7 +133,7 @@ def test_an_export_beside_a_tenant_is_the_baseline_by_default() -> None:
     assert data["left"]["label"] == backup and data["right"]["label"] == "demo:contoso"
     assert data["left"]["origin"].startswith("IntuneCD backup, newest file ")
     verdicts = {s["status"] for s in data["baseline_settings"]}
-    assert verdicts == {"matches", "differs", "conflicting", "missing"}
+    assert verdicts == {"matches", "differs", "conflicting", "non_overlapping", "missing"}
     overall = data["scores"][0]
     matched = sum(1 for s in data["baseline_settings"] if s["status"] == "matches")
     assert (overall["matched"], overall["expected"]) == (matched, len(data["baseline_settings"]))

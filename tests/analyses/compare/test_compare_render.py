@@ -135,6 +135,7 @@ def test_every_report_shows_the_baseline_lists_with_tenant_policies_and_values(a
     for heading, status in (
         ("Configured differently", BaselineStatus.DIFFERS),
         ("Conflicting", BaselineStatus.CONFLICTING),
+        ("Set differently in non-overlapping policies", BaselineStatus.NON_OVERLAPPING),
         ("Missing", BaselineStatus.MISSING),
         ("Matching", BaselineStatus.MATCHES),
     ):
@@ -143,7 +144,9 @@ def test_every_report_shows_the_baseline_lists_with_tenant_policies_and_values(a
     extra = [o for o in result.objects if o.status is ObjectStatus.ONLY_RIGHT]
     assert f"Tenant policies the baseline does not cover ({len(extra)})" in page
     assert all(o.name in page and o.name in text for o in extra)
-    for entry in lists[BaselineStatus.CONFLICTING] + lists[BaselineStatus.DIFFERS]:
+    for entry in (
+        lists[BaselineStatus.CONFLICTING] + lists[BaselineStatus.NON_OVERLAPPING] + lists[BaselineStatus.DIFFERS]
+    ):
         assert all(v.policy in page and v.policy in text for v in entry.found)
     only = render_markdown(result, only_differences=True)
     assert "## Matching" not in only and "## Missing" in only
@@ -155,7 +158,13 @@ def test_csv_and_json_carry_each_baseline_setting_with_its_verdict(against_basel
     result = against_baseline
     parsed = list(csv.reader(io.StringIO(render_csv(result).decode("utf-8-sig"), newline="")))
     verdicts = {row[8] for row in parsed[1:] if row[5] == "Setting"}
-    assert verdicts == {"matches", "configured differently", "conflicting", "missing"}
+    assert verdicts == {
+        "matches",
+        "configured differently",
+        "conflicting",
+        "set differently in non-overlapping policies",
+        "missing",
+    }
     data = json.loads(render_json(result))
     assert len(data["baseline_settings"]) == len(result.baseline_settings)
     assert {s["status"] for s in data["baseline_settings"]} == {s.value for s in BaselineStatus}
@@ -170,7 +179,13 @@ def test_xlsx_has_a_sheet_of_baseline_settings_to_filter_by_verdict(against_base
     header, *listed = list(book["Baseline settings"].iter_rows(values_only=True))
     assert header[0] == "Setting" and header[6] == "Verdict"
     assert len(listed) == len(against_baseline.baseline_settings)
-    assert {row[6] for row in listed} == {"matches", "configured differently", "conflicting", "missing"}
+    assert {row[6] for row in listed} == {
+        "matches",
+        "configured differently",
+        "conflicting",
+        "set differently in non-overlapping policies",
+        "missing",
+    }
     conflicting = against_baseline.baseline_list(BaselineStatus.CONFLICTING)[0]
     row = next(r for r in listed if r[1] == conflicting.setting_id and r[6] == "conflicting")
     assert all(v.policy in str(row[7]) for v in conflicting.found)

@@ -9,8 +9,12 @@ types), never by policy name or id:
 
 - **matches**: configured with the baseline's value, and no tenant policy sets another value;
 - **configured differently**: every tenant policy that sets it sets the same other value;
-- **conflicting**: tenant policies set it to different values (Intune applies neither where
-  they overlap), whether or not one of them is the baseline's;
+- **conflicting**: tenant policies that can reach the same user or device set it to different
+  values (Intune applies neither where they overlap), whether or not one of them is the
+  baseline's; whether they can is decided from their assignments (``overlap.py``), and where it
+  cannot be told, they are taken to overlap;
+- **set differently in non-overlapping policies**: tenant policies set it to different values,
+  but no user or device is reached by two of them that differ (one may be assigned to nobody);
 - **missing**: no tenant policy sets it.
 
 The score is the share of baseline settings that match (overall, per platform, per area). Tenant
@@ -22,7 +26,7 @@ order) are the tenant's own business.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from intune_assistant.analyses.settings import SETTINGS_POLICY_TYPES, SettingDefinitions
@@ -44,6 +48,7 @@ from .model import (
     SettingDiff,
     TenantValue,
 )
+from .overlap import Overlaps
 from .rows import Setting
 from .side import Side
 from .tenants import ordered
@@ -77,6 +82,7 @@ class _Found:
     policy: str
     setting: Setting
     assigned: bool | None
+    obj: dict[str, Any] = field(compare=False, repr=False)
 
 
 def _index(tenant: Side, records: Iterable[ResourceType]) -> tuple[dict[str, list[_Found]], dict[int, set[str]]]:
@@ -94,11 +100,23 @@ def _index(tenant: Side, records: Iterable[ResourceType]) -> tuple[dict[str, lis
                     continue
                 key = setting_key(record, obj, setting_id)
                 keys.add(key)
-                where.setdefault(key, []).append(_Found(record, name, setting, assigned))
+                where.setdefault(key, []).append(_Found(record, name, setting, assigned, obj))
     return where, keys_of
 
 
-def _verdict(expected: Setting, found: list[_Found]) -> tuple[BaselineStatus, tuple[TenantValue, ...]]:
+def _overlapping(found: list[_Found], overlaps: Overlaps) -> bool:
+    """True when two of the policies that set different values can reach one user or device (or may)."""
+    return any(
+        overlaps.meet((a.record.key, a.obj), (b.record.key, b.obj)) is not False
+        for i, a in enumerate(found)
+        for b in found[i + 1 :]
+        if a.setting.values != b.setting.values
+    )
+
+
+def _verdict(
+    expected: Setting, found: list[_Found], overlaps: Overlaps
+) -> tuple[BaselineStatus, tuple[TenantValue, ...]]:
     values = tuple(
         TenantValue(f.policy, f.record.label, f.setting.display, f.setting.values == expected.values, f.assigned)
         for f in sorted(found, key=lambda f: (f.policy.casefold(), f.record.label))
@@ -106,7 +124,8 @@ def _verdict(expected: Setting, found: list[_Found]) -> tuple[BaselineStatus, tu
     if not found:
         return BaselineStatus.MISSING, values
     if len({f.setting.values for f in found}) > 1:
-        return BaselineStatus.CONFLICTING, values
+        conflicting = _overlapping(found, overlaps)
+        return (BaselineStatus.CONFLICTING if conflicting else BaselineStatus.NON_OVERLAPPING), values
     return (BaselineStatus.MATCHES if values[0].matches else BaselineStatus.DIFFERS), values
 
 
@@ -161,7 +180,7 @@ def _types(base: Side, actual: Side, options: CompareOptions) -> tuple[list[Reso
 
 
 def _baseline_policy(
-    record: ResourceType, obj: dict[str, Any], base: Side, where: dict[str, list[_Found]]
+    record: ResourceType, obj: dict[str, Any], base: Side, where: dict[str, list[_Found]], overlaps: Overlaps
 ) -> tuple[ObjectDiff, list[tuple[str, Setting, BaselineSetting]]]:
     """One baseline policy with each setting's verdict; and (key, setting, verdict) per setting."""
     ref = base.ref(record, obj)
@@ -172,7 +191,7 @@ def _baseline_policy(
         if setting_id == record.order_field:
             continue  # a place in another tenant's order prescribes nothing
         key = setting_key(record, obj, setting_id)
-        status, values = _verdict(setting, where.get(key, []))
+        status, values = _verdict(setting, where.get(key, []), overlaps)
         entry = BaselineSetting(
             setting_id=setting_id,
             name=setting.name,
@@ -235,6 +254,7 @@ def compare_baseline(
     # A baseline setting may be configured in a policy of any type the tenant read.
     readable = [r for r in catalog if r.kind in COMPARED_KINDS and actual.status(r.key) in _READ]
     where, keys_of = _index(actual, readable)
+    overlaps = Overlaps(tenant)
 
     entries: list[BaselineSetting] = []
     objects: list[ObjectDiff] = []
@@ -242,7 +262,7 @@ def compare_baseline(
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for record in compared:
         for obj in base.objects(record.key):
-            diff, found = _baseline_policy(record, obj, base, where)
+            diff, found = _baseline_policy(record, obj, base, where, overlaps)
             objects.append(diff)
             for key, setting, entry in found:
                 baseline_keys.add(key)

@@ -49,8 +49,10 @@ class SettingStatus(StrEnum):
     DIFFERENT = "different"
     ONLY_LEFT = "only_left"
     ONLY_RIGHT = "only_right"
-    # Baseline only: tenant policies set the setting to different values.
+    # Baseline only: tenant policies that can reach the same user or device set it differently.
     CONFLICTING = "conflicting"
+    # Baseline only: tenant policies set it differently, but none of them reaches what another does.
+    NON_OVERLAPPING = "non_overlapping"
 
 
 class ObjectStatus(StrEnum):
@@ -85,6 +87,7 @@ _DEFAULT_LABELS = {
     "same": "same",
     "different": "different",
     "conflicting": "conflicting",
+    "non_overlapping": "set differently, no overlap",
     "only_left": "only left",
     "only_right": "only right",
     "unconfirmed": "not confirmed",
@@ -97,6 +100,7 @@ _SETTING_LABELS: dict[CompareKind, dict[str, str]] = {
         "same": "matches",
         "different": "configured differently",
         "conflicting": "conflicting",
+        "non_overlapping": "set differently in non-overlapping policies",
     },
 }
 
@@ -278,8 +282,12 @@ class BaselineStatus(StrEnum):
     MATCHES = "matches"
     # Configured, with another value (every tenant policy that sets it agrees on that value).
     DIFFERS = "differs"
-    # Tenant policies set it to different values: which one a device gets is not certain.
+    # Tenant policies that can reach the same user or device (or whose reach is unknown) set it
+    # to different values: which one such a device gets is not certain.
     CONFLICTING = "conflicting"
+    # Tenant policies set it to different values, but no user or device is reached by two of them
+    # (one may be assigned to nobody): each gets its own policy's value.
+    NON_OVERLAPPING = "non_overlapping"
     MISSING = "missing"
 
     @property
@@ -292,6 +300,7 @@ _VERDICT_STATUS = {
     BaselineStatus.MATCHES: SettingStatus.SAME,
     BaselineStatus.DIFFERS: SettingStatus.DIFFERENT,
     BaselineStatus.CONFLICTING: SettingStatus.CONFLICTING,
+    BaselineStatus.NON_OVERLAPPING: SettingStatus.NON_OVERLAPPING,
     BaselineStatus.MISSING: SettingStatus.ONLY_LEFT,
 }
 

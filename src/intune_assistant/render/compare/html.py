@@ -45,7 +45,7 @@ td.value {
   display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem; border: 1px solid currentColor;
 }
 .s-same, .s-matches { color: var(--same); }
-.s-different, .s-differs, .s-conflicting, .s-unconfirmed { color: var(--diff); }
+.s-different, .s-differs, .s-conflicting, .s-non_overlapping, .s-unconfirmed { color: var(--diff); }
 .s-missing { color: var(--left); }
 .s-only_left { color: var(--left); } .s-only_right { color: var(--right); }
 section.object { border: 1px solid #8c959f55; border-radius: .4rem; padding: .6rem .8rem; margin: .6rem 0; }

@@ -80,7 +80,14 @@ _LISTS = (
     (
         BaselineStatus.CONFLICTING,
         "Conflicting",
-        "Tenant policies set these to different values: a device in both gets neither for sure.",
+        "Tenant policies that reach the same users or devices (or may: their reach could not be told) set "
+        "these to different values: a device in both gets neither for sure.",
+    ),
+    (
+        BaselineStatus.NON_OVERLAPPING,
+        "Set differently in non-overlapping policies",
+        "Tenant policies set these to different values, but no user or device gets two of them (one may be "
+        "assigned to nobody): each gets its own policy's value.",
     ),
     (BaselineStatus.MISSING, "Missing", "No policy of the tenant configures these."),
     (BaselineStatus.MATCHES, "Matching", "Configured with the baseline's value."),
