@@ -129,8 +129,8 @@ async def test_a_slow_page_does_not_hold_up_another_users_page(web) -> None:
 
     await asyncio.gather(get("/slow"), policies_a_little_later())
     assert finished["/slow"] >= 2.0
+    # Relative, not a wall-clock bound: a loaded machine slows both, but only waiting makes Policies last.
     assert finished["/policies"] < finished["/slow"], finished
-    assert finished["/policies"] < 1.5, finished
 
 
 async def test_a_generation_and_its_analyses_free_without_the_cycle_collector(web) -> None:
