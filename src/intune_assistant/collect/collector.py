@@ -61,7 +61,7 @@ from .changes import (
 )
 from .delta import apply_delta, name_members
 from .problems import problem_from
-from .shared_lists import owner, sharing_groups
+from .shared_lists import record_of, sharing_groups
 
 GET_BY_IDS_LIMIT = 1000
 # The settings-catalog definition catalogue: one unpaged GET returns all of it (beta only).
@@ -121,6 +121,16 @@ def _unchanged(before: dict[str, Any], item: dict[str, Any]) -> bool:
 
 def _markers_moved(before: dict[str, Any], item: dict[str, Any]) -> bool:
     return any(before.get(m) != item.get(m) for m in _CHANGE_MARKERS if item.get(m) is not None)
+
+
+def _reads_per_item(record: ResourceType) -> bool:
+    """Whether each object needs reads of its own besides the list (children, detail fields)."""
+    return record.read_item_for_detail or any(not c.from_list_expand for c in record.children)
+
+
+def _could_keep(record: ResourceType) -> bool:
+    """Whether a refresh with the audit log read could keep some of ``record``'s reads."""
+    return record.modified_order or _reads_per_item(record) or record.assignments is AssignmentRead.PER_ITEM
 
 
 def _query(url: str, params: dict[str, str]) -> str:
@@ -204,7 +214,7 @@ class _Collector:
             return await self.read_delta(run)
         if run.previous is not None and self.audit is not None and is_audited(record):
             run.audit = await self.audit
-            if run.audit.problem is not None:
+            if run.audit.problem is not None and _could_keep(record):
                 run.full_read_reason = f"the audit log could not be read ({run.audit.problem.describe()})"
         pending: list[asyncio.Task[None]] = []
 
@@ -232,7 +242,7 @@ class _Collector:
         if shared is None:
             shared = self.shared_lists[group[0].key] = asyncio.ensure_future(self.read_list_of(run, group, None))
         listed = await shared
-        mine = [item for item in listed.result.items if owner(group, item) is run.record]
+        mine = [item for item in listed.result.items if record_of(group, item) is run.record]
         if mine:
             on_page(mine)
         result = ListResult(mine, listed.result.pages, listed.result.error)
@@ -369,7 +379,7 @@ class _Collector:
         before = run.previous.get(item_id) if run.previous is not None else None
         quiet = before is not None and not touched and not run.touched(item_id) and not _markers_moved(before, item)
         same = before is not None and not touched and (_unchanged(before, item) or quiet)
-        per_item = record.read_item_for_detail or any(not c.from_list_expand for c in record.children)
+        per_item = _reads_per_item(record)
         jobs = []
         kept = False
         if per_item and same and before is not None and self.keep(record, before, item):

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from intune_assistant.catalog import ResourceType
 
-__all__ = ["owner", "sharing_groups"]
+__all__ = ["record_of", "sharing_groups"]
 
 
 def _short_type(obj: dict[str, Any]) -> str:
@@ -41,7 +41,7 @@ def _is_catch_all(record: ResourceType) -> bool:
     return bool(record.list_filter and record.list_filter.strip().startswith("not "))
 
 
-def owner(group: tuple[ResourceType, ...], item: dict[str, Any]) -> ResourceType:
+def record_of(group: tuple[ResourceType, ...], item: dict[str, Any]) -> ResourceType:
     """The record of ``group`` an item of the shared list belongs to, by its ``@odata.type``."""
     kind = _short_type(item)
     for record in group:
