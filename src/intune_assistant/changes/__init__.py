@@ -14,27 +14,41 @@ of their own.
 
 from __future__ import annotations
 
+from .apply import ApplyReport, ItemResult, ItemStatus, apply_plan
 from .assignment_plan import BULK_ASSIGN, describe_change, plan_assignments
+from .csv_input import changes_from_assignments_csv
 from .desired import AssignmentChange, AssignTarget, ChangeAction, Direction, ObjectKey
+from .document import PlanRefused, PlanSealer
 from .merge import build_assignment, merge_assignments, signature, target_key
 from .model import GraphRequest, Plan, PlanItem, Precondition, RejectedChange
+from .names import NameNotResolved, resolve_filter, resolve_group
 
 __all__ = [
     "BULK_ASSIGN",
+    "ApplyReport",
     "AssignTarget",
     "AssignmentChange",
     "ChangeAction",
     "Direction",
     "GraphRequest",
+    "ItemResult",
+    "ItemStatus",
+    "NameNotResolved",
     "ObjectKey",
     "Plan",
     "PlanItem",
+    "PlanRefused",
+    "PlanSealer",
     "Precondition",
     "RejectedChange",
+    "apply_plan",
     "build_assignment",
+    "changes_from_assignments_csv",
     "describe_change",
     "merge_assignments",
     "plan_assignments",
+    "resolve_filter",
+    "resolve_group",
     "signature",
     "target_key",
 ]

@@ -51,6 +51,8 @@ class DeviceCodeTokenProvider:
         self._lock = threading.Lock()
         self.claims: dict[str, Any] = {}
         self.tenant_id: str | None = None
+        # The signed-in user's object id (a plan is bound to it).
+        self.user_id: str | None = None
 
     async def get_token(self, scopes: Sequence[str]) -> str:
         """A delegated access token for ``scopes``; prompts for sign-in the first time."""
@@ -73,8 +75,11 @@ class DeviceCodeTokenProvider:
                 result = self._app.acquire_token_by_device_flow(flow)
             if "access_token" not in result:
                 raise SignInError(str(result.get("error_description") or result.get("error") or "sign-in failed"))
-            self.claims = dict(result.get("id_token_claims") or {})
+            # A token from the cache comes without ID token claims: keep those of the sign-in.
+            self.claims = dict(result.get("id_token_claims") or self.claims)
             accounts = self._app.get_accounts()
             # The account's realm is the tenant the user signed in to (from client_info).
             self.tenant_id = str(self.claims.get("tid") or (accounts[0].get("realm") if accounts else "") or "") or None
+            local_id = accounts[0].get("local_account_id") if accounts else ""
+            self.user_id = str(self.claims.get("oid") or local_id or "") or None
             return str(result["access_token"])

@@ -52,6 +52,10 @@ class CsvAssignment:
     filter_name: str
     filter_mode: str
     intent: str
+    # The "Action" column a bulk-assignment edit adds (add / remove / replace-all; "" = no change).
+    action: str = ""
+    # The row's line number in the file (the header is line 1), for messages about it.
+    line: int = 0
 
 
 def _cells(row: AssignmentRow) -> list[str]:
@@ -116,6 +120,8 @@ def read_assignments_csv(text: str) -> tuple[CsvAssignment, ...]:
             filter_name=cell(cells, "Filter name"),
             filter_mode=cell(cells, "Filter mode"),
             intent=cell(cells, "Intent"),
+            action=cell(cells, "Action").strip(),
+            line=reader.line_num,
         )
         for cells in reader
         if cells

@@ -85,7 +85,8 @@ class ApiApp:
 class PublicClientApp:
     """The CLI: a public client (no secret) using the device-code flow.
 
-    ``graph_scopes`` are its configured delegated Graph permissions (read only).
+    ``graph_scopes`` are its configured delegated Graph permissions: the read scopes, and the
+    bulk-assign module's write scopes for ``assign apply`` (a tenant consents to those separately).
     """
 
     client_id: str
@@ -128,7 +129,8 @@ class AppRegistrations:
             write_scopes=write_scopes,
             redirect_uris=tuple(consent_redirect_uris),
         )
-        cli = PublicClientApp(client_id=DEMO_CLI_CLIENT_ID, graph_scopes=read_scopes)
+        cli_scopes = tuple(dict.fromkeys([*read_scopes, *write_scopes.get("bulk-assign", ())]))
+        cli = PublicClientApp(client_id=DEMO_CLI_CLIENT_ID, graph_scopes=cli_scopes)
         return cls(frontend=frontend, api=api, cli=cli)
 
     def client(self, client_id: str) -> FrontendApp | ApiApp | PublicClientApp | None:

@@ -45,6 +45,7 @@ _OPERATIONS: dict[tuple[RouteKind, str], Operation] = {
     (RouteKind.ASSIGNMENTS, "POST"): Operation(writes.post_assignment, write=True),
     (RouteKind.ASSIGNMENT_ITEM, "GET"): Operation(reads.get_assignment),
     (RouteKind.ASSIGNMENT_ITEM, "DELETE"): Operation(writes.delete_assignment, write=True),
+    (RouteKind.ASSIGNMENT_ITEM, "PATCH"): Operation(writes.patch_assignment, write=True),
     (RouteKind.DELTA, "GET"): Operation(delta.get_delta),
     (RouteKind.CHILD_LIST, "GET"): Operation(reads.get_child_list),
     (RouteKind.GRANDCHILD_LIST, "GET"): Operation(reads.get_child_list),
@@ -70,7 +71,7 @@ def _offered(route: Route, method: str) -> bool:
     if route.kind is RouteKind.ASSIGN:
         return any(r.write.assign_body_key for r in records)
     if route.kind in (RouteKind.ASSIGNMENTS, RouteKind.ASSIGNMENT_ITEM) and method != "GET":
-        return any(r.write.assign_by_post for r in records)
+        return any(r.write.assign_by_post or r.write.assign_body_key for r in records)
     if route.kind in (RouteKind.MEMBER_REF, RouteKind.MEMBER_REF_ITEM):
         return any(r.write_scope for r in records)
     return True

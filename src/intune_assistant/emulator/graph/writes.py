@@ -1,4 +1,4 @@
-"""Write handlers: create, update, delete, ``/assign`` and Autopilot's per-assignment POST.
+"""Write handlers: create, update, delete, ``/assign`` and per-assignment POST, PATCH and DELETE.
 
 Every successful write appends an Intune audit event under the caller. Stored values are copies of
 the request body; lists are replaced, never changed in place.
@@ -26,6 +26,7 @@ __all__ = [
     "create",
     "delete",
     "delete_assignment",
+    "patch_assignment",
     "post_assignment",
     "update",
 ]
@@ -173,15 +174,62 @@ def _target_suffix(target: Mapping[str, Any]) -> str:
     return _VIRTUAL_TARGET_IDS.get(kind, str(uuid.uuid4()))
 
 
-def _assignment(parent_id: str, raw: Any) -> dict[str, Any]:
+_TARGET_TYPES = frozenset(
+    {
+        "groupAssignmentTarget",
+        "exclusionGroupAssignmentTarget",
+        "allLicensedUsersAssignmentTarget",
+        "allDevicesAssignmentTarget",
+        "configurationManagerCollectionAssignmentTarget",
+    }
+)
+_FILTER_TYPES = ("none", "include", "exclude")
+# mobileAppAssignment ``intent`` (installIntent, intune-apps-mobileappassignment.md).
+_INSTALL_INTENTS = ("available", "required", "uninstall", "availableWithoutEnrollment")
+
+
+def _check_target(target: Mapping[str, Any]) -> None:
+    """400 for a target Graph can't deserialise or Intune can't store (see docs/emulator.md)."""
+    kind = _short_type(target.get("@odata.type"))
+    if kind not in _TARGET_TYPES:
+        raise bad_request(f"Invalid assignment target type '{kind}'.")
+    if "group" in kind.lower():
+        group_id = target.get("groupId")
+        if not isinstance(group_id, str) or not group_id.strip():
+            raise bad_request(f"The target {kind} requires a 'groupId'.")
+    if kind == "configurationManagerCollectionAssignmentTarget" and not target.get("collectionId"):
+        raise bad_request(f"The target {kind} requires a 'collectionId'.")
+    filter_type = target.get("deviceAndAppManagementAssignmentFilterType", "none")
+    if filter_type is not None and filter_type not in _FILTER_TYPES:
+        raise bad_request(
+            f"Requested value '{filter_type}' was not found in deviceAndAppManagementAssignmentFilterType."
+        )
+    filter_id = target.get("deviceAndAppManagementAssignmentFilterId")
+    if filter_type in ("include", "exclude") and not (isinstance(filter_id, str) and filter_id.strip()):
+        raise bad_request(f"A filter type '{filter_type}' needs a 'deviceAndAppManagementAssignmentFilterId'.")
+
+
+def _assignment(parent_id: str, raw: Any, *, app: bool = False) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise bad_request("Each assignment must be a JSON object.")
     target = raw.get("target")
     if not isinstance(target, Mapping) or not _short_type(target.get("@odata.type")):
         raise bad_request("Each assignment needs a 'target' with an '@odata.type'.")
+    _check_target(target)
+    if app and raw.get("intent") not in _INSTALL_INTENTS:
+        raise bad_request(f"Requested value '{raw.get('intent')}' was not found in installIntent.")
     assignment = copy.deepcopy(dict(raw))
     assignment["id"] = f"{parent_id}_{_target_suffix(target)}"
     return assignment
+
+
+def _is_app(record: ResourceType) -> bool:
+    return record.write.assign_body_key == "mobileAppAssignments"
+
+
+def _per_assignment(record: ResourceType) -> bool:
+    # Graph documents Create/Update/Delete of single assignments for every assignable Intune type.
+    return bool(record.write.assign_body_key or record.write.assign_by_post)
 
 
 def assign(call: Call) -> GraphResponse:
@@ -194,7 +242,7 @@ def assign(call: Call) -> GraphResponse:
     if not isinstance(body, Mapping) or set(body) != {key} or not isinstance(body[key], list):
         raise bad_request(f'The request body of {type_name(record.path)} assign must be {{"{key}": [...]}}.')
     parent_id = str(obj.get("id"))
-    assignments = [_assignment(parent_id, raw) for raw in body[key]]
+    assignments = [_assignment(parent_id, raw, app=_is_app(record)) for raw in body[key]]
     seen: set[str] = set()
     for assignment in assignments:
         if assignment["id"] in seen:
@@ -209,13 +257,13 @@ def assign(call: Call) -> GraphResponse:
 
 
 def post_assignment(call: Call) -> GraphResponse:
-    """``POST {path}/{id}/assignments {"target": …}`` → 201 (Autopilot profiles)."""
+    """``POST {path}/{id}/assignments {"target": …}`` → 201 with the new assignment."""
     record, obj = find_object(call)
-    if not record.write.assign_by_post:
+    if not _per_assignment(record):
         raise wrong_verb("POST", call.route)
     body = _body_object(call)
     parent_id = str(obj.get("id"))
-    assignment = _assignment(parent_id, body)
+    assignment = _assignment(parent_id, body, app=_is_app(record))
     existing = [a for a in obj.get("assignments") or [] if isinstance(a, dict)]
     if any(a.get("id") == assignment["id"] for a in existing):
         raise GraphError(409, "Conflict", "An assignment to this target already exists.")
@@ -226,9 +274,9 @@ def post_assignment(call: Call) -> GraphResponse:
 
 
 def delete_assignment(call: Call) -> GraphResponse:
-    """``DELETE {path}/{id}/assignments/{aid}`` → 204 (Autopilot profiles)."""
+    """``DELETE {path}/{id}/assignments/{aid}`` → 204."""
     record, obj = find_object(call)
-    if not record.write.assign_by_post:
+    if not _per_assignment(record):
         raise wrong_verb("DELETE", call.route)
     existing = [a for a in obj.get("assignments") or [] if isinstance(a, dict)]
     kept = [a for a in existing if a.get("id") != call.route.child_id]
@@ -237,3 +285,26 @@ def delete_assignment(call: Call) -> GraphResponse:
     call.store.replace(record, obj, {**obj, "assignments": kept})
     _audit(call, record, "Delete", obj, entity=f"{type_name(record.path)}Assignment")
     return GraphResponse(204)
+
+
+def patch_assignment(call: Call) -> GraphResponse:
+    """``PATCH {path}/{id}/assignments/{aid}`` → 200 with the updated assignment."""
+    record, obj = find_object(call)
+    if not _per_assignment(record):
+        raise wrong_verb("PATCH", call.route)
+    body = _body_object(call)
+    existing = [a for a in obj.get("assignments") or [] if isinstance(a, dict)]
+    current = next((a for a in existing if a.get("id") == call.route.child_id), None)
+    if current is None:
+        raise not_found(call.family, call.route.child_id or "")
+    if "id" in body and body["id"] != current.get("id"):
+        raise bad_request("The property 'id' cannot be changed.")
+    merged = {**current, **body}
+    parent_id = str(obj.get("id"))
+    updated = {**_assignment(parent_id, merged, app=_is_app(record)), "id": current["id"]}
+    if any(a is not current and a.get("id") == _assignment(parent_id, merged)["id"] for a in existing):
+        raise GraphError(409, "Conflict", "An assignment to this target already exists.")
+    call.store.replace(record, obj, {**obj, "assignments": [updated if a is current else a for a in existing]})
+    _audit(call, record, "Patch", obj, entity=f"{type_name(record.path)}Assignment")
+    context = f"{call.route.path}('{parent_id}')/assignments/$entity"
+    return GraphResponse(200, {"@odata.context": context_url(call.req, context), **copy.deepcopy(updated)})

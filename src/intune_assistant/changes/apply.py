@@ -1,0 +1,341 @@
+"""Apply a plan exactly, verify it, and report each item: applied, skipped or failed, with why.
+
+Order of work:
+
+1. Every item's object and assignments are read; the objects the plan will touch become the
+   backup (a snapshot), handed to ``on_backup`` before the first write — if that fails, nothing
+   is written.
+2. Items go in waves of up to 20 (one ``$batch`` each way). A wave starts only when its writes fit
+   Intune's write window, so the re-read just before writing is never older than a round trip or
+   two: each item's assignments are read again; an item whose assignments equal the plan's
+   precondition is written with exactly the plan's requests, one already in the planned state
+   counts as applied (a re-run after a partial apply), anything else is skipped as "changed since
+   plan" — someone else's change is never overwritten.
+3. Written items are read back and compared with the plan's expected assignments.
+
+``/assign`` replaces the whole set with the same body every time, so it is retried like an
+idempotent request (429 and 5xx per Graph's guidance, in the client); Autopilot's per-assignment
+POST is not, and a re-run after an uncertain failure reads what happened before writing again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from intune_assistant.analyses.assignments import ObjectRef
+from intune_assistant.catalog import Catalog, ResourceType, default_catalog
+from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, RateLimits
+from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
+
+from .errors import write_failure
+from .merge import canonical, signature
+from .model import GraphRequest, Plan, PlanItem
+
+__all__ = ["ApplyReport", "ItemResult", "ItemStatus", "apply_plan"]
+
+WAVE_SIZE = 20
+_APP_TYPES = frozenset({"mobileApps"})
+# Annotations that say where a value was read from, not what it is.
+_ANNOTATIONS = ("@odata.context", "@odata.etag", "@odata.id", "@odata.editLink")
+
+
+class ItemStatus(StrEnum):
+    """How one item of a plan ended."""
+
+    APPLIED = "applied"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item's outcome.
+
+    Attributes:
+        key: the item's ``type_key/id``.
+        object: the object, as the plan named it.
+        status: applied, skipped or failed.
+        reason: why (empty for a plain success); "already applied" for an item found in the
+            planned state, "changed since plan: …" for a skip, the refusal for a failure.
+        requests: write requests sent for it in this run.
+    """
+
+    key: str
+    object: ObjectRef
+    status: ItemStatus
+    reason: str = ""
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    """Every item's outcome, in plan order, and the backup taken before the first write."""
+
+    results: tuple[ItemResult, ...]
+    backup: Snapshot | None = None
+
+    def count(self, status: ItemStatus) -> int:
+        """How many items ended with ``status``."""
+        return sum(1 for r in self.results if r.status is status)
+
+    @property
+    def all_applied(self) -> bool:
+        """True when every item is applied (or already was)."""
+        return all(r.status is ItemStatus.APPLIED for r in self.results)
+
+
+@dataclass
+class _WriteWindow:
+    """Starts a wave only when its writes fit Intune's write limit (the client paces exactly too).
+
+    Admissions are stamped when granted; the client's limiter stamps a write when its answer
+    arrives (later), so this window never lets a wave start earlier than the client would send it.
+    """
+
+    limits: RateLimits
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    _events: deque[tuple[float, int]] = field(default_factory=deque)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def admit(self, writes: int) -> None:
+        cap = self.limits.effective_writes
+        async with self._lock:
+            while True:
+                now = self.clock()
+                while self._events and self._events[0][0] + self.limits.window_s <= now:
+                    self._events.popleft()
+                used = sum(n for _, n in self._events)
+                if used + writes <= cap or not self._events:
+                    self._events.append((now, writes))
+                    return
+                await self.sleep(self._events[0][0] + self.limits.window_s - now)
+
+
+def _stripped(assignment: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in assignment.items() if k not in _ANNOTATIONS}
+
+
+def _state(assignments: Sequence[Mapping[str, Any]]) -> list[str]:
+    return sorted(canonical(_stripped(a)) for a in assignments)
+
+
+def _meaning(assignments: Sequence[Mapping[str, Any]], app: bool) -> Counter[Any]:
+    return Counter(signature(a, app=app) for a in assignments)
+
+
+def _version(item: PlanItem) -> str:
+    return item.requests[0].version if item.requests else "beta"
+
+
+@dataclass
+class _Fresh:
+    assignments: list[dict[str, Any]] | None = None
+    error: GraphError | None = None
+
+
+class _Applier:
+    def __init__(self, plan: Plan, graph: GraphClient, catalog: Catalog, limits: RateLimits) -> None:
+        self.plan = plan
+        self.graph = graph
+        self.catalog = catalog
+        self.window = _WriteWindow(limits)
+        self.results: dict[str, ItemResult] = {}
+
+    def record_of(self, item: PlanItem) -> ResourceType:
+        return self.catalog[item.object.type_key]
+
+    async def read_assignments(self, items: Sequence[PlanItem]) -> dict[str, _Fresh]:
+        found: dict[str, _Fresh] = {}
+        for version in sorted({_version(i) for i in items}):
+            chosen = [i for i in items if _version(i) == version]
+            requests = [BatchRequest("GET", i.precondition.read_path, page=True) for i in chosen]
+            responses = await self.graph.batch(requests, version=version)
+            for item, response in zip(chosen, responses, strict=True):
+                found[item.key] = await self._page_items(item, response, version)
+        return found
+
+    async def _page_items(self, item: PlanItem, response: GraphResponse, version: str) -> _Fresh:
+        if response.error is not None:
+            return _Fresh(error=response.error)
+        body = response.body if isinstance(response.body, Mapping) else {}
+        if body.get("@odata.nextLink"):
+            # More than one page of assignments: read the whole list on its own.
+            listed = await self.graph.list_all(item.precondition.read_path, version=version)
+            return _Fresh(listed.items) if listed.error is None else _Fresh(error=listed.error)
+        values = body.get("value")
+        return _Fresh([dict(v) for v in values if isinstance(v, Mapping)] if isinstance(values, list) else [])
+
+    async def read_objects(self, items: Sequence[PlanItem]) -> dict[str, dict[str, Any]]:
+        objects: dict[str, dict[str, Any]] = {}
+        for version in sorted({_version(i) for i in items}):
+            chosen = [i for i in items if _version(i) == version]
+            paths = [f"{self.record_of(i).path}/{i.object.id}" for i in chosen]
+            responses = await self.graph.batch([BatchRequest("GET", p) for p in paths], version=version)
+            for item, response in zip(chosen, responses, strict=True):
+                if response.error is None and isinstance(response.body, Mapping):
+                    objects[item.key] = _stripped(response.body)
+        return objects
+
+    def finish(self, item: PlanItem, status: ItemStatus, reason: str = "", requests: int = 0) -> None:
+        self.results[item.key] = ItemResult(item.key, item.object, status, reason, requests)
+
+    def classify(self, item: PlanItem, fresh: _Fresh) -> bool:
+        """True when the item is to be written now; otherwise its result is recorded."""
+        record = self.record_of(item)
+        if fresh.error is not None:
+            if fresh.error.status == 404:
+                self.finish(item, ItemStatus.SKIPPED, "changed since plan: the object was deleted")
+            else:
+                self.finish(item, ItemStatus.FAILED, write_failure(record, fresh.error, reading=True))
+            return False
+        current = fresh.assignments or []
+        if _state(current) == _state(item.precondition.assignments):
+            return True
+        app = item.object.type_key in _APP_TYPES
+        if _meaning(current, app) == _meaning(item.expected, app):
+            self.finish(item, ItemStatus.APPLIED, "already applied")
+            return False
+        self.finish(
+            item,
+            ItemStatus.SKIPPED,
+            "changed since plan: its assignments were changed after the plan was made; make a new plan",
+        )
+        return False
+
+    async def write(self, items: Sequence[PlanItem]) -> list[PlanItem]:
+        """Send each item's requests; the items whose writes all succeeded."""
+        bulk = [i for i in items if len(i.requests) == 1]
+        single = [i for i in items if len(i.requests) != 1]
+        written: list[PlanItem] = []
+        for version in sorted({_version(i) for i in bulk}):
+            chosen = [i for i in bulk if _version(i) == version]
+            requests = [_batch_request(i.requests[0]) for i in chosen]
+            responses = await self.graph.batch(requests, version=version)
+            for item, response in zip(chosen, responses, strict=True):
+                if response.error is None:
+                    written.append(item)
+                else:
+                    self.finish(item, ItemStatus.FAILED, write_failure(self.record_of(item), response.error), 1)
+        outcomes = await asyncio.gather(*(self._write_in_order(i) for i in single))
+        written.extend(i for i, ok in zip(single, outcomes, strict=True) if ok)
+        return written
+
+    async def _write_in_order(self, item: PlanItem) -> bool:
+        for sent, request in enumerate(item.requests, start=1):
+            response = await self.graph.request(
+                request.method, request.path, version=request.version, json=request.body
+            )
+            if response.error is not None:
+                self.finish(item, ItemStatus.FAILED, write_failure(self.record_of(item), response.error), sent)
+                return False
+        return True
+
+    async def verify(self, items: Sequence[PlanItem]) -> None:
+        fresh = await self.read_assignments(items)
+        for item in items:
+            read = fresh[item.key]
+            sent = len(item.requests)
+            if read.error is not None:
+                why = write_failure(self.record_of(item), read.error, reading=True)
+                self.finish(item, ItemStatus.FAILED, f"written, but reading it back failed: {why}", sent)
+                continue
+            app = item.object.type_key in _APP_TYPES
+            if _meaning(read.assignments or [], app) == _meaning(item.expected, app):
+                self.finish(item, ItemStatus.APPLIED, "", sent)
+            else:
+                self.finish(
+                    item,
+                    ItemStatus.FAILED,
+                    "written, but the assignments read back differ from the plan (changed by someone meanwhile?)",
+                    sent,
+                )
+
+    async def wave(self, items: Sequence[PlanItem]) -> None:
+        await self.window.admit(sum(len(i.requests) for i in items))
+        fresh = await self.read_assignments(items)
+        ready = [i for i in items if self.classify(i, fresh[i.key])]
+        if not ready:
+            return
+        written = await self.write(ready)
+        if written:
+            await self.verify(written)
+
+
+def _batch_request(request: GraphRequest) -> BatchRequest:
+    # /assign replaces the whole set with this same body: sending it twice is harmless.
+    idempotent = request.method == "POST" and request.path.endswith("/assign")
+    return BatchRequest(request.method, request.path, body=request.body, idempotent=idempotent or None)
+
+
+def _check_paths(plan: Plan, catalog: Catalog) -> None:
+    for item in plan.items:
+        if item.object.type_key not in catalog:
+            raise ValueError(f"the plan names an unknown type '{item.object.type_key}'")
+        base = f"{catalog[item.object.type_key].path}/{item.object.id}/"
+        if not item.precondition.read_path.startswith(base) or any(not r.path.startswith(base) for r in item.requests):
+            raise ValueError(f"the plan's requests for {item.object.name} leave the object's own path")
+
+
+def backup_snapshot(
+    plan: Plan, items: Sequence[PlanItem], objects: Mapping[str, dict[str, Any]], fresh: Mapping[str, _Fresh]
+) -> Snapshot:
+    """The objects about to change, as read just now, with their assignments, in the snapshot format.
+
+    Each type is marked partial: the backup holds only the touched objects, never the whole type.
+    """
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        obj = objects.get(item.key)
+        assignments = fresh[item.key].assignments
+        if obj is None or assignments is None:
+            continue
+        by_type.setdefault(item.object.type_key, []).append({**obj, "assignments": assignments})
+    return Snapshot(
+        tenant=TenantInfo(plan.tenant_id, plan.tenant_domain, plan.tenant_domain),
+        source="graph",
+        taken_at=datetime.now(UTC),
+        objects=by_type,
+        results={k: TypeResult(k, TypeStatus.PARTIAL, len(v), 0.0) for k, v in by_type.items()},
+    )
+
+
+async def apply_plan(
+    plan: Plan,
+    graph: GraphClient,
+    *,
+    catalog: Catalog | None = None,
+    limits: RateLimits | None = None,
+    on_backup: Callable[[Snapshot], Awaitable[None]] | None = None,
+) -> ApplyReport:
+    """Apply ``plan`` through ``graph`` (signed in as the user); see the module docstring.
+
+    ``limits`` must match the client's (Intune's defaults). ``on_backup`` receives the backup
+    before the first write; if it raises, nothing is written and the exception propagates.
+
+    Raises:
+        ValueError: the plan names a type the catalog lacks, or a request outside its object.
+    """
+    catalog = catalog or default_catalog()
+    _check_paths(plan, catalog)
+    applier = _Applier(plan, graph, catalog, limits or RateLimits())
+    items = list(plan.items)
+    fresh, objects = await asyncio.gather(applier.read_assignments(items), applier.read_objects(items))
+    touched = [
+        i
+        for i in items
+        if fresh[i.key].error is None and _state(fresh[i.key].assignments or []) == _state(i.precondition.assignments)
+    ]
+    backup = backup_snapshot(plan, touched, objects, fresh) if touched else None
+    if on_backup is not None and backup is not None:
+        await on_backup(backup)
+    waves = [items[i : i + WAVE_SIZE] for i in range(0, len(items), WAVE_SIZE)]
+    await asyncio.gather(*(applier.wave(w) for w in waves))
+    return ApplyReport(tuple(applier.results[i.key] for i in items), backup)
