@@ -5,12 +5,13 @@ Order of work:
 1. Every item's object and assignments are read; the objects the plan will touch become the
    backup (a snapshot), handed to ``on_backup`` before the first write — if that fails, nothing
    is written.
-2. Items go in waves of up to 20 (one ``$batch`` each way). A wave starts only when its writes fit
-   Intune's write window, so the re-read just before writing is never older than a round trip or
-   two: each item's assignments are read again; an item whose assignments equal the plan's
-   precondition is written with exactly the plan's requests, one already in the planned state
-   counts as applied (a re-run after a partial apply), anything else is skipped as "changed since
-   plan" — someone else's change is never overwritten.
+2. Items go in waves of up to 20 (one ``$batch`` each way). Each item's assignments are read again:
+   an item whose assignments equal the plan's precondition is to be written, one already in the
+   planned state counts as applied (a re-run after a partial apply), anything else is skipped as
+   "changed since plan" — someone else's change is never overwritten. The wave's writes then wait
+   for room in Intune's write window; if they had to wait, the items are read and checked once
+   more, so the check is never older than a round trip or two when the write is sent, and they are
+   written with exactly the plan's requests.
 3. Written items are read back and compared with the plan's expected assignments.
 
 ``/assign`` replaces the whole set with the same body every time, so it is retried like an
@@ -105,8 +106,10 @@ class _WriteWindow:
     _events: deque[tuple[float, int]] = field(default_factory=deque)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def admit(self, writes: int) -> None:
+    async def admit(self, writes: int) -> bool:
+        """Wait until ``writes`` fit; True when that meant waiting."""
         cap = self.limits.effective_writes
+        waited = False
         async with self._lock:
             while True:
                 now = self.clock()
@@ -115,7 +118,8 @@ class _WriteWindow:
                 used = sum(n for _, n in self._events)
                 if used + writes <= cap or not self._events:
                     self._events.append((now, writes))
-                    return
+                    return waited
+                waited = True
                 await self.sleep(self._events[0][0] + self.limits.window_s - now)
 
 
@@ -123,8 +127,18 @@ def _stripped(assignment: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in assignment.items() if k not in _ANNOTATIONS}
 
 
+def _comparable(value: Any) -> Any:
+    # A property absent in one read and null in another (a list's $expand and an item's
+    # /assignments may differ so) is the same state; every other difference counts.
+    if isinstance(value, Mapping):
+        return {k: _comparable(v) for k, v in value.items() if v is not None and k not in _ANNOTATIONS}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
 def _state(assignments: Sequence[Mapping[str, Any]]) -> list[str]:
-    return sorted(canonical(_stripped(a)) for a in assignments)
+    return sorted(canonical(_comparable(a)) for a in assignments)
 
 
 def _meaning(assignments: Sequence[Mapping[str, Any]], app: bool) -> Counter[Any]:
@@ -142,11 +156,11 @@ class _Fresh:
 
 
 class _Applier:
-    def __init__(self, plan: Plan, graph: GraphClient, catalog: Catalog, limits: RateLimits) -> None:
+    def __init__(self, plan: Plan, graph: GraphClient, catalog: Catalog, window: _WriteWindow) -> None:
         self.plan = plan
         self.graph = graph
         self.catalog = catalog
-        self.window = _WriteWindow(limits)
+        self.window = window
         self.results: dict[str, ItemResult] = {}
 
     def record_of(self, item: PlanItem) -> ResourceType:
@@ -259,9 +273,12 @@ class _Applier:
                 )
 
     async def wave(self, items: Sequence[PlanItem]) -> None:
-        await self.window.admit(sum(len(i.requests) for i in items))
         fresh = await self.read_assignments(items)
         ready = [i for i in items if self.classify(i, fresh[i.key])]
+        if ready and await self.window.admit(sum(len(i.requests) for i in ready)):
+            # Waited for Intune's write window: read again, so the check stays just before the write.
+            fresh = await self.read_assignments(ready)
+            ready = [i for i in ready if self.classify(i, fresh[i.key])]
         if not ready:
             return
         written = await self.write(ready)
@@ -314,18 +331,21 @@ async def apply_plan(
     catalog: Catalog | None = None,
     limits: RateLimits | None = None,
     on_backup: Callable[[Snapshot], Awaitable[None]] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> ApplyReport:
     """Apply ``plan`` through ``graph`` (signed in as the user); see the module docstring.
 
-    ``limits`` must match the client's (Intune's defaults). ``on_backup`` receives the backup
-    before the first write; if it raises, nothing is written and the exception propagates.
+    ``limits`` must match the client's (Intune's defaults); ``clock`` and ``sleep`` pace the waves
+    (inject the client's in tests). ``on_backup`` receives the backup before the first write; if it
+    raises, nothing is written and the exception propagates.
 
     Raises:
         ValueError: the plan names a type the catalog lacks, or a request outside its object.
     """
     catalog = catalog or default_catalog()
     _check_paths(plan, catalog)
-    applier = _Applier(plan, graph, catalog, limits or RateLimits())
+    applier = _Applier(plan, graph, catalog, _WriteWindow(limits or RateLimits(), clock, sleep))
     items = list(plan.items)
     fresh, objects = await asyncio.gather(applier.read_assignments(items), applier.read_objects(items))
     touched = [

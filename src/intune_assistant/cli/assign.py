@@ -29,8 +29,9 @@ from rich.table import Table
 from intune_assistant.analyses.assignments import Directory
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.catalog.modules import write_scopes
-from intune_assistant.changes import BULK_ASSIGN, Plan, plan_assignments
+from intune_assistant.changes import BULK_ASSIGN, Plan
 from intune_assistant.changes.apply import ApplyReport, ItemStatus, apply_plan
+from intune_assistant.changes.checks import plan_bulk_assignments
 from intune_assistant.changes.csv_input import changes_from_assignments_csv
 from intune_assistant.changes.document import DEFAULT_LIFETIME, PlanRefused, PlanSealer
 from intune_assistant.collect.collector import collect
@@ -259,8 +260,8 @@ def plan(
         changes, refused = changes_from_assignments_csv(text, directory)
     except ValueError as exc:
         raise UserError(f"{csv_file}: {exc}") from None
-    made = plan_assignments(snapshot, changes, catalog=catalog, directory=directory)
-    made = dataclasses.replace(made, rejected=(*refused, *made.rejected))
+    # The same checks and planning as the Assignment manager page.
+    made = plan_bulk_assignments(snapshot, changes, refused, catalog=catalog, directory=directory)
     now = datetime.now(UTC)
     document = sealer.seal(made, tenant_id=tenant_id, user_id=user_id, now=now, lifetime=timedelta(hours=hours))
     wrapper = {
