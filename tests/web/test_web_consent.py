@@ -13,8 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 from intune_assistant.emulator.tenants.model import INTUNE_ADMINISTRATOR
 from intune_assistant.web.consent import ConsentState, admin_consent_url
 
-from .test_web_flows import offer_assignment_manager
-
 
 def _forged_answer(web: Any, kind: str, **fields: Any) -> dict[str, str]:
     """What a forged callback carries: a valid sealed state for this session, and ``admin_consent=True``."""
@@ -47,7 +45,6 @@ async def test_read_only_operator_forging_the_consent_answer_changes_nothing(web
 
 
 async def test_read_only_operator_forging_a_module_activation_changes_nothing(web) -> None:
-    offer_assignment_manager(web.app)
     tenant_id = web.tenant("contoso").tenant_id
     await web.onboarded_admin()
     web.forget_browser()
@@ -79,7 +76,6 @@ async def test_admin_who_never_consented_cannot_onboard_with_a_forged_answer(web
 
 
 async def test_admin_who_never_consented_cannot_activate_a_module_with_a_forged_answer(web) -> None:
-    offer_assignment_manager(web.app)
     tenant_id = web.tenant("contoso").tenant_id
     upn = await web.onboarded_admin()
     started = await web.client.post("/tenant/modules/bulk-assign/activate", data={"csrf_token": web.csrf()})
@@ -117,21 +113,30 @@ async def test_intune_administrator_cannot_onboard_even_through_entra(web) -> No
     assert forged.status_code == 403 and web.registry.get(tenant_id) is None
 
 
-async def test_write_modules_are_offered_only_once_their_page_exists(web) -> None:
+def test_a_write_module_is_offered_only_when_the_app_serves_its_page() -> None:
+    from fastapi import APIRouter, FastAPI
+
+    from intune_assistant.web.modules import offered_modules
+
+    bare = FastAPI()
+    assert offered_modules(bare) == ()
+    router = APIRouter()
+    router.add_api_route("/assignment-manager/apply", lambda: "page", methods=["POST"], name="assignment_manager")
+    bare.include_router(router)  # nested the way the app includes its pages
+    assert offered_modules(bare) == ("bulk-assign",)
+
+
+async def test_modules_without_pages_are_not_offered_and_add_no_scope(web) -> None:
     tenant_id = web.tenant("contoso").tenant_id
     await web.onboarded_admin()
     web.registry.activate_module(tenant_id, "restore")  # activated before its pages were withdrawn
     settings = await web.client.get("/tenant")
-    assert 'data-testid="no-write-modules"' in settings.text and ">Activate<" not in settings.text
-    assert "ReadWrite" not in settings.text
-    for module in ("bulk-assign", "restore", "deploy-baseline"):
+    assert "Assignment manager" in settings.text and ">Activate<" in settings.text
+    assert "Restore" not in settings.text and "Deploy baselines" not in settings.text
+    for module in ("restore", "deploy-baseline"):
         refused = await web.client.post(f"/tenant/modules/{module}/activate", data={"csrf_token": web.csrf()})
         assert refused.status_code == 404 and "not offered" in refused.text
     before = len(web.demo.entra.token_log)
     await web.wait_for_policies()
     new = [e for e in web.demo.entra.token_log[before:] if "bearer" in e.grant_type]
     assert new and not any("ReadWrite" in s for e in new for s in e.scopes)
-    offer_assignment_manager(web.app)
-    settings = await web.client.get("/tenant")
-    assert "Assignment manager" in settings.text and ">Activate<" in settings.text
-    assert "Restore" not in settings.text and "Deploy baselines" not in settings.text

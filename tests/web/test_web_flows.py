@@ -10,12 +10,6 @@ from intune_assistant.web.session import SESSION_COOKIE
 OBO = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
-def offer_assignment_manager(app) -> None:  # type: ignore[no-untyped-def]
-    """A stand-in for the Assignment manager's page: the bulk-assign module is offered once it exists."""
-    if not any(getattr(r, "name", "") == "assignment_manager" for r in app.routes):
-        app.add_api_route("/assignment-manager", lambda: "stand-in", name="assignment_manager")
-
-
 def _obo_entries(web, tenant_id: str):  # type: ignore[no-untyped-def]
     return [e for e in web.demo.entra.token_log if e.tenant_id == tenant_id and "bearer" in e.grant_type]
 
@@ -81,7 +75,6 @@ async def test_read_only_operator_sees_policies_but_cannot_activate_a_write_modu
 
 
 async def test_activating_a_write_module_asks_exactly_its_write_scopes_for_that_tenant_only(web) -> None:
-    offer_assignment_manager(web.app)
     contoso, fabrikam = web.tenant("contoso"), web.tenant("fabrikam")
     # Fabrikam is onboarded too, and never activates anything.
     await web.onboarded_admin("fabrikam")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import BaseRoute
+from starlette.routing import NoMatchFound
 
 from intune_assistant.catalog.modules import write_scopes
 
@@ -21,18 +22,26 @@ from .context import web_state
 MODULE_PAGES: dict[str, str] = {"bulk-assign": "assignment_manager"}
 
 
-def offered_modules(routes: Iterable[BaseRoute]) -> tuple[str, ...]:
-    """The write modules whose page is among ``routes``, in ``MODULE_PAGES`` order."""
-    names = {getattr(route, "name", None) for route in routes}
-    return tuple(module for module, page in MODULE_PAGES.items() if page in names)
+def _has_page(app: Starlette, name: str) -> bool:
+    # url_path_for walks included routers and mounts, however the framework nests them.
+    try:
+        app.url_path_for(name)
+    except NoMatchFound:
+        return False
+    return True
+
+
+def offered_modules(app: Starlette) -> tuple[str, ...]:
+    """The write modules whose page ``app`` serves, in ``MODULE_PAGES`` order."""
+    return tuple(module for module, page in MODULE_PAGES.items() if _has_page(app, page))
 
 
 def offered_write_scopes(request: Request) -> dict[str, tuple[str, ...]]:
     """Per offered write module, the write scopes its activation asks for."""
     by_module = write_scopes(web_state(request).catalog)
-    return {m: by_module[m] for m in offered_modules(request.app.routes) if by_module.get(m)}
+    return {m: by_module[m] for m in offered_modules(request.app) if by_module.get(m)}
 
 
 def modules_in_use(request: Request, activated: Iterable[str]) -> frozenset[str]:
     """The activated modules whose scopes tokens may carry: those this app offers."""
-    return frozenset(activated) & frozenset(offered_modules(request.app.routes))
+    return frozenset(activated) & frozenset(offered_modules(request.app))
