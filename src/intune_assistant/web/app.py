@@ -19,6 +19,8 @@ from intune_assistant.tenants import Registry
 
 from . import api_routes, auth_routes, data_routes, onboarding_routes, tenant_routes
 from .analyses import WARM
+from .assignment_manager import api as assignment_manager_api
+from .assignment_manager import apply as assignment_manager_apply
 from .assignment_manager import routes as assignment_manager_routes
 from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
@@ -134,6 +136,8 @@ def create_app(
     app.include_router(search_routes.router)
     app.include_router(comparison_routes.router)
     app.include_router(assignment_manager_routes.router)
+    app.include_router(assignment_manager_apply.router)
+    app.include_router(assignment_manager_api.router)
     app.include_router(api_routes.router)
     app.include_router(data_routes.router)
 

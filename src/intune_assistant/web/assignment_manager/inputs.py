@@ -9,7 +9,7 @@ the Assignments CSV this product exports. Every field the admin typed is checked
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from intune_assistant.analyses.assignments import APP_INTENTS, Directory, FilterMode
@@ -17,6 +17,7 @@ from intune_assistant.catalog import Catalog
 from intune_assistant.changes import AssignmentChange, ChangeAction, Direction, ObjectKey, RejectedChange
 from intune_assistant.changes.bulk_inputs import FormInput, changes_from_form, copy_assignments, remove_group_everywhere
 from intune_assistant.changes.commercial_csv import changes_from_commercial_csv, looks_like_commercial_csv
+from intune_assistant.changes.csv_input import changes_from_assignments_csv
 from intune_assistant.changes.names import NameNotResolved
 from intune_assistant.changes.objects import AssignableObjects, filter_by_name, target_by_name
 from intune_assistant.snapshot import Snapshot
@@ -27,9 +28,6 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 _ACTIONS = {"add": ChangeAction.ADD, "remove": ChangeAction.REMOVE}
 _DIRECTIONS = {"include": Direction.INCLUDE, "exclude": Direction.EXCLUDE}
 _FILTER_MODES = {"include": FilterMode.INCLUDE, "exclude": FilterMode.EXCLUDE}
-
-# Another reader of CSV text (the Assignments CSV with an Action column); plugged in where present.
-CsvReader = Callable[[str, Directory], tuple[list[AssignmentChange], list[RejectedChange]]]
 
 
 class InputError(ValueError):
@@ -129,8 +127,6 @@ def read_changes(
     catalog: Catalog,
     objects: AssignableObjects,
     directory: Directory,
-    *,
-    assignments_csv: CsvReader | None = None,
 ) -> tuple[list[AssignmentChange], list[RejectedChange]]:
     """The changes ``request`` asks for, and what its rows refused (reasons included).
 
@@ -142,11 +138,7 @@ def read_changes(
         try:
             if looks_like_commercial_csv(text):
                 return changes_from_commercial_csv(text, objects, directory)
-            if assignments_csv is None:
-                raise InputError(
-                    "this isn't a PolicyName;GroupName;AssignmentDirection;AssignmentAction;Filter;FilterType file"
-                )
-            return assignments_csv(text, directory)
+            return changes_from_assignments_csv(text, directory)
         except ValueError as exc:
             raise InputError(str(exc)) from None
     if request.kind == "form":

@@ -31,6 +31,7 @@ from ..errors import Link, ProblemPage
 from ..modules import modules_in_use
 from ..templating import render
 from ..tenant_data import FileData, PageData, TenantData
+from .documents import seal
 from .inputs import InputError, read_changes
 from .inputs import Request as InputRequest
 
@@ -153,5 +154,10 @@ async def review(request: Request, data: FileData) -> Response:
     return render(
         request,
         "assignment_manager_review.html",
-        {"plan": plan, "can_apply": can_apply(request, data), "nav": "assignment-manager"},
+        {
+            "plan": plan,
+            "can_apply": can_apply(request, data),
+            "document": seal(request, data, plan) if plan.items and can_apply(request, data) else "",
+            "nav": "assignment-manager",
+        },
     )

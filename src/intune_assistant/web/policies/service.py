@@ -28,7 +28,7 @@ import httpx
 
 from intune_assistant.catalog import Catalog, ResourceType
 from intune_assistant.collect.collector import collect
-from intune_assistant.graph import GraphClient
+from intune_assistant.graph import GraphClient, TokenProvider
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
 from ..derived import Analysis, Derived
@@ -225,6 +225,15 @@ class PolicyService:
                     if task is not None and not task.done():
                         task.cancel()
 
+    def graph_client(self, provider: TokenProvider, scopes: Sequence[str]) -> GraphClient:
+        """A Graph client for one user's ``provider`` and ``scopes`` (the app's Graph host, transport and CA)."""
+        verify: ssl.SSLContext | bool = True
+        if self._identity.ca_file:
+            verify = ssl.create_default_context(cafile=self._identity.ca_file)
+        return GraphClient(
+            provider, self._identity.graph_base_url, scopes=tuple(scopes), transport=self._transport, verify=verify
+        )
+
     def scopes(self, activated_modules: frozenset[str]) -> tuple[str, ...]:
         """Delegated scopes to ask for: read scopes, plus write scopes of activated write modules only."""
         return tuple(scopes_for(sorted(activated_modules), self.catalog))
@@ -332,19 +341,10 @@ class PolicyService:
         principal: Principal,
         tenant_domain: str,
     ) -> None:
-        verify: ssl.SSLContext | bool = True
-        if self._identity.ca_file:
-            verify = ssl.create_default_context(cafile=self._identity.ca_file)
         tenant = TenantInfo(tenant_id=principal.tenant_id, domain=tenant_domain)
         previous = entry.current
         try:
-            async with GraphClient(
-                provider,
-                self._identity.graph_base_url,
-                scopes=scopes,
-                transport=self._transport,
-                verify=verify,
-            ) as client:
+            async with self.graph_client(provider, scopes) as client:
                 # A refresh reads only what changed where Graph lets it (the collector says which types
                 # it read in full); the first read reads everything.
                 snapshot = await collect(
