@@ -160,6 +160,36 @@ DOCS: dict[str, tuple[str, str]] = {
     "device": ("", "Device"),
     "managedDevice": ("", "Managed device"),
     "delegatedAdminRelationship": ("", "GDAP relationship"),
+    # Types a full backup reads (issue 12). Graph: intune-devices-devicecompliancescript (Windows 10
+    # and later only: "Use custom compliance settings for Linux and Windows devices", Windows
+    # discovery scripts are PowerShell), intune-policyset-policyset, intune-companyterms-
+    # termsandconditions, intune-wip-intunebrandingprofile (the admin center's Customization
+    # policies), intune-devices-manageddevicecleanuprule (platform from deviceCleanupRulePlatformType),
+    # intune-shared-devicemanagementderivedcredentialsettings, intune-apps-mobileappcategory,
+    # intune-deviceconfigv2-devicemanagementreusablepolicysetting (Windows firewall and device
+    # control), intune-deviceconfig-devicemanagement (Tenant settings), intune-enrollment-
+    # windowsautopilotdeviceidentity (Windows Autopilot devices).
+    "deviceComplianceScript": (W10, "Compliance script"),
+    "policySet": ("", "Policy set"),
+    "termsAndConditions": ("", "Terms and conditions"),
+    "intuneBrandingProfile": ("", "Customization policy"),
+    "managedDeviceCleanupRule": (OWN, "Device clean-up rule"),
+    "deviceManagementDerivedCredentialSettings": ("", "Derived credential"),
+    "mobileAppCategory": ("", "App category"),
+    "deviceManagementReusablePolicySetting": (W10, "Reusable settings"),
+    "deviceManagement": ("", "Tenant settings"),
+    "windowsAutopilotDeviceIdentity": (W10, "Windows Autopilot device"),
+}
+# deviceCleanupRulePlatformType (intune-devices-devicecleanupruleplatformtype) in the words of
+# Devices > Device clean-up rules.
+CLEANUP_PLATFORMS = {
+    "windows": W10,
+    "ios": IOS,
+    "macOS": MAC,
+    "androidDedicatedAndFullyManagedCorporateOwnedWorkProfile": (
+        "Android Enterprise (fully managed, dedicated and corporate-owned work profile)"
+    ),
+    "androidPersonallyOwnedWorkProfile": "Android Enterprise (personally-owned work profile)",
 }
 
 # deviceManagementConfigurationPlatforms (intune-deviceconfigv2-devicemanagementconfigurationplatforms)
@@ -205,6 +235,8 @@ def _expected(key: str, obj: Mapping[str, Any], templates: Mapping[str, Mapping[
         platform = RESTRICTION_PLATFORMS[obj["platformType"]]
     elif subtype == "deviceAndAppManagementAssignmentFilter":
         platform = FILTER_PLATFORMS[obj["platform"]]
+    elif subtype == "managedDeviceCleanupRule":
+        platform = CLEANUP_PLATFORMS[obj["deviceCleanupRulePlatformType"]]
     elif subtype == "conditionalAccessPolicy":
         include = ((obj.get("conditions") or {}).get("platforms") or {}).get("includePlatforms") or ["all"]
         platform = ANY if "all" in include else ", ".join(CONDITION_PLATFORMS[p] for p in include)

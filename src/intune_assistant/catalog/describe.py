@@ -17,6 +17,7 @@ from .facts import ADDITIVE, RECORDS, SUBTYPES, ReadFrom, TypeFacts
 from .platforms import (
     UNDETERMINED,
     Platform,
+    cleanup_rule_platform,
     condition_platform,
     enrollment_restriction_platform,
     filter_platform,
@@ -88,6 +89,8 @@ def _read_platform(source: ReadFrom, obj: Mapping[str, Any], templates: Template
     if source is ReadFrom.FILTER:
         value = obj.get("platform")
         return filter_platform(value) or (Platform(value) if isinstance(value, str) and value else UNDETERMINED)
+    if source is ReadFrom.CLEANUP_PLATFORM:
+        return cleanup_rule_platform(obj.get("deviceCleanupRulePlatformType")) or UNDETERMINED
     if source is ReadFrom.CONDITIONS:
         return condition_platform(obj.get("conditions"))
     original = _original(obj)

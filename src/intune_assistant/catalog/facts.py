@@ -46,6 +46,7 @@ class ReadFrom(StrEnum):
     FILTER = "the filter's platform"
     CONDITIONS = "the policy's device platforms condition"
     ORIGINAL_TYPE = "the profile type it was created as"
+    CLEANUP_PLATFORM = "the clean-up rule's platform"
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,21 @@ SUBTYPES: Mapping[str, TypeFacts] = {
         deviceEnrollmentLimitConfiguration="Device limit restriction",
     ),
     "deviceEnrollmentPlatformRestrictionConfiguration": TypeFacts("Device platform restriction", ReadFrom.RESTRICTION),
+    # What a policy set bundles: "intune-policyset-*policysetitem" subtypes, named as the policy
+    # set wizard's steps name them (Application management, Device configuration, Device enrollment).
+    "mobileAppPolicySetItem": TypeFacts("App"),
+    "targetedManagedAppConfigurationPolicySetItem": TypeFacts("App configuration policy"),
+    "managedAppProtectionPolicySetItem": TypeFacts("App protection policy"),
+    "managedDeviceMobileAppConfigurationPolicySetItem": TypeFacts("App configuration policy"),
+    "iosLobAppProvisioningConfigurationPolicySetItem": TypeFacts("iOS app provisioning profile"),
+    "deviceConfigurationPolicySetItem": TypeFacts("Device configuration profile"),
+    "deviceManagementConfigurationPolicyPolicySetItem": TypeFacts("Settings catalog"),
+    "deviceCompliancePolicyPolicySetItem": TypeFacts("Device compliance policy"),
+    "deviceManagementScriptPolicySetItem": TypeFacts("PowerShell script"),
+    "enrollmentRestrictionsConfigurationPolicySetItem": TypeFacts("Device type restriction"),
+    "windows10EnrollmentCompletionPageConfigurationPolicySetItem": TypeFacts("Enrollment Status Page"),
+    "windowsAutopilotDeploymentProfilePolicySetItem": TypeFacts("Windows Autopilot deployment profile"),
+    "mdmWindowsInformationProtectionPolicyPolicySetItem": TypeFacts("Windows Information Protection policy"),
     # Named locations: Entra's "Conditional Access: Network assignment" (IP ranges / countries).
     "ipNamedLocation": TypeFacts("IP ranges location"),
     "countryNamedLocation": TypeFacts("Countries location"),
@@ -288,6 +304,8 @@ RECORDS: Mapping[str, TypeFacts] = {
     "shellScripts": TypeFacts("Shell script", MACOS),
     "customAttributeScripts": TypeFacts("Custom attribute", MACOS),
     "remediations": TypeFacts("Remediation", WINDOWS_10),
+    # "intune-devices-devicecompliancescript": Devices > Compliance > Scripts (custom compliance).
+    "complianceScripts": TypeFacts("Compliance script", WINDOWS_10),
     # App protection and managed-app configuration: "intune-mam-*"; the App protection list names
     # the bare platform (iOS/iPadOS, Android, Windows).
     "appProtectionIos": TypeFacts("App protection policy", IOS),
@@ -306,6 +324,25 @@ RECORDS: Mapping[str, TypeFacts] = {
     "roleAssignments": TypeFacts("Intune role assignment"),
     "notificationTemplates": TypeFacts("Notification message template"),
     "deviceCategories": TypeFacts("Device category"),
+    # Backup-only types (issue 12): "intune-policyset-policyset" (Devices > Policy sets),
+    # "intune-companyterms-termsandconditions" (Tenant administration > Terms and conditions),
+    # "intune-wip-intunebrandingprofile" (Tenant administration > Customization),
+    # "intune-devices-manageddevicecleanuprule" (Devices > Device clean-up rules),
+    # "intune-shared-devicemanagementderivedcredentialsettings" (Connectors and tokens > Derived
+    # credentials), "intune-apps-mobileappcategory" (Apps > App categories),
+    # "intune-deviceconfigv2-devicemanagementreusablepolicysetting" (Endpoint security > Reusable
+    # settings), deviceManagement's settings (Endpoint security > Device compliance > Compliance
+    # policy settings), "intune-enrollment-windowsautopilotdeviceidentity" (Windows > Enrollment >
+    # Devices).
+    "policySets": TypeFacts("Policy set"),
+    "termsAndConditions": TypeFacts("Terms and conditions"),
+    "brandingProfiles": TypeFacts("Customization policy"),
+    "deviceCleanupRules": TypeFacts("Device clean-up rule", ReadFrom.CLEANUP_PLATFORM),
+    "derivedCredentials": TypeFacts("Derived credential"),
+    "appCategories": TypeFacts("App category"),
+    "reusableSettings": TypeFacts("Reusable settings", WINDOWS_10),
+    "tenantSettings": TypeFacts("Tenant settings"),
+    "autopilotDevices": TypeFacts("Windows Autopilot device", WINDOWS_10),
     "conditionalAccessPolicies": TypeFacts("Conditional Access policy", ReadFrom.CONDITIONS),
     "namedLocations": TypeFacts("Named location", subtypes=True),
     "groups": TypeFacts("Group"),

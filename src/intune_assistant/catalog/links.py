@@ -79,6 +79,18 @@ LINKS: Mapping[str, AdminCenterLink] = {
     "roleDefinitions": _TENANT_ROLES,
     "roleAssignments": _TENANT_ROLES,
     "deviceCategories": _list("Microsoft_Intune_DeviceSettings/DevicesMenu/~/deviceCategories"),
+    # Issue 12's types: the blade each lives on where a widely used tool links it (terms, branding,
+    # connectors and tokens), else the nearest established menu (Devices, Apps, Enrollment).
+    "complianceScripts": _COMPLIANCE,
+    "tenantSettings": _COMPLIANCE,
+    "reusableSettings": _ENDPOINT_SECURITY,
+    "autopilotDevices": _ENROLLMENT,
+    "policySets": _list("Microsoft_Intune_DeviceSettings/DevicesMenu/~/overview"),
+    "deviceCleanupRules": _list("Microsoft_Intune_DeviceSettings/DevicesMenu/~/overview"),
+    "appCategories": _list("Microsoft_Intune_DeviceSettings/AppsMenu/~/overview"),
+    "termsAndConditions": _list("Microsoft_Intune_DeviceSettings/TenantAdminMenu/~/termsAndConditions"),
+    "brandingProfiles": _list("Microsoft_Intune_DeviceSettings/TenantAdminMenu/~/companyPortalBranding"),
+    "derivedCredentials": _list("Microsoft_Intune_DeviceSettings/TenantAdminMenu/~/connectorsAndTokens"),
     "auditEvents": _list("Microsoft_Intune_DeviceSettings/TenantAdminMenu/~/auditLogs"),
     # Entra blades open in the Intune admin center too (same portal framework).
     "conditionalAccessPolicies": _obj("Microsoft_AAD_ConditionalAccess/PolicyBlade/policyId/{id}"),

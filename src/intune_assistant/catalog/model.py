@@ -84,6 +84,9 @@ class WriteActions:
     assign_by_post: bool = False
     # /assign answers 200 with the new assignment collection (else 204 without a body).
     assign_returns_collection: bool = False
+    # The action that takes the whole assignment set, when it is not "assign" (policy sets: POST
+    # {id}/update with ``assignments`` beside the items to add, change or delete).
+    assign_action: str = "assign"
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,11 @@ class ResourceType:
 
     # Whether snapshot collection reads this type by default.
     collect: bool = True
+    # A single object at ``path`` (``GET deviceManagement``), not a collection: no paging, no
+    # ``/{id}``; Graph answers 404 while it is unset (read as "none", not as a failure).
+    singleton: bool = False
+    # Properties asked for with $select on the list (None: Graph's default set).
+    select: str | None = None
     # Scopes other than read/write that Graph also accepts for reading (higher privilege).
     also_accepted_scopes: tuple[str, ...] = ()
     notes: str = ""
@@ -152,6 +160,15 @@ class ResourceType:
     def identity(self) -> tuple[str, ...]:
         """Fields that identify an object across tenants: the name plus ``identity_key``."""
         return (self.name_field, *self.identity_key)
+
+    def object_name(self, obj: Mapping[str, Any]) -> str:
+        """What an admin calls ``obj``: its name field, else ``displayName``/``name``; a singleton
+        (which has no name) by the type's label; "" when it has none."""
+        for name_field in (self.name_field, "displayName", "name"):
+            value = obj.get(name_field)
+            if isinstance(value, str) and value:
+                return value
+        return self.label if self.singleton else ""
 
     def list_expands(self) -> list[str]:
         """The ``$expand`` items the collector sends on the list: ``assignments`` where the list
@@ -171,6 +188,8 @@ class ResourceType:
             params["$top"] = str(self.max_page_size)
         if self.list_filter:
             params["$filter"] = self.list_filter
+        if self.select:
+            params["$select"] = self.select
         return params
 
     def accepts_read(self, scopes: frozenset[str]) -> bool:

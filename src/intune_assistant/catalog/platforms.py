@@ -156,6 +156,27 @@ _RESTRICTION_PLATFORMS: Mapping[str, Platform] = {
     "linux": LINUX,
 }
 
+# deviceCleanupRulePlatformType (intune-devices-devicecleanupruleplatformtype.md), in the words of
+# Devices > Device clean-up rules.
+_CLEANUP_PLATFORMS: Mapping[str, Platform] = {
+    "all": ANY_PLATFORM,
+    "androidAOSP": AOSP,
+    "androidDeviceAdministrator": ANDROID_ADMIN,
+    "androidDedicatedAndFullyManagedCorporateOwnedWorkProfile": Platform(
+        "Android Enterprise (fully managed, dedicated and corporate-owned work profile)", DevicePlatform.ANDROID
+    ),
+    "chromeOS": Platform("ChromeOS"),
+    "androidPersonallyOwnedWorkProfile": Platform(
+        "Android Enterprise (personally-owned work profile)", DevicePlatform.ANDROID
+    ),
+    "ios": IOS,
+    "macOS": MACOS,
+    "windows": WINDOWS_10,
+    "windowsHolographic": Platform("Windows Holographic"),
+    "visionOS": Platform("visionOS"),
+    "tvOS": Platform("tvOS"),
+}
+
 # conditionalAccessDevicePlatform: a Conditional Access policy's conditions.platforms
 # (https://learn.microsoft.com/graph/api/resources/conditionalaccessplatforms), in Intune's words.
 _CONDITION_PLATFORMS: Mapping[str, Platform] = {
@@ -250,6 +271,11 @@ def template_platform(value: object) -> Platform | None:
 def enrollment_restriction_platform(value: object) -> Platform | None:
     """The platform of a single-platform enrollment restriction's ``platformType``."""
     return _enum(_RESTRICTION_PLATFORMS, value)
+
+
+def cleanup_rule_platform(value: object) -> Platform | None:
+    """The platform of a device clean-up rule's ``deviceCleanupRulePlatformType``."""
+    return _enum(_CLEANUP_PLATFORMS, value)
 
 
 def condition_platform(conditions: object) -> Platform:

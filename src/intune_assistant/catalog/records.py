@@ -34,6 +34,9 @@ FULL_RETURNING = WriteActions(
     create=True, update=True, delete=True, assign_body_key="assignments", assign_returns_collection=True
 )
 NO_ASSIGN = WriteActions(create=True, update=True, delete=True)
+# Terms and conditions take assignments one at a time: POST {id}/assignments {target} (no /assign;
+# intune-companyterms-termsandconditionsassignment-create.md).
+BY_POST = WriteActions(create=True, update=True, delete=True, assign_by_post=True)
 SETTINGS_EXPAND = Child("settings", from_list_expand=True)
 # Non-compliance actions come with the list: $expand=scheduledActionsForRule($expand=...) is what
 # IntuneCD and the SDK-based tools send; the per-item navigation was seen answering 400.
@@ -297,6 +300,25 @@ RECORDS: tuple[ResourceType, ...] = (
         page_size=25,
     ),
     ResourceType(
+        key="complianceScripts",
+        label="Compliance scripts",
+        kind=Kind.SCRIPT,
+        path="deviceManagement/deviceComplianceScripts",
+        api_version="beta",
+        read_scope=CONFIG_READ,
+        write_scope=CONFIG_WRITE,
+        # intune-devices-devicecompliancescript-list.md lists the managed-devices scopes too.
+        also_accepted_scopes=(DEVICES_READ, DEVICES_WRITE),
+        assignments=AssignmentRead.LIST_EXPAND,
+        list_expand=("assignments",),
+        read_item_for_detail=True,
+        identity_key=("publisher",),
+        # intune-devices-devicecompliancescript-assign.md: deviceHealthScriptAssignments, 204.
+        write=WriteActions(True, True, True, assign_body_key="deviceHealthScriptAssignments"),
+        page_size=25,
+        notes="Custom compliance discovery scripts; detectionScriptContent is read by id, like remediations'.",
+    ),
+    ResourceType(
         key="mobileApps",
         label="Apps",
         kind=Kind.APP,
@@ -415,6 +437,40 @@ RECORDS: tuple[ResourceType, ...] = (
         page_size=100,
     ),
     ResourceType(
+        key="appCategories",
+        label="App categories",
+        kind=Kind.TENANT,
+        path="deviceAppManagement/mobileAppCategories",
+        api_version="beta",
+        in_v1=True,
+        read_scope=APPS_READ,
+        write_scope=APPS_WRITE,
+        # intune-apps-mobileappcategory-list.md lists the configuration scopes first.
+        also_accepted_scopes=(CONFIG_READ, CONFIG_WRITE),
+        identity_key=(),
+        write=NO_ASSIGN,
+        page_size=100,
+        notes="Intune's built-in categories and the tenant's own; apps name theirs in /categories.",
+    ),
+    ResourceType(
+        key="policySets",
+        label="Policy sets",
+        kind=Kind.POLICY,
+        path="deviceAppManagement/policySets",
+        api_version="beta",
+        read_scope=CONFIG_READ,
+        write_scope=CONFIG_WRITE,
+        assignments=AssignmentRead.PER_ITEM,
+        # intune-policyset-policysetitem-list.md: GET policySets/{id}/items (at most 100).
+        children=(Child("items"),),
+        identity_key=(),
+        volatile_fields=_volatile("status", "errorCode"),
+        # intune-policyset-policyset-update.md: assignments are set by POST {id}/update.
+        write=WriteActions(True, True, True, assign_body_key="assignments", assign_action="update"),
+        page_size=100,
+        notes="Items and assignments are read per set (documented navigations; list $expand is not).",
+    ),
+    ResourceType(
         key="autopilotProfiles",
         label="Windows Autopilot deployment profiles",
         kind=Kind.ENROLLMENT,
@@ -426,6 +482,31 @@ RECORDS: tuple[ResourceType, ...] = (
         list_expand=("assignments",),
         write=WriteActions(True, True, True, assign_by_post=True),
         page_size=100,
+    ),
+    ResourceType(
+        key="autopilotDevices",
+        label="Windows Autopilot devices",
+        kind=Kind.DEVICE,
+        path="deviceManagement/windowsAutopilotDeviceIdentities",
+        api_version="beta",
+        name_field="serialNumber",
+        read_scope=SERVICE_READ,
+        write_scope=SERVICE_WRITE,
+        identity_key=(),
+        # Inventory: what Intune reports about the device changes without an admin changing it.
+        volatile_fields=_volatile(
+            "deploymentProfileAssignmentStatus",
+            "deploymentProfileAssignmentDetailedStatus",
+            "deploymentProfileAssignedDateTime",
+            "enrollmentState",
+            "lastContactedDateTime",
+            "managedDeviceId",
+            "azureActiveDirectoryDeviceId",
+            "azureAdDeviceId",
+            "userlessEnrollmentStatus",
+        ),
+        page_size=100,
+        notes="Inventory (hardware hashes imported for Autopilot), not configuration: not documented or compared.",
     ),
     ResourceType(
         key="enrollmentConfigurations",
@@ -575,6 +656,104 @@ RECORDS: tuple[ResourceType, ...] = (
         identity_key=(),
         write=NO_ASSIGN,
         page_size=100,
+    ),
+    ResourceType(
+        key="termsAndConditions",
+        label="Terms and conditions",
+        kind=Kind.TENANT,
+        path="deviceManagement/termsAndConditions",
+        api_version="beta",
+        in_v1=True,
+        read_scope=SERVICE_READ,
+        write_scope=SERVICE_WRITE,
+        assignments=AssignmentRead.PER_ITEM,
+        identity_key=(),
+        write=BY_POST,
+        page_size=100,
+        notes="Assignments: GET/POST {id}/assignments (no /assign action).",
+    ),
+    ResourceType(
+        key="brandingProfiles",
+        label="Company Portal branding",
+        kind=Kind.TENANT,
+        path="deviceManagement/intuneBrandingProfiles",
+        api_version="beta",
+        name_field="profileName",
+        # intune-wip-intunebrandingprofile-list.md (beta) names the service-configuration scopes;
+        # earlier revisions and the assign action name the apps scopes.
+        read_scope=SERVICE_READ,
+        write_scope=APPS_WRITE,
+        also_accepted_scopes=(SERVICE_WRITE, APPS_READ),
+        assignments=AssignmentRead.PER_ITEM,
+        identity_key=("isDefaultProfile",),
+        # intune-wip-intunebrandingprofile-assign.md: {"assignments": [...]}, 204.
+        write=FULL,
+        page_size=100,
+        notes="The default profile applies to everyone; others are assigned to groups.",
+    ),
+    ResourceType(
+        key="deviceCleanupRules",
+        label="Device clean-up rules",
+        kind=Kind.TENANT,
+        path="deviceManagement/managedDeviceCleanupRules",
+        api_version="beta",
+        read_scope=CONFIG_READ,
+        write_scope=CONFIG_WRITE,
+        also_accepted_scopes=(DEVICES_READ, DEVICES_WRITE),
+        identity_key=("deviceCleanupRulePlatformType",),
+        write=NO_ASSIGN,
+        page_size=100,
+        notes="Per-platform rules; the older tenant-wide rule is managedDeviceCleanupSettings (Tenant settings).",
+    ),
+    ResourceType(
+        key="derivedCredentials",
+        label="Derived credentials",
+        kind=Kind.TENANT,
+        path="deviceManagement/derivedCredentials",
+        api_version="beta",
+        read_scope=SERVICE_READ,
+        write_scope=SERVICE_WRITE,
+        identity_key=("issuer",),
+        write=NO_ASSIGN,
+        page_size=100,
+    ),
+    ResourceType(
+        key="reusableSettings",
+        label="Reusable settings",
+        kind=Kind.TENANT,
+        path="deviceManagement/reusablePolicySettings",
+        api_version="beta",
+        read_scope=CONFIG_READ,
+        write_scope=CONFIG_WRITE,
+        identity_key=("settingDefinitionId",),
+        volatile_fields=_volatile("referencingConfigurationPolicyCount"),
+        # Without $select the list leaves settingInstance out (observed by tools reading it).
+        select=(
+            "id,displayName,description,settingDefinitionId,settingInstance,createdDateTime,"
+            "lastModifiedDateTime,version,referencingConfigurationPolicyCount"
+        ),
+        write=NO_ASSIGN,
+        page_size=100,
+        notes="Groups of values (USB device ids, firewall rules) that Endpoint security policies refer to.",
+    ),
+    ResourceType(
+        key="tenantSettings",
+        label="Tenant settings",
+        kind=Kind.TENANT,
+        path="deviceManagement",
+        api_version="beta",
+        read_scope=CONFIG_READ,
+        write_scope=CONFIG_WRITE,
+        also_accepted_scopes=(DEVICES_READ, DEVICES_WRITE),
+        identity_key=(),
+        volatile_fields=_volatile("intuneAccountId"),
+        singleton=True,
+        # intune-deviceconfig-devicemanagement-get.md: compliance check-in, scheduled actions,
+        # secure by default...; intune-devices-devicemanagement-get.md: the tenant-wide clean-up rule.
+        select="id,settings,managedDeviceCleanupSettings,intuneAccountId",
+        write=WriteActions(update=True),
+        page_size=0,
+        notes="deviceManagement's own properties: one object per tenant, named by the label.",
     ),
     ResourceType(
         key="conditionalAccessPolicies",

@@ -212,6 +212,8 @@ class _Collector:
             self.progress.type_started(record)
         if record.delta_select:
             return await self.read_delta(run)
+        if record.singleton:
+            return await self.read_singleton(run)
         if run.previous is not None and self.audit is not None and is_audited(record):
             run.audit = await self.audit
             if run.audit.problem is not None and _could_keep(record):
@@ -318,6 +320,17 @@ class _Collector:
                 item[annotation] = before[annotation]
         await self.complete_item(run, item, touched=True)
         return item
+
+    async def read_singleton(self, run: _TypeRun) -> tuple[list[dict[str, Any]], TypeResult]:
+        """A single object (``GET deviceManagement``): one request beside the first list pages; 404
+        means the tenant never set it (none, not a failure)."""
+        record = run.record
+        response = await self.get(run, _query(record.path, record.list_params()), priority=1)
+        if response.ok and isinstance(response.body, dict):
+            run.items = [{k: v for k, v in response.body.items() if k != "@odata.context"}]
+        elif response.status != 404:
+            run.problem = problem_from(record, response.error, response.status)
+        return run.items, self.result(run, run.problem is not None)
 
     async def read_delta(self, run: _TypeRun) -> tuple[list[dict[str, Any]], TypeResult]:
         """A type with a delta query: the previous round's deltaLink gives only the changes; without

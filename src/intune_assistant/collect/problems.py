@@ -24,7 +24,8 @@ _LICENCE_CODES = frozenset({"NotLicensed", "LicenseNotFound", "TenantNotLicensed
 
 
 def _is_intune(record: ResourceType) -> bool:
-    return record.path.startswith(("deviceManagement/", "deviceAppManagement/"))
+    # deviceManagement itself (a singleton) is Intune's as much as the collections below it.
+    return record.path.split("/", 1)[0] in ("deviceManagement", "deviceAppManagement")
 
 
 def problem_from(

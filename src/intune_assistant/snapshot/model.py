@@ -219,10 +219,9 @@ class Snapshot:
     def display_name(self, key: str, obj: dict[str, Any], catalog: Catalog | None = None) -> str:
         """What an admin calls ``obj``: the record's name field, then displayName/name, then id."""
         catalog = catalog if catalog is not None else default_catalog()
-        fields = [catalog[key].name_field] if key in catalog else []
-        fields += ["displayName", "name", "id"]
-        for name_field in fields:
+        name = catalog[key].object_name(obj) if key in catalog else ""
+        for name_field in ("displayName", "name", "id"):
             value = obj.get(name_field)
-            if isinstance(value, str) and value:
-                return value
-        return ""
+            if not name and isinstance(value, str) and value:
+                name = value
+        return name

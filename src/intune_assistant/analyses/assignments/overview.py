@@ -53,11 +53,8 @@ def template_platforms(snapshot: Snapshot) -> Templates:
 
 
 def _name(record: ResourceType, obj: Mapping[str, Any]) -> str:
-    for field in (record.name_field, "displayName", "name", "id"):
-        value = obj.get(field)
-        if isinstance(value, str) and value:
-            return value
-    return "(unnamed)"
+    object_id = obj.get("id")
+    return record.object_name(obj) or (object_id if isinstance(object_id, str) and object_id else "(unnamed)")
 
 
 def object_ref(

@@ -40,11 +40,7 @@ def overlap(left: frozenset[str], right: frozenset[str]) -> float:
 
 
 def _name_key(record: ResourceType, obj: Obj) -> str:
-    for name_field in (record.name_field, "displayName", "name"):
-        value = obj.get(name_field)
-        if isinstance(value, str) and value:
-            return " ".join(value.split()).casefold()
-    return ""
+    return " ".join(record.object_name(obj).split()).casefold()
 
 
 def _compatible(record: ResourceType, left: Obj, right: Obj) -> bool:

@@ -21,6 +21,7 @@ from .model import SettingRow
 from .property_rows import decode_text, property_rows
 from .script_rows import script_rows
 from .shipped import shipped_names
+from .tenant_rows import branding_rows, policy_set_rows
 from .values import display_value
 from .words import readable_enum
 
@@ -111,6 +112,9 @@ _BUILDERS: Mapping[str, RowBuilder] = {
     "shellScripts": script_rows,
     "remediations": script_rows,
     "customAttributeScripts": script_rows,
+    "complianceScripts": script_rows,
+    "policySets": policy_set_rows,
+    "brandingProfiles": branding_rows,
     "mobileApps": mobile_app_rows,
     "appConfigManagedDevices": app_config_rows,
     "appConfigManagedApps": app_config_rows,
@@ -136,7 +140,7 @@ def policy_rows(
     ``references`` names users, named locations, apps and message templates (see
     ``References.from_snapshot``); without it those ids are shown with a note.
     """
-    name = obj.get(record.name_field) or obj.get("displayName") or obj.get("name") or obj.get("id") or ""
+    name = record.object_name(obj) or obj.get("id") or ""
     ctx = PolicyContext(
         record=record,
         obj=obj,

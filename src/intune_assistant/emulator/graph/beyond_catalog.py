@@ -19,7 +19,7 @@ from typing import Any
 
 from ...catalog import Child, Kind, ResourceType
 
-__all__ = ["ALIASES", "EXTRA_CHILDREN", "RECORDS", "SINGLETONS"]
+__all__ = ["ALIASES", "EXTRA_CHILDREN", "PROPERTIES", "RECORDS", "SINGLETONS"]
 
 _CONFIG = "DeviceManagementConfiguration.Read.All"
 _CONFIG_RW = "DeviceManagementConfiguration.ReadWrite.All"
@@ -65,18 +65,6 @@ RECORDS: tuple[ResourceType, ...] = (
     _intune("deviceManagementPartners", "deviceManagement/deviceManagementPartners", _SERVICE, _SERVICE_RW),
     _intune("remoteAssistancePartners", "deviceManagement/remoteAssistancePartners", _SERVICE, _SERVICE_RW),
     _intune(
-        "deviceComplianceScripts",
-        "deviceManagement/deviceComplianceScripts",
-        _CONFIG,
-        _CONFIG_RW,
-        _DEVICES,
-        "DeviceManagementManagedDevices.ReadWrite.All",
-    ),
-    _intune("reusablePolicySettings", "deviceManagement/reusablePolicySettings", _CONFIG, _CONFIG_RW),
-    _intune(
-        "windowsAutopilotDeviceIdentities", "deviceManagement/windowsAutopilotDeviceIdentities", _SERVICE, _SERVICE_RW
-    ),
-    _intune(
         "applePushNotificationCertificate", "deviceManagement/applePushNotificationCertificate", _SERVICE, _SERVICE_RW
     ),
     _intune(
@@ -85,16 +73,11 @@ RECORDS: tuple[ResourceType, ...] = (
         _CONFIG,
         _CONFIG_RW,
     ),
-    # deviceManagement's "settings" property; GET deviceManagement takes any Intune read scope.
+    # Properties of the deviceManagement singleton (the catalog's tenantSettings), addressed by path
+    # as OData allows (GET deviceManagement/settings); read with deviceManagement's scopes.
+    _intune("deviceManagementSettings", "deviceManagement/settings", _CONFIG, _CONFIG_RW, _DEVICES),
     _intune(
-        "deviceManagementSettings",
-        "deviceManagement/settings",
-        _CONFIG,
-        _CONFIG_RW,
-        _SERVICE,
-        "DeviceManagementApps.Read.All",
-        _DEVICES,
-        "DeviceManagementRBAC.Read.All",
+        "managedDeviceCleanupSettings", "deviceManagement/managedDeviceCleanupSettings", _CONFIG, _CONFIG_RW, _DEVICES
     ),
     # Entra: the demo token (Directory.AccessAsUser.All and the catalog's scopes) holds none of these.
     _entra("applications", "applications", "Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"),
@@ -141,7 +124,8 @@ RECORDS: tuple[ResourceType, ...] = (
 )
 
 # Singletons: GET {path} answers the object, or 404 when the tenant has none (``None`` default).
-# Graph returns deviceManagement's settings and an unbound Managed Google Play account as objects.
+# Graph returns deviceManagement and an unbound Managed Google Play account as objects. Keyed by
+# record key (catalog singletons included: their default when a tenant's data holds none).
 SINGLETONS: Mapping[str, Mapping[str, Any] | None] = MappingProxyType(
     {
         "applePushNotificationCertificate": None,
@@ -160,26 +144,46 @@ SINGLETONS: Mapping[str, Mapping[str, Any] | None] = MappingProxyType(
             "companyCodes": [],
             "androidDeviceOwnerFullyManagedEnrollmentEnabled": False,
         },
-        "deviceManagementSettings": {
-            "@odata.type": "#microsoft.graph.deviceManagementSettings",
-            "deviceComplianceCheckinThresholdDays": 30,
-            "isScheduledActionEnabled": True,
-            "secureByDefault": False,
-            "enhancedJailBreak": False,
-            "deviceInactivityBeforeRetirementInDay": 0,
-            "derivedCredentialProvider": "notConfigured",
-            "derivedCredentialUrl": None,
-            "androidDeviceAdministratorEnrollmentEnabled": False,
-            "ignoreDevicesForUnsupportedSettingsEnabled": False,
-            "enableLogCollection": False,
-            "enableAutopilotDiagnostics": False,
-            "enableEnhancedTroubleshootingExperience": False,
-            "enableDeviceGroupMembershipReport": False,
+        # deviceManagement itself for a tenant whose data holds none: what a tenant that never
+        # changed its settings shows (intune-deviceconfig-devicemanagement-get.md).
+        "tenantSettings": {
+            "@odata.type": "#microsoft.graph.deviceManagement",
+            "id": "00000000-0000-0000-0000-000000000000",
+            "settings": {
+                "@odata.type": "#microsoft.graph.deviceManagementSettings",
+                "deviceComplianceCheckinThresholdDays": 30,
+                "isScheduledActionEnabled": True,
+                "secureByDefault": False,
+                "enhancedJailBreak": False,
+                "deviceInactivityBeforeRetirementInDay": 0,
+                "derivedCredentialProvider": "notConfigured",
+                "derivedCredentialUrl": None,
+                "androidDeviceAdministratorEnrollmentEnabled": False,
+                "ignoreDevicesForUnsupportedSettingsEnabled": False,
+                "enableLogCollection": False,
+                "enableAutopilotDiagnostics": False,
+                "enableEnhancedTroubleshootingExperience": False,
+                "enableDeviceGroupMembershipReport": False,
+                "m365AppDiagnosticsEnabled": False,
+            },
+            "managedDeviceCleanupSettings": {
+                "@odata.type": "#microsoft.graph.managedDeviceCleanupSettings",
+                "deviceInactivityBeforeRetirementInDays": "0",
+            },
+            "intuneAccountId": "00000000-0000-0000-0000-000000000000",
         },
         "authorizationPolicy": None,
         "authenticationMethodsPolicy": None,
         "identitySecurityDefaultsEnforcementPolicy": None,
         "crossTenantAccessPolicy": None,
+    }
+)
+
+# Paths addressing one property of a catalog singleton: beyond-catalog key -> (catalog key, property).
+PROPERTIES: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "deviceManagementSettings": ("tenantSettings", "settings"),
+        "managedDeviceCleanupSettings": ("tenantSettings", "managedDeviceCleanupSettings"),
     }
 )
 

@@ -218,14 +218,24 @@ def get_item(call: Call) -> GraphResponse:
 def get_singleton(call: Call) -> GraphResponse:
     """``GET {singleton}``: the tenant's object, Graph's default, or 404 when it is not set."""
     record = call.route.record
-    stored = call.store.items(record)
-    obj: Mapping[str, Any] | None = stored[0] if stored else beyond_catalog.SINGLETONS.get(record.key)
+    owner = beyond_catalog.PROPERTIES.get(record.key)
+    source = call.router.catalog[owner[0]] if owner is not None and owner[0] in call.router.catalog else record
+    stored = call.store.items(source)
+    obj: Mapping[str, Any] | None = stored[0] if stored else beyond_catalog.SINGLETONS.get(source.key)
+    if obj is not None and owner is not None:
+        # A property of the singleton (``deviceManagement/settings``): its value alone.
+        value = obj.get(owner[1])
+        obj = value if isinstance(value, Mapping) else None
     if obj is None:
         raise not_found(call.family, call.route.path.rsplit("/", 1)[-1])
     _check_select(call, [obj], set(), record.name_field, call.route.path)
     check_expand(call.query.expand, allowed=set(), navigations=set(), entity_set=call.route.path)
+    # OData context URLs (JSON format §10): a singleton is named alone (``#deviceManagement``), a
+    # complex property by its path, a single-valued navigation's entity with ``/$entity``.
+    path = call.route.path
+    fragment = path if owner is not None or "/" not in path else f"{path}/$entity"
     body = {
-        "@odata.context": context_url(call.req, f"{call.route.path}/$entity"),
+        "@odata.context": context_url(call.req, fragment),
         **shape(obj, strip=set(), select=call.query.select),
     }
     return GraphResponse(200, body)

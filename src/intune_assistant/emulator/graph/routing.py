@@ -193,7 +193,13 @@ class Router:
             raise no_route("GET", _template(["singleton"] * len(segments)))
         records = self._paths[version][match]
         path = "/".join(match)
-        if len(records) == 1 and records[0] in beyond_catalog.RECORDS and records[0].key in beyond_catalog.SINGLETONS:
+        if len(records) == 1 and (
+            records[0].singleton
+            or (
+                records[0] in beyond_catalog.RECORDS
+                and (records[0].key in beyond_catalog.SINGLETONS or records[0].key in beyond_catalog.PROPERTIES)
+            )
+        ):
             if len(segments) > len(match):
                 raise segment_not_found(segments[len(match)])
             return Route(RouteKind.SINGLETON, path, records, _template(["singleton", "navigation"]))
@@ -221,7 +227,9 @@ class Router:
             return replace(item, kind=kind, template=_template([*kinds, *extra]), **fields)
 
         record = records[0]
-        if segment == "assign" and n == 2:
+        # Policy sets take their assignments through POST {id}/update, which is not emulated (it
+        # also adds and removes items); they have no /assign.
+        if segment == "assign" and n == 2 and record.write.assign_action == "assign":
             return route(RouteKind.ASSIGN, ["action"])
         if segment == "assignments" and record.assignments in ASSIGNMENT_READS:
             if n == 2:

@@ -8,7 +8,7 @@ from random import Random
 from typing import Any
 
 from .context import GRAPH, Ctx, base_object
-from .ids import guid
+from .ids import created_modified, guid, stable_guid
 from .targeting import Targeter, assignment
 
 Obj = dict[str, Any]
@@ -423,3 +423,43 @@ def app_config_managed(ctx: Ctx, rng: Random, variant: str) -> Obj:
     obj["apps"] = protected_apps("appProtectionIos", rng) + protected_apps("appProtectionAndroid", rng)
     obj["deployedAppCount"] = len(obj["apps"])
     return obj
+
+
+# Intune's built-in app categories (the same ids in every tenant) and a tenant's own.
+BUILT_IN_CATEGORIES = (
+    "Other apps",
+    "Books & Reference",
+    "Data management",
+    "Productivity",
+    "Business",
+    "Development & Design",
+    "Photos & Media",
+    "Collaboration & Social",
+    "Computer management",
+)
+_OWN_CATEGORIES = ("{tenant} Line of business", "Finance tools", "Engineering tools")
+
+
+def app_categories(ctx: Ctx, own: int) -> list[Obj]:
+    """App categories (intune-apps-mobileappcategory-list.md): the built-in ones and ``own`` more."""
+    rng = ctx.rng("appCategories")
+    built_in = [
+        {
+            "@odata.type": GRAPH + "mobileAppCategory",
+            "id": stable_guid("mobileAppCategory", name),
+            "displayName": name,
+            "lastModifiedDateTime": "2019-04-08T17:41:25Z",
+        }
+        for name in BUILT_IN_CATEGORIES
+    ]
+    custom = [
+        {
+            "@odata.type": GRAPH + "mobileAppCategory",
+            "id": guid(rng),
+            "displayName": ctx.text(_OWN_CATEGORIES[i % len(_OWN_CATEGORIES)])
+            + (f" {i // len(_OWN_CATEGORIES) + 1}" if i >= len(_OWN_CATEGORIES) else ""),
+            "lastModifiedDateTime": created_modified(rng)[1],
+        }
+        for i in range(own)
+    ]
+    return built_in + custom

@@ -7,6 +7,7 @@ from random import Random
 from typing import Any
 
 from .context import Ctx, base_object
+from .ids import days_before, guid, recent
 
 Obj = dict[str, Any]
 
@@ -219,3 +220,77 @@ def autopilot_profile(ctx: Ctx, rng: Random, index: int, variant: str = "") -> O
     if odata.startswith("activeDirectory"):
         obj["hybridAzureADJoinSkipConnectivityCheck"] = True
     return obj
+
+
+def autopilot_devices(ctx: Ctx, managed: list[Obj], extra: int) -> list[Obj]:
+    """Windows Autopilot device identities: every Windows device enrolled through Autopilot, plus
+    ``extra`` imported hardware hashes not yet deployed (intune-enrollment-windowsautopilotdeviceidentity-list.md)."""
+    rng = ctx.rng("autopilotDevices")
+    tags = ("", "Standard", "Kiosk", "Developer")
+    devices = []
+    for device in managed:
+        if device["operatingSystem"] != "Windows" or not device.get("enrollmentProfileName"):
+            continue
+        devices.append(
+            _autopilot_device(
+                ctx,
+                rng,
+                serial=device["serialNumber"],
+                manufacturer=device["manufacturer"],
+                model=device["model"],
+                tag=rng.choice(tags),
+                enrolled=(device["id"], device["azureADDeviceId"], device.get("userPrincipalName") or ""),
+            )
+        )
+    for index in range(extra):
+        devices.append(
+            _autopilot_device(
+                ctx,
+                rng,
+                serial=f"PF{guid(rng).replace('-', '')[:8].upper()}",
+                manufacturer="LENOVO",
+                model="ThinkPad T14 Gen 5",
+                tag="Standard" if index % 2 else "",
+                enrolled=None,
+            )
+        )
+    return devices
+
+
+def _autopilot_device(
+    ctx: Ctx,
+    rng: Random,
+    *,
+    serial: str,
+    manufacturer: str,
+    model: str,
+    tag: str,
+    enrolled: tuple[str, str, str] | None,
+) -> Obj:
+    assigned = enrolled is not None or rng.random() < 0.5
+    return {
+        "@odata.type": "#microsoft.graph.windowsAutopilotDeviceIdentity",
+        "id": guid(rng),
+        "deploymentProfileAssignmentStatus": "assignedInSync" if assigned else "notAssigned",
+        "deploymentProfileAssignmentDetailedStatus": "none",
+        "deploymentProfileAssignedDateTime": days_before(rng.randrange(30, 600))
+        if assigned
+        else "0001-01-01T00:00:00Z",
+        "orderIdentifier": tag,
+        "groupTag": tag,
+        "purchaseOrderIdentifier": f"PO-{rng.randrange(100000, 999999)}",
+        "serialNumber": serial,
+        "productKey": "",
+        "manufacturer": manufacturer,
+        "model": model,
+        "enrollmentState": "enrolled" if enrolled else "notContacted",
+        "lastContactedDateTime": recent(rng, 5) if enrolled else "0001-01-01T00:00:00Z",
+        "addressableUserName": "",
+        "userPrincipalName": enrolled[2] if enrolled else "",
+        "resourceName": "",
+        "skuNumber": "",
+        "systemFamily": "",
+        "azureActiveDirectoryDeviceId": enrolled[1] if enrolled else "",
+        "managedDeviceId": enrolled[0] if enrolled else "00000000-0000-0000-0000-000000000000",
+        "displayName": "",
+    }

@@ -7,7 +7,18 @@ from functools import partial
 from random import Random
 from typing import Any, Literal
 
-from . import admx, apps, device_policies, enrollment, intents, scripts, tenant_admin
+from . import (
+    admx,
+    apps,
+    customization,
+    device_management,
+    device_policies,
+    enrollment,
+    intents,
+    policy_sets,
+    scripts,
+    tenant_admin,
+)
 from .context import Ctx, Size
 from .definitions import public_definitions
 from .groups import build_groups
@@ -49,6 +60,15 @@ SMALL = Size(
         "qualityUpdateProfiles": 2,
         "driverUpdateProfiles": 2,
         "conditionalAccessPolicies": 8,
+        "complianceScripts": 2,
+        "reusableSettings": 2,
+        "policySets": 2,
+        "termsAndConditions": 2,
+        "brandingProfiles": 2,
+        "deviceCleanupRules": 3,
+        "derivedCredentials": 2,
+        "appCategories": 2,
+        "autopilotDevices": 4,
     },
 )
 LARGE = Size(
@@ -79,6 +99,16 @@ LARGE = Size(
         "qualityUpdateProfiles": 20,
         "driverUpdateProfiles": 20,
         "conditionalAccessPolicies": 60,
+        "complianceScripts": 12,
+        "reusableSettings": 9,
+        "policySets": 15,
+        "termsAndConditions": 4,
+        "brandingProfiles": 6,
+        "deviceCleanupRules": 5,
+        "derivedCredentials": 2,
+        "appCategories": 12,
+        # Imported hardware hashes not yet deployed (every Autopilot-enrolled device has one too).
+        "autopilotDevices": 150,
     },
 )
 SIZES: dict[str, Size] = {"small": SMALL, "large": LARGE}
@@ -248,6 +278,34 @@ def _enrollment(ctx: Ctx, targeter: Targeter) -> None:
     )
 
 
+def _tenant_setup(ctx: Ctx, targeter: Targeter) -> None:
+    """The types a full backup reads beyond policies: compliance scripts, reusable settings, policy
+    sets, terms, branding, clean-up rules, derived credentials, app categories, Autopilot devices
+    and deviceManagement's own settings. Each has its own random section, so adding them changes
+    no other object."""
+    count = ctx.size.objects
+    _repeat(
+        ctx,
+        "complianceScripts",
+        lambda r, i, v: (scripts.compliance_script(ctx, r, i, v if i >= len(scripts.COMPLIANCE) else ""), None),
+        None,
+    )
+    # Compliance scripts are not assigned on their own: compliance policies that use them are.
+    for script in ctx.objects["complianceScripts"]:
+        script["assignments"] = []
+    ctx.put("reusableSettings", device_management.reusable_settings(ctx, count["reusableSettings"]))
+    ctx.put("policySets", policy_sets.policy_sets(ctx, targeter, count["policySets"]))
+    ctx.put("termsAndConditions", customization.terms_and_conditions(ctx, targeter, count["termsAndConditions"]))
+    ctx.put("brandingProfiles", customization.branding_profiles(ctx, targeter, count["brandingProfiles"]))
+    ctx.put("deviceCleanupRules", device_management.cleanup_rules(ctx, count["deviceCleanupRules"]))
+    ctx.put("derivedCredentials", device_management.derived_credentials(ctx, count["derivedCredentials"]))
+    ctx.put("appCategories", apps.app_categories(ctx, count["appCategories"]))
+    ctx.put(
+        "autopilotDevices", enrollment.autopilot_devices(ctx, ctx.objects["managedDevices"], count["autopilotDevices"])
+    )
+    ctx.put("tenantSettings", [device_management.tenant_settings(ctx)])
+
+
 def operators_for(users: list[Obj]) -> list[Operator]:
     """The demo operators: plain admin first, then reader, MFA-required admin and a disabled user.
 
@@ -300,6 +358,7 @@ def generate_tenant(profile: ProfileName, name: str, domain: str, seed: int) -> 
     _policies(ctx, targeter)
     _apps(ctx, targeter)
     _enrollment(ctx, targeter)
+    _tenant_setup(ctx, targeter)
     plant_targets(ctx, groups_by_name)
     scan(ctx)
     return TenantData(

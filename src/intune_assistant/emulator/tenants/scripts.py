@@ -194,3 +194,53 @@ def script(ctx: Ctx, rng: Random, key: str, index: int, variant: str) -> Obj:
 
 def _name(name: str, variant: str) -> str:
     return f"{name} - {variant}" if variant else name
+
+
+# Custom compliance discovery scripts: (display name, publisher, detection script). Each prints one
+# line of compressed JSON that the compliance policy's rules file reads ("Custom compliance
+# settings", learn.microsoft.com/intune/intune-service/protect/compliance-use-custom-settings).
+COMPLIANCE: tuple[tuple[str, str, str], ...] = (
+    (
+        "BitLocker recovery key escrowed",
+        "{tenant} Security",
+        "$kp = (Get-BitLockerVolume -MountPoint $env:SystemDrive).KeyProtector |"
+        " Where-Object KeyProtectorType -eq 'RecoveryPassword'\n"
+        "@{ RecoveryKeyEscrowed = [bool]$kp } | ConvertTo-Json -Compress\n",
+    ),
+    (
+        "Local administrators",
+        "{tenant} Security",
+        "$count = (Get-LocalGroupMember Administrators).Count\n"
+        "@{ LocalAdminCount = $count } | ConvertTo-Json -Compress\n",
+    ),
+    (
+        "Defender for Endpoint onboarded",
+        "{tenant} IT",
+        "$state = (Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows Advanced Threat Protection\\Status')"
+        ".OnboardingState\n@{ MdeOnboarded = ($state -eq 1) } | ConvertTo-Json -Compress\n",
+    ),
+)
+
+
+def compliance_script(ctx: Ctx, rng: Random, index: int, variant: str) -> Obj:
+    """A deviceComplianceScript (intune-devices-devicecompliancescript-list.md)."""
+    name, publisher, detect = COMPLIANCE[index % len(COMPLIANCE)]
+    obj = base_object(
+        ctx,
+        rng,
+        "deviceComplianceScript",
+        _name(name, variant),
+        f"Compliance check: {name.lower()}.",
+        key="complianceScripts",
+    )
+    obj.update(
+        {
+            "publisher": ctx.text(publisher),
+            "version": "1",
+            "detectionScriptContent": _b64(ctx.text(detect)),
+            "runAsAccount": "system",
+            "enforceSignatureCheck": False,
+            "runAs32Bit": False,
+        }
+    )
+    return obj

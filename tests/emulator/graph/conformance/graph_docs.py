@@ -82,6 +82,23 @@ DOCS: dict[str, TypeDoc] = {
         "intune-notification-notificationmessagetemplate-list.md", "notificationMessageTemplate"
     ),
     "deviceCategories": TypeDoc("intune-onboarding-devicecategory-list.md", "deviceCategory"),
+    "complianceScripts": TypeDoc("intune-devices-devicecompliancescript-list.md", "deviceComplianceScript"),
+    "appCategories": TypeDoc("intune-apps-mobileappcategory-list.md", "mobileAppCategory"),
+    "policySets": TypeDoc("intune-policyset-policyset-list.md", "policySet"),
+    "autopilotDevices": TypeDoc(
+        "intune-enrollment-windowsautopilotdeviceidentity-list.md", "windowsAutopilotDeviceIdentity"
+    ),
+    "termsAndConditions": TypeDoc("intune-companyterms-termsandconditions-list.md", "termsAndConditions"),
+    "brandingProfiles": TypeDoc("intune-wip-intunebrandingprofile-list.md", "intuneBrandingProfile"),
+    "deviceCleanupRules": TypeDoc("intune-devices-manageddevicecleanuprule-list.md", "managedDeviceCleanupRule"),
+    "derivedCredentials": TypeDoc(
+        "intune-shared-devicemanagementderivedcredentialsettings-list.md", "deviceManagementDerivedCredentialSettings"
+    ),
+    "reusableSettings": TypeDoc(
+        "intune-deviceconfigv2-devicemanagementreusablepolicysetting-list.md", "deviceManagementReusablePolicySetting"
+    ),
+    # A singleton: its Get page (there is no list), "GET /deviceManagement".
+    "tenantSettings": TypeDoc("intune-deviceconfig-devicemanagement-get.md", "deviceManagement"),
     "conditionalAccessPolicies": TypeDoc("conditionalaccessroot-list-policies.md", "conditionalAccessPolicy"),
     "namedLocations": TypeDoc("conditionalaccessroot-list-namedlocations.md", "namedLocation", True),
     "groups": TypeDoc("group-list.md", "group"),

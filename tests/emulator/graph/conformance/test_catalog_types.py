@@ -18,6 +18,9 @@ from intune_assistant.catalog import AssignmentRead, ResourceType, default_catal
 from intune_assistant.emulator.graph.routing import serves
 
 RECORDS = tuple(default_catalog())
+# Collections (lists, items, paging); singletons (GET deviceManagement) have their own test.
+COLLECTIONS = tuple(r for r in RECORDS if not r.singleton)
+SINGLETONS = tuple(r for r in RECORDS if r.singleton)
 ROOT = "https://graph.microsoft.com"
 # gdapRelationships live in the partner's tenant; every other type in Contoso's.
 TENANT_OF = {"gdapRelationships": "partner"}
@@ -59,7 +62,7 @@ def test_every_catalog_type_has_its_doc() -> None:
     assert {r.key for r in RECORDS} == set(DOCS)
 
 
-@pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.key)
+@pytest.mark.parametrize("record", COLLECTIONS, ids=lambda r: r.key)
 async def test_list_as_documented(record: ResourceType, env_of: Any, pages: Any) -> None:
     """``GET /{path}`` ("HTTP request"); "Response": 200, the collection's context, every object with
     its documented ``@odata.type`` and no navigation unless expanded."""
@@ -84,7 +87,7 @@ async def test_list_as_documented(record: ResourceType, env_of: Any, pages: Any)
         assert not navigations(record) & set(obj), f"navigation in a plain list of {record.key}"
 
 
-@pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.key)
+@pytest.mark.parametrize("record", COLLECTIONS, ids=lambda r: r.key)
 async def test_item_as_documented(record: ResourceType, env_of: Any) -> None:
     """``GET /{path}/{id}``: 200, ``…/$entity`` context, the object with its ``@odata.type``; an unknown
     id is 404 (the Get page's "Response" and errors.md)."""
@@ -148,7 +151,7 @@ async def test_children_as_documented(record: ResourceType, env_of: Any, pages: 
                         assert [g["id"] for g in deeper] == [g["id"] for g in item.get(grandchild.name, [])]
 
 
-@pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.key)
+@pytest.mark.parametrize("record", COLLECTIONS, ids=lambda r: r.key)
 async def test_optional_query_parameters(record: ResourceType, env_of: Any) -> None:
     """ "Optional query parameters": ``$select`` returns the selected properties (plus ``id`` and
     ``@odata.type``); ``$top=1`` gives one object and a nextLink when there are more (unpaged
@@ -167,3 +170,40 @@ async def test_optional_query_parameters(record: ResourceType, env_of: Any) -> N
         assert len(top.json()["value"]) == len(expected) and "@odata.nextLink" not in top.json()
     elif len(expected) > 1 and not record.list_filter:
         assert len(top.json()["value"]) == 1 and "$skiptoken=" in top.json()["@odata.nextLink"]
+
+
+@pytest.mark.parametrize("record", SINGLETONS, ids=lambda r: r.key)
+async def test_singleton_as_documented(record: ResourceType, env_of: Any) -> None:
+    """A singleton's Get page: ``GET /{path}`` answers the object itself (no ``value``) with the
+    singleton's context (OData JSON format §10.1: ``$metadata#deviceManagement``); its "Optional
+    query parameters" take ``$select``; ``/{id}`` below it is not a route (400)."""
+    env = env_of(record)
+    doc = DOCS[record.key]
+    (expected,) = stored(env, record)
+    async with env.client() as client:
+        whole = await client.get(f"/beta/{record.path}")
+        selected = await client.get(f"/beta/{record.path}?$select={record.select}")
+        below = await client.get(f"/beta/{record.path}/{expected['id']}")
+    assert whole.status_code == 200, whole.text
+    body = whole.json()
+    assert body["@odata.context"] == f"{ROOT}/beta/$metadata#{record.path}"
+    assert "value" not in body and body["id"] == expected["id"]
+    assert body["@odata.type"] == f"#microsoft.graph.{doc.entity_type}", doc.page
+    assert selected.status_code == 200, selected.text
+    assert set(selected.json()) - {"@odata.context", "@odata.type"} == set((record.select or "").split(","))
+    assert below.status_code == 400
+
+
+async def test_tenant_settings_properties_by_path(env_of: Any) -> None:
+    """deviceManagement's complex properties addressed by path (``GET deviceManagement/settings``, as
+    backup tools read them) answer the singleton's own values, with the property's context."""
+    record = default_catalog()["tenantSettings"]
+    env = env_of(record)
+    (expected,) = stored(env, record)
+    async with env.client() as client:
+        for name in ("settings", "managedDeviceCleanupSettings"):
+            response = await client.get(f"/beta/deviceManagement/{name}")
+            assert response.status_code == 200, response.text
+            body = response.json()
+            assert body.pop("@odata.context") == f"{ROOT}/beta/$metadata#deviceManagement/{name}"
+            assert body == expected[name]
