@@ -88,7 +88,8 @@ def test_no_write_scope_is_requested_for_reading() -> None:
 def test_assignable_types_declare_how_to_assign() -> None:
     for record in default_catalog():
         if record.assignments in (AssignmentRead.LIST_EXPAND, AssignmentRead.PER_ITEM):
-            assert record.write.assign_body_key or record.write.assign_by_post, record.key
+            write = record.write
+            assert write.assign_body_key or write.assign_by_post or write.assign_by_update, record.key
         if record.assignments is AssignmentRead.LIST_EXPAND:
             assert "assignments" in record.list_expand, record.key
             assert record.list_params()["$expand"].startswith("assignments")

@@ -84,9 +84,9 @@ class WriteActions:
     assign_by_post: bool = False
     # /assign answers 200 with the new assignment collection (else 204 without a body).
     assign_returns_collection: bool = False
-    # The action that takes the whole assignment set, when it is not "assign" (policy sets: POST
-    # {id}/update with ``assignments`` beside the items to add, change or delete).
-    assign_action: str = "assign"
+    # Policy sets have no /assign: the whole set goes as ``assignments`` in POST {id}/update, beside
+    # the items to add, change or delete (intune-policyset-policyset-update.md).
+    assign_by_update: bool = False
 
 
 @dataclass(frozen=True)

@@ -465,10 +465,11 @@ RECORDS: tuple[ResourceType, ...] = (
         children=(Child("items"),),
         identity_key=(),
         volatile_fields=_volatile("status", "errorCode"),
-        # intune-policyset-policyset-update.md: assignments are set by POST {id}/update.
-        write=WriteActions(True, True, True, assign_body_key="assignments", assign_action="update"),
+        # intune-policyset-policyset-update.md: no /assign; the assignment set goes with POST
+        # {id}/update (beside the items to add, change or delete), which no write path sends yet.
+        write=WriteActions(True, True, True, assign_by_update=True),
         page_size=100,
-        notes="Items and assignments are read per set (documented navigations; list $expand is not).",
+        notes="Items and assignments are read per set; assignments are written with POST {id}/update, not /assign.",
     ),
     ResourceType(
         key="autopilotProfiles",

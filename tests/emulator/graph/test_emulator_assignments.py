@@ -16,7 +16,8 @@ from intune_assistant.emulator.tenants import demo_tenants
 
 from .conftest import DemoEnv, all_scopes
 
-RECORDS = assignable_types(default_catalog())
+# Policy sets are assigned through POST {id}/update (not emulated): only types with an assignment write.
+RECORDS = tuple(r for r in assignable_types(default_catalog()) if r.write.assign_body_key or r.write.assign_by_post)
 GROUP = "#microsoft.graph.groupAssignmentTarget"
 
 

@@ -227,9 +227,7 @@ class Router:
             return replace(item, kind=kind, template=_template([*kinds, *extra]), **fields)
 
         record = records[0]
-        # Policy sets take their assignments through POST {id}/update, which is not emulated (it
-        # also adds and removes items); they have no /assign.
-        if segment == "assign" and n == 2 and record.write.assign_action == "assign":
+        if segment == "assign" and n == 2:
             return route(RouteKind.ASSIGN, ["action"])
         if segment == "assignments" and record.assignments in ASSIGNMENT_READS:
             if n == 2:
