@@ -1,37 +1,35 @@
 """500 assignment changes over 250 objects of the large tenant, applied under Intune's throttling
 and injected 5xx faults (5 % of every request, and every app request failing): each item ends
 applied or failed with its reason, a full re-read finds no assignment lost or wrong, and running the
-plan again applies only what failed. Throttling runs on a shared virtual clock: no real waiting."""
+plan again applies only what failed. Throttling runs on a shared virtual clock: no real waiting.
+
+The changes and the re-read check are ``benchmarks/apply.py``'s (which runs the same over HTTPS in
+real time and prints the figures)."""
 
 from __future__ import annotations
 
-import random
-from collections import Counter
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
 from tests.integration.conftest import collect_demo
 
-from intune_assistant.analyses.assignments import APP_INTENTS, FilterMode, object_targets
 from intune_assistant.catalog.modules import write_scopes
-from intune_assistant.changes import (
-    AssignmentChange,
-    AssignTarget,
-    ChangeAction,
-    Direction,
-    ItemStatus,
-    ObjectKey,
-    Plan,
-    apply_plan,
-    plan_assignments,
-    signature,
-)
+from intune_assistant.changes import ItemStatus, Plan, apply_plan, plan_assignments
 from intune_assistant.emulator.demo import DemoTenancy, build_demo
 from intune_assistant.emulator.graph import EmulatorOptions, RouteFaults, create_graph_app
 from intune_assistant.graph import GraphClient, StaticTokenProvider
-from intune_assistant.snapshot import Snapshot
 
-TYPES = {"deviceConfigurations": 150, "powershellScripts": 40, "mobileApps": 60}
+
+def _benchmark() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "apply.py"
+    spec = importlib.util.spec_from_file_location("benchmark_apply", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class VirtualTime:
@@ -47,52 +45,6 @@ class VirtualTime:
         self.now += max(seconds, 0.0)
 
 
-def _changes(snapshot: Snapshot, seed: int = 14) -> list[AssignmentChange]:
-    rng = random.Random(seed)
-    groups = [str(g["id"]) for g in snapshot.objects["groups"]]
-    filters = [str(f["id"]) for f in snapshot.objects["assignmentFilters"]]
-    changes: list[AssignmentChange] = []
-    for type_key, count in TYPES.items():
-        app = type_key == "mobileApps"
-        for obj in snapshot.objects[type_key][:count]:
-            key = ObjectKey(type_key, str(obj["id"]))
-            assigned = {t.group_id for t in object_targets(type_key, obj) or () if t.group_id}
-            free = [g for g in groups if g not in assigned]
-            first, second = rng.sample(free, 2)
-            filtered = not app and rng.random() < 0.3
-            changes.append(
-                AssignmentChange(
-                    key,
-                    ChangeAction.ADD,
-                    AssignTarget.group(first),
-                    filter_id=rng.choice(filters) if filtered else None,
-                    filter_mode=rng.choice(list(FilterMode)) if filtered else None,
-                    intent=rng.choice(APP_INTENTS[:2]) if app else None,
-                    source=f"{key.id} add",
-                )
-            )
-            if assigned:
-                changes.append(
-                    AssignmentChange(key, ChangeAction.REMOVE, AssignTarget.group(sorted(assigned)[0]), source="rm")
-                )
-            else:
-                changes.append(
-                    AssignmentChange(
-                        key,
-                        ChangeAction.ADD,
-                        AssignTarget.group(second),
-                        Direction.EXCLUDE,
-                        intent="required" if app else None,
-                        source=f"{key.id} exclude",
-                    )
-                )
-    return changes
-
-
-def _meaning(type_key: str, obj: dict[str, Any]) -> Counter[Any]:
-    return Counter(signature(a, app=type_key == "mobileApps") for a in obj.get("assignments") or [])
-
-
 async def _apply(demo: DemoTenancy, app: Any, plan: Plan, time: VirtualTime) -> Any:
     scopes = [*demo.catalog.read_scopes(), *write_scopes(demo.catalog)["bulk-assign"]]
     async with GraphClient(
@@ -106,6 +58,8 @@ async def _apply(demo: DemoTenancy, app: Any, plan: Plan, time: VirtualTime) -> 
 
 
 async def test_500_changes_under_throttling_and_faults_lose_nothing_and_a_rerun_finishes_what_failed() -> None:
+    bench = _benchmark()
+    types = list(bench.TYPES)
     time = VirtualTime()
     demo = build_demo(["large"], options=EmulatorOptions(clock=time.clock, sleep=time.sleep))
     tenant = demo.tenants["large"]
@@ -119,8 +73,8 @@ async def test_500_changes_under_throttling_and_faults_lose_nothing_and_a_rerun_
     )
     flaky = create_graph_app({tenant.tenant_id: tenant}, verifier=demo.entra.graph_verifier(), catalog=demo.catalog,
                              options=faults)  # fmt: skip
-    snapshot, _ = await collect_demo(demo, "large", types=[*TYPES, "groups", "assignmentFilters"])
-    changes = _changes(snapshot)
+    snapshot, _ = await collect_demo(demo, "large", types=[*types, "groups", "assignmentFilters"])
+    changes = bench.bulk_changes(snapshot)
     plan = plan_assignments(snapshot, changes)
     assert (len(changes), len(plan.items), plan.rejected) == (500, 250, ())
 
@@ -135,21 +89,8 @@ async def test_500_changes_under_throttling_and_faults_lose_nothing_and_a_rerun_
     )
     assert stats.throttled_429 == 0 and stats.retries > 0  # paced under the limits; faults retried
 
-    after, _ = await collect_demo(demo, "large", types=list(TYPES))
-    planned = {i.key: i for i in plan.items}
-    wrong = []
-    for type_key in TYPES:
-        before = {str(o["id"]): o for o in snapshot.objects[type_key]}
-        for obj in after.objects[type_key]:
-            key = f"{type_key}/{obj['id']}"
-            item = planned.get(key)
-            if item is not None and key not in failed:
-                wanted = Counter(signature(a, app=type_key == "mobileApps") for a in item.expected)
-            else:
-                wanted = _meaning(type_key, before[str(obj["id"])])
-            if _meaning(type_key, obj) != wanted:
-                wrong.append(key)
-    assert wrong == []  # not one assignment lost, added or changed beyond the plan
+    after, _ = await collect_demo(demo, "large", types=types)
+    assert bench.lost_or_wrong(snapshot, after, plan, report, types) == []  # not one assignment lost or wrong
 
     again, _ = await _apply(demo, demo.app, plan, time)
 
@@ -157,3 +98,5 @@ async def test_500_changes_under_throttling_and_faults_lose_nothing_and_a_rerun_
     assert {k for k, r in rerun.items() if r.requests} == failed  # only what failed is written again
     assert all(r.status is ItemStatus.APPLIED for r in rerun.values())
     assert all(rerun[k].reason == "already applied" for k in by_key if k not in failed)
+    final, _ = await collect_demo(demo, "large", types=types)
+    assert bench.lost_or_wrong(snapshot, final, plan, again, types) == []
