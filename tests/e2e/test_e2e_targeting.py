@@ -30,6 +30,11 @@ def test_troubleshoot_and_assignment_export(stack: Any, browser: Any, shots: Pat
     page.goto(stack.base_url + "/policies")
     page.get_by_role("link", name="Troubleshoot").click()
     page.wait_for_url(re.compile(r".*/troubleshoot$"))
+    # Suggestions come as you type (htmx), not with the page.
+    assert page.locator("#user-list option").count() == 0
+    page.get_by_label("User (UPN)").fill(upn[:-2])
+    page.locator("#user-list option").first.wait_for(state="attached")
+    assert upn in [o.get_attribute("value") for o in page.locator("#user-list option").all()]
     page.get_by_label("User (UPN)").fill(upn)
     page.get_by_label("Device name").fill(device)
     page.get_by_role("button", name="Troubleshoot").click()
@@ -39,9 +44,11 @@ def test_troubleshoot_and_assignment_export(stack: Any, browser: Any, shots: Pat
     assert "Targeted" in verdicts.inner_text()
     page.locator("[data-testid=verdicts] details summary").first.click()
     assert page.locator("[data-testid=verdicts] details[open] li").count() > 0
-    assert page.get_by_test_id("resultant").locator("tbody tr").count() > 1
     assert re.search(r"\d+ settings from \d+ policies", page.get_by_test_id("resultant-summary").inner_text())
     page.screenshot(path=str(shots / "targeting-01-troubleshoot-1280.png"), full_page=False)
+    page.get_by_test_id("tab-settings").click()
+    page.wait_for_url(re.compile(r".*/troubleshoot\?.*show=settings"))
+    assert page.get_by_test_id("resultant").locator("tbody tr").count() > 1
 
     page.get_by_label("Group").select_option(label="Intune Managed Users")
     page.get_by_role("button", name="Show what changes").click()

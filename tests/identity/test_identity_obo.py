@@ -8,16 +8,22 @@ GDAP technicians.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import msal
 import pytest
 
 from intune_assistant.catalog import default_catalog
 from intune_assistant.collect.collector import collect
+from intune_assistant.emulator.demo import build_demo
 from intune_assistant.emulator.entra.registrations import DEMO_CONSENT_REDIRECT_URIS
+from intune_assistant.emulator.server import EmulatorServer
 from intune_assistant.emulator.tenants.model import Operator
 from intune_assistant.graph import GraphClient, TokenProvider
+from intune_assistant.identity.config import IdentityConfig
 from intune_assistant.identity.obo import (
     ConsentRequired,
     InteractionRequired,
@@ -256,3 +262,54 @@ def test_scopes_for_adds_write_scopes_of_activated_modules_only() -> None:
     assert len(set(scopes_for(["bulk-assign", "restore"], catalog))) == len(
         scopes_for(["bulk-assign", "restore"], catalog)
     )
+
+
+class _HoldFirstTokenAnswer:
+    """Entra in front of the emulator: the first token request is answered, but the answer is held
+    until the test releases it (the exchange is in flight for as long as the test needs)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.answered = threading.Event()
+        self.release = threading.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        is_token = scope["type"] == "http" and scope["method"] == "POST" and scope["path"].endswith("/token")
+        if not is_token or self.answered.is_set():
+            await self.app(scope, receive, send)
+            return
+        held: list[Any] = []
+
+        async def keep(message: Any) -> None:
+            held.append(message)
+
+        await self.app(scope, receive, keep)
+        self.answered.set()
+        await asyncio.to_thread(self.release.wait)
+        for message in held:
+            await send(message)
+
+
+async def test_fresh_tokens_share_one_exchange_that_began_after_they_asked(tmp_path: Path) -> None:
+    """Pages ask for a fresh token (revocation stops the next request): concurrent askers share one
+    exchange, but never one that began before they asked."""
+    tenancy = build_demo(["contoso"])
+    entra = _HoldFirstTokenAnswer(tenancy.app)
+    with EmulatorServer(entra, ca_dir=tmp_path / "ca") as server:
+        demo = Demo(tenancy, server, IdentityConfig.demo(server.base_url, str(server.ca_path)), [])
+        obo = OboClient(demo.config)
+        try:
+            api_token, principal = await signed_in(demo, "contoso", demo.operator("contoso"))
+            first = asyncio.create_task(obo.graph_token(api_token, principal, READ, fresh=True))
+            assert await asyncio.to_thread(entra.answered.wait, 60)  # granted, on its way back
+            demo.entra.revoke_consent(principal.tenant_id)
+            later = [asyncio.create_task(obo.graph_token(api_token, principal, READ, fresh=True)) for _ in range(3)]
+            await asyncio.sleep(0)  # each of them asks now, while the first exchange is still in flight
+            entra.release.set()
+            assert await first  # the exchange it asked for saw consent
+            outcomes = await asyncio.gather(*later, return_exceptions=True)
+            # None of them got the first exchange's token: one exchange after theirs began saw the revocation.
+            assert all(isinstance(o, ConsentRequired) for o in outcomes), outcomes
+            assert obo_requests(demo) == 2
+        finally:
+            obo.close()

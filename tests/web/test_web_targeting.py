@@ -142,6 +142,43 @@ async def test_troubleshoot_verdicts_reasons_resultant_and_what_if(web: Any) -> 
     assert "subject-error" in unknown.text and "no user" in unescape(unknown.text)
 
 
+async def test_troubleshoot_resultant_settings_page_sort_and_export(web: Any) -> None:
+    await web.onboarded_admin()
+    await web.wait_for_policies("/troubleshoot")
+    _, device = _windows_pair(web)
+    verdicts = unescape((await web.client.get("/troubleshoot", params={"device": device})).text)
+    tab = re.search(r'href="(/troubleshoot\?[^"]*show=settings)"', verdicts)
+    assert tab and 'data-testid="resultant"' not in verdicts  # the verdicts view does not carry the settings list
+    total = int(re.search(r"Resultant settings \((\d+)\)", verdicts).group(1))
+    settings = unescape((await web.client.get(tab.group(1).replace("&amp;", "&"))).text)
+    body = settings.split('data-testid="resultant"')[1].split("</tbody>")[0]
+    assert total > 0 and body.count("<tr>") == min(total, 50) + 1  # header row, then the first page
+    assert f"of {total} settings" in settings or f"Showing 1–{total} of {total}" in settings
+    by_name = await web.client.get(
+        "/troubleshoot", params={"device": device, "show": "settings", "sort": "setting", "dir": "desc", "per": "25"}
+    )
+    names = re.findall(r'<th scope="row">([^<]+)</th>', by_name.text.split('data-testid="resultant"')[1])
+    assert names and names == sorted(names, key=str.casefold, reverse=True)
+    export = await web.client.get("/troubleshoot.csv", params={"device": device, "show": "settings"})
+    assert export.status_code == 200 and export.text.lstrip("\ufeff").startswith("Setting,Category,Value,From,Status")
+    assert export.text.count("\n") == total + 1
+
+
+async def test_troubleshoot_suggests_users_and_devices_as_you_type(web: Any) -> None:
+    await web.onboarded_admin()
+    page = await web.wait_for_policies("/troubleshoot")
+    assert "<option" not in page.text.split('id="user-list"')[1].split("</datalist>")[0]  # filled as you type
+    upn, device = _windows_pair(web)
+    users = await web.client.get("/troubleshoot/suggestions", params={"field": "user", "user": upn[:4].upper()})
+    offered = re.findall(r'<option value="([^"]+)">', unescape(users.text))
+    assert users.status_code == 200 and 0 < len(offered) <= 20
+    assert all(upn[:4].casefold() in o.casefold() for o in offered)
+    devices = await web.client.get("/troubleshoot/suggestions", params={"field": "device", "device": device})
+    assert re.findall(r'<option value="([^"]+)">', unescape(devices.text))[0] == device
+    nothing = await web.client.get("/troubleshoot/suggestions", params={"field": "user", "user": "zzzz-nobody"})
+    assert nothing.status_code == 200 and "<option" not in nothing.text
+
+
 async def test_conflicts_page_names_both_policies(web: Any) -> None:
     await web.onboarded_admin()
     page = unescape((await web.wait_for_policies("/conflicts")).text)

@@ -6,6 +6,11 @@ are cached in memory only, per (tenant, user, scopes), until five minutes before
 MSAL's own token cache is switched off (no refresh tokens are requested or kept), so ``forget``
 really forgets. Nothing is written to disk.
 
+A *fresh* token (asked on every page, so that revoked consent or a disabled user stops the next
+request, DESIGN §2.7) is one exchange per (tenant, user, scopes) shared by every request that
+arrived before it started: concurrent pages of one user do not each ask Entra ID, yet no request
+is answered by an exchange that began before it arrived.
+
 MSAL replays an identical token request that got HTTP 400 from its per-instance HTTP cache for
 60 s (graph-entra.md §5). After a failure the tenant's application instance is therefore dropped,
 so that the next attempt — after an admin granted consent, say — reaches Entra ID.
@@ -14,6 +19,7 @@ so that the next attempt — after an admin granted consent, say — reaches Ent
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -66,6 +72,13 @@ class _NoTokenCache(msal.TokenCache):  # type: ignore[misc]
 class _CachedToken:
     access_token: str = field(repr=False)
     refresh_at: float
+
+
+@dataclass(eq=False)
+class _FreshCheck:
+    """One fresh exchange, shared by the requests that arrived before it started."""
+
+    outcome: concurrent.futures.Future[str] = field(default_factory=concurrent.futures.Future)
 
 
 @dataclass(eq=False)
@@ -123,6 +136,8 @@ class OboClient:
         self._apps: dict[str, _App] = {}
         self._tokens: dict[_TokenKey, _CachedToken] = {}
         self._flights: dict[_TokenKey, _Flight] = {}
+        # Per key, the fresh exchange that has not started yet: requests arriving now join it.
+        self._next_fresh: dict[_TokenKey, _FreshCheck] = {}
 
     def __repr__(self) -> str:
         return f"OboClient(authority_host={self._config.authority_host!r}, tenants={len(self._apps)})"
@@ -150,7 +165,9 @@ class OboClient:
         if cached is not None:
             return cached
         try:
-            return await asyncio.to_thread(self._fetch, key, api_token, as_uris(names), fresh)
+            if fresh:
+                return await self._fresh(key, api_token, as_uris(names))
+            return await asyncio.to_thread(self._fetch, key, api_token, as_uris(names))
         except SignInRequired:
             self.forget(tenant_id, user_key)  # Entra says this user is out: stop serving their tokens
             raise
@@ -215,23 +232,52 @@ class OboClient:
                 if flight.waiters == 0 and self._flights.get(key) is flight:
                     del self._flights[key]
 
-    def _fetch(self, key: _TokenKey, api_token: str, scope_uris: tuple[str, ...], fresh: bool = False) -> str:
+    def _fetch(self, key: _TokenKey, api_token: str, scope_uris: tuple[str, ...]) -> str:
         """Runs in a worker thread: the cached token, or a new one through OBO (then cached)."""
         with self._single_flight(key):
-            cached = None if fresh else self._cached(key)
+            cached = self._cached(key)
             if cached is not None:
                 return cached
-            result = self._acquire(key[0], api_token, scope_uris)
-            token = str(result["access_token"])
-            expires_in = result.get("expires_in")
-            now = self._clock()
-            if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
-                refresh_at = now + float(expires_in) - self._margin_s
-                with self._lock:
-                    self._prune(now)
-                    if refresh_at > now:
-                        self._tokens[key] = _CachedToken(token, refresh_at)
-            return token
+            return self._exchange(key, api_token, scope_uris)
+
+    async def _fresh(self, key: _TokenKey, api_token: str, scope_uris: tuple[str, ...]) -> str:
+        """A token from an exchange that starts after this call: the one waiting to start, or a new one."""
+        with self._lock:
+            check = self._next_fresh.get(key)
+            starts_it = check is None
+            if check is None:
+                check = self._next_fresh[key] = _FreshCheck()
+        if starts_it:
+            # Not awaited itself: ``_run_fresh`` never raises, it hands its outcome to ``check``.
+            asyncio.get_running_loop().run_in_executor(None, self._run_fresh, key, check, api_token, scope_uris)
+        # Shielded: a request that goes away does not cancel what the others wait for.
+        return await asyncio.shield(asyncio.wrap_future(check.outcome))
+
+    def _run_fresh(self, key: _TokenKey, check: _FreshCheck, api_token: str, scope_uris: tuple[str, ...]) -> None:
+        """Runs in a worker thread: once the previous exchange of ``key`` is over, close ``check`` to
+        newcomers (they start the next one) and exchange."""
+        with self._single_flight(key):
+            with self._lock:
+                if self._next_fresh.get(key) is check:
+                    del self._next_fresh[key]
+            try:
+                check.outcome.set_result(self._exchange(key, api_token, scope_uris))
+            except BaseException as exc:  # handed to every waiter, raised there
+                check.outcome.set_exception(exc)
+
+    def _exchange(self, key: _TokenKey, api_token: str, scope_uris: tuple[str, ...]) -> str:
+        """One OBO exchange with Entra ID; the token is cached until shortly before it expires."""
+        result = self._acquire(key[0], api_token, scope_uris)
+        token = str(result["access_token"])
+        expires_in = result.get("expires_in")
+        now = self._clock()
+        if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
+            refresh_at = now + float(expires_in) - self._margin_s
+            with self._lock:
+                self._prune(now)
+                if refresh_at > now:
+                    self._tokens[key] = _CachedToken(token, refresh_at)
+        return token
 
     def _prune(self, now: float) -> None:
         for key in [k for k, v in self._tokens.items() if v.refresh_at <= now]:

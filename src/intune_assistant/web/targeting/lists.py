@@ -17,7 +17,7 @@ from intune_assistant.analyses.conflicts import (
     find_conflicts,
 )
 from intune_assistant.analyses.settings import SettingRow
-from intune_assistant.analyses.troubleshoot import VERDICT_LABELS, EffectiveAssignment, Verdict
+from intune_assistant.analyses.troubleshoot import VERDICT_LABELS, EffectiveAssignment, ResultantSetting, Verdict
 
 from ..analyses import CONFLICTS, Tenant
 from ..derived import Analysis, Derived
@@ -197,8 +197,57 @@ VERDICTS: Listing[EffectiveAssignment] = Listing(
     search=lambda i: f"{i.object.name}\n{i.object.type_label}\n{i.summary}",
     noun="objects",
 )
-# The troubleshoot page's own parameters, carried along by the verdict list's links.
-TROUBLESHOOT_KEEP = ("user", "device", "all", "action", "group", "member")
+
+
+def resultant_value(setting: ResultantSetting) -> str:
+    """The value that counts, or every value set (or possibly set) when no single policy decides."""
+    if setting.winner is not None:
+        return setting.value or ""
+    return "; ".join(c.value for c in setting.sources or setting.possible)
+
+
+def resultant_from(setting: ResultantSetting) -> str:
+    """The policy the value comes from, or every policy that sets it (unknown verdicts said so)."""
+    if setting.winner is not None:
+        return setting.winner.name
+    if setting.sources:
+        return "; ".join(c.policy.name for c in setting.sources)
+    return "; ".join(f"{c.policy.name} (verdict unknown)" for c in setting.possible)
+
+
+def resultant_status(setting: ResultantSetting) -> str:
+    """How Intune resolves it, in words."""
+    status = setting.resolution.value.replace("_", " ")
+    return status + (" (user scope wins)" if setting.overridden_by_user_scope else "")
+
+
+RESULTANT: Listing[ResultantSetting] = Listing(
+    view="resultant-settings",
+    path="/troubleshoot",
+    columns=(
+        Column("setting", "Setting", lambda s: s.name),
+        Column("category", "Category", lambda s: s.category),
+        Column("value", "Value", resultant_value),
+        Column("from", "From", resultant_from),
+        Column(
+            "status",
+            "Status",
+            resultant_status,
+            # Conflicts first (what an admin opens this list for), then by name.
+            lambda s: (not s.conflict, resultant_status(s).casefold(), s.name.casefold()),
+        ),
+    ),
+    default_sort="status",
+    facets=(Facet("status", "Status", lambda s: (s.resolution.value,), lambda v: v.replace("_", " ")),),
+    search=lambda s: f"{s.name}\n{s.category}\n{resultant_value(s)}\n{resultant_from(s)}",
+    noun="settings",
+)
+
+# The Troubleshoot page's two lists, one shown at a time (``show`` in the URL).
+TROUBLESHOOT_VIEWS = ("verdicts", "settings")
+
+# The troubleshoot page's own parameters, carried along by its lists' links.
+TROUBLESHOOT_KEEP = ("user", "device", "all", "action", "group", "member", "show")
 
 
 def _groups_table(derived: Derived) -> Table[GroupRow]:
@@ -278,3 +327,8 @@ def pairs_of(
 def verdicts_table(items: Sequence[EffectiveAssignment]) -> Table[EffectiveAssignment]:
     """One subject's verdicts as a table."""
     return Table(VERDICTS, items)
+
+
+def resultant_table(settings: Sequence[ResultantSetting]) -> Table[ResultantSetting]:
+    """One device's resultant settings as a table."""
+    return Table(RESULTANT, settings)

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 
 from intune_assistant.analyses.assignments import FilterView, GroupView, assignments_csv, filter_view, group_view
 from intune_assistant.analyses.conflicts import ConflictPair, SettingConflict
-from intune_assistant.analyses.troubleshoot import VERDICT_LABELS, EffectiveAssignment
+from intune_assistant.analyses.troubleshoot import VERDICT_LABELS
 
 from ..analyses import SETTING_ROWS, SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT_OBJECTS, Tenant
 from ..csv_export import BOM, content_disposition, export_filename
@@ -32,11 +32,13 @@ from .lists import (
     FILTERS_TABLE,
     GROUPS_TABLE,
     PAIRS,
+    RESULTANT,
     TROUBLESHOOT_KEEP,
-    VERDICTS,
+    TROUBLESHOOT_VIEWS,
     members_table,
     pairs_of,
     preview_table,
+    resultant_table,
     verdicts_table,
 )
 from .troubleshoot import ACTIONS, GROUP_NAMES, SUBJECTS, Answer, TroubleshootQuery, answer
@@ -176,11 +178,19 @@ async def filter_page(request: Request, filter_id: str, data: PageData) -> Respo
     )
 
 
-async def _verdicts(data: TenantData, query: TroubleshootQuery) -> tuple[Tenant, Answer, Table[EffectiveAssignment]]:
-    """The subject's answer and its verdicts as a table (once per generation and question)."""
+def _troubleshoot_view(request: Request) -> str:
+    show = request.query_params.get("show", "")
+    return show if show in TROUBLESHOOT_VIEWS else TROUBLESHOOT_VIEWS[0]
+
+
+async def _troubleshoot(data: TenantData, query: TroubleshootQuery, show: str) -> tuple[Tenant, Answer, Table[Any]]:
+    """The subject's answer and the list shown (verdicts or resultant settings), once per generation and question."""
     tenant = await data.analysis(TARGETING)
     prepared, by_policy = await data.analysis(TROUBLESHOOT_OBJECTS), await data.analysis(SETTINGS_BY_POLICY)
     result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query, prepared, by_policy))
+    if show == "settings" and result.resultant is not None:
+        settings = result.resultant.settings
+        return tenant, result, await data.answer("resultant", query.subject_key, lambda: resultant_table(settings))
     effective = result.effective
     items = () if effective is None else effective.items if query.show_all else effective.relevant()
     table = await data.answer("verdicts", query, lambda: verdicts_table(items))
@@ -191,32 +201,45 @@ async def _verdicts(data: TenantData, query: TroubleshootQuery) -> tuple[Tenant,
 async def troubleshoot_page(request: Request, data: PageData) -> Response:
     """Verdicts with reasons for a user and/or device, resultant settings, and a what-if."""
     query = TroubleshootQuery.parse(dict(request.query_params))
-    tenant, result, table = await _verdicts(data, query)
+    show = _troubleshoot_view(request)
+    tenant, result, table = await _troubleshoot(data, query, show)
+    if table.listing is not RESULTANT:
+        show = "verdicts"
     context: dict[str, Any] = {
         "tenant": tenant,
         "query": query,
         "answer": result,
-        "subjects": await data.analysis(SUBJECTS),
+        "show": show,
         "groups": await data.analysis(GROUP_NAMES),
         "actions": ACTIONS,
         "labels": {v.value: label for v, label in VERDICT_LABELS.items()},
         "nav": "troubleshoot",
         "table": table,
-        "page": table.page(VERDICTS.state(request.query_params, keep=TROUBLESHOOT_KEEP)),
+        "page": table.page(table.listing.state(request.query_params, keep=TROUBLESHOOT_KEEP)),
     }
     return render(request, "targeting_troubleshoot.html", context)
 
 
+@router.get("/troubleshoot/suggestions", name="troubleshoot_suggestions", response_class=HTMLResponse)
+async def troubleshoot_suggestions(request: Request, data: PageData) -> Response:
+    """The users or devices whose name holds what was typed (htmx fills the field's suggestions)."""
+    field = "device" if request.query_params.get("field") == "device" else "user"
+    subjects = await data.analysis(SUBJECTS)
+    names = subjects.users if field == "user" else subjects.devices
+    found = names.matching(request.query_params.get(field, ""))
+    return render(request, "_troubleshoot_suggestions.html", {"names": found})
+
+
 @router.get("/troubleshoot.csv", name="troubleshoot_csv")
 async def troubleshoot_export(request: Request, data: FileData) -> Response:
-    """The subject's verdicts matching the search and filters, with the reason in one line."""
+    """The subject's verdicts (or resultant settings) matching the search and filters, one line each."""
     query = TroubleshootQuery.parse(dict(request.query_params))
-    _, result, table = await _verdicts(data, query)
+    _, result, table = await _troubleshoot(data, query, _troubleshoot_view(request))
     if result.effective is None:
         raise ProblemPage(
             400, "No subject to export", result.error or "Choose a user or a device on the Troubleshoot page first."
         )
-    return table.csv(VERDICTS.state(request.query_params, keep=TROUBLESHOOT_KEEP), data.domain)
+    return table.csv(table.listing.state(request.query_params, keep=TROUBLESHOOT_KEEP), data.domain)
 
 
 def _show(request: Request) -> str:

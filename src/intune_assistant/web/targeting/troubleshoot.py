@@ -6,6 +6,7 @@ never saved.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -143,16 +144,53 @@ def _change(tenant: Tenant, query: TroubleshootQuery) -> Change:
     return RemoveFromGroup(query.group, member_id, kind)
 
 
-def _subjects(derived: Derived) -> dict[str, list[str]]:
+# How many suggestions the user and device fields offer for what was typed.
+MAX_SUGGESTIONS = 20
+
+
+@dataclass(frozen=True)
+class Names:
+    """Names sorted for display, with their lower-cased forms prepared once for matching."""
+
+    names: tuple[str, ...]
+    folded: tuple[str, ...]
+
+    @classmethod
+    def of(cls, names: set[str]) -> Names:
+        """``names`` sorted case-insensitively."""
+        ordered = tuple(sorted(names, key=str.casefold))
+        return cls(ordered, tuple(n.casefold() for n in ordered))
+
+    def matching(self, typed: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+        """Up to ``limit`` names holding ``typed`` (case-insensitive), those starting with it first."""
+        word = typed.strip().casefold()[:300]
+        if not word:
+            return []
+        starts = [n for n, f in zip(self.names, self.folded, strict=True) if f.startswith(word)][:limit]
+        if len(starts) < limit:
+            inside = (n for n, f in zip(self.names, self.folded, strict=True) if word in f and not f.startswith(word))
+            starts.extend(itertools.islice(inside, limit - len(starts)))
+        return starts
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The users (by UPN) and devices (by name) a Troubleshoot subject can be."""
+
+    users: Names
+    devices: Names
+
+
+def _subjects(derived: Derived) -> Subjects:
     directory = derived.value(TARGETING).directory
-    return {
-        "users": sorted({directory.user_label(u) for u in directory.users}, key=str.casefold),
-        "devices": sorted({directory.device_label(d) for d in directory.devices}, key=str.casefold),
-    }
+    return Subjects(
+        users=Names.of({directory.user_label(u) for u in directory.users}),
+        devices=Names.of({directory.device_label(d) for d in directory.devices}),
+    )
 
 
-SUBJECTS: Analysis[dict[str, list[str]]] = Analysis("troubleshoot subjects", _subjects)
-"""UPNs and device names for the pickers' suggestions."""
+SUBJECTS: Analysis[Subjects] = Analysis("troubleshoot subjects", _subjects)
+"""UPNs and device names for the fields' suggestions as you type."""
 
 
 def _group_names(derived: Derived) -> list[tuple[str, str]]:
