@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import re
 import socket
 import ssl
@@ -79,6 +80,18 @@ class Stack:
     accounts: list[tuple[str, str, str]]
     process: Any
     stop: Event
+
+    def cpu_s(self) -> float:
+        """CPU seconds the server process used so far (user + system, every thread).
+
+        The machine may be shared: wall-clock percentiles then rise with other work, while the CPU
+        time per request is what this app costs, whatever else runs.
+        """
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self) -> float:
         """The server process's peak resident memory (Linux ``VmHWM``), in MB."""
@@ -351,7 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cold.server.extend(time_page(client, path, 1).server)
         print(f"\nFirst visit of a device's Troubleshoot ({len(cold.server)} devices, computed then kept; ms):")
         report("Troubleshoot (cold, not a target)", cold, float("inf"))
+        cpu_before = stack.cpu_s()
         samples, took = asyncio.run(concurrent_users(stack.base_url, users, subjects, args.requests))
+        cpu = stack.cpu_s() - cpu_before
         total = len(samples.wall) + len([e for e in samples.errors if not e[0].isdigit()])
         print(
             f"\n{args.users} concurrent users over {len(sessions)} account(s), {total} requests in {took:.1f} s "
@@ -361,6 +376,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         missed += not report("mixed", samples, CONCURRENT_TARGET_MS)
         print(
             f"  errors: {len(samples.errors)}{' ' + ', '.join(sorted(set(samples.errors))) if samples.errors else ''}"
+        )
+        print(
+            f"  server CPU: {cpu:.1f} s for {total} requests = {1000 * cpu / max(1, total):.1f} ms per request "
+            f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
         )
         print(f"\nServer process peak RSS: {stack.peak_rss_mb():.0f} MB")
     finally:
