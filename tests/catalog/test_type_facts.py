@@ -17,6 +17,7 @@ from intune_assistant.catalog import (
     admin_center_url,
     app_type_label,
     default_catalog,
+    filter_management_label,
     filter_platform_label,
     intent_templates,
     is_additive,
@@ -292,6 +293,14 @@ def test_filter_platforms_read_as_intune_names_them(value: str, label: str) -> N
 
 def test_an_unknown_filter_platform_is_shown_as_it_came() -> None:
     assert filter_platform_label("someFuturePlatform") == "someFuturePlatform"
+
+
+def test_filter_management_types_read_as_intune_names_them() -> None:
+    # Graph's assignmentFilterManagementType; filters made before app filters existed carry none.
+    assert filter_management_label("devices") == "Managed devices"
+    assert filter_management_label("apps") == "Managed apps"
+    assert filter_management_label(None) == "Managed devices"
+    assert filter_management_label("someFutureType") == "someFutureType"
 
 
 def test_settings_catalog_platform_comes_from_platforms_and_technologies() -> None:

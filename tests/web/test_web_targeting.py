@@ -75,6 +75,37 @@ async def test_assignments_filter_through_the_url(web: Any) -> None:
     assert "No assignment matches" in searched.text
 
 
+def _policy_names(html: str) -> list[str]:
+    """The policy names of an Assignments page, in the order shown."""
+    body = html.split("<tbody>")[1]
+    return [unescape(n) for n in re.findall(r'<th scope="row" class="name"[^>]*><a href="[^"]+">([^<]*)</a>', body)]
+
+
+async def test_assignments_sort_on_the_server_with_the_sort_in_the_url(web: Any) -> None:
+    await web.onboarded_admin()
+    default = await web.wait_for_policies("/assignments")
+    assert 'aria-sort="ascending"' in default.text and 'href="/assignments?sort=policy&amp;dir=asc"' in default.text
+    by_name = await web.client.get("/assignments", params={"sort": "policy", "dir": "desc", "target": "group"})
+    names = _policy_names(by_name.text)
+    assert len(names) > 10 and names == sorted(names, key=str.casefold, reverse=True)
+    assert names != _policy_names((await web.client.get("/assignments", params={"target": "group"})).text)
+    # The sort stays with the filters, the pager and the export.
+    assert '<input type="hidden" name="sort" value="policy">' in by_name.text
+    pager = re.search(r'rel="next" href="([^"]+)"', by_name.text)
+    assert pager is None or "sort=policy" in pager.group(1)
+    export = by_name.text.split('data-testid="export-csv"')[0].rsplit('href="', 1)[1]
+    assert "sort=policy" in export and "dir=desc" in export
+    rows = read_assignments_csv(
+        (await web.client.get("/assignments.csv?target=group&sort=policy&dir=desc")).content.decode("utf-8")
+    )
+    exported = list(dict.fromkeys(r.policy_name for r in rows))
+    assert exported == sorted(exported, key=str.casefold, reverse=True)
+    by_platform = await web.client.get("/assignments", params={"sort": "platform"})
+    assert 'aria-sort="ascending"><a href="/assignments?sort=platform&amp;dir=desc"' in by_platform.text
+    nonsense = await web.client.get("/assignments", params={"sort": "nope", "dir": "sideways"})
+    assert nonsense.status_code == 200 and _policy_names(nonsense.text) == _policy_names(default.text)
+
+
 async def test_csv_export_round_trips(web: Any) -> None:
     await web.onboarded_admin()
     await web.wait_for_policies("/assignments")
@@ -111,6 +142,8 @@ async def test_group_and_filter_detail_pages(web: Any) -> None:
     assert "Surface devices" in filters and "Windows 10 and later" in filters and "windows10AndLater" not in filters
     corp = unescape((await web.client.get(f"/filters/{_named(web, 'assignmentFilters', 'Corporate Windows')}")).text)
     assert 'device.deviceOwnership -eq "Corporate"' in corp
+    header = corp.split('<header class="page-header">')[1].split("</header>")[0]
+    assert "Platform Windows 10 and later · Managed devices" in header  # Intune's words, not Graph's enums
     counts = re.search(r"(\d+) match, (\d+) don't match, (\d+) unknown", corp)
     assert counts and int(counts.group(1)) + int(counts.group(2)) + int(counts.group(3)) > 0
     assert "Where used" in corp and "filter-uses" in corp

@@ -25,6 +25,7 @@ from .platforms import (
     Platform,
     condition_platform_label,
     device_platform,
+    filter_management_label,
     filter_platform,
     filter_platform_label,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "condition_platform_label",
     "default_catalog",
     "device_platform",
+    "filter_management_label",
     "filter_platform",
     "filter_platform_label",
     "intent_templates",

@@ -37,6 +37,7 @@ __all__ = [
     "condition_platform_label",
     "device_platform",
     "enrollment_restriction_platform",
+    "filter_management_label",
     "filter_platform",
     "filter_platform_label",
     "settings_platform",
@@ -261,6 +262,21 @@ def filter_platform_label(value: object) -> str:
     if platform is not None:
         return platform.label
     return value if isinstance(value, str) else ""
+
+
+# What Intune's filter page calls a filter's ``assignmentFilterManagementType`` ("Filter type").
+_FILTER_MANAGEMENT_TYPES: Mapping[str, str] = {"devices": "Managed devices", "apps": "Managed apps"}
+
+
+def filter_management_label(value: object) -> str:
+    """An assignment filter's management type (``devices``) in Intune's words ("Managed devices").
+
+    Graph leaves it out for device filters made before app filters existed; a value the catalog
+    does not know is shown as it came.
+    """
+    if value is None or value == "":
+        return _FILTER_MANAGEMENT_TYPES["devices"]
+    return _FILTER_MANAGEMENT_TYPES.get(str(value), str(value))
 
 
 def template_platform(value: object) -> Platform | None:

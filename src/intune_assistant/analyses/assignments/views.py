@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from intune_assistant.catalog import filter_management_label
+
 from .directory import Directory, GroupRef, Membership, MembershipState
 from .model import AssignmentOverview, AssignmentRow, FilterRef
 from .overview import filter_ref
@@ -133,7 +135,8 @@ def filter_view(overview: AssignmentOverview, directory: Directory, filter_id: s
     """The filter ``filter_id``, its rule and where it is used."""
     obj = directory.filters.get(filter_id, {})
     rows = tuple(row for row in overview.rows if row.filter is not None and row.filter.id == filter_id)
-    return FilterView(filter_ref(directory, filter_id), str(obj.get("assignmentFilterManagementType") or ""), rows)
+    management = filter_management_label(obj.get("assignmentFilterManagementType"))
+    return FilterView(filter_ref(directory, filter_id), management, rows)
 
 
 def _principal_rows(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from intune_assistant.analyses.assignments import AssignmentOverview, AssignmentRow, PolicyAssignments
@@ -20,6 +21,12 @@ TARGET_KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Columns the list sorts by (``sort`` in the URL): the policy's name, its type (in the order the
+# overview lists types), or its platform.
+SORTS: tuple[tuple[str, str], ...] = (("policy", "Policy"), ("type", "Type"), ("platform", "Platform"))
+DEFAULT_SORT = "type"
+
+
 def _text(params: Mapping[str, str], key: str, limit: int = 200) -> str:
     return (params.get(key) or "").strip()[:limit]
 
@@ -34,6 +41,8 @@ class AssignmentQuery:
     target: str = ""
     filter: str = ""
     tag: str = ""
+    sort: str = DEFAULT_SORT
+    dir: str = "asc"
     page: int = 1
 
     @classmethod
@@ -50,6 +59,8 @@ class AssignmentQuery:
             target=_text(params, "target"),
             filter=_text(params, "filter"),
             tag=_text(params, "tag"),
+            sort=sort if (sort := _text(params, "sort")) in dict(SORTS) else DEFAULT_SORT,
+            dir="desc" if _text(params, "dir") == "desc" else "asc",
             page=page,
         )
 
@@ -62,10 +73,31 @@ class AssignmentQuery:
             "target": self.target,
             "filter": self.filter,
             "tag": self.tag,
+            "sort": self.sort,
+            "dir": self.dir,
             "page": self.page,
         }
         values.update(changes)
+        if (values["sort"], values["dir"]) == (DEFAULT_SORT, "asc"):
+            values["sort"] = values["dir"] = ""
         return urlencode({k: v for k, v in values.items() if v and not (k == "page" and v == 1)})
+
+    @property
+    def custom_sort(self) -> bool:
+        """True when the list is not in its default order (the filter form then carries the sort)."""
+        return (self.sort, self.dir) != (DEFAULT_SORT, "asc")
+
+    def sort_url(self, column: str) -> str:
+        """The page sorted by ``column`` (toggling the direction when it is already the sort), page 1."""
+        direction = "desc" if self.sort == column and self.dir == "asc" else "asc"
+        query = self.params(sort=column, dir=direction, page=1)
+        return "/assignments" + (f"?{query}" if query else "")
+
+    def aria_sort(self, column: str) -> str:
+        """``ascending``/``descending`` for the sorted column, else ""."""
+        if self.sort != column:
+            return ""
+        return "ascending" if self.dir == "asc" else "descending"
 
     def row_matches(self, row: AssignmentRow) -> bool:
         """True when ``row`` passes every filter of the query."""
@@ -119,8 +151,27 @@ def match(overview: AssignmentOverview, query: AssignmentQuery) -> Matched:
         rows = tuple(r for r in policy.rows if query.row_matches(r))
         if rows:
             found.append(PolicyAssignments(policy.object, rows, policy.known, policy.reason))
+    found = sort_policies(found, overview, query.sort, descending=query.dir == "desc")
     pages = max(1, -(-len(found) // PER_PAGE))
     return Matched(tuple(found), len(overview.policies), min(query.page, pages), pages)
+
+
+def sort_policies(
+    policies: list[PolicyAssignments], overview: AssignmentOverview, sort: str, *, descending: bool = False
+) -> list[PolicyAssignments]:
+    """``policies`` ordered by the column ``sort`` (see ``SORTS``); ties by name, then id."""
+    type_order = {key: i for i, key in enumerate(dict.fromkeys(p.object.type_key for p in overview.policies))}
+
+    def key(policy: PolicyAssignments) -> tuple[Any, ...]:
+        obj = policy.object
+        name = (obj.name.casefold(), obj.id)
+        if sort == "policy":
+            return name
+        if sort == "platform":
+            return (obj.platform.casefold(), *name)
+        return (type_order.get(obj.type_key, len(type_order)), *name)
+
+    return sorted(policies, key=key, reverse=descending)
 
 
 def choices(overview: AssignmentOverview) -> dict[str, list[tuple[str, str]]]:

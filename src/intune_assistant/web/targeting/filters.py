@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from intune_assistant.analyses.assignments import AssignmentOverview, Directory
 from intune_assistant.analyses.filters import device_properties, evaluate
-from intune_assistant.catalog import device_platform, filter_platform, filter_platform_label
+from intune_assistant.catalog import device_platform, filter_management_label, filter_platform, filter_platform_label
 
 from ..analyses import TARGETING
 from ..derived import Analysis, Derived
@@ -59,7 +59,7 @@ def filter_rows(directory: Directory, overview: AssignmentOverview) -> list[Filt
                 directory.filter_name(fid),
                 filter_platform_label(obj.get("platform")),
                 str(obj.get("rule") or ""),
-                str(obj.get("assignmentFilterManagementType") or "devices"),
+                filter_management_label(obj.get("assignmentFilterManagementType")),
                 uses.get(fid, 0),
             )
         )

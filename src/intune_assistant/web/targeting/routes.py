@@ -23,7 +23,7 @@ from ..listing import Table
 from ..templating import render
 from ..tenant_data import FileData, PageData, TenantData
 from . import api
-from .assignments import AssignmentQuery, choices, match
+from .assignments import SORTS, AssignmentQuery, choices, match
 from .filters import DeviceOutcome, Preview, preview
 from .groups import Member
 from .lists import (
@@ -64,6 +64,7 @@ async def assignments_page(request: Request, data: PageData) -> Response:
             "query": query,
             "matched": match(tenant.overview, query),
             "choices": choices(tenant.overview),
+            "sorts": dict(SORTS),
             "nav": "assignments",
         },
     )
