@@ -20,6 +20,9 @@ class Size:
     groups: int
     # Catalog key -> number of objects generated for it (beyond the fixed directory and admin objects).
     objects: dict[str, int]
+    # Members of the tenant's big rollout group (an assigned device group; 0 for none): the size a
+    # large tenant's group pages, exports and verdicts are measured at.
+    big_group: int = 0
 
 
 @dataclass

@@ -75,6 +75,7 @@ LARGE = Size(
     users=2000,
     devices=3000,
     groups=500,
+    big_group=2000,
     objects={
         "settingsCatalog": 2100,
         "deviceConfigurations": 500,

@@ -161,8 +161,25 @@ def build_groups(ctx: Ctx, users: list[Obj], entra_devices: list[Obj]) -> list[O
         refs = _refs("group", [by_name[m] for m in member_names])
         refs += _refs("user", rng.sample(users, min(2, len(users))))
         add(_group(ctx, rng, name, "Nested: holds other groups.", refs), False)
-    _add_bulk(ctx, rng, users, entra_devices, add, by_name)
+    _add_bulk(ctx, rng, users, entra_devices, add, by_name, reserved=1 if ctx.size.big_group else 0)
+    if ctx.size.big_group:
+        add(_big_group(ctx, entra_devices), True)
     return groups
+
+
+# The large tenant's biggest group: an assigned device group of exactly ``Size.big_group`` devices.
+BIG_GROUP = "Rollout Wave 1 Devices"
+
+
+def _big_group(ctx: Ctx, devices: list[Obj]) -> Obj:
+    """An assigned device group of exactly ``ctx.size.big_group`` devices (fewer if there aren't that many).
+
+    Its own random stream, added last: the other groups, and what targets them, stay as they were.
+    """
+    rng = ctx.rng("big group")
+    picked = rng.sample(devices, min(len(devices), ctx.size.big_group))
+    members = _refs("device", sorted(picked, key=lambda d: str(d["id"])))
+    return _group(ctx, rng, BIG_GROUP, "Assigned membership: the devices of the first rollout wave.", members)
 
 
 def _add_bulk(
@@ -172,13 +189,15 @@ def _add_bulk(
     devices: list[Obj],
     add: Callable[[Obj, bool], None],
     by_name: dict[str, Obj],
+    *,
+    reserved: int = 0,
 ) -> None:
-    """Fill up to the profile's group count with department/region groups (large tenants)."""
+    """Fill up to the profile's group count (less ``reserved``) with department/region groups (large tenants)."""
     departments = sorted({u["department"] for u in users if u.get("department")})
     combos = [(d, r, p) for p in _PURPOSES for r in _REGIONS for d in departments]
     rng.shuffle(combos)
     for department, region, purpose in combos:
-        if len(by_name) >= ctx.size.groups:
+        if len(by_name) >= ctx.size.groups - reserved:
             return
         device = purpose == "Devices"
         name = f"{'WIN - ' if device else ''}{department} - {region} - {purpose}"
