@@ -210,8 +210,10 @@ def pages_of(subjects: Subjects) -> list[tuple[str, str]]:
         ("Filter preview", f"/filters/{quote(subjects.filter_id)}"),
         ("Conflicts", "/conflicts"),
         ("Troubleshoot (device)", f"/troubleshoot?device={quote(subjects.devices[0])}"),
+        ("Troubleshoot (its settings)", f"/troubleshoot?device={quote(subjects.devices[0])}&show=settings"),
         ("Settings sorted", "/settings?sort=value&dir=desc"),
         ("Top-bar search", f"/search?q={quote(subjects.search)}"),
+        ("Top-bar as you type", f"/search/live?q={quote(subjects.search[:5])}"),
         ("Policy page", f"/objects/{subjects.policy[0]}/{quote(subjects.policy[1])}"),
     ]
 
@@ -257,7 +259,8 @@ def time_page(client: httpx.Client, path: str, rounds: int) -> Samples:
     return samples
 
 
-# What each concurrent user opens, in turn: Conflicts, Settings, and Troubleshoot for "their" device.
+# What each concurrent user opens, in turn: Conflicts, Settings, and Troubleshoot for "their" device
+# (what reaches it, and every object: both paged as a browser asks for them).
 MIX = (
     "/conflicts",
     "/settings?sort=value&dir=desc",

@@ -55,6 +55,24 @@ def test_top_bar_search_opens_a_policy_a_group_a_user_and_a_device(stack: Any, b
     page.context.close()
 
 
+def test_top_bar_shows_results_as_you_type(stack: Any, browser: Any, shots: Path) -> None:
+    page = sign_in_and_onboard(browser, stack).new_page()
+    page.goto(stack.base_url + "/groups")
+    box = page.get_by_label("Find by name in this tenant")
+    box.press_sequentially("BitLocker Req")
+    results = page.get_by_test_id("topbar-results")
+    expect(results.get_by_role("link", name="WIN - BitLocker - Require Encryption")).to_be_visible()
+    page.screenshot(path=str(shots / "pages-00-search-as-you-type-1280.png"), full_page=False)
+    assert page.url.endswith("/groups")  # nothing left the page yet
+    results.get_by_role("link", name="WIN - BitLocker - Require Encryption").click()
+    page.wait_for_url(re.compile(r".*/objects/settingsCatalog/.+"))
+    expect(page.get_by_test_id("object-name")).to_have_text("WIN - BitLocker - Require Encryption")
+    # Enter still opens the search page with every result (the form works without the results too).
+    _find(page, "Windows Corporate")
+    expect(page.get_by_test_id("search-group")).to_contain_text("Windows Corporate Devices")
+    page.context.close()
+
+
 def test_a_policy_page_shows_settings_and_assignments(stack: Any, browser: Any, shots: Path) -> None:
     page = sign_in_and_onboard(browser, stack).new_page()
     page.goto(stack.base_url + "/policies?q=BitLocker")

@@ -253,3 +253,18 @@ async def test_top_bar_search_groups_results_by_kind_and_opens_them(ready: Any) 
     assert 'data-testid="search-nothing"' in nothing.text
     one_kind = unescape((await ready.client.get("/search", params={"q": "win", "kind": "policy"})).text)
     assert _count(one_kind)[2] > 0 and 'data-testid="search-results"' in one_kind
+
+
+async def test_top_bar_results_as_you_type_are_a_few_per_kind_and_open(ready: Any) -> None:
+    live = await ready.client.get("/search/live", params={"q": "windows"})
+    html = unescape(live.text)
+    assert live.status_code == 200 and "<html" not in html  # a fragment for under the box
+    sections = html.split("<section")[1:]
+    assert sections and all(s.count("<li>") <= 3 for s in sections)
+    assert re.search(r'<a href="/objects/[^"]+">[^<]*Windows', html, re.IGNORECASE)
+    assert 'href="/search?q=windows" data-testid="topbar-all-results"' in html
+    filters = unescape((await ready.client.get("/search/live", params={"q": "Corporate Windows"})).text)
+    assert "Windows 10 and later" in filters and "windows10AndLater" not in filters  # in Intune's words
+    nothing = await ready.client.get("/search/live", params={"q": "zzzz-nothing-named-so"})
+    assert "Nothing named like" in unescape(nothing.text) and "<li>" not in nothing.text
+    assert (await ready.client.get("/search/live", params={"q": " "})).text.strip() == ""

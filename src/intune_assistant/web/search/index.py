@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from intune_assistant.analyses.settings import SettingRow
+from intune_assistant.catalog import filter_platform_label
 
 from ..analyses import Tenant
 from ..listing import Column, Facet, Listing, ListState, Table
@@ -91,7 +92,12 @@ def _hits(tenant: Tenant, policies: Iterable[PolicyRow], settings: Iterable[Sett
         hits.append(Hit("device", name, detail, "/troubleshoot?" + urlencode({"device": name})))
     for fid, obj in directory.filters.items():
         hits.append(
-            Hit("filter", directory.filter_name(fid), _text(obj, "platform"), f"/filters/{quote(fid, safe='')}")
+            Hit(
+                "filter",
+                directory.filter_name(fid),
+                filter_platform_label(obj.get("platform")),
+                f"/filters/{quote(fid, safe='')}",
+            )
         )
     counts = Counter(row.name for row in settings)
     for name, count in counts.items():
