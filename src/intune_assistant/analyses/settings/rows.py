@@ -21,7 +21,7 @@ from .model import SettingRow
 from .property_rows import decode_text, property_rows
 from .script_rows import script_rows
 from .shipped import shipped_names
-from .tenant_rows import branding_rows, policy_set_rows
+from .tenant_rows import branding_rows, policy_set_rows, reusable_rows
 from .values import display_value
 from .words import readable_enum
 
@@ -115,6 +115,7 @@ _BUILDERS: Mapping[str, RowBuilder] = {
     "complianceScripts": script_rows,
     "policySets": policy_set_rows,
     "brandingProfiles": branding_rows,
+    "reusableSettings": reusable_rows,
     "mobileApps": mobile_app_rows,
     "appConfigManagedDevices": app_config_rows,
     "appConfigManagedApps": app_config_rows,

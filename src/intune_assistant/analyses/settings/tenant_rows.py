@@ -1,4 +1,4 @@
-"""Policy sets and Company Portal branding → setting rows.
+"""Policy sets, Company Portal branding and reusable settings → setting rows.
 
 A policy set's "settings" are the objects it bundles: one row per item, named by the item's type
 in Intune's words (catalog facts) and valued by the bundled object's name, with an app's install
@@ -9,17 +9,20 @@ profile's own name (``profileName``), so it is a setting here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from intune_assistant.catalog import odata_subtype, type_name_of
 
+from .catalog_rows import catalog_rows
 from .context import PolicyContext
 from .model import SettingRow
 from .property_rows import property_rows
 from .words import readable_enum
 
-__all__ = ["branding_rows", "policy_set_rows"]
+__all__ = ["branding_rows", "policy_set_rows", "reusable_rows"]
 
 _ITEMS = "items"
+_INSTANCE = "settingInstance"
 
 
 def policy_set_rows(ctx: PolicyContext) -> list[SettingRow]:
@@ -46,4 +49,14 @@ def branding_rows(ctx: PolicyContext) -> list[SettingRow]:
     shown = ctx.obj.get("displayName")
     if isinstance(shown, str):
         rows.insert(0, ctx.row("", "Organization name", shown, "displayName", shown))
+    return rows
+
+
+def reusable_rows(ctx: PolicyContext) -> list[SettingRow]:
+    """A reusable setting's values (Endpoint security's firewall address lists, device control
+    groups) read like a settings-catalog policy's: its one instance walked, names from the id."""
+    rows = property_rows(ctx, ctx.obj, skip=(_INSTANCE,))
+    instance = ctx.obj.get(_INSTANCE)
+    if isinstance(instance, Mapping):
+        rows += catalog_rows(replace(ctx, obj={"settings": [{"settingInstance": instance}]}))
     return rows
