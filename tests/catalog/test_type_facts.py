@@ -180,6 +180,18 @@ DOCS: dict[str, tuple[str, str]] = {
     "deviceManagementReusablePolicySetting": (W10, "Reusable settings"),
     "deviceManagement": ("", "Tenant settings"),
     "windowsAutopilotDeviceIdentity": (W10, "Windows Autopilot device"),
+    # Connectors and tokens: intune-devices-applepushnotificationcertificate, intune-enrollment-
+    # deponboardingsetting, intune-onboarding-vpptoken, intune-androidforwork-androidmanagedstore-
+    # accountenterprisesettings (Android Enterprise only), intune-onboarding-*partner,
+    # intune-remoteassistance-remoteassistancepartner, intune-onboarding-mobilethreatdefenseconnector.
+    "applePushNotificationCertificate": ("", "Apple MDM push certificate"),
+    "depOnboardingSetting": ("", "Enrollment program token"),
+    "vppToken": ("", "Apple VPP token"),
+    "androidManagedStoreAccountEnterpriseSettings": (AE, "Managed Google Play"),
+    "deviceManagementPartner": ("", "Partner device management"),
+    "complianceManagementPartner": ("", "Partner compliance management"),
+    "remoteAssistancePartner": ("", "Remote assistance partner"),
+    "mobileThreatDefenseConnector": ("", "Mobile Threat Defense connector"),
 }
 # deviceCleanupRulePlatformType (intune-devices-devicecleanupruleplatformtype) in the words of
 # Devices > Device clean-up rules.
@@ -332,7 +344,18 @@ def test_admin_center_links_open_the_object_or_its_list() -> None:
         assert url is not None and url.startswith("https://intune.microsoft.com/#view/")
         assert "{" not in url, url
         assert (obj["id"] in url) is link.opens_object, (key, url)
-    assert {k for k in objects if admin_center_link(k) is None} <= {"gdapRelationships"}
+    # Connectors and tokens: no blade address documented that opens them; the product shows no link.
+    connectors = {
+        "applePushCertificate",
+        "depOnboardingSettings",
+        "vppTokens",
+        "managedGooglePlay",
+        "deviceManagementPartners",
+        "complianceManagementPartners",
+        "remoteAssistancePartners",
+        "mobileThreatDefenseConnectors",
+    }
+    assert {k for k in objects if admin_center_link(k) is None} <= {"gdapRelationships", *connectors}
 
 
 def test_profiles_that_add_up_are_named_exactly() -> None:

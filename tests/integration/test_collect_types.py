@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from intune_assistant.catalog import AssignmentRead, Child, ResourceType, default_catalog
+from intune_assistant.catalog import AssignmentRead, Child, Kind, ResourceType, default_catalog
 from intune_assistant.emulator.demo import DemoTenancy
 from intune_assistant.snapshot import Snapshot, TypeStatus
 
@@ -42,7 +42,9 @@ def test_type_is_collected_whole(
     record = demo.catalog[key]
     tenant, snapshot = _snapshot_for(key, contoso_snapshot, partner_snapshot)
     source = demo.tenants[tenant].objects.get(key, [])
-    assert len(source) >= (1 if record.singleton else 2), f"the demo tenant should hold some {record.label}"
+    # A singleton is one object; a partner connection is usually one per kind.
+    one = record.singleton or (record.kind is Kind.TENANT and record.health is not None)
+    assert len(source) >= (1 if one else 2), f"the demo tenant should hold some {record.label}"
     result = snapshot.results[key]
     assert result.status is TypeStatus.OK, result
     got = _by_id(snapshot.objects_of(key))
@@ -60,6 +62,14 @@ def test_type_is_collected_whole(
         if record.read_item_for_detail:
             content = [f for f in ("scriptContent", "detectionScriptContent") if f in original]
             assert content and all(collected.get(f) == original[f] for f in content)
+
+
+def test_unset_singleton_is_read_as_not_set_up(partner_snapshot: Snapshot) -> None:
+    """Graph answers 404 for an APNs certificate the tenant never uploaded: that is "none", read
+    completely, not a failed read (intune-devices-applepushnotificationcertificate-get)."""
+    result = partner_snapshot.results["applePushCertificate"]
+    assert result.status is TypeStatus.OK and result.problem is None
+    assert partner_snapshot.objects_of("applePushCertificate") == []
 
 
 @pytest.mark.parametrize("key", COLLECTED)

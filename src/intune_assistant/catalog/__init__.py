@@ -17,7 +17,7 @@ from .describe import (
     type_name_of,
 )
 from .links import AdminCenterLink, admin_center_link, admin_center_url
-from .model import AssignmentRead, Child, Kind, ResourceType, WriteActions
+from .model import AssignmentRead, Child, HealthCheck, Kind, ResourceType, WriteActions
 from .platforms import (
     ANY_PLATFORM,
     UNDETERMINED,
@@ -41,6 +41,7 @@ __all__ = [
     "Catalog",
     "Child",
     "DevicePlatform",
+    "HealthCheck",
     "Kind",
     "Platform",
     "ResourceType",

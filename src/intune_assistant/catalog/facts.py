@@ -33,7 +33,7 @@ from .platforms import (
     Platform,
 )
 
-__all__ = ["ADDITIVE", "RECORDS", "SUBTYPES", "ReadFrom", "TypeFacts"]
+__all__ = ["ADDITIVE", "PARTNER_NAMES", "RECORDS", "SUBTYPES", "ReadFrom", "TypeFacts"]
 
 
 class ReadFrom(StrEnum):
@@ -343,6 +343,19 @@ RECORDS: Mapping[str, TypeFacts] = {
     "reusableSettings": TypeFacts("Reusable settings", WINDOWS_10),
     "tenantSettings": TypeFacts("Tenant settings"),
     "autopilotDevices": TypeFacts("Windows Autopilot device", WINDOWS_10),
+    # Tenant administration > Connectors and tokens (and Devices > Enrollment > Apple): resources
+    # "intune-devices-applepushnotificationcertificate", "intune-enrollment-deponboardingsetting",
+    # "intune-onboarding-vpptoken", "intune-androidforwork-androidmanagedstoreaccountenterprisesettings",
+    # "intune-onboarding-{devicemanagement,compliancemanagement}partner",
+    # "intune-remoteassistance-remoteassistancepartner", "intune-onboarding-mobilethreatdefenseconnector".
+    "applePushCertificate": TypeFacts("Apple MDM push certificate"),
+    "depOnboardingSettings": TypeFacts("Enrollment program token"),
+    "vppTokens": TypeFacts("Apple VPP token"),
+    "managedGooglePlay": TypeFacts("Managed Google Play", ANDROID_ENTERPRISE),
+    "deviceManagementPartners": TypeFacts("Partner device management"),
+    "complianceManagementPartners": TypeFacts("Partner compliance management"),
+    "remoteAssistancePartners": TypeFacts("Remote assistance partner"),
+    "mobileThreatDefenseConnectors": TypeFacts("Mobile Threat Defense connector"),
     "conditionalAccessPolicies": TypeFacts("Conditional Access policy", ReadFrom.CONDITIONS),
     "namedLocations": TypeFacts("Named location", subtypes=True),
     "groups": TypeFacts("Group"),
@@ -352,4 +365,11 @@ RECORDS: Mapping[str, TypeFacts] = {
     "gdapRelationships": TypeFacts("GDAP relationship"),
     "auditEvents": TypeFacts("Audit event"),
     "settingDefinitions": TypeFacts("Setting definition"),
+}
+
+# Mobile Threat Defense connectors have no name in Graph: a connector's id is its partner's
+# application id, the same in every tenant (Microsoft Defender for Endpoint's is the first-party
+# WindowsDefenderATP application). Ids not listed are shown as they are.
+PARTNER_NAMES: Mapping[str, str] = {
+    "fc780465-2017-40d4-a0c5-307022471b92": "Microsoft Defender for Endpoint",
 }

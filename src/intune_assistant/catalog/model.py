@@ -53,6 +53,19 @@ COMMON_VOLATILE: frozenset[str] = frozenset(
 )
 
 
+class HealthCheck(StrEnum):
+    """What tenant health reads in objects of a type that expire or sync (certificates, tokens,
+    connectors); the health analysis judges each kind by its documented fields."""
+
+    PUSH_CERTIFICATE = "Apple MDM push certificate: expirationDateTime"
+    VPP_TOKEN = "VPP token: expirationDateTime, state, lastSyncStatus"
+    ENROLLMENT_TOKEN = "enrollment program token: tokenExpirationDateTime, lastSyncErrorCode"
+    GOOGLE_PLAY = "Managed Google Play: bindStatus, lastAppSyncStatus"
+    PARTNER = "partner connector: partnerState, lastHeartbeatDateTime"
+    THREAT_DEFENSE = "Mobile Threat Defense connector: partnerState, heartbeat within its threshold"
+    REMOTE_ASSISTANCE = "remote assistance partner: onboardingStatus"
+
+
 @dataclass(frozen=True)
 class Child:
     """A navigation under each object (``settings``, ``definitionValues``...).
@@ -152,6 +165,8 @@ class ResourceType:
     singleton: bool = False
     # Properties asked for with $select on the list (None: Graph's default set).
     select: str | None = None
+    # How tenant health judges its objects; None: not part of tenant health.
+    health: HealthCheck | None = None
     # Scopes other than read/write that Graph also accepts for reading (higher privilege).
     also_accepted_scopes: tuple[str, ...] = ()
     notes: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from starlette.types import ASGIApp
 
@@ -62,16 +63,23 @@ def build_demo(
     options: EmulatorOptions | None = None,
     catalog: Catalog | None = None,
     seed: int = 7,
+    as_of: datetime | None = None,
 ) -> DemoTenancy:
-    """Demo tenants (``contoso``, ``fabrikam``, ``partner``, and ``large``) served by one app."""
+    """Demo tenants (``contoso``, ``fabrikam``, ``partner``, and ``large``) served by one app.
+
+    ``as_of`` is the tenants' "now" for certificates, tokens and connectors; by default the start of
+    the current UTC day, so the planted items expire 10 days after (and expired 5 days before) the
+    day they are collected, and two demos built the same day hold the same objects.
+    """
     catalog = catalog or default_catalog()
+    as_of = as_of if as_of is not None else datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     check_demo_names(names)
     tenants: dict[str, TenantData] = {}
     wanted = set(names)
     if wanted & set(DEMO_NAMES):
-        tenants.update({k: v for k, v in demo_tenants(seed).items() if k in wanted})
+        tenants.update({k: v for k, v in demo_tenants(seed, as_of=as_of).items() if k in wanted})
     if "large" in wanted:
-        tenants["large"] = large_tenant()
+        tenants["large"] = large_tenant(as_of=as_of)
     by_id = {t.tenant_id: t for t in tenants.values()}
     read_scopes = catalog.read_scopes()
     entra_app = create_entra_app(

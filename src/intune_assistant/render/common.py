@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from intune_assistant.analyses.health import HealthItem, Verdict
 from intune_assistant.analyses.settings import SettingRow
 
 from .document import AssignmentLine, Document, PolicyDoc
@@ -9,8 +10,11 @@ from .document import AssignmentLine, Document, PolicyDoc
 __all__ = [
     "ASSIGNMENT_HEADERS",
     "EXPORT_HEADERS",
+    "HEALTH_HEADERS",
+    "HEALTH_TITLE",
     "assignment_cells",
     "export_cells",
+    "health_cells",
     "is_block",
     "policy_facts",
     "setting_label",
@@ -37,6 +41,33 @@ EXPORT_HEADERS = (
     "Deprecated",
     "Replacement",
 )
+
+
+HEALTH_TITLE = "Tenant health"
+HEALTH_HEADERS = ("Verdict", "Type", "Name", "Expires", "Days left", "State", "Last sync", "Why")
+# Icon and word together (never colour alone), as on the web page and in the CLI.
+_VERDICT_MARKS = {
+    Verdict.EXPIRED: "✖",
+    Verdict.SYNC_FAILED: "✖",
+    Verdict.EXPIRES_SOON: "⚠",
+    Verdict.UNKNOWN: "?",
+    Verdict.NOT_SET_UP: "–",
+    Verdict.OK: "✔",
+}
+
+
+def health_cells(item: HealthItem) -> tuple[str, ...]:
+    """The cells of one tenant-health row (see ``HEALTH_HEADERS``)."""
+    return (
+        f"{_VERDICT_MARKS[item.verdict]} {item.verdict.value}",
+        item.kind,
+        item.name,
+        f"{item.expires:%Y-%m-%d}" if item.expires else "",
+        str(item.days_left) if item.days_left is not None else "",
+        item.state,
+        f"{item.last_sync:%Y-%m-%d %H:%M} UTC" if item.last_sync else "",
+        item.reason,
+    )
 
 
 def is_block(value: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from intune_assistant.analyses.health import HealthItem, health_types, tenant_health
 from intune_assistant.analyses.settings import (
     SCRIPT_CONTENT_FIELDS,
     References,
@@ -120,6 +121,9 @@ class Document:
     coverage: tuple[Coverage, ...]
     sections: tuple[TypeSection, ...]
     definitions_note: str | None = None
+    # Tenant health (certificates, tokens, connectors) as of the snapshot, worst first; empty when
+    # the document covers none of those types.
+    health: tuple[HealthItem, ...] = ()
 
     @property
     def title(self) -> str:
@@ -279,6 +283,11 @@ def build_document(
             "names are marked as such). For the names the Intune admin center shows, pass --definitions with a "
             "file from `intune-assistant definitions export`."
         )
+    health_keys = {r.key for r in health_types(catalog)}
+    in_scope = options.types is None or bool(health_keys & set(options.types))
+    health = tenant_health(snapshot, catalog).items if in_scope and health_keys else ()
+    if options.types is not None:
+        health = tuple(i for i in health if i.key in options.types)
     return Document(
         tenant_name=snapshot.tenant.display_name or snapshot.tenant.domain or "Tenant",
         tenant_domain=snapshot.tenant.domain,
@@ -290,4 +299,5 @@ def build_document(
         coverage=tuple(_coverage(snapshot, r) for r in records),
         sections=tuple(sections),
         definitions_note=definitions_note,
+        health=health,
     )

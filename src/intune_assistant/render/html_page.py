@@ -12,7 +12,17 @@ from typing import IO
 
 from intune_assistant.analyses.settings import NameSource
 
-from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
+from .common import (
+    ASSIGNMENT_HEADERS,
+    HEALTH_HEADERS,
+    HEALTH_TITLE,
+    assignment_cells,
+    health_cells,
+    is_block,
+    policy_facts,
+    setting_label,
+    subtitle,
+)
 from .document import Document, PolicyDoc
 
 __all__ = ["render_html"]
@@ -232,6 +242,8 @@ def render_html(document: Document, stream: IO[bytes], *, on_policy: Callable[[s
         '<div class="layout"><nav aria-label="Contents"><h2>Contents</h2><ul>',
         '<li><a href="#coverage">What was read</a></li>',
     ]
+    if document.health:
+        parts.append(f'<li><a href="#tenant-health">{HEALTH_TITLE}</a></li>')
     for section in document.sections:
         links = "".join(f'<li><a href="#{_e(p.anchor)}">{_e(p.name)}</a></li>' for p in section.policies)
         count = len(section.policies)
@@ -247,6 +259,12 @@ def render_html(document: Document, stream: IO[bytes], *, on_policy: Callable[[s
         cells = (_e(item.label), _e(item.status), str(item.count), _e(item.note or ""))
         parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     parts.append("</tbody></table></section>")
+    if document.health:
+        parts.append(f'<section id="tenant-health"><h2>{HEALTH_TITLE}</h2><table><thead><tr>')
+        parts.append("".join(f'<th scope="col">{_e(h)}</th>' for h in HEALTH_HEADERS) + "</tr></thead><tbody>")
+        for health in document.health:
+            parts.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in health_cells(health)) + "</tr>")
+        parts.append("</tbody></table></section>")
     for section in document.sections:
         parts.append(f'<section class="type" id="{_e(section.anchor)}"><h2>{_e(section.label)}</h2>')
         for policy in section.policies:

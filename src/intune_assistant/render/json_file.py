@@ -60,6 +60,7 @@ def document_json(document: Document, on_policy: Callable[[str], None] | None = 
         "options": asdict(document.options),
         "definitions_note": document.definitions_note,
         "coverage": [asdict(c) for c in document.coverage],
+        "health": [item.as_json() for item in document.health],
         "policies": policies,
     }
 

@@ -13,7 +13,17 @@ from typing import IO
 
 from intune_assistant.analyses.settings import SettingRow
 
-from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
+from .common import (
+    ASSIGNMENT_HEADERS,
+    HEALTH_HEADERS,
+    HEALTH_TITLE,
+    assignment_cells,
+    health_cells,
+    is_block,
+    policy_facts,
+    setting_label,
+    subtitle,
+)
 from .document import Document, PolicyDoc
 
 __all__ = ["markdown_pages", "render_markdown"]
@@ -78,12 +88,17 @@ def _header(document: Document, link: Callable[[PolicyDoc], str]) -> list[str]:
     if document.definitions_note:
         lines += [f"> {escape(document.definitions_note)}", ""]
     lines += ['<a id="contents"></a>', "", "## Contents", ""]
+    if document.health:
+        lines.append(f"- [{HEALTH_TITLE}](#tenant-health)")
     for section in document.sections:
         lines.append(f"- [{escape(section.label)}](#{section.anchor}) ({len(section.policies)})")
         lines += [f"  - [{escape(p.name)}]({link(p)})" for p in section.policies]
     lines += ["", '<a id="coverage"></a>', "", "## What was read", ""]
     coverage = ([escape(c.label), escape(c.status), str(c.count), escape(c.note or "")] for c in document.coverage)
     lines += _table(("Type", "Status", "Objects", "Note"), coverage)
+    if document.health:
+        lines += ["", '<a id="tenant-health"></a>', "", f"## {HEALTH_TITLE}", ""]
+        lines += _table(HEALTH_HEADERS, ([escape(c) for c in health_cells(i)] for i in document.health))
     return [*lines, ""]
 
 

@@ -20,7 +20,17 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, Preformatted, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
+from .common import (
+    ASSIGNMENT_HEADERS,
+    HEALTH_HEADERS,
+    HEALTH_TITLE,
+    assignment_cells,
+    health_cells,
+    is_block,
+    policy_facts,
+    setting_label,
+    subtitle,
+)
 from .document import Document, PolicyDoc
 
 __all__ = ["render_pdf"]
@@ -156,6 +166,8 @@ def render_pdf(document: Document, out: IO[bytes], *, on_policy: Callable[[str],
         story += [Spacer(1, 6 * mm), _p(document.definitions_note, styles.body)]
     story += [PageBreak(), _heading("Contents", styles.h1, "contents", 0)]
     story.append(Paragraph('<a href="#coverage" color="blue">What was read</a>', styles.body))
+    if document.health:
+        story.append(Paragraph(f'<a href="#tenant-health" color="blue">{HEALTH_TITLE}</a>', styles.body))
     for section in document.sections:
         story.append(Paragraph(f'<a href="#{section.anchor}" color="blue">{escape(section.label)}</a>', styles.body))
         story += [
@@ -166,6 +178,10 @@ def render_pdf(document: Document, out: IO[bytes], *, on_policy: Callable[[str],
     story.append(
         _table(("Type", "Status", "Objects", "Note"), coverage, [width * f for f in (0.3, 0.12, 0.1, 0.48)], styles)
     )
+    if document.health:
+        story += [PageBreak(), _heading(HEALTH_TITLE, styles.h1, "tenant-health", 0)]
+        widths = [width * f for f in (0.11, 0.13, 0.15, 0.1, 0.07, 0.1, 0.12, 0.22)]
+        story.append(_table(HEALTH_HEADERS, (health_cells(i) for i in document.health), widths, styles))
     for section in document.sections:
         story += [PageBreak(), _heading(section.label, styles.h1, section.anchor, 0)]
         for policy in section.policies:

@@ -16,7 +16,17 @@ from docx import Document as new_docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from .common import ASSIGNMENT_HEADERS, assignment_cells, is_block, policy_facts, setting_label, subtitle
+from .common import (
+    ASSIGNMENT_HEADERS,
+    HEALTH_HEADERS,
+    HEALTH_TITLE,
+    assignment_cells,
+    health_cells,
+    is_block,
+    policy_facts,
+    setting_label,
+    subtitle,
+)
 from .document import Document, PolicyDoc
 
 __all__ = ["render_docx"]
@@ -178,6 +188,9 @@ def render_docx(document: Document, out: IO[bytes], *, on_policy: Callable[[str]
             ((c.label, c.status, str(c.count), c.note or "") for c in document.coverage),
         )
     )
+    if document.health:
+        add(_paragraph(HEALTH_TITLE, "Heading1"))
+        add(_table(HEALTH_HEADERS, (health_cells(i) for i in document.health)))
     for section in document.sections:
         add(_page_break(), _paragraph(section.label, "Heading1"))
         for policy in section.policies:

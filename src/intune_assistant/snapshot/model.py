@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.catalog.facts import PARTNER_NAMES
 
 from .problems import Problem
 
@@ -219,6 +220,9 @@ class Snapshot:
     def display_name(self, key: str, obj: dict[str, Any], catalog: Catalog | None = None) -> str:
         """What an admin calls ``obj``: the record's name field, then displayName/name, then id."""
         catalog = catalog if catalog is not None else default_catalog()
+        partner = PARTNER_NAMES.get(str(obj.get("id")))
+        if partner:  # a connector Graph gives no name: its partner's (catalog facts)
+            return partner
         name = catalog[key].object_name(obj) if key in catalog else ""
         for name_field in ("displayName", "name", "id"):
             value = obj.get(name_field)

@@ -24,5 +24,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("conflicts", "/conflicts", "Conflicts"),
     NavItem("compare", "/compare", "Compare"),
     NavItem("assignment-manager", "/assignment-manager", "Assignment manager"),
+    NavItem("health", "/health", "Tenant health"),
     NavItem("tenant", "/tenant", "Tenant settings"),
 )

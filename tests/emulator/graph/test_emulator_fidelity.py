@@ -336,10 +336,10 @@ async def test_path_segments_ignore_case(env: Any) -> None:
     assert wrong_id_case.status_code == 404  # ids are data, not names
 
 
-async def test_intune_paths_outside_the_catalog_answer_as_graph(contoso: Any, pages: Any) -> None:
+async def test_intune_paths_outside_the_catalog_answer_as_graph(contoso: Any, demo_env: Any, pages: Any) -> None:
     """The intune-* List/Get pages (e.g. intune-onboarding-vpptoken-list.md: "200 OK and a collection");
     an unset singleton is 404 ResourceNotFound; managedAppPolicies lists every managedAppPolicy
-    (intune-mam-managedapppolicy-list.md)."""
+    (intune-mam-managedapppolicy-list.md). The MSP's own tenant has none of these objects."""
     empty = [
         "deviceAppManagement/vppTokens",
         "deviceManagement/depOnboardingSettings",
@@ -351,12 +351,13 @@ async def test_intune_paths_outside_the_catalog_answer_as_graph(contoso: Any, pa
     # deviceManagement itself are catalog types now: the conformance suite covers them.
     data = contoso.tenant.objects
     template = data["securityTemplates"][0]["id"]
-    async with contoso.client() as client:
+    async with demo_env("partner").client() as client:
         lists = {path: await client.get(f"/beta/{path}") for path in empty}
-        categories = await client.get(f"/beta/deviceManagement/templates/{template}/categories")
         apns = await client.get("/beta/deviceManagement/applePushNotificationCertificate")
-        settings = await client.get("/beta/deviceManagement/settings")
         play = await client.get("/beta/deviceManagement/androidManagedStoreAccountEnterpriseSettings")
+    async with contoso.client() as client:
+        categories = await client.get(f"/beta/deviceManagement/templates/{template}/categories")
+        settings = await client.get("/beta/deviceManagement/settings")
         policies = items_of(await pages(client, "/beta/deviceAppManagement/managedAppPolicies"))
     for path, response in lists.items():
         assert response.status_code == 200, path

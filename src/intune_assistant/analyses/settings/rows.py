@@ -101,6 +101,23 @@ def _notification_rows(ctx: PolicyContext) -> list[SettingRow]:
     return property_rows(ctx, ctx.obj) + property_rows(ctx, {"localizedMessages": messages}, path="")
 
 
+def _enrollment_token_rows(ctx: PolicyContext) -> list[SettingRow]:
+    # Each enrollment profile of the token by its name, with its settings below it.
+    rows = property_rows(ctx, ctx.obj)
+    for profile in ctx.obj.get("enrollmentProfiles") or []:
+        if isinstance(profile, Mapping):
+            name = str(profile.get("displayName") or profile.get("id") or "")
+            # Keyed by name: the same profile in another tenant has another id.
+            path = f"enrollmentProfiles[{name}]"
+            rows.append(ctx.row("Enrollment profiles", "Enrollment profile", name, path, name))
+            category = f"Enrollment profiles > {name}"
+            description = profile.get("description")
+            if isinstance(description, str) and description:
+                rows.append(ctx.row(category, "Description", description, f"{path}.description", description))
+            rows += property_rows(ctx, profile, category=category, path=path)
+    return rows
+
+
 _BUILDERS: Mapping[str, RowBuilder] = {
     "settingsCatalog": catalog_rows,
     "complianceSettingsPolicies": lambda ctx: catalog_rows(ctx) + noncompliance_rows(ctx),
@@ -126,6 +143,7 @@ _BUILDERS: Mapping[str, RowBuilder] = {
     "assignmentFilters": _filter_rows,
     "roleAssignments": _role_assignment_rows,
     "notificationTemplates": _notification_rows,
+    "depOnboardingSettings": _enrollment_token_rows,
 }
 
 

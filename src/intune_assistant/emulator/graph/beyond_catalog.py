@@ -59,20 +59,6 @@ def _entra(key: str, path: str, read: str, *also: str) -> ResourceType:
 
 
 RECORDS: tuple[ResourceType, ...] = (
-    _intune("vppTokens", "deviceAppManagement/vppTokens", _SERVICE, _SERVICE_RW),
-    _intune("depOnboardingSettings", "deviceManagement/depOnboardingSettings", _SERVICE, _SERVICE_RW),
-    _intune("complianceManagementPartners", "deviceManagement/complianceManagementPartners", _SERVICE, _SERVICE_RW),
-    _intune("deviceManagementPartners", "deviceManagement/deviceManagementPartners", _SERVICE, _SERVICE_RW),
-    _intune("remoteAssistancePartners", "deviceManagement/remoteAssistancePartners", _SERVICE, _SERVICE_RW),
-    _intune(
-        "applePushNotificationCertificate", "deviceManagement/applePushNotificationCertificate", _SERVICE, _SERVICE_RW
-    ),
-    _intune(
-        "androidManagedStoreAccountEnterpriseSettings",
-        "deviceManagement/androidManagedStoreAccountEnterpriseSettings",
-        _CONFIG,
-        _CONFIG_RW,
-    ),
     # Properties of the deviceManagement singleton (the catalog's tenantSettings), addressed by path
     # as OData allows (GET deviceManagement/settings); read with deviceManagement's scopes.
     _intune("deviceManagementSettings", "deviceManagement/settings", _CONFIG, _CONFIG_RW, _DEVICES),
@@ -128,8 +114,8 @@ RECORDS: tuple[ResourceType, ...] = (
 # record key (catalog singletons included: their default when a tenant's data holds none).
 SINGLETONS: Mapping[str, Mapping[str, Any] | None] = MappingProxyType(
     {
-        "applePushNotificationCertificate": None,
-        "androidManagedStoreAccountEnterpriseSettings": {
+        # Catalog singletons (keyed by catalog key) whose Graph default is an object.
+        "managedGooglePlay": {
             "@odata.type": "#microsoft.graph.androidManagedStoreAccountEnterpriseSettings",
             "id": "androidManagedStoreAccountEnterpriseSettings",
             "bindStatus": "notBound",

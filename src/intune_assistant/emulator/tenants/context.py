@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from random import Random
 from typing import Any
 
-from .ids import created_modified, guid, section_rng
+from .ids import BASE_DATE, created_modified, guid, section_rng
 
 GRAPH = "#microsoft.graph."
 
@@ -41,6 +42,9 @@ class Ctx:
     device_group_ids: list[str] = field(default_factory=list)
     scope_tag_ids: list[str] = field(default_factory=list)
     _names: dict[str, set[str]] = field(default_factory=dict)
+    # "Now" for what expires or syncs (certificates, tokens, connectors): the demo passes the moment
+    # it starts, so health verdicts hold at collection time; the default keeps tenants byte-identical.
+    as_of: datetime = BASE_DATE
 
     @property
     def short(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from random import Random
 from typing import Any, Literal
@@ -22,8 +23,9 @@ from . import (
 from .context import Ctx, Size
 from .definitions import public_definitions
 from .groups import build_groups
-from .ids import stable_guid
+from .ids import BASE_DATE, stable_guid
 from .model import CLOUD_APPLICATION_ADMINISTRATOR, GLOBAL_READER, INTUNE_ADMINISTRATOR, Operator, TenantData
+from .onboarding import build_onboarding
 from .people import build_devices, build_users
 from .planted import plant_policies, plant_targets, scan
 from .settings_catalog import COMPLIANCE_PROFILE, FILTER_PLATFORM, PROFILES, VARIANTS, policy_name, settings_policy
@@ -326,9 +328,14 @@ def operators_for(users: list[Obj]) -> list[Operator]:
     ]
 
 
-def generate_tenant(profile: ProfileName, name: str, domain: str, seed: int) -> TenantData:
-    """A synthetic tenant of ``profile`` size; the same arguments always give the same objects."""
-    ctx = Ctx(seed, domain, name, tenant_id(domain), SIZES[profile])
+def generate_tenant(
+    profile: ProfileName, name: str, domain: str, seed: int, *, as_of: datetime = BASE_DATE
+) -> TenantData:
+    """A synthetic tenant of ``profile`` size; the same arguments always give the same objects.
+
+    ``as_of`` is the tenant's "now" for certificates, tokens and connectors (see ``onboarding``).
+    """
+    ctx = Ctx(seed, domain, name, tenant_id(domain), SIZES[profile], as_of=as_of)
     users = build_users(ctx)
     users[3]["accountEnabled"] = False
     managed, entra = build_devices(ctx, users)
@@ -360,6 +367,7 @@ def generate_tenant(profile: ProfileName, name: str, domain: str, seed: int) -> 
     _apps(ctx, targeter)
     _enrollment(ctx, targeter)
     _tenant_setup(ctx, targeter)
+    build_onboarding(ctx)
     plant_targets(ctx, groups_by_name)
     scan(ctx)
     return TenantData(

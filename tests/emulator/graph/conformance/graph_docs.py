@@ -99,6 +99,26 @@ DOCS: dict[str, TypeDoc] = {
     ),
     # A singleton: its Get page (there is no list), "GET /deviceManagement".
     "tenantSettings": TypeDoc("intune-deviceconfig-devicemanagement-get.md", "deviceManagement"),
+    # Connectors and tokens; the two singletons are documented by their Get page.
+    "applePushCertificate": TypeDoc(
+        "intune-devices-applepushnotificationcertificate-get.md", "applePushNotificationCertificate"
+    ),
+    "depOnboardingSettings": TypeDoc("intune-enrollment-deponboardingsetting-list.md", "depOnboardingSetting"),
+    "vppTokens": TypeDoc("intune-onboarding-vpptoken-list.md", "vppToken"),
+    "managedGooglePlay": TypeDoc(
+        "intune-androidforwork-androidmanagedstoreaccountenterprisesettings-get.md",
+        "androidManagedStoreAccountEnterpriseSettings",
+    ),
+    "deviceManagementPartners": TypeDoc("intune-onboarding-devicemanagementpartner-list.md", "deviceManagementPartner"),
+    "complianceManagementPartners": TypeDoc(
+        "intune-onboarding-compliancemanagementpartner-list.md", "complianceManagementPartner"
+    ),
+    "remoteAssistancePartners": TypeDoc(
+        "intune-remoteassistance-remoteassistancepartner-list.md", "remoteAssistancePartner"
+    ),
+    "mobileThreatDefenseConnectors": TypeDoc(
+        "intune-onboarding-mobilethreatdefenseconnector-list.md", "mobileThreatDefenseConnector"
+    ),
     "conditionalAccessPolicies": TypeDoc("conditionalaccessroot-list-policies.md", "conditionalAccessPolicy"),
     "namedLocations": TypeDoc("conditionalaccessroot-list-namedlocations.md", "namedLocation", True),
     "groups": TypeDoc("group-list.md", "group"),

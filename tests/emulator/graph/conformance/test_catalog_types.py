@@ -20,7 +20,10 @@ from intune_assistant.emulator.graph.routing import serves
 RECORDS = tuple(default_catalog())
 # Collections (lists, items, paging); singletons (GET deviceManagement) have their own test.
 COLLECTIONS = tuple(r for r in RECORDS if not r.singleton)
-SINGLETONS = tuple(r for r in RECORDS if r.singleton)
+# ``deviceManagement`` itself; the single-valued navigations below it (the APNs certificate, Managed
+# Google Play) answer an entity with ``…/$entity`` and 404 while unset.
+SINGLETONS = tuple(r for r in RECORDS if r.singleton and "/" not in r.path)
+NAVIGATION_SINGLETONS = tuple(r for r in RECORDS if r.singleton and "/" in r.path)
 ROOT = "https://graph.microsoft.com"
 # gdapRelationships live in the partner's tenant; every other type in Contoso's.
 TENANT_OF = {"gdapRelationships": "partner"}
@@ -207,3 +210,38 @@ async def test_tenant_settings_properties_by_path(env_of: Any) -> None:
             body = response.json()
             assert body.pop("@odata.context") == f"{ROOT}/beta/$metadata#deviceManagement/{name}"
             assert body == expected[name]
+
+
+@pytest.mark.parametrize("record", NAVIGATION_SINGLETONS, ids=lambda r: r.key)
+async def test_single_valued_navigation_as_documented(record: ResourceType, demo_env: Any) -> None:
+    """The Get page of a singleton (intune-devices-applepushnotificationcertificate-get,
+    intune-androidforwork-androidmanagedstoreaccountenterprisesettings-get): ``GET /{path}`` answers
+    200 with the object, its ``…/$entity`` context and ``@odata.type``; ``$select`` applies; a key
+    after it is no segment of Graph's (400)."""
+    env = demo_env("contoso")
+    doc = DOCS[record.key]
+    (expected,) = stored(env, record)
+    async with env.client() as client:
+        versions = [v for v in ("beta", "v1.0") if serves(record, v)]
+        answers = {v: await client.get(f"/{v}/{record.path}") for v in versions}
+        selected = await client.get(f"/beta/{record.path}?$select=id,{record.name_field}")
+        keyed = await client.get(f"/beta/{record.path}/{expected['id']}")
+    for version, response in answers.items():
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["@odata.context"] == f"{ROOT}/{version}/$metadata#{record.path}/$entity"
+        assert body["@odata.type"] == f"#microsoft.graph.{doc.entity_type}"
+        assert body["id"] == expected["id"]
+    assert selected.status_code == 200
+    assert set(selected.json()) <= {"@odata.context", "@odata.type", "id", record.name_field}
+    assert keyed.status_code == 400
+
+
+async def test_unset_apple_push_certificate_is_404(demo_env: Any) -> None:
+    """A tenant without an Apple MDM push certificate: Graph answers its Get with 404 (the certificate
+    is not set up; errors.md ``ResourceNotFound``)."""
+    env = demo_env("partner")
+    async with env.client() as client:
+        response = await client.get("/beta/deviceManagement/applePushNotificationCertificate")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "ResourceNotFound"
