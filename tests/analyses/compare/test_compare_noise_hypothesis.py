@@ -76,8 +76,12 @@ def disturbed(snapshot: Snapshot, seed: int, flags: dict[str, bool]) -> Snapshot
     if flags["ids"]:
         # Every object gets a new id, and every reference to it follows (as in another tenant).
         for key, items in snapshot.objects.items():
-            if key in ("securityTemplates", "mobileThreatDefenseConnectors"):
-                continue  # Microsoft's templates and partner connectors: the same ids in every tenant
+            if key == "securityTemplates":
+                continue  # Microsoft's templates: the same ids in every tenant
+            if key == "mobileThreatDefenseConnectors":
+                # A connector's id is its partner's application id: the same in every tenant.
+                ids.update({obj["id"]: obj["id"] for obj in items})
+                continue
             for obj in items:
                 if isinstance(obj.get("id"), str) and len(obj["id"]) == 36:
                     ids[obj["id"]] = str(uuid.UUID(int=rng.getrandbits(128)))
