@@ -69,7 +69,7 @@ async def _change(demo: DemoTenancy, first: Snapshot) -> dict[str, Any]:
 def test_a_refresh_reads_less_and_matches_a_full_read() -> None:
     demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False))
     first, first_client = asyncio.run(collect_demo(demo, "contoso"))
-    assert first.delta_links.keys() == {"groups"}
+    assert first.delta_links.keys() == {"groups", "users", "entraDevices"}
     changed = asyncio.run(_change(demo, first))
     refreshed, refresh_client = asyncio.run(collect_demo(demo, "contoso", previous=first))
     full, _ = asyncio.run(collect_demo(demo, "contoso"))
@@ -86,6 +86,37 @@ def test_a_refresh_reads_less_and_matches_a_full_read() -> None:
     assert not refreshed.results["groups"].read_in_full
     assert not refreshed.results["administrativeTemplates"].read_in_full
     assert all(r.read_in_full for r in first.results.values())
+
+
+def test_users_and_devices_are_listed_once_then_refreshed_from_their_delta_link() -> None:
+    # Users and devices change in Entra, not through this product: the emulated tenant changes.
+    demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False))
+    types = ["users", "entraDevices"]
+    first, _ = asyncio.run(collect_demo(demo, "contoso", types=types))
+    assert first.results["users"].requests == 2  # the list ($top=999) and the deltaLink from now
+    entra = demo.tenants["contoso"].objects
+    entra["users"][0]["displayName"] = "Renamed in Entra"
+    added = {**entra["users"][1], "id": "00000000-0000-0000-0000-00000000beef", "userPrincipalName": "new@contoso"}
+    entra["users"].append(added)
+    gone = entra["entraDevices"].pop(0)["id"]
+    refreshed, _ = asyncio.run(collect_demo(demo, "contoso", previous=first, types=types))
+    full, _ = asyncio.run(collect_demo(demo, "contoso", types=types))
+    assert _normal(refreshed) == _normal(full)
+    assert "Renamed in Entra" in {u["displayName"] for u in refreshed.objects_of("users")}
+    assert added["id"] in {u["id"] for u in refreshed.objects_of("users")}
+    assert gone not in {d["id"] for d in refreshed.objects_of("entraDevices")}
+    assert [refreshed.results[k].requests for k in types] == [1, 1]
+    assert not any(refreshed.results[k].read_in_full for k in types)
+
+
+def test_an_unknown_delta_link_lists_users_again() -> None:
+    demo = build_demo(["contoso"], options=EmulatorOptions(throttling=False))
+    first, _ = asyncio.run(collect_demo(demo, "contoso", types=["users"]))
+    first.delta_links["users"] = first.delta_links["users"].replace("deltatoken=", "deltatoken=expired")
+    refreshed, _ = asyncio.run(collect_demo(demo, "contoso", previous=first, types=["users"]))
+    assert refreshed.results["users"].read_in_full and refreshed.results["users"].requests == 3
+    assert _normal(refreshed) == _normal(first)
+    assert refreshed.delta_links["users"] != first.delta_links["users"]
 
 
 def test_a_previous_snapshot_of_another_tenant_is_not_used() -> None:

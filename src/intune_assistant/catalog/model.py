@@ -140,6 +140,10 @@ class ResourceType:
     # Read through Graph's delta query (``{path}/delta?$select=...``) with these properties, so a
     # refresh reads only what changed; None: Graph documents no delta for the type.
     delta_select: str | None = None
+    # The list is read as usual (large pages) and the delta query only tracks changes from now
+    # (``$deltatoken=latest``: delta-query-overview.md's "sync from now" for Entra ID resources),
+    # so a first collection costs one request more, not a delta round of small pages.
+    delta_from_now: bool = False
     # The list answers ``$orderby=lastModifiedDateTime desc`` (observed: CIPP's change detection
     # reads these lists so), so a refresh reads only the newest pages.
     modified_order: bool = False

@@ -946,6 +946,13 @@ RECORDS: tuple[ResourceType, ...] = (
         write_scope=None,
         also_accepted_scopes=("User.Read.All", "User.ReadBasic.All", "Directory.Read.All"),
         identity_key=("userPrincipalName",),
+        # user-delta.md: changes of the selected properties; the list's properties, so a changed user
+        # reads as the list reads it.
+        delta_select=(
+            "accountEnabled,createdDateTime,department,displayName,givenName,jobTitle,mail,officeLocation,"
+            "surname,userPrincipalName,userType"
+        ),
+        delta_from_now=True,
         page_size=100,
         max_page_size=999,
     ),
@@ -959,6 +966,13 @@ RECORDS: tuple[ResourceType, ...] = (
         write_scope=None,
         also_accepted_scopes=("Device.Read.All", "Directory.Read.All"),
         identity_key=("deviceId",),
+        # device-delta.md: changes of the selected properties (the list's).
+        delta_select=(
+            "accountEnabled,approximateLastSignInDateTime,deviceId,deviceOwnership,displayName,"
+            "enrollmentProfileName,isCompliant,isManaged,manufacturer,model,operatingSystem,"
+            "operatingSystemVersion,physicalIds,trustType"
+        ),
+        delta_from_now=True,
         volatile_fields=_volatile("approximateLastSignInDateTime"),
         page_size=100,
         max_page_size=999,

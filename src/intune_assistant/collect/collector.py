@@ -7,7 +7,7 @@ Records that share a list (device configurations and update rings) are read once
 ``@odata.type``.
 
 A refresh (``previous``) reads only what changed where Graph lets it (``changes``): types with a
-delta query (groups) continue from the previous round's deltaLink; Intune's audit log since the
+delta query (groups, users, Entra devices) continue from the previous round's deltaLink; Intune's audit log since the
 previous collection names the objects writes touched; lists Graph orders by
 ``lastModifiedDateTime`` are read newest first down to what the previous snapshot had, and the
 touched objects not among those pages are read again by id (a 404: deleted). Other lists are read
@@ -135,6 +135,11 @@ def _could_keep(record: ResourceType) -> bool:
 
 def _query(url: str, params: dict[str, str]) -> str:
     return f"{url}?{urlencode(params, safe='$,()')}" if params else url
+
+
+def _from_now(record: ResourceType) -> dict[str, str]:
+    """A delta request that answers no objects and a deltaLink for now (delta-query-overview.md)."""
+    return {"$select": record.delta_select or "", "$deltatoken": "latest"}
 
 
 class _Collector:
@@ -334,23 +339,39 @@ class _Collector:
 
     async def read_delta(self, run: _TypeRun) -> tuple[list[dict[str, Any]], TypeResult]:
         """A type with a delta query: the previous round's deltaLink gives only the changes; without
-        one (or when Graph refuses it), a first round gives every object and the next link."""
+        one (or when Graph refuses it), a first round gives every object and the next link — or,
+        for a ``delta_from_now`` type, the list as usual and a deltaLink from now."""
         record = run.record
         link = self.previous.delta_links.get(record.key) if self.previous and run.previous is not None else None
         first = _query(f"{record.path}/delta", {"$select": record.delta_select or ""})
-        listed = await self.pages(run, link or first, priority=1)
-        if link is not None and listed.error is not None and not listed.items:
-            # An expired or unknown token: start a new round, which reads everything.
-            link, listed = None, await self.pages(run, first, priority=1)
+        listed: ListResult | None = None
+        if link is not None:
+            listed = await self.pages(run, link, priority=1)
+            if listed.error is not None and not listed.items:
+                # An expired or unknown token: start again, which reads everything.
+                link, listed = None, None
+        delta_link: str | None = None
+        if listed is not None:
+            delta_link = listed.delta_link
+        elif record.delta_from_now:
+            # The deltaLink is taken before the list is read, so a change made meanwhile is in
+            # both or in the next round: never lost.
+            started = await self.pages(run, _query(f"{record.path}/delta", _from_now(record)), priority=1)
+            listed = await self.pages(run, _query(record.path, record.list_params()), priority=1)
+            delta_link = started.delta_link if started.error is None else None
+        else:
+            listed = await self.pages(run, first, priority=1)
+            delta_link = listed.delta_link
         base = list(run.previous.values()) if link is not None and run.previous is not None else []
-        items = apply_delta(base, listed.items)
+        tracks_members = "members" in (record.delta_select or "").split(",")
+        items = apply_delta(base, listed.items, members=tracks_members)
         run.reused = len(base)
         if listed.error is not None:
             run.problem = problem_from(
                 record, listed.error, listed.error.status or 0, stopped_after=len(items) if items else None
             )
-        elif listed.delta_link is not None:
-            self.delta_links[record.key] = listed.delta_link
+        elif delta_link is not None:
+            self.delta_links[record.key] = delta_link
         run.items = items
         return items, self.result(run, listed.error is not None and not items)
 

@@ -1,4 +1,4 @@
-"""Reading a type through Graph's delta query (groups): a first round gives every object and a
+"""Reading a type through Graph's delta query (groups, users, devices): a first round gives every object and a
 deltaLink; a later round from that link gives only what changed, applied to the previous objects.
 
 Delta answers carry members as ``{"@odata.type", "id"}`` in ``members@delta`` (removed ones with
@@ -21,12 +21,15 @@ def _ref(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {"@odata.type": entry.get("@odata.type") or "#microsoft.graph.directoryObject", "id": entry["id"]}
 
 
-def apply_delta(previous: Iterable[Mapping[str, Any]], entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def apply_delta(
+    previous: Iterable[Mapping[str, Any]], entries: Iterable[Mapping[str, Any]], *, members: bool = True
+) -> list[dict[str, Any]]:
     """The objects after a delta round: ``previous`` (empty for a first round) with ``entries`` applied.
 
     An entry with ``@removed`` deletes its object; otherwise its properties replace the previous
-    ones and ``members@delta`` adds members or, with ``@removed``, removes them. Entries for one
-    object may come in several pieces (Graph splits long member lists); they are applied in order.
+    ones and, when ``members`` are tracked (groups), ``members@delta`` adds members or, with
+    ``@removed``, removes them. Entries for one object may come in several pieces (Graph splits
+    long member lists); they are applied in order.
     """
     by_id: dict[str, dict[str, Any]] = {}
     for obj in previous:
@@ -41,16 +44,19 @@ def apply_delta(previous: Iterable[Mapping[str, Any]], entries: Iterable[Mapping
             by_id.pop(object_id, None)
             continue
         current = by_id.get(object_id, {})
-        members = {m["id"]: m for m in current.get("members", []) if isinstance(m, Mapping) and "id" in m}
+        if not members:
+            by_id[object_id] = {**current, **entry}
+            continue
+        members_by_id = {m["id"]: m for m in current.get("members", []) if isinstance(m, Mapping) and "id" in m}
         for change in entry.get(_MEMBERS_DELTA) or []:
             if not isinstance(change, Mapping) or not isinstance(change.get("id"), str):
                 continue
             if _REMOVED in change:
-                members.pop(change["id"], None)
+                members_by_id.pop(change["id"], None)
             else:
-                members[change["id"]] = _ref(change)
+                members_by_id[change["id"]] = _ref(change)
         updated = {**current, **{k: v for k, v in entry.items() if k != _MEMBERS_DELTA}}
-        updated["members"] = list(members.values())
+        updated["members"] = list(members_by_id.values())
         by_id[object_id] = updated
     return list(by_id.values())
 

@@ -1,4 +1,6 @@
-"""groups/delta: a first round lists every group with its members, a later round only changes."""
+"""groups/delta: a first round lists every group with its members, a later round only changes;
+users/delta and devices/delta start from now with ``$deltatoken=latest`` (delta-query-overview.md,
+"sync from now" for resources stored in Entra ID; user-delta.md, device-delta.md)."""
 
 from __future__ import annotations
 
@@ -56,6 +58,32 @@ async def test_delta_refuses_what_the_emulator_does_not_serve(env: Any) -> None:
         top = await client.get(DELTA, params={"$top": "5"})
         token = await client.get(DELTA, params={"$deltatoken": "made-up"})
         elsewhere = await client.get("/v1.0/users", params={"$deltatoken": "x"})
-        users = await client.get("/v1.0/users/delta")
     assert [r.status_code for r in (top, token, elsewhere)] == [400, 400, 400]
-    assert users.status_code == 404  # users/delta is not emulated: "delta" is looked up as an id
+
+
+async def test_users_delta_from_now_gives_no_users_then_only_what_changed(env: Any, pages: Any) -> None:
+    async with env.client() as client:
+        now = await pages(client, "/v1.0/users/delta", params={"$select": "displayName", "$deltatoken": "latest"})
+        assert len(now) == 1 and now[0]["value"] == [] and "@odata.deltaLink" in now[0]
+        users = env.tenant.objects["users"]
+        users[0]["displayName"] = "Renamed user"
+        users[1]["jobTitle"] = "Not selected, so not tracked"
+        gone = users.pop(2)["id"]
+        users.append({"@odata.type": "#microsoft.graph.user", "id": "u-new", "displayName": "New user"})
+        changes = _by_id(await pages(client, now[0]["@odata.deltaLink"]))
+    # Only the selected properties are tracked and returned (user-delta.md); deletions as @removed.
+    assert changes == {
+        users[0]["id"]: {"id": users[0]["id"], "displayName": "Renamed user"},
+        gone: {"id": gone, "@removed": {"reason": "changed"}},
+        "u-new": {"@odata.type": "#microsoft.graph.user", "id": "u-new", "displayName": "New user"},
+    }
+    assert all("members@delta" not in entry for entry in changes.values())
+
+
+async def test_devices_delta_from_now_tracks_device_changes(env: Any, pages: Any) -> None:
+    async with env.client() as client:
+        now = await pages(client, "/v1.0/devices/delta", params={"$select": "displayName", "$deltatoken": "latest"})
+        env.tenant.objects["entraDevices"][0]["displayName"] = "PC-renamed"
+        changes = await pages(client, now[-1]["@odata.deltaLink"])
+    assert [e["displayName"] for e in changes[-1]["value"]] == ["PC-renamed"]
+    assert changes[-1]["@odata.context"].endswith("#devices")

@@ -1,4 +1,5 @@
-"""``GET groups/delta``: Graph's change tracking for groups, membership included.
+"""``GET groups/delta``, ``users/delta``, ``devices/delta``: Graph's change tracking for the
+directory (group-delta.md, user-delta.md, device-delta.md), group membership included.
 
 A round of delta calls pages through the changes (``@odata.nextLink`` with ``$skiptoken``) and
 ends with an ``@odata.deltaLink`` whose ``$deltatoken`` names the state the round ended in; the
@@ -11,7 +12,11 @@ next round started from that link returns only what changed since (group-delta.m
   ``"@removed": {"reason": "deleted"}``, and deleted groups as ``{"id", "@removed": {"reason":
   "changed"}}``.
 
-Choices (the emulator supports less): only groups (Graph also tracks users and devices); ``$select``
+``$deltatoken=latest`` answers one empty page with a deltaLink for the current state: the "sync
+from now" delta-query-overview.md documents for resources stored in Entra ID (users, groups,
+devices), so a client that read the list itself starts tracking without a full delta round.
+
+Choices (the emulator supports less): only the catalog's records with ``delta_select``; ``$select``
 is the only query option besides the tokens (``$filter=id eq`` is not served: 400); a group's members
 come in one piece (Graph may split them across pages, which clients must accept); 100 groups a page;
 ``Prefer: return=minimal`` is ignored (the default behaviour). Tokens are opaque and kept in memory.
@@ -36,6 +41,7 @@ __all__ = ["DELTA_PAGE_SIZE", "get_delta"]
 
 DELTA_PAGE_SIZE = 100
 _MEMBERS = "members"
+_LATEST = "latest"
 
 
 def _raw_token(call: Call, name: str) -> str | None:
@@ -96,7 +102,8 @@ def get_delta(call: Call) -> GraphResponse:
         rounds.pages[round_id] = (entries, delta_token)
     page = entries[position : position + DELTA_PAGE_SIZE]
     base = f"{call.req.base_url}/{call.req.version}/{call.req.path}"
-    body: dict[str, Any] = {"@odata.context": context_url(call.req, "groups"), "value": page}
+    entity_set = call.route.records[0].path.split("/")[-1]
+    body: dict[str, Any] = {"@odata.context": context_url(call.req, entity_set), "value": page}
     if position + DELTA_PAGE_SIZE < len(entries):
         body["@odata.nextLink"] = f"{base}?$skiptoken={round_id}.{position + DELTA_PAGE_SIZE}"
     else:
@@ -108,13 +115,20 @@ def _start_round(call: Call, rounds: DeltaRounds) -> tuple[list[dict[str, Any]],
     token = _raw_token(call, "deltatoken")
     select = call.query.select
     previous: dict[str, GroupState] | None = None
+    if token == _LATEST:
+        # delta-query-overview.md, "sync from now": no objects, a deltaLink for the current state.
+        states, _ = _state(call, select)
+        new_token = secrets.token_urlsafe(16)
+        rounds.states[new_token] = (select, states)
+        return [], new_token
     if token is not None:
         stored = rounds.states.get(token)
         if stored is None:
             raise bad_request("The $deltatoken value is not valid.")
         # The token carries the round's query: a deltaLink needs no $select of its own.
         select, previous = stored
-    tracks_members = select is None or _MEMBERS in select  # group-delta.md: members by default too
+    # group-delta.md: members are tracked by default too; users and devices have no members.
+    tracks_members = call.route.records[0].key == "groups" and (select is None or _MEMBERS in select)
     states, shaped = _state(call, select)
     entries: list[dict[str, Any]] = []
     for group_id, (props, refs) in states.items():
