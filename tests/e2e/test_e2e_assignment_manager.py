@@ -1,6 +1,6 @@
 """The Assignment manager in a real browser: activate it, export the Assignments CSV, add a row and
-remove a row, upload, review, apply, download the backup, see the results and the audit events
-carrying the signed-in user."""
+remove a row, upload, review, apply (the run's page: progress, then the results), download the
+backup, see the results and the audit events carrying the signed-in user."""
 
 from __future__ import annotations
 
@@ -80,8 +80,11 @@ def test_export_edit_upload_review_apply_backup_and_audit(
     page.screenshot(path=str(shots / "20-assignment-review-1280.png"), full_page=True)
 
     # Apply; results; the backup; the audit events under the signed-in user.
+    # Confirm answers at once with the run's own page: progress (htmx polls it) until the results replace it.
     page.get_by_test_id("apply").click()
-    page.wait_for_url(re.compile(r".*/assignment-manager/apply"))
+    page.wait_for_url(re.compile(r".*/assignment-manager/apply/[A-Za-z0-9_-]{30,}$"))
+    page.wait_for_selector("[data-testid=results-table]")
+    assert page.get_by_test_id("apply-progress").count() == 0
     assert page.get_by_test_id("count-applied").inner_text() == "1"
     assert page.get_by_test_id("count-failed").inner_text() == "0"
     objects = stack.demo.tenants["contoso"].objects["settingsCatalog"]

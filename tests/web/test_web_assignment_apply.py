@@ -1,9 +1,11 @@
-"""Confirm → apply → results through the emulator: the plan document round trip, the backup, the
-audit events under the signed-in user, refusals of forged or foreign plans, and a read-only
-admin's clear 403 per item with nothing changed."""
+"""Confirm → progress → results through the emulator: the plan document round trip, the progress
+page while Graph has not answered, the backup, the audit events under the signed-in user, refusals
+of forged or foreign plans, another user's run unreadable, and a read-only admin's clear 403 per
+item with nothing changed."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
@@ -11,8 +13,55 @@ import re
 import zipfile
 from typing import Any
 
+import httpx
+import pytest
+
 from intune_assistant.analyses.assignments import parse_target
 from intune_assistant.snapshot import load_snapshot_files
+
+
+class GraphGate(httpx.AsyncBaseTransport):
+    """Graph answers while ``opened`` is set (it is, at first): a test closes it to hold an apply."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.opened = asyncio.Event()
+        self.opened.set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.opened.wait()
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def graph_transport(graph_transport: httpx.AsyncBaseTransport) -> GraphGate:
+    return GraphGate(graph_transport)
+
+
+async def _start(web: Any, document: str) -> str:
+    """Confirm: the answer sends the browser to the run's page at once; its address."""
+    started = await web.client.post("/assignment-manager/apply", data={"csrf_token": web.csrf(), "plan": document})
+    assert started.status_code == 303, started.text
+    location = started.headers["location"]
+    assert re.fullmatch(r"/assignment-manager/apply/[A-Za-z0-9_-]{30,}", location), location
+    return str(location)
+
+
+async def _results(web: Any, run: str) -> httpx.Response:
+    """The run's page once the apply ended, reached as htmx does: poll the fragment until it says reload."""
+    for _ in range(2000):
+        fragment = await web.client.get(run + "/progress", headers={"HX-Request": "true"})
+        assert fragment.status_code == 200, fragment.text
+        if fragment.headers.get("HX-Refresh") == "true":
+            break
+        await asyncio.sleep(0.01)
+    page = await web.client.get(run)
+    assert page.status_code == 200 and 'data-testid="results-table"' in page.text, page.text
+    return page
+
+
+async def _apply(web: Any, document: str) -> httpx.Response:
+    return await _results(web, await _start(web, document))
 
 
 def _policy(web: Any) -> dict[str, Any]:
@@ -72,8 +121,7 @@ async def test_apply_writes_the_plan_offers_the_backup_and_links_audit_events_by
     before = [dict(a) for a in policy["assignments"]]
     name, group_id = _free_group(web, policy)
     document = await _review_adding(web, policy, name)
-    result = await web.client.post("/assignment-manager/apply", data={"csrf_token": web.csrf(), "plan": document})
-    assert result.status_code == 200, result.text
+    result = await _apply(web, document)
     assert 'data-testid="count-applied">1<' in result.text and 'data-testid="count-failed">0<' in result.text
     after = {parse_target(a).group_id for a in _live(web, policy)}
     assert group_id in after and {parse_target(a).group_id for a in before} <= after
@@ -88,8 +136,35 @@ async def test_apply_writes_the_plan_offers_the_backup_and_links_audit_events_by
     assert audit.status_code == 200 and 'data-testid="audit-row"' in audit.text and upn in audit.text
     # The same document again: the object already is as planned, nothing is written twice.
     writes = len(web.tenant("contoso").audit_events)
-    again = await web.client.post("/assignment-manager/apply", data={"csrf_token": web.csrf(), "plan": document})
+    again = await _apply(web, document)
     assert 'data-testid="count-applied">1<' in again.text and len(web.tenant("contoso").audit_events) == writes
+
+
+async def test_confirm_answers_at_once_with_progress_then_results_only_for_its_user(web, graph_transport) -> None:
+    await _activated_admin(web)
+    policy = _policy(web)
+    name, group_id = _free_group(web, policy)
+    document = await _review_adding(web, policy, name)
+    # Graph holds every answer: the apply has started but no item has ended.
+    graph_transport.opened.clear()
+    run = await _start(web, document)
+    progress = await web.client.get(run)
+    assert progress.status_code == 200 and 'data-testid="apply-progress"' in progress.text
+    assert 'data-testid="items-done">0<' in progress.text and 'data-testid="items-total">1<' in progress.text
+    assert f'hx-get="{run}/progress"' in progress.text and 'data-testid="results-table"' not in progress.text
+    fragment = await web.client.get(run + "/progress", headers={"HX-Request": "true"})
+    assert 'data-testid="progress-applied">0<' in fragment.text and "HX-Refresh" not in fragment.headers
+    graph_transport.opened.set()
+    result = await _results(web, run)
+    assert 'data-testid="count-applied">1<' in result.text
+    assert group_id in {parse_target(a).group_id for a in _live(web, policy)}
+    # Another user of the same tenant knows the address, and finds nothing.
+    web.forget_browser()
+    await web.sign_in(web.upn("contoso", "readOnly"))
+    await web.wait_for_policies()
+    for path in (run, run + "/progress"):
+        other = await web.client.get(path)
+        assert other.status_code == 404 and "results-table" not in other.text and policy["name"] not in other.text
 
 
 async def test_forged_and_other_users_plans_are_refused_and_change_nothing(web) -> None:
@@ -120,8 +195,7 @@ async def test_a_read_only_admin_gets_a_clear_403_per_item_and_nothing_changes(w
     before = [dict(a) for a in policy["assignments"]]
     name, _ = _free_group(web, policy)
     document = await _review_adding(web, policy, name)
-    result = await web.client.post("/assignment-manager/apply", data={"csrf_token": web.csrf(), "plan": document})
-    assert result.status_code == 200, result.text
+    result = await _apply(web, document)
     assert 'data-testid="count-failed">1<' in result.text and "403" in result.text
     assert _live(web, policy) == before
 

@@ -156,8 +156,16 @@ class _Fresh:
 
 
 class _Applier:
-    def __init__(self, plan: Plan, graph: GraphClient, catalog: Catalog, window: _WriteWindow) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        graph: GraphClient,
+        catalog: Catalog,
+        window: _WriteWindow,
+        on_item: Callable[[ItemResult], None] | None = None,
+    ) -> None:
         self.plan = plan
+        self.on_item = on_item
         self.graph = graph
         self.catalog = catalog
         self.window = window
@@ -199,7 +207,10 @@ class _Applier:
         return objects
 
     def finish(self, item: PlanItem, status: ItemStatus, reason: str = "", requests: int = 0) -> None:
-        self.results[item.key] = ItemResult(item.key, item.object, status, reason, requests)
+        result = ItemResult(item.key, item.object, status, reason, requests)
+        self.results[item.key] = result
+        if self.on_item is not None:
+            self.on_item(result)
 
     def classify(self, item: PlanItem, fresh: _Fresh) -> bool:
         """True when the item is to be written now; otherwise its result is recorded."""
@@ -331,6 +342,7 @@ async def apply_plan(
     catalog: Catalog | None = None,
     limits: RateLimits | None = None,
     on_backup: Callable[[Snapshot], Awaitable[None]] | None = None,
+    on_item: Callable[[ItemResult], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> ApplyReport:
@@ -338,14 +350,15 @@ async def apply_plan(
 
     ``limits`` must match the client's (Intune's defaults); ``clock`` and ``sleep`` pace the waves
     (inject the client's in tests). ``on_backup`` receives the backup before the first write; if it
-    raises, nothing is written and the exception propagates.
+    raises, nothing is written and the exception propagates. ``on_item`` receives each item's result
+    as soon as it has ended (in the order items end), for progress; it must not raise.
 
     Raises:
         ValueError: the plan names a type the catalog lacks, or a request outside its object.
     """
     catalog = catalog or default_catalog()
     _check_paths(plan, catalog)
-    applier = _Applier(plan, graph, catalog, _WriteWindow(limits or RateLimits(), clock, sleep))
+    applier = _Applier(plan, graph, catalog, _WriteWindow(limits or RateLimits(), clock, sleep), on_item)
     items = list(plan.items)
     fresh, objects = await asyncio.gather(applier.read_assignments(items), applier.read_objects(items))
     touched = [

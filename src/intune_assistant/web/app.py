@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 import httpx
@@ -22,6 +22,7 @@ from .analyses import WARM
 from .assignment_manager import api as assignment_manager_api
 from .assignment_manager import apply as assignment_manager_apply
 from .assignment_manager import routes as assignment_manager_routes
+from .assignment_manager.runs import ApplyRuns
 from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
 from .context import UserContext, here, safe_next, user_context, web_state
@@ -71,6 +72,8 @@ class WebState:
     signin: SignInClient
     catalog: Catalog
     policies: PolicyService
+    apply_runs: ApplyRuns = field(default_factory=ApplyRuns)
+    """Assignment applies running (or recently ended) in this process, by tenant, user and run id."""
 
 
 def create_app(

@@ -1,27 +1,30 @@
-"""Confirm → apply → results, and what the tenant's audit log says about each changed object.
+"""Confirm → progress → results, and what the tenant's audit log says about each changed object.
 
 The reviewed plan travels as a sealed document (``changes/document.py``) in the confirm form:
 the server keeps none. Apply opens it only for the user and tenant it was made for, before it
-expires, runs it On-Behalf-Of the user with the module's write scopes, and answers the per-item
-results with the backup of every object it touched (taken before the first write) as a download
-built in the page — nothing of the plan, its results or the backup is written on the server.
+expires, and starts it On-Behalf-Of the user with the module's write scopes as a run in the
+background of this process (``runs.py``); the answer is at once a page whose progress updates, then
+the per-item results with the backup of every object it touched (taken before the first write) as
+a download built in the page — nothing of the plan, its results or the backup is written on the
+server, and the run is kept in memory for this user and tenant only, for a while after it ended.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from intune_assistant.changes import Plan
-from intune_assistant.changes.apply import ApplyReport, ItemStatus, apply_plan
+from intune_assistant.changes.apply import ApplyReport, ItemResult, ItemStatus, apply_plan
 from intune_assistant.changes.document import PlanRefused
 from intune_assistant.snapshot import snapshot_zip
 
-from ..context import web_state
+from ..context import TenantContext, tenant_context, web_state
 from ..csrf import check_csrf
 from ..csv_export import export_filename
 from ..errors import Link, ProblemPage
@@ -31,6 +34,7 @@ from ..templating import render
 from ..tenant_data import FileData, PageData, TenantData
 from .documents import open_document
 from .routes import can_apply
+from .runs import ApplyRun
 
 router = APIRouter()
 
@@ -48,13 +52,15 @@ def _module_needed() -> ProblemPage:
     )
 
 
-async def run_plan(request: Request, data: TenantData, plan: Plan) -> ApplyReport:
+async def run_plan(
+    request: Request, data: TenantData, plan: Plan, on_item: Callable[[ItemResult], None] | None = None
+) -> ApplyReport:
     """Apply ``plan`` as the signed-in user, with the scopes of this tenant's activated modules."""
     state = web_state(request)
     scopes = state.policies.scopes(modules_in_use(request, data.record.module_names))
     provider = OboTokenProvider(state.obo, data.api_token, data.principal)
     async with state.policies.graph_client(provider, scopes) as client:
-        report = await apply_plan(plan, client, catalog=state.catalog)
+        report = await apply_plan(plan, client, catalog=state.catalog, on_item=on_item)
     # The collection no longer shows the tenant as it is: read it again (pages keep the old data meanwhile).
     await state.policies.refresh(
         data.principal, data.api_token, modules_in_use(request, data.record.module_names), data.domain
@@ -79,22 +85,81 @@ async def apply(request: Request, data: FileData) -> Response:
             f"{str(exc)[:1].upper()}{str(exc)[1:]}. Nothing was changed.",
             links=[Link("Make a new plan", "/assignment-manager", primary=True)],
         ) from None
-    report = await run_plan(request, data, plan)
-    backup = ""
-    if report.backup is not None:
-        backup = base64.b64encode(snapshot_zip(report.backup, web_state(request).catalog)).decode("ascii")
+    state = web_state(request)
+    backup_name = export_filename(data.domain, "assignments-backup", datetime.now(UTC), "zip")
+
+    async def work(run: ApplyRun) -> tuple[ApplyReport, str]:
+        report = await run_plan(request, data, plan, run.ended.append)
+        backup = ""
+        if report.backup is not None:
+            backup = base64.b64encode(snapshot_zip(report.backup, state.catalog)).decode("ascii")
+        return report, backup
+
+    run = state.apply_runs.start(state.policies.key(data.principal), plan, backup_name, work)
+    # Post → redirect → get: reloading the progress page never sends the plan again.
+    return RedirectResponse(f"/assignment-manager/apply/{run.run_id}", status_code=303)
+
+
+def _run_of(request: Request, ctx: TenantContext, run_id: str) -> ApplyRun:
+    state = web_state(request)
+    run = state.apply_runs.get(state.policies.key(ctx.principal), run_id[:100])
+    if run is None:
+        raise ProblemPage(
+            404,
+            "This apply is not known",
+            "Its progress and results are shown only to the user who started it, for 30 minutes after it ended.",
+            links=[Link("Back to the Assignment manager", "/assignment-manager", primary=True)],
+        )
+    return run
+
+
+def _stopped() -> ProblemPage:
+    return ProblemPage(
+        502,
+        "The apply stopped before it ended",
+        "Some items may have been changed. Make a new plan: its review shows each object as it is now.",
+        links=[Link("Make a new plan", "/assignment-manager", primary=True)],
+    )
+
+
+@router.get("/assignment-manager/apply/{run_id}", name="assignment_manager_run", response_class=HTMLResponse)
+async def run_page(request: Request, run_id: str, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """The apply's progress while it runs; then every item's result, the backup and the audit links."""
+    run = _run_of(request, ctx, run_id)
+    if run.stopped:
+        raise _stopped()
+    if run.report is None:
+        return render(
+            request,
+            "assignment_manager_progress.html",
+            {"run": run, "statuses": ItemStatus, "nav": "assignment-manager"},
+        )
+    report = run.report
     return render(
         request,
         "assignment_manager_results.html",
         {
-            "plan": plan,
+            "plan": run.plan,
             "report": report,
             "counts": {s.value: report.count(s) for s in ItemStatus},
-            "backup": backup,
-            "backup_name": export_filename(data.domain, "assignments-backup", datetime.now(UTC), "zip"),
+            "backup": run.backup_zip_b64,
+            "backup_name": run.backup_name,
             "nav": "assignment-manager",
         },
     )
+
+
+@router.get(
+    "/assignment-manager/apply/{run_id}/progress", name="assignment_manager_progress", response_class=HTMLResponse
+)
+async def run_progress(
+    request: Request, run_id: str, ctx: Annotated[TenantContext, Depends(tenant_context)]
+) -> Response:
+    """The progress fragment htmx polls; once the apply ended the page reloads itself with the results."""
+    run = _run_of(request, ctx, run_id)
+    if run.done:
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
+    return render(request, "_apply_progress.html", {"run": run, "statuses": ItemStatus})
 
 
 def _events_for(events: list[dict[str, Any]], object_id: str) -> list[dict[str, Any]]:
