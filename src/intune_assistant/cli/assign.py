@@ -38,7 +38,20 @@ from intune_assistant.collect.collector import collect
 from intune_assistant.graph import GraphClient, StaticTokenProvider, TokenProvider
 from intune_assistant.snapshot import Snapshot, TenantInfo, save_snapshot
 
-from .common import EXIT_INCOMPLETE, EXIT_OK, GRAPH, UserError, console_for
+from .common import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    GRAPH,
+    AuthorityOption,
+    CaFileOption,
+    ClientIdOption,
+    GraphUrlOption,
+    TenantOption,
+    UserError,
+    console_for,
+    device_code_sign_in,
+    graph_verify,
+)
 
 FORMAT = "intune-assistant plan"
 KEY_ENV = "INTUNE_ASSISTANT_PLAN_KEY_FILE"
@@ -49,13 +62,6 @@ DemoOption = Annotated[
     str | None,
     typer.Option(help="A built-in demo tenant (a fresh in-process copy each run: changes don't persist)."),
 ]
-TenantOption = Annotated[str | None, typer.Option(help="A real tenant (domain), signing in with a device code.")]
-ClientIdOption = Annotated[
-    str | None, typer.Option(envvar="INTUNE_ASSISTANT_CLIENT_ID", help="App registration (client) id.")
-]
-AuthorityOption = Annotated[str | None, typer.Option(help="Sign-in authority URL (default: Entra ID's).")]
-GraphUrlOption = Annotated[str, typer.Option(help="Microsoft Graph base URL.")]
-CaFileOption = Annotated[Path | None, typer.Option(help="CA certificate to trust (e.g. the emulator's).")]
 KeyFileOption = Annotated[
     Path | None, typer.Option(envvar=KEY_ENV, help="Your plan key file (make one with 'assign key').")
 ]
@@ -109,19 +115,7 @@ def _demo_connection(name: str, catalog: Catalog) -> _Connection:
 def _tenant_connection(
     domain: str, client_id: str | None, authority: str | None, graph_url: str, ca_file: Path | None, console: Console
 ) -> _Connection:
-    from intune_assistant.identity.device_code import DeviceCodeTokenProvider
-
-    if not client_id:
-        raise UserError("--tenant needs --client-id (or INTUNE_ASSISTANT_CLIENT_ID); see docs/deployment.md")
-    if ca_file is not None and not ca_file.is_file():
-        raise UserError(f"--ca-file {ca_file} is not a file")
-    provider = DeviceCodeTokenProvider(
-        client_id=client_id,
-        authority=authority or f"https://login.microsoftonline.com/{domain}",
-        prompt=lambda message: console.print(f"[bold]{message}[/]"),
-        ca_file=str(ca_file) if ca_file else None,
-        instance_discovery=authority is None,
-    )
+    provider = device_code_sign_in(domain, client_id, authority, ca_file, console)
 
     def who() -> tuple[str, str]:
         tenant_id, user_id = provider.tenant_id, provider.user_id
@@ -129,8 +123,9 @@ def _tenant_connection(
             raise UserError("the sign-in did not say which tenant and user it was for")
         return tenant_id, user_id
 
-    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
-    return _Connection(provider, graph_url.rstrip("/"), None, verify, TenantInfo(None, domain, domain), who)
+    return _Connection(
+        provider, graph_url.rstrip("/"), None, graph_verify(ca_file), TenantInfo(None, domain, domain), who
+    )
 
 
 def _connect(

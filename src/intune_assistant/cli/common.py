@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import ssl
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import httpx
+import typer
 from rich.console import Console
 
 from intune_assistant.catalog import Catalog
@@ -16,12 +18,24 @@ from intune_assistant.snapshot import Snapshot, TenantInfo
 
 from .progress import RichCollectProgress
 
+if TYPE_CHECKING:
+    from intune_assistant.identity.device_code import DeviceCodeTokenProvider
+
 # Exit codes scripts can rely on.
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_INCOMPLETE = 3
 
 GRAPH = "https://graph.microsoft.com"
+
+# The sign-in options of every command that can read a real tenant.
+TenantOption = Annotated[str | None, typer.Option(help="A real tenant (domain), signing in with a device code.")]
+ClientIdOption = Annotated[
+    str | None, typer.Option(envvar="INTUNE_ASSISTANT_CLIENT_ID", help="App registration (client) id (--tenant).")
+]
+AuthorityOption = Annotated[str | None, typer.Option(help="Sign-in authority URL (--tenant; default: Entra ID's).")]
+GraphUrlOption = Annotated[str, typer.Option(help="Microsoft Graph base URL (--tenant).")]
+CaFileOption = Annotated[Path | None, typer.Option(help="CA certificate to trust for sign-in and Graph (--tenant).")]
 
 
 class UserError(Exception):
@@ -78,6 +92,34 @@ def demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[str
     )
 
 
+def device_code_sign_in(
+    domain: str, client_id: str | None, authority: str | None, ca_file: Path | None, console: Console
+) -> DeviceCodeTokenProvider:
+    """The device-code sign-in every ``--tenant`` command uses (MSAL; tokens stay in memory)."""
+    from intune_assistant.identity.device_code import DeviceCodeTokenProvider
+
+    if not client_id:
+        raise UserError(
+            "--tenant needs the client id of your Intune Assistant app registration "
+            "(--client-id or INTUNE_ASSISTANT_CLIENT_ID); see docs/deployment.md."
+        )
+    if ca_file is not None and not ca_file.is_file():
+        raise UserError(f"--ca-file {ca_file} is not a file")
+    return DeviceCodeTokenProvider(
+        client_id=client_id,
+        authority=authority or f"https://login.microsoftonline.com/{domain}",
+        prompt=lambda message: console.print(f"[bold]{message}[/]"),
+        ca_file=str(ca_file) if ca_file else None,
+        # Instance discovery asks Microsoft's cloud about the authority: only for Microsoft's own.
+        instance_discovery=authority is None,
+    )
+
+
+def graph_verify(ca_file: Path | None) -> ssl.SSLContext | bool:
+    """How Graph's certificate is checked: against ``--ca-file`` when given, else the system's roots."""
+    return ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
+
+
 def tenant_snapshot(
     domain: str,
     client_id: str | None,
@@ -89,24 +131,10 @@ def tenant_snapshot(
     graph_url: str,
     ca_file: Path | None,
 ) -> Snapshot:
-    from intune_assistant.identity.device_code import DeviceCodeTokenProvider, SignInError
+    from intune_assistant.identity.device_code import SignInError
 
-    if not client_id:
-        raise UserError(
-            "--tenant needs the client id of your Intune Assistant app registration "
-            "(--client-id or INTUNE_ASSISTANT_CLIENT_ID); see docs/deployment.md."
-        )
-    if ca_file is not None and not ca_file.is_file():
-        raise UserError(f"--ca-file {ca_file} is not a file")
-    provider = DeviceCodeTokenProvider(
-        client_id=client_id,
-        authority=authority or f"https://login.microsoftonline.com/{domain}",
-        prompt=lambda message: console.print(f"[bold]{message}[/]"),
-        ca_file=str(ca_file) if ca_file else None,
-        # Instance discovery asks Microsoft's cloud about the authority: only for Microsoft's own.
-        instance_discovery=authority is None,
-    )
-    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
+    provider = device_code_sign_in(domain, client_id, authority, ca_file, console)
+    verify = graph_verify(ca_file)
     tenant = TenantInfo(tenant_id=None, domain=domain, display_name=domain)
     try:
         snapshot = asyncio.run(

@@ -24,21 +24,12 @@ if TYPE_CHECKING:
     from intune_assistant.catalog import Catalog
     from intune_assistant.snapshot import Snapshot
 
-__all__ = ["register"]
+from .common import GRAPH, AuthorityOption, CaFileOption, ClientIdOption, GraphUrlOption, TenantOption
 
-GRAPH = "https://graph.microsoft.com"
+__all__ = ["register"]
 
 DemoOption = Annotated[str | None, typer.Option(help="Use a built-in demo tenant: contoso, fabrikam, partner, large.")]
 SnapshotOption = Annotated[Path | None, typer.Option("--snapshot", help="Use a saved snapshot folder.")]
-TenantOption = Annotated[
-    str | None, typer.Option(help="Collect a real tenant (domain), signing in with a device code.")
-]
-ClientIdOption = Annotated[
-    str | None, typer.Option(envvar="INTUNE_ASSISTANT_CLIENT_ID", help="App registration (client) id (--tenant).")
-]
-AuthorityOption = Annotated[str | None, typer.Option(help="Sign-in authority URL (--tenant; default: Entra ID's).")]
-GraphUrlOption = Annotated[str, typer.Option(help="Microsoft Graph base URL (--tenant).")]
-CaFileOption = Annotated[Path | None, typer.Option(help="CA certificate to trust for sign-in and Graph (--tenant).")]
 DefinitionsOption = Annotated[
     Path | None,
     typer.Option("--definitions", help="Setting definitions file (from `definitions export`) for offline names."),

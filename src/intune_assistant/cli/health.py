@@ -17,23 +17,23 @@ from rich.table import Table
 from intune_assistant.analyses.health import HealthReport, Verdict, health_types, tenant_health
 from intune_assistant.catalog import default_catalog
 
-from .common import EXIT_INCOMPLETE, EXIT_OK, console_for
-from .docs import (
+from .common import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    GRAPH,
     AuthorityOption,
     CaFileOption,
     ClientIdOption,
-    DemoOption,
     GraphUrlOption,
-    SnapshotOption,
     TenantOption,
-    _source,
+    console_for,
 )
+from .docs import DemoOption, SnapshotOption, _source
 
 __all__ = ["EXIT_EXPIRES_SOON", "EXIT_NEEDS_ACTION", "exit_code", "register", "report_json"]
 
 EXIT_EXPIRES_SOON = 4
 EXIT_NEEDS_ACTION = 5
-GRAPH = "https://graph.microsoft.com"
 
 # One look per verdict (colour, icon and word), as the web page shows them.
 _STYLE = {
