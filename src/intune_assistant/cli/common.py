@@ -154,3 +154,35 @@ def tenant_snapshot(
         raise UserError(f"sign-in failed: {exc}") from None
     snapshot.tenant.tenant_id = provider.tenant_id
     return snapshot
+
+
+def snapshot_from_options(
+    console: Console,
+    catalog: Catalog,
+    *,
+    demo: str | None,
+    snapshot: Path | None,
+    tenant: str | None,
+    client_id: str | None = None,
+    authority: str | None = None,
+    graph_url: str = GRAPH,
+    ca_file: Path | None = None,
+    types: list[str] | None = None,
+) -> Snapshot:
+    """The snapshot to work on: a demo tenant or a real one collected now, or a saved folder."""
+    from intune_assistant.snapshot import SnapshotError, load_snapshot
+
+    given = [o for o in (demo, snapshot, tenant) if o is not None]
+    if len(given) != 1:
+        raise UserError("give exactly one of --demo NAME, --snapshot DIR or --tenant DOMAIN")
+    if snapshot is not None:
+        try:
+            return load_snapshot(snapshot)
+        except SnapshotError as exc:
+            raise UserError(str(exc)) from None
+    if demo is not None:
+        return demo_snapshot(demo.lower(), catalog, console, types)
+    assert tenant is not None
+    return tenant_snapshot(
+        tenant, client_id, catalog, console, types, authority=authority, graph_url=graph_url, ca_file=ca_file
+    )

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from intune_assistant.catalog import Catalog
     from intune_assistant.snapshot import Snapshot
 
-from .common import GRAPH, AuthorityOption, CaFileOption, ClientIdOption, GraphUrlOption, TenantOption
+from .common import (
+    GRAPH,
+    AuthorityOption,
+    CaFileOption,
+    ClientIdOption,
+    GraphUrlOption,
+    TenantOption,
+    snapshot_from_options,
+)
 
 __all__ = ["register"]
 
@@ -34,40 +42,6 @@ DefinitionsOption = Annotated[
     Path | None,
     typer.Option("--definitions", help="Setting definitions file (from `definitions export`) for offline names."),
 ]
-
-
-def _source(
-    console: Console,
-    catalog: Catalog,
-    *,
-    demo: str | None,
-    snapshot: Path | None,
-    tenant: str | None,
-    client_id: str | None = None,
-    authority: str | None = None,
-    graph_url: str = GRAPH,
-    ca_file: Path | None = None,
-    types: list[str] | None = None,
-) -> Snapshot:
-    """The snapshot to work on: a demo tenant or a real one collected now, or a saved folder."""
-    from intune_assistant.snapshot import SnapshotError, load_snapshot
-
-    from .common import UserError, demo_snapshot, tenant_snapshot
-
-    given = [o for o in (demo, snapshot, tenant) if o is not None]
-    if len(given) != 1:
-        raise UserError("give exactly one of --demo NAME, --snapshot DIR or --tenant DOMAIN")
-    if snapshot is not None:
-        try:
-            return load_snapshot(snapshot)
-        except SnapshotError as exc:
-            raise UserError(str(exc)) from None
-    if demo is not None:
-        return demo_snapshot(demo.lower(), catalog, console, types)
-    assert tenant is not None
-    return tenant_snapshot(
-        tenant, client_id, catalog, console, types, authority=authority, graph_url=graph_url, ca_file=ca_file
-    )
 
 
 def _definitions_file(path: Path | None) -> SettingDefinitions | None:
@@ -184,7 +158,7 @@ def docs(
     _check_types(catalog, types)
     extra = _definitions_file(definitions)
     console = Console(stderr=True)
-    source = _source(
+    source = snapshot_from_options(
         console,
         catalog,
         demo=demo,
@@ -247,7 +221,7 @@ def export_definitions(
     key = "settingDefinitions"
     if demo is None and tenant is None:
         raise UserError("give exactly one of --demo NAME or --tenant DOMAIN")
-    source = _source(
+    source = snapshot_from_options(
         console,
         catalog,
         demo=demo,
@@ -302,7 +276,7 @@ def search(
     _check_types(catalog, types)
     extra = _definitions_file(definitions)
     console = Console(stderr=True)
-    source = _source(console, catalog, demo=demo, snapshot=snapshot, tenant=None)
+    source = snapshot_from_options(console, catalog, demo=demo, snapshot=snapshot, tenant=None)
     found = search_settings(setting_rows(source, catalog, extra), text, types=types, platforms=platforms)
     if json_output:
         print(

@@ -27,8 +27,9 @@ from .common import (
     GraphUrlOption,
     TenantOption,
     console_for,
+    snapshot_from_options,
 )
-from .docs import DemoOption, SnapshotOption, _source
+from .docs import DemoOption, SnapshotOption
 
 __all__ = ["EXIT_EXPIRES_SOON", "EXIT_NEEDS_ACTION", "exit_code", "register", "report_json"]
 
@@ -107,7 +108,7 @@ def health(
     catalog = default_catalog()
     # A collection for this report reads only the types it judges (a saved snapshot has them all).
     types = [r.key for r in health_types(catalog)]
-    data = _source(
+    data = snapshot_from_options(
         console,
         catalog,
         demo=demo,
