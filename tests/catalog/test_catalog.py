@@ -95,6 +95,14 @@ def test_assignable_types_declare_how_to_assign() -> None:
             assert record.list_params()["$expand"].startswith("assignments")
 
 
+def test_lists_read_newest_first_are_assignable() -> None:
+    # A refresh reads an object below the newest pages again through /{id}/assignments only.
+    ordered = [r for r in default_catalog() if r.modified_order]
+    assert ordered
+    for record in ordered:
+        assert record.assignments in (AssignmentRead.LIST_EXPAND, AssignmentRead.PER_ITEM), record.key
+
+
 def test_paths_split_by_filter_do_not_overlap() -> None:
     catalog = default_catalog()
     shared = catalog.for_path("beta", "deviceManagement/deviceConfigurations")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from intune_assistant.collect.changes import NewestFirst, audit_query, newest_modified, touched_ids
+from intune_assistant.catalog import default_catalog
+from intune_assistant.collect.changes import (
+    AuditChanges,
+    NewestFirst,
+    audit_query,
+    deleted_objects,
+    newest_modified,
+    touched_ids,
+)
 
 KNOWN = datetime(2025, 6, 1, tzinfo=UTC)
 
@@ -46,3 +54,29 @@ def test_the_audit_log_names_every_resource_a_write_touched() -> None:
     assert touched_ids(events) == {"p1", "p2"}
     query = audit_query(datetime(2026, 12, 7, 17, 5, 9, 999, tzinfo=UTC))
     assert query["$filter"] == "activityDateTime ge 2026-12-07T17:05:09Z and activityOperationType ne 'Get'"
+
+
+def _event(activity: str, operation: str, result: str = "Success", resource: str = "p1") -> dict[str, object]:
+    return {
+        "activityType": activity,
+        "activityOperationType": operation,
+        "activityResult": result,
+        "resources": [{"resourceId": resource, "type": "DeviceManagementConfigurationPolicy"}],
+    }
+
+
+def test_the_audit_log_records_a_deletion_only_of_the_object_itself_and_only_when_it_succeeded() -> None:
+    settings_catalog = default_catalog()["settingsCatalog"]
+    events = [
+        _event("Delete DeviceManagementConfigurationPolicy", "Delete", resource="gone"),
+        _event("Delete DeviceManagementConfigurationPolicyAssignment", "Delete", resource="assignment-dropped"),
+        _event("Delete DeviceManagementConfigurationPolicy", "Delete", result="Failure", resource="refused"),
+        _event("assign DeviceManagementConfigurationPolicy", "Action", resource="assigned"),
+        _event("Delete DeviceConfiguration", "Delete", resource="other-type"),
+    ]
+    audit = AuditChanges(touched=touched_ids(events), deleted=deleted_objects(events))
+    assert audit.records_deletion(settings_catalog, "gone")
+    for object_id in ("assignment-dropped", "refused", "assigned", "other-type"):
+        assert not audit.records_deletion(settings_catalog, object_id), object_id
+    assert audit.touched == {"gone", "assignment-dropped", "refused", "assigned", "other-type"}
+    assert "activityType" in audit_query(KNOWN)["$select"].split(",")

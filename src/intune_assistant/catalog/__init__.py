@@ -16,6 +16,7 @@ from .describe import (
     type_facts,
     type_name_of,
 )
+from .entities import entity_type_of
 from .links import AdminCenterLink, admin_center_link, admin_center_url
 from .model import AssignmentRead, Child, HealthCheck, Kind, ResourceType, WriteActions
 from .platforms import (
@@ -53,6 +54,7 @@ __all__ = [
     "condition_platform_label",
     "default_catalog",
     "device_platform",
+    "entity_type_of",
     "filter_management_label",
     "filter_platform",
     "filter_platform_label",

@@ -147,21 +147,6 @@ class ResourceType:
     # The list answers ``$orderby=lastModifiedDateTime desc`` (observed: CIPP's change detection
     # reads these lists so), so a refresh reads only the newest pages.
     modified_order: bool = False
-    # An item read by id answers ``$expand=assignments`` with ``[]`` (a Graph issue) when the value
-    # at this property path (``a/b``) starts with this prefix; a refresh reads ``/{id}/assignments``
-    # for those objects. None: the item's expand is right.
-    item_expand_empty_when: tuple[str, str] | None = None
-
-    def item_expands_assignments(self, obj: Mapping[str, Any]) -> bool:
-        """Whether ``obj`` read by id with ``$expand=assignments`` gets its real assignments."""
-        if self.item_expand_empty_when is None:
-            return True
-        path, prefix = self.item_expand_empty_when
-        value: Any = obj
-        for segment in path.split("/"):
-            value = value.get(segment) if isinstance(value, Mapping) else None
-        return not (isinstance(value, str) and value.startswith(prefix))
-
     # Whether snapshot collection reads this type by default.
     collect: bool = True
     # A single object at ``path`` (``GET deviceManagement``), not a collection: no paging, no

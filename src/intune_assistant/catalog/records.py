@@ -78,9 +78,6 @@ RECORDS: tuple[ResourceType, ...] = (
         volatile_fields=SETTINGS_VOLATILE,
         write=FULL_RETURNING,
         modified_order=True,
-        # configurationPolicies/{id}?$expand=assignments is [] for endpoint-security template
-        # families (msgraph-sdk-powershell#3337, open); the list expand is not affected.
-        item_expand_empty_when=("templateReference/templateFamily", "endpointSecurity"),
         page_size=25,
         notes="List $expand=assignments,settings returns every setting inline (no nextLink inside).",
     ),

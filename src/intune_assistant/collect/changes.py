@@ -5,8 +5,11 @@ Intune's lists document no ``lastModifiedDateTime`` filter; ``$orderby=lastModif
 is observed on the policy lists (the catalog's ``modified_order``), so a refresh reads them newest
 first and stops at the first page that reaches what the previous snapshot already had. Deletions
 and assignment-only changes do not move an object up that order: Intune's audit log
-(``deviceManagement/auditEvents``) names every object a write touched (``resources[].resourceId``),
-and a refresh reads those again by id (a 404 means deleted).
+(``deviceManagement/auditEvents``) names every object a write touched (``resources[].resourceId``).
+An object the log names that the newest pages do not hold has not changed since the log's window
+began (every change to its properties or settings would have moved it up), so only its
+assignments are read again (a 404 means deleted) — and not even those when the log records the
+object's own deletion (``Delete <entity>``, e.g. "Delete DeviceManagementConfigurationPolicy").
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from intune_assistant.catalog import ResourceType
+from intune_assistant.catalog import ResourceType, entity_type_of
 from intune_assistant.snapshot import Problem
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "AuditChanges",
     "NewestFirst",
     "audit_query",
+    "deleted_objects",
     "is_audited",
     "modified_at",
     "newest_modified",
@@ -46,13 +50,15 @@ def is_audited(record: ResourceType) -> bool:
 def audit_query(since: datetime) -> dict[str, str]:
     """The audit events since ``since`` that changed something (reads are audited too).
 
-    The filter and select are what IntuneCD sends (reference §3: ``activityDateTime gt …`` and
-    ``activityOperationType ne 'Get'``); ``ge`` so an event at the boundary is not lost.
+    The filter is what IntuneCD sends (reference §3: ``activityDateTime gt …`` and
+    ``activityOperationType ne 'Get'``); ``ge`` so an event at the boundary is not lost. The
+    select adds what tells a deletion of the object itself from one of its assignments
+    (``activityType``) and a refused write from a done one (``activityResult``).
     """
     moment = since.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "$filter": f"activityDateTime ge {moment} and activityOperationType ne 'Get'",
-        "$select": "activityDateTime,activityOperationType,resources",
+        "$select": "activityDateTime,activityType,activityOperationType,activityResult,resources",
     }
 
 
@@ -69,17 +75,44 @@ def touched_ids(events: Iterable[Mapping[str, Any]]) -> frozenset[str]:
     return frozenset(found)
 
 
+def deleted_objects(events: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
+    """(entity type in lower case, id) of every object whose own deletion the events record.
+
+    Only a successful ``Delete`` whose ``activityType`` is "Delete <entity>" counts: deleting an
+    assignment names its policy too, but as "Delete …PolicyAssignment", which is another entity.
+    """
+    found: set[tuple[str, str]] = set()
+    for event in events:
+        activity = event.get("activityType")
+        if (
+            str(event.get("activityOperationType")).lower() != "delete"
+            or str(event.get("activityResult")).lower() != "success"
+            or not isinstance(activity, str)
+            or not activity.lower().startswith("delete ")
+        ):
+            continue
+        entity = activity[len("delete ") :].strip().lower()
+        found.update((entity, object_id) for object_id in touched_ids([event]))
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class AuditChanges:
-    """The audit log since the previous collection: the ids it names, or why it could not be read."""
+    """The audit log since the previous collection: the ids it names and the objects whose
+    deletion it records, or why it could not be read."""
 
     touched: frozenset[str] = frozenset()
+    deleted: frozenset[tuple[str, str]] = frozenset()
     problem: Problem | None = None
 
     @property
     def ok(self) -> bool:
         """True when the log was read to its end."""
         return self.problem is None
+
+    def records_deletion(self, record: ResourceType, object_id: str) -> bool:
+        """Whether the log records that ``object_id``, one of ``record``'s objects, was deleted."""
+        return (entity_type_of(record.path).lower(), object_id) in self.deleted
 
 
 def modified_at(obj: Mapping[str, Any]) -> datetime | None:

@@ -9,9 +9,10 @@ Records that share a list (device configurations and update rings) are read once
 A refresh (``previous``) reads only what changed where Graph lets it (``changes``): types with a
 delta query (groups, users, Entra devices) continue from the previous round's deltaLink; Intune's audit log since the
 previous collection names the objects writes touched; lists Graph orders by
-``lastModifiedDateTime`` are read newest first down to what the previous snapshot had, and the
-touched objects not among those pages are read again by id (a 404: deleted). Other lists are read
-again, and an item's per-item reads (children, details, ``/assignments``) are repeated only when
+``lastModifiedDateTime`` are read newest first down to what the previous snapshot had (and at least
+down to where the audit log's window begins), and of the touched objects not among those pages
+only the assignments are read again (a 404: deleted; nothing when the log records the deletion).
+Other lists are read again, and an item's per-item reads (children, details, ``/assignments``) are repeated only when
 its ``lastModifiedDateTime`` or ``version`` changed or the audit log names it. When the audit log
 cannot be read, Intune's types are read in full, as a first collection reads them, and their
 results say why.
@@ -55,6 +56,7 @@ from .changes import (
     AuditChanges,
     NewestFirst,
     audit_query,
+    deleted_objects,
     is_audited,
     newest_modified,
     touched_ids,
@@ -180,7 +182,7 @@ class _Collector:
         listed = await self.pages(run, _query(AUDIT_PATH, audit_query(since)), priority=1)
         if listed.error is not None:
             return AuditChanges(problem=problem_from(record, listed.error, listed.error.status or 0))
-        return AuditChanges(touched=touched_ids(listed.items))
+        return AuditChanges(touched=touched_ids(listed.items), deleted=deleted_objects(listed.items))
 
     async def get(self, run: _TypeRun, url: str, priority: int = 0) -> GraphResponse:
         run.requests += 1
@@ -276,54 +278,55 @@ class _Collector:
         return _Listed(listed, newest_only=order.stopped and listed.error is None)
 
     def known_until(self, run: _TypeRun, group: tuple[ResourceType, ...]) -> datetime | None:
-        """The newest change the previous snapshot holds for ``group``'s list, when a newest-first
-        read can stand for reading it all (Graph orders it, every record of it was read
-        completely last time, and the audit log was read); else None."""
-        if run.audit is None or not run.audit.ok or not all(r.modified_order for r in group):
+        """Where a newest-first read of ``group``'s list may stop, when it can stand for reading
+        it all (Graph orders it, every record of it was read completely last time, and the audit
+        log was read); else None.
+
+        That is the newest change the previous snapshot holds, or the start of the audit log's
+        window when that is earlier: every object changed since the window began is then among
+        the pages read, so one the log names below them changed only in its assignments (an
+        object changed while the previous collection ran may be newer than what that collection
+        read of it, and older than its newest change).
+        """
+        if self.previous is None or run.audit is None or not run.audit.ok or not all(r.modified_order for r in group):
             return None
         previous = [self.previous_items(r) for r in group]
         if any(items is None for items in previous):
             return None
-        return newest_modified(obj for items in previous if items is not None for obj in items.values())
+        newest = newest_modified(obj for items in previous if items is not None for obj in items.values())
+        window = self.previous.taken_at - AUDIT_OVERLAP
+        return None if newest is None else min(newest, window)
 
     async def with_unlisted(self, run: _TypeRun, listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """A newest-first read's items plus the previous objects below its last page: kept as they
-        were, or read again by id when the audit log names them (and dropped when Graph no longer
-        has them)."""
+        were, dropped when the audit log records their deletion, or — when the log names them
+        otherwise — kept with their assignments read again (dropped when Graph no longer has them).
+        Below the last page nothing changed since the log's window began (``known_until``)."""
         seen = {item.get("id") for item in listed}
         kept: list[dict[str, Any]] = []
         again: list[dict[str, Any]] = []
         for object_id, before in (run.previous or {}).items():
-            if object_id in seen:
+            if object_id in seen or (run.audit is not None and run.audit.records_deletion(run.record, object_id)):
                 continue
             (again if run.touched(object_id) else kept).append(before)
-        run.reused += len(kept)
+        run.reused += len(kept) + len(again)
         reread = await asyncio.gather(*(self.read_again(run, before) for before in again))
         return [*listed, *kept, *(item for item in reread if item is not None)]
 
     async def read_again(self, run: _TypeRun, before: dict[str, Any]) -> dict[str, Any] | None:
-        """``before`` read anew by id, with what its list expands and its per-item reads; None when
-        Graph no longer has it; ``before`` itself (and a problem) when the read failed."""
-        record = run.record
-        base = f"{record.path}/{quote(str(before['id']), safe='')}"
-        expands = record.list_expands()
-        separate = "assignments" in expands and not record.item_expands_assignments(before)
-        if separate:
-            expands.remove("assignments")
-        response = await self.get(run, _query(base, {"$expand": ",".join(expands)} if expands else {}))
-        if response.status == 404:
+        """``before`` with its assignments read anew (``/{id}/assignments``: every list Graph
+        orders is assignable, a catalog test holds it so); None when Graph no longer has it;
+        ``before`` itself (and a problem) when the read failed."""
+        base = f"{run.record.path}/{quote(str(before['id']), safe='')}"
+        listed = await self.pages(run, f"{base}/assignments")
+        if listed.error is not None and listed.error.status == 404:
             return None
-        if not response.ok or not isinstance(response.body, dict):
-            self._item_problem(run, before, DETAILS_PART, response.error, response.status)
-            return before
-        item = {k: v for k, v in response.body.items() if k != "@odata.context"}
-        if separate:
-            await self.read_child(run, item, base, Child("assignments"))
-            # The list's expand annotates the collection; it names this object, so it carries over.
-            annotation = "assignments@odata.context"
-            if annotation in before:
-                item[annotation] = before[annotation]
-        await self.complete_item(run, item, touched=True)
+        # ``assignments@odata.context`` (from the list's expand) names this object: it stays.
+        item = dict(before)
+        if listed.error is not None:
+            self._item_problem(run, before, "assignments", listed.error, listed.error.status or 0)
+        else:
+            item["assignments"] = listed.items
         return item
 
     async def read_singleton(self, run: _TypeRun) -> tuple[list[dict[str, Any]], TypeResult]:

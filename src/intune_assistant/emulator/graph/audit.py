@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from ...catalog import Kind, ResourceType
+from ...catalog import Kind, ResourceType, entity_type_of
 from ..tokens import DEMO_API_CLIENT_ID
 from .protocol import Caller
-from .shaping import type_name
 
 __all__ = ["OperationType", "audit_event", "component_of", "timestamp"]
 
@@ -58,7 +57,7 @@ def audit_event(
     entity: str | None = None,
 ) -> dict[str, Any]:
     """An ``auditEvent`` for ``operation`` on ``obj`` (one of ``record``'s objects)."""
-    entity = _pascal(entity or type_name(record.path))
+    entity = _pascal(entity or entity_type_of(record.path))
     verb = activity or operation
     activity_type = f"{verb} {entity}"
     odata_type = obj.get("@odata.type")

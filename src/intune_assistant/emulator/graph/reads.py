@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...catalog import Child, ResourceType
+from ...catalog import Child, ResourceType, entity_type_of
 from . import beyond_catalog
 from .call import Call
 from .errors import not_found
@@ -25,7 +25,6 @@ from .shaping import (
     expand_items,
     record_navigations,
     shape,
-    type_name,
 )
 
 __all__ = [
@@ -91,7 +90,7 @@ def _predicate(
     if call.query.filter is None:
         return None
     rules = FilterRules(
-        type_name=type_name(entity_set),
+        type_name=entity_type_of(entity_set),
         known_property=known_properties(items, navigations=navigations, name_field=name_field),
         string_functions=call.route.path not in _NO_STRING_FUNCTIONS,
         case_insensitive=call.route.is_directory,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ...catalog import Child, ResourceType
+from ...catalog import Child, ResourceType, entity_type_of
 from .errors import GraphError
 from .routing import ASSIGNMENT_READS
 
@@ -23,7 +23,6 @@ __all__ = [
     "definitions_for_setting",
     "record_navigations",
     "shape",
-    "type_name",
     "v1_view",
 ]
 
@@ -35,37 +34,6 @@ BETA_TARGET_FIELDS = frozenset(
 )
 # The navigation of a settings-catalog setting to the definitions its instance uses.
 SETTING_DEFINITIONS = "settingDefinitions"
-
-# Entity types whose name is not the singular of their entity set (used in error messages).
-_TYPE_NAMES = {
-    "configurationPolicies": "deviceManagementConfigurationPolicy",
-    "compliancePolicies": "deviceManagementCompliancePolicy",
-    "intents": "deviceManagementIntent",
-    "templates": "deviceManagementTemplate",
-    "configurationSettings": "deviceManagementConfigurationSettingDefinition",
-    "settings": "deviceManagementConfigurationSetting",
-    "mobileAppConfigurations": "managedDeviceMobileAppConfiguration",
-    "policies": "conditionalAccessPolicy",
-    "roleAssignments": "deviceAndAppManagementRoleAssignment",
-    "assignmentFilters": "deviceAndAppManagementAssignmentFilter",
-    "definitionValues": "groupPolicyDefinitionValue",
-    "presentationValues": "groupPolicyPresentationValue",
-    "scheduledActionsForRule": "deviceComplianceScheduledActionForRule",
-    "apps": "managedMobileApp",
-    "accessAssignments": "delegatedAdminAccessAssignment",
-    "members": "directoryObject",
-    "deviceEnrollmentConfigurations": "deviceEnrollmentConfiguration",
-}
-
-
-def type_name(entity_set: str) -> str:
-    """The entity type Graph names for the entity set or navigation ``entity_set``."""
-    name = entity_set.rsplit("/", 1)[-1]
-    if name in _TYPE_NAMES:
-        return _TYPE_NAMES[name]
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    return name[:-1] if name.endswith("s") else name
 
 
 def record_navigations(records: Iterable[ResourceType]) -> set[str]:
@@ -105,7 +73,7 @@ def check_expand(requested: Sequence[str], *, allowed: set[str], navigations: se
             400,
             "BadRequest",
             "Parsing OData Select and Expand failed: Could not find a property named "
-            f"'{name}' on type 'microsoft.graph.{type_name(entity_set)}'.",
+            f"'{name}' on type 'microsoft.graph.{entity_type_of(entity_set)}'.",
         )
 
 
@@ -125,7 +93,7 @@ def check_select(select: Sequence[str] | None, *, known: Callable[[str], bool], 
                 400,
                 "BadRequest",
                 "Parsing OData Select and Expand failed: Could not find a property named "
-                f"'{name}' on type 'microsoft.graph.{type_name(entity_set)}'.",
+                f"'{name}' on type 'microsoft.graph.{entity_type_of(entity_set)}'.",
             )
 
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from ...catalog import Kind, ResourceType
+from ...catalog import Kind, ResourceType, entity_type_of
 from .audit import audit_event, timestamp
 from .call import Call
 from .errors import GraphError, bad_request, not_found
@@ -19,7 +19,7 @@ from .listing import context_url
 from .protocol import GraphResponse
 from .reads import find_object
 from .routing import wrong_verb
-from .shaping import record_navigations, shape, type_name
+from .shaping import record_navigations, shape
 
 __all__ = [
     "assign",
@@ -70,7 +70,7 @@ def _record_for_create(call: Call, body: Mapping[str, Any]) -> ResourceType:
     odata_type = _short_type(body.get("@odata.type"))
     if typed and not odata_type:
         raise bad_request(
-            f"A type must be specified: '@odata.type' is required to create a {type_name(call.route.path)}."
+            f"A type must be specified: '@odata.type' is required to create a {entity_type_of(call.route.path)}."
         )
     chosen = next((r for r in records if odata_type and odata_type in r.odata_types), None)
     if chosen is None:
@@ -240,7 +240,7 @@ def assign(call: Call) -> GraphResponse:
         raise wrong_verb("POST", call.route)
     body = call.req.body
     if not isinstance(body, Mapping) or set(body) != {key} or not isinstance(body[key], list):
-        raise bad_request(f'The request body of {type_name(record.path)} assign must be {{"{key}": [...]}}.')
+        raise bad_request(f'The request body of {entity_type_of(record.path)} assign must be {{"{key}": [...]}}.')
     parent_id = str(obj.get("id"))
     assignments = [_assignment(parent_id, raw, app=_is_app(record)) for raw in body[key]]
     seen: set[str] = set()
@@ -252,7 +252,7 @@ def assign(call: Call) -> GraphResponse:
     _audit(call, record, "Action", obj, activity="assign")
     if not record.write.assign_returns_collection:
         return GraphResponse(204)
-    context = f"Collection(microsoft.graph.{type_name(record.path)}Assignment)"
+    context = f"Collection(microsoft.graph.{entity_type_of(record.path)}Assignment)"
     return GraphResponse(200, {"@odata.context": context_url(call.req, context), "value": copy.deepcopy(assignments)})
 
 
@@ -268,7 +268,7 @@ def post_assignment(call: Call) -> GraphResponse:
     if any(a.get("id") == assignment["id"] for a in existing):
         raise GraphError(409, "Conflict", "An assignment to this target already exists.")
     call.store.replace(record, obj, {**obj, "assignments": [*existing, assignment]})
-    _audit(call, record, "Create", obj, activity="Create", entity=f"{type_name(record.path)}Assignment")
+    _audit(call, record, "Create", obj, activity="Create", entity=f"{entity_type_of(record.path)}Assignment")
     context = f"{call.route.path}('{parent_id}')/assignments/$entity"
     return GraphResponse(201, {"@odata.context": context_url(call.req, context), **copy.deepcopy(assignment)})
 
@@ -283,7 +283,7 @@ def delete_assignment(call: Call) -> GraphResponse:
     if len(kept) == len(existing):
         raise not_found(call.family, call.route.child_id or "")
     call.store.replace(record, obj, {**obj, "assignments": kept})
-    _audit(call, record, "Delete", obj, entity=f"{type_name(record.path)}Assignment")
+    _audit(call, record, "Delete", obj, entity=f"{entity_type_of(record.path)}Assignment")
     return GraphResponse(204)
 
 
@@ -305,6 +305,6 @@ def patch_assignment(call: Call) -> GraphResponse:
     if any(a is not current and a.get("id") == _assignment(parent_id, merged)["id"] for a in existing):
         raise GraphError(409, "Conflict", "An assignment to this target already exists.")
     call.store.replace(record, obj, {**obj, "assignments": [updated if a is current else a for a in existing]})
-    _audit(call, record, "Patch", obj, entity=f"{type_name(record.path)}Assignment")
+    _audit(call, record, "Patch", obj, entity=f"{entity_type_of(record.path)}Assignment")
     context = f"{call.route.path}('{parent_id}')/assignments/$entity"
     return GraphResponse(200, {"@odata.context": context_url(call.req, context), **copy.deepcopy(updated)})
