@@ -158,6 +158,7 @@ DOCS: dict[str, tuple[str, str]] = {
     "deviceCategory": ("", "Device category"),
     "group": ("", "Group"),
     "user": ("", "User"),
+    "directoryRole": ("", "Entra role"),
     "device": ("", "Device"),
     "managedDevice": ("", "Managed device"),
     "delegatedAdminRelationship": ("", "GDAP relationship"),

@@ -360,6 +360,7 @@ RECORDS: Mapping[str, TypeFacts] = {
     "namedLocations": TypeFacts("Named location", subtypes=True),
     "groups": TypeFacts("Group"),
     "users": TypeFacts("User"),
+    "directoryRoles": TypeFacts("Entra role"),
     "entraDevices": TypeFacts("Device"),
     "managedDevices": TypeFacts("Managed device"),
     "gdapRelationships": TypeFacts("GDAP relationship"),

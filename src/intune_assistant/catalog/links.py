@@ -99,6 +99,7 @@ LINKS: Mapping[str, AdminCenterLink] = {
     "users": _obj("Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/{id}"),
     "managedDevices": _obj("Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/{id}"),
     "entraDevices": _list("Microsoft_AAD_Devices/DevicesMenuBlade/~/Devices"),
+    "directoryRoles": _list("Microsoft_AAD_IAM/RolesManagementMenuBlade/~/AllRoles"),
 }
 
 # Settings catalog platform values as the policy summary blade spells them in its address.

@@ -27,6 +27,7 @@ DIRECTORY_AS_USER = "Directory.AccessAsUser.All"
 CA_READ = "Policy.Read.ConditionalAccess"
 CA_WRITE = "Policy.ReadWrite.ConditionalAccess"
 GDAP_READ = "DelegatedAdminRelationship.Read.All"
+DIRECTORY_ROLES_READ = "RoleManagement.Read.Directory"
 
 FULL = WriteActions(create=True, update=True, delete=True, assign_body_key="assignments")
 # /assign of these answers 200 + the collection (SDK AssignPostResponse; graph-entra.md §1).
@@ -952,6 +953,22 @@ RECORDS: tuple[ResourceType, ...] = (
         delta_from_now=True,
         page_size=100,
         max_page_size=999,
+    ),
+    ResourceType(
+        key="directoryRoles",
+        label="Entra directory roles",
+        kind=Kind.DIRECTORY,
+        path="directoryRoles",
+        api_version="v1.0",
+        # directoryrole-list.md: least privileged RoleManagement.Read.Directory (not covered by
+        # Directory.AccessAsUser.All). Only activated roles are listed (a role nobody ever held is absent).
+        read_scope=DIRECTORY_ROLES_READ,
+        write_scope=None,
+        also_accepted_scopes=("RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"),
+        children=(Child("members", select="id,displayName,userPrincipalName"),),
+        identity_key=("roleTemplateId",),
+        page_size=100,
+        notes="Members per role (users; a role-assignable group shows as a group).",
     ),
     ResourceType(
         key="entraDevices",

@@ -258,9 +258,9 @@ def serve(
 
 def _register_modules() -> None:
     # Each module's commands live in their own file; importing here keeps main.py small.
-    from . import assign, compare, docs, health, targeting
+    from . import assign, compare, docs, health, rbac, targeting
 
-    for module in (docs, targeting, compare, assign, health):
+    for module in (docs, targeting, compare, assign, health, rbac):
         module.register(app)
 
 

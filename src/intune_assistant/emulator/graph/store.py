@@ -53,6 +53,9 @@ class TenantStore:
         if record.key in self.tenant.objects or record.key not in _DEDICATED_LISTS:
             return self.tenant.objects.setdefault(record.key, [])
         items: list[dict[str, Any]] = getattr(self.tenant, _DEDICATED_LISTS[record.key])
+        if record.key == "auditEvents" and self.tenant.audit_history:
+            # The history before the emulator started, then what was written since (read-only type).
+            return [*self.tenant.audit_history, *items]
         return items
 
     def _set(self, record: ResourceType, items: list[dict[str, Any]]) -> None:

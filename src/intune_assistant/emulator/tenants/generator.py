@@ -17,6 +17,7 @@ from . import (
     enrollment,
     intents,
     policy_sets,
+    roles,
     scripts,
     tenant_admin,
 )
@@ -345,12 +346,15 @@ def generate_tenant(
     filters = build_filters(ctx)
     ctx.put("assignmentFilters", filters)
     targeter = Targeter(ctx, filters)
-    roles, role_assignments = tenant_admin.build_roles(ctx)
+    role_definitions, role_assignments = roles.build_roles(ctx, groups, users)
+    operators = operators_for(users)
+    holders = roles.role_holders(ctx, users, {o.user_id: o.wids for o in operators}, role_assignments)
     locations = tenant_admin.build_named_locations(ctx)
     ctx.objects.update(
         {
-            "roleDefinitions": roles,
+            "roleDefinitions": role_definitions,
             "roleAssignments": role_assignments,
+            "directoryRoles": roles.build_directory_roles(ctx, holders),
             "notificationTemplates": tenant_admin.build_notification_templates(ctx),
             "deviceCategories": tenant_admin.build_device_categories(ctx),
             "namedLocations": locations,
@@ -376,6 +380,7 @@ def generate_tenant(
         display_name=name,
         objects=ctx.objects,
         setting_definitions=public_definitions(),
-        operators=operators_for(users),
+        operators=operators,
+        audit_history=roles.build_audit_history(ctx, users, holders),
         planted=ctx.planted,
     )

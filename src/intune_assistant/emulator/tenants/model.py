@@ -47,6 +47,9 @@ class TenantData:
     setting_definitions: list[dict[str, Any]] = field(default_factory=list)
     operators: list[Operator] = field(default_factory=list)
     audit_events: list[dict[str, Any]] = field(default_factory=list)
+    # Intune audit events from before the emulator started (served before ``audit_events``, which
+    # holds what was written through the emulator since).
+    audit_history: list[dict[str, Any]] = field(default_factory=list)
     planted: dict[str, list[str]] = field(default_factory=dict)
 
     def count(self) -> int:

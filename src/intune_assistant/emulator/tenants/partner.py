@@ -100,6 +100,7 @@ def partner_tenant(customers: list[tuple[str, str]], seed: int) -> TenantData:
         }
     ]
     operators = operators_for(users)
+    upns = {u["id"]: u["userPrincipalName"] for u in users}
     operators.append(Operator(technician["id"], technician["userPrincipalName"], technician["displayName"], "none"))
     return TenantData(
         tenant_id=ctx.tenant_id,
@@ -113,5 +114,9 @@ def partner_tenant(customers: list[tuple[str, str]], seed: int) -> TenantData:
         },
         setting_definitions=public_definitions(),
         operators=operators,
-        planted={k: [] for k in KINDS},
+        # Partner accounts holding customer roles only through GDAP (the active relationships' groups).
+        planted={
+            **{k: [] for k in KINDS},
+            "gdapOnly": sorted({upns[m["id"]] for group in (technicians, escalation) for m in group["members"]}),
+        },
     )

@@ -1,5 +1,5 @@
-"""Tenant administration: Intune roles and assignments, notification templates, device categories,
-Conditional Access policies and named locations."""
+"""Tenant administration: notification templates, device categories, Conditional Access policies
+and named locations (Intune roles and Entra directory roles are in ``roles``)."""
 
 from __future__ import annotations
 
@@ -7,119 +7,11 @@ import copy
 from typing import Any
 
 from .context import GRAPH, Ctx, base_object
-from .ids import created_modified, guid, stable_guid
+from .ids import created_modified, guid
 from .model import GLOBAL_ADMINISTRATOR, INTUNE_ADMINISTRATOR
 from .people import DEVICE_CATEGORIES
 
 Obj = dict[str, Any]
-
-# Built-in Intune roles: (name, description, allowed resource actions)
-BUILT_IN_ROLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (
-        "Policy and Profile Manager",
-        "Manages compliance and configuration policies.",
-        (
-            "Microsoft.Intune_DeviceConfigurations_Read",
-            "Microsoft.Intune_DeviceConfigurations_Create",
-            "Microsoft.Intune_DeviceConfigurations_Update",
-            "Microsoft.Intune_DeviceConfigurations_Assign",
-        ),
-    ),
-    (
-        "Help Desk Operator",
-        "Performs remote tasks on users and devices.",
-        (
-            "Microsoft.Intune_ManagedDevices_Read",
-            "Microsoft.Intune_RemoteTasks_Reboot",
-            "Microsoft.Intune_RemoteTasks_SyncDevice",
-        ),
-    ),
-    (
-        "Read Only Operator",
-        "Views users, devices, policies and apps.",
-        (
-            "Microsoft.Intune_ManagedDevices_Read",
-            "Microsoft.Intune_DeviceConfigurations_Read",
-            "Microsoft.Intune_MobileApps_Read",
-        ),
-    ),
-    (
-        "Application Manager",
-        "Manages mobile and managed applications.",
-        (
-            "Microsoft.Intune_MobileApps_Read",
-            "Microsoft.Intune_MobileApps_Create",
-            "Microsoft.Intune_MobileApps_Assign",
-        ),
-    ),
-    (
-        "Endpoint Security Manager",
-        "Manages security and compliance features.",
-        (
-            "Microsoft.Intune_SecurityBaselines_Read",
-            "Microsoft.Intune_SecurityBaselines_Update",
-            "Microsoft.Intune_DeviceCompliancePolices_Read",
-        ),
-    ),
-    (
-        "Intune Role Administrator",
-        "Manages custom Intune roles and assignments.",
-        ("Microsoft.Intune_Roles_Read", "Microsoft.Intune_Roles_Create", "Microsoft.Intune_Roles_Assign"),
-    ),
-)
-
-
-def _role(role_id: str, name: str, description: str, actions: tuple[str, ...], built_in: bool) -> Obj:
-    return {
-        "@odata.type": GRAPH + "deviceAndAppManagementRoleDefinition",
-        "id": role_id,
-        "displayName": name,
-        "description": description,
-        "isBuiltIn": built_in,
-        "roleScopeTagIds": ["0"],
-        "rolePermissions": [
-            {"resourceActions": [{"allowedResourceActions": list(actions), "notAllowedResourceActions": []}]}
-        ],
-    }
-
-
-def build_roles(ctx: Ctx) -> tuple[list[Obj], list[Obj]]:
-    """Role definitions (built-in plus one custom) and role assignments to groups."""
-    rng = ctx.rng("roles")
-    roles = [_role(stable_guid("intune-role", n), n, d, a, True) for n, d, a in BUILT_IN_ROLES]
-    roles.append(
-        _role(
-            guid(rng),
-            f"{ctx.name} Tier 1 Support",
-            "Custom: device sync and BitLocker key reads.",
-            (
-                "Microsoft.Intune_ManagedDevices_Read",
-                "Microsoft.Intune_RemoteTasks_SyncDevice",
-                "Microsoft.Intune_ManagedDevices_ViewReports",
-            ),
-            False,
-        )
-    )
-    assignments = []
-    for role in (roles[1], roles[2], roles[-1], roles[0]):
-        members = rng.sample(ctx.user_group_ids, 1)
-        scope = rng.sample(ctx.device_group_ids + ctx.user_group_ids, 2)
-        assignments.append(
-            {
-                "@odata.type": GRAPH + "deviceAndAppManagementRoleAssignment",
-                "id": guid(rng),
-                "displayName": f"{role['displayName']} - {ctx.name}",
-                "description": "",
-                "members": members,
-                "scopeMembers": scope,
-                "resourceScopes": scope,
-                "scopeType": "resourceScope",
-                "roleScopeTagIds": ctx.scope_tags(rng),
-                "roleDefinition": {"id": role["id"], "displayName": role["displayName"]},
-            }
-        )
-    return roles, assignments
-
 
 _MESSAGES = (
     (

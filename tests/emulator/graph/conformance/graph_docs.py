@@ -123,6 +123,7 @@ DOCS: dict[str, TypeDoc] = {
     "namedLocations": TypeDoc("conditionalaccessroot-list-namedlocations.md", "namedLocation", True),
     "groups": TypeDoc("group-list.md", "group"),
     "users": TypeDoc("user-list.md", "user"),
+    "directoryRoles": TypeDoc("directoryrole-list.md", "directoryRole"),
     "entraDevices": TypeDoc("device-list.md", "device"),
     "managedDevices": TypeDoc("intune-devices-manageddevice-list.md", "managedDevice"),
     "gdapRelationships": TypeDoc(

@@ -33,7 +33,7 @@ def stored(env: Any, record: ResourceType) -> list[dict[str, Any]]:
     if record.key == "settingDefinitions":
         return list(env.tenant.setting_definitions)
     if record.key == "auditEvents":
-        return list(env.tenant.audit_events)
+        return [*env.tenant.audit_history, *env.tenant.audit_events]
     return list(env.tenant.objects.get(record.key, []))
 
 

@@ -178,7 +178,7 @@ def stored(demo: DemoTenancy, record: ResourceType) -> list[dict[str, Any]]:
     if record.key == "settingDefinitions":
         return list(tenant.setting_definitions)
     if record.key == "auditEvents":
-        return list(tenant.audit_events)
+        return [*tenant.audit_history, *tenant.audit_events]
     return list(tenant.objects.get(record.key, []))
 
 
