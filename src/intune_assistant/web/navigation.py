@@ -25,5 +25,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("compare", "/compare", "Compare"),
     NavItem("assignment-manager", "/assignment-manager", "Assignment manager"),
     NavItem("health", "/health", "Tenant health"),
+    NavItem("roles", "/roles", "Roles"),
     NavItem("tenant", "/tenant", "Tenant settings"),
 )

@@ -35,11 +35,12 @@ def unknown_for(kind: FindingKind, gaps: Mapping[str, Gap]) -> Finding | None:
 
 def holders(inventory: Inventory, template: str) -> list[tuple[str, str, str]]:
     """(user id, account, via) of the Entra role with ``template`` (none when it isn't activated)."""
-    found: list[tuple[str, str, str]] = []
+    found: dict[str, tuple[str, str, str]] = {}
     for role in inventory.directory_roles:
         if str(role.get("roleTemplateId")) == template:
-            found += inventory.directory_role_members(role)
-    return list({user_id: (user_id, account, via) for user_id, account, via in found}.values())
+            for user_id, account, via, _ in inventory.directory_role_members(role):
+                found.setdefault(user_id, (user_id, account, via))
+    return list(found.values())
 
 
 def many_global_admins(inventory: Inventory) -> list[Finding]:

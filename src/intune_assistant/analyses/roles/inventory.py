@@ -150,10 +150,10 @@ class Inventory:
             return name
         return ENTRA_ROLES.get(str(role.get("roleTemplateId")), "Unknown Entra role")
 
-    def directory_role_members(self, role: Obj) -> list[tuple[str, str, str]]:
-        """(user id, account, via) of each user holding ``role``; a role-assignable group's users
-        hold it through the group."""
-        found: list[tuple[str, str, str]] = []
+    def directory_role_members(self, role: Obj) -> list[tuple[str, str, str, str | None]]:
+        """(user id, account, via, group id) of each user holding ``role``; a role-assignable
+        group's users hold it through the group."""
+        found: list[tuple[str, str, str, str | None]] = []
         for member in role.get("members") or ():
             if not isinstance(member, Mapping) or not isinstance(member.get("id"), str):
                 continue
@@ -161,9 +161,10 @@ class Inventory:
             if kind == _GROUP:
                 users, _ = self.directory.transitive_members(member["id"])
                 group = self.directory.group_name(member["id"])
-                found += [(u, self.account(u), f"Entra role through group '{group}'") for u in sorted(users)]
+                via = f"Entra role through group '{group}'"
+                found += [(u, self.account(u), via, member["id"]) for u in sorted(users)]
             elif kind in (_USER, None):
-                found.append((member["id"], self.account(member["id"], member), "Entra role"))
+                found.append((member["id"], self.account(member["id"], member), "Entra role", None))
         return found
 
     def role_rows(self, grants: tuple[Grant, ...]) -> tuple[RoleRow, ...]:
@@ -216,6 +217,7 @@ class Inventory:
                             scope=row.scope,
                             scope_tags=row.scope_tags,
                             permissions=permissions,
+                            group_id=group.group_id,
                         )
                     )
         for role in self.directory_roles:
@@ -224,6 +226,6 @@ class Inventory:
             scope = "All of Intune and Entra ID" if template == GLOBAL_ADMINISTRATOR else "Whole tenant"
             if template == INTUNE_ADMINISTRATOR:
                 scope = "All of Intune"
-            for user_id, account, via in self.directory_role_members(role):
-                found.append(Grant(account, user_id, name, Source.ENTRA, via, scope))
+            for user_id, account, via, group_id in self.directory_role_members(role):
+                found.append(Grant(account, user_id, name, Source.ENTRA, via, scope, group_id=group_id))
         return tuple(sorted(found, key=lambda g: (g.account.casefold(), g.source.value, g.role.casefold())))

@@ -74,6 +74,8 @@ class Grant:
     scope: str
     scope_tags: tuple[str, ...] = ()
     permissions: int | None = None
+    # The group the role comes through (an Intune member group, a role-assignable group), if any.
+    group_id: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The grant as JSON exports give it."""
@@ -86,6 +88,7 @@ class Grant:
             "scope": self.scope,
             "scope_tags": list(self.scope_tags),
             "permissions": self.permissions,
+            "group_id": self.group_id,
         }
 
 

@@ -26,13 +26,15 @@ def rbac_report(
     audit: AuditLog | None = None,
     gdap: Sequence[Grant] | None = None,
     catalog: Catalog | None = None,
+    audit_unread: str = "the Intune audit log wasn't read",
 ) -> RbacReport:
     """Who can do what in the snapshot's tenant, and the RBAC findings with their reasons.
 
     ``audit``: Intune audit events to judge whether Intune Administrators only read; by default the
     snapshot's own ``auditEvents`` if it holds them, else those verdicts are unknown. ``gdap``: roles
     partner accounts hold here through GDAP (``gdap_grants``/``technician_grants``); ``None`` when
-    GDAP access wasn't read (unknown), ``()`` when it was read and there is none.
+    GDAP access wasn't read (unknown), ``()`` when it was read and there is none. ``audit_unread``
+    says why there is no audit log (the "unknown" verdicts quote it).
     """
     catalog = catalog or default_catalog()
     gaps: dict[str, Gap] = {}
@@ -40,7 +42,6 @@ def rbac_report(
         gap = type_gap(snapshot, key, catalog)
         if gap is not None:
             gaps[key] = Gap(key, gap.label, gap.reason)
-    audit_gap = "the Intune audit log wasn't read"
     if audit is None and snapshot.read_objects("auditEvents") is not None:
         audit = AuditLog(snapshot.objects.get("auditEvents", []), "the audit log read with this snapshot")
     inventory = Inventory(snapshot, Directory(snapshot))
@@ -49,7 +50,7 @@ def rbac_report(
     found: list[Finding] = []
     checks: dict[FindingKind, Callable[[], list[Finding]]] = {
         FindingKind.MANY_GLOBAL_ADMINS: lambda: rules.many_global_admins(inventory),
-        FindingKind.READ_ONLY_ADMIN: lambda: rules.read_only_admins(inventory, audit, audit_gap),
+        FindingKind.READ_ONLY_ADMIN: lambda: rules.read_only_admins(inventory, audit, audit_unread),
         FindingKind.NARROWER_ROLE_FITS: lambda: rules.narrower_role_fits(inventory, grants),
         FindingKind.IDLE_SCOPE_TAG: lambda: rules.idle_scope_tags(inventory, snapshot.objects),
         FindingKind.EMPTY_ROLE_GROUP: lambda: rules.empty_role_groups(rows),

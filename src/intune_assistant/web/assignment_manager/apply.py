@@ -24,6 +24,7 @@ from intune_assistant.changes.apply import ApplyReport, ItemResult, ItemStatus, 
 from intune_assistant.changes.document import PlanRefused
 from intune_assistant.snapshot import snapshot_zip
 
+from ..audit_log import recent_audit_events
 from ..context import TenantContext, tenant_context, web_state
 from ..csrf import check_csrf
 from ..csv_export import export_filename
@@ -37,9 +38,6 @@ from .routes import can_apply
 from .runs import ApplyRun
 
 router = APIRouter()
-
-# Audit events older than this are not looked at for an object (the review was minutes ago).
-_AUDIT_WINDOW_DAYS = 30
 
 
 def _module_needed() -> ProblemPage:
@@ -178,14 +176,7 @@ async def audit(request: Request, data: PageData) -> Response:
     """What Intune's audit log says about one object: who changed it, when, and how it ended."""
     object_id = request.query_params.get("id", "")[:200]
     name = request.query_params.get("name", "")[:300]
-    state = web_state(request)
-    record = state.catalog["auditEvents"]
-    provider = OboTokenProvider(state.obo, data.api_token, data.principal)
-    since = datetime.now(UTC).timestamp() - _AUDIT_WINDOW_DAYS * 86400
-    stamp = datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    async with state.policies.graph_client(provider, (record.read_scope,)) as client:
-        params = {"$filter": f"activityDateTime gt {stamp}"}
-        result = await client.list_all(record.path, version=record.api_version, params=params)
+    result = await recent_audit_events(request, data)
     if result.error is not None:
         error = result.error
         raise ProblemPage(

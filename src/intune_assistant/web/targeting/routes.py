@@ -20,6 +20,7 @@ from ..analyses import SETTING_ROWS, SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT
 from ..csv_export import BOM, content_disposition, export_filename
 from ..errors import ProblemPage
 from ..listing import Table
+from ..roles_routes import ROLES_OF_SNAPSHOT, user_roles
 from ..templating import render
 from ..tenant_data import FileData, PageData, TenantData
 from . import api
@@ -217,6 +218,7 @@ async def troubleshoot_page(request: Request, data: PageData) -> Response:
         "nav": "troubleshoot",
         "table": table,
         "page": table.page(table.listing.state(request.query_params, keep=TROUBLESHOOT_KEEP)),
+        "user_roles": user_roles(await data.analysis(ROLES_OF_SNAPSHOT), data.snapshot, query.user),
     }
     return render(request, "targeting_troubleshoot.html", context)
 
