@@ -89,7 +89,8 @@ def test_xlsx_has_all_settings_and_a_sheet_per_type_with_filters(
     book = read_xlsx(rendered[(name, "xlsx")])
     document = documents[name]
     assert book.sheetnames[0] == "All settings"
-    assert len(book.sheetnames) == 1 + len(document.sections) + 1  # + Assignments
+    roles = 2 if document.roles is not None else 0  # Role findings, Roles held
+    assert len(book.sheetnames) == 1 + len(document.sections) + 1 + roles  # + Assignments
     sheet = book["All settings"]
     assert sheet.max_row == _rows(document) + 1
     assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from intune_assistant.analyses.health import HealthItem, Verdict
+from intune_assistant.analyses.roles import Finding, Grant, Status
 from intune_assistant.analyses.settings import SettingRow
 
 from .document import AssignmentLine, Document, PolicyDoc
@@ -10,10 +11,15 @@ from .document import AssignmentLine, Document, PolicyDoc
 __all__ = [
     "ASSIGNMENT_HEADERS",
     "EXPORT_HEADERS",
+    "FINDING_HEADERS",
+    "GRANT_HEADERS",
     "HEALTH_HEADERS",
     "HEALTH_TITLE",
+    "ROLES_TITLE",
     "assignment_cells",
     "export_cells",
+    "finding_cells",
+    "grant_cells",
     "health_cells",
     "is_block",
     "policy_facts",
@@ -68,6 +74,27 @@ def health_cells(item: HealthItem) -> tuple[str, ...]:
         f"{item.last_sync:%Y-%m-%d %H:%M} UTC" if item.last_sync else "",
         item.reason,
     )
+
+
+ROLES_TITLE = "Roles"
+FINDING_HEADERS = ("Status", "Finding", "About", "Why")
+GRANT_HEADERS = ("Account", "Role", "Source", "Through", "Scope", "Scope tags")
+_STATUS_MARKS = {Status.FOUND: "⚠", Status.UNKNOWN: "?"}
+
+
+def finding_cells(finding: Finding) -> tuple[str, ...]:
+    """The cells of one RBAC finding (see ``FINDING_HEADERS``), icon and word as on the Roles page."""
+    return (
+        f"{_STATUS_MARKS[finding.status]} {finding.status.value}",
+        finding.kind.value,
+        finding.subject,
+        finding.reason,
+    )
+
+
+def grant_cells(grant: Grant) -> tuple[str, ...]:
+    """The cells of one role held (see ``GRANT_HEADERS``)."""
+    return (grant.account, grant.role, grant.source.value, grant.via, grant.scope, ", ".join(grant.scope_tags))
 
 
 def is_block(value: str) -> bool:

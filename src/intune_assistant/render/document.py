@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from intune_assistant.analyses.health import HealthItem, health_types, tenant_health
+from intune_assistant.analyses.roles import RbacReport, rbac_report
 from intune_assistant.analyses.settings import (
     SCRIPT_CONTENT_FIELDS,
     References,
@@ -124,6 +125,9 @@ class Document:
     # Tenant health (certificates, tokens, connectors) as of the snapshot, worst first; empty when
     # the document covers none of those types.
     health: tuple[HealthItem, ...] = ()
+    # Roles: RBAC findings and who holds what; None when the document covers no role type or the
+    # snapshot read none.
+    roles: RbacReport | None = None
 
     @property
     def title(self) -> str:
@@ -289,6 +293,7 @@ def build_document(
     if options.types is not None:
         health = tuple(i for i in health if i.key in options.types)
     return Document(
+        roles=_roles(snapshot, catalog, options),
         tenant_name=snapshot.tenant.display_name or snapshot.tenant.domain or "Tenant",
         tenant_domain=snapshot.tenant.domain,
         tenant_id=snapshot.tenant.tenant_id,
@@ -301,3 +306,16 @@ def build_document(
         definitions_note=definitions_note,
         health=health,
     )
+
+
+# The role types a Roles section rests on (groups and users only name who holds them).
+_ROLE_KEYS = ("roleDefinitions", "roleAssignments", "directoryRoles")
+
+
+def _roles(snapshot: Snapshot, catalog: Catalog, options: DocumentOptions) -> RbacReport | None:
+    """The Roles section, when the document covers a role type and the snapshot read one."""
+    if options.types is not None and not set(_ROLE_KEYS) & set(options.types):
+        return None
+    if all(snapshot.read_objects(key) is None for key in _ROLE_KEYS):
+        return None
+    return rbac_report(snapshot, catalog=catalog)

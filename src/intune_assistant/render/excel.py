@@ -1,4 +1,5 @@
-"""Excel (.xlsx): an "All settings" sheet, one sheet per resource type, and the assignments.
+"""Excel (.xlsx): an "All settings" sheet, one sheet per resource type, the assignments, and the Roles
+section's findings and roles held.
 
 Every sheet has a bold, frozen header row with filters. Text is always stored as text, never as
 a formula, whatever it starts with; characters Excel cannot store are dropped.
@@ -12,7 +13,16 @@ from typing import IO, Any
 
 import xlsxwriter
 
-from .common import ASSIGNMENT_HEADERS, EXPORT_HEADERS, assignment_cells, export_cells
+from .common import (
+    ASSIGNMENT_HEADERS,
+    EXPORT_HEADERS,
+    FINDING_HEADERS,
+    GRANT_HEADERS,
+    assignment_cells,
+    export_cells,
+    finding_cells,
+    grant_cells,
+)
 from .document import Document
 
 __all__ = ["new_workbook", "render_xlsx", "sheet_text"]
@@ -89,4 +99,9 @@ def render_xlsx(document: Document, out: IO[bytes], *, on_policy: Callable[[str]
             [p.type_label, p.name, *assignment_cells(a)] for p in document.policies() for a in p.assignments or ()
         )
         _sheet(workbook, _sheet_title("Assignments", taken), ("Type", "Policy", *ASSIGNMENT_HEADERS), assignments)
+    if document.roles is not None:
+        findings = (finding_cells(f) for f in document.roles.findings)
+        _sheet(workbook, _sheet_title("Role findings", taken), FINDING_HEADERS, findings)
+        grants = (grant_cells(g) for g in document.roles.grants)
+        _sheet(workbook, _sheet_title("Roles held", taken), GRANT_HEADERS, grants)
     workbook.close()

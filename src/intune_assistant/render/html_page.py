@@ -14,9 +14,14 @@ from intune_assistant.analyses.settings import NameSource
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    FINDING_HEADERS,
+    GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
+    ROLES_TITLE,
     assignment_cells,
+    finding_cells,
+    grant_cells,
     health_cells,
     is_block,
     policy_facts,
@@ -244,6 +249,8 @@ def render_html(document: Document, stream: IO[bytes], *, on_policy: Callable[[s
     ]
     if document.health:
         parts.append(f'<li><a href="#tenant-health">{HEALTH_TITLE}</a></li>')
+    if document.roles is not None:
+        parts.append(f'<li><a href="#roles">{ROLES_TITLE}</a></li>')
     for section in document.sections:
         links = "".join(f'<li><a href="#{_e(p.anchor)}">{_e(p.name)}</a></li>' for p in section.policies)
         count = len(section.policies)
@@ -265,6 +272,17 @@ def render_html(document: Document, stream: IO[bytes], *, on_policy: Callable[[s
         for health in document.health:
             parts.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in health_cells(health)) + "</tr>")
         parts.append("</tbody></table></section>")
+    if document.roles is not None:
+        parts.append(f'<section id="roles"><h2>{ROLES_TITLE}</h2>')
+        for title, headers, rows in (
+            ("Findings", FINDING_HEADERS, [finding_cells(f) for f in document.roles.findings]),
+            ("Who can do what", GRANT_HEADERS, [grant_cells(g) for g in document.roles.grants]),
+        ):
+            parts.append(f"<h3>{title}</h3><table><thead><tr>")
+            parts.append("".join(f'<th scope="col">{_e(h)}</th>' for h in headers) + "</tr></thead><tbody>")
+            parts += ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows]
+            parts.append("</tbody></table>")
+        parts.append("</section>")
     for section in document.sections:
         parts.append(f'<section class="type" id="{_e(section.anchor)}"><h2>{_e(section.label)}</h2>')
         for policy in section.policies:

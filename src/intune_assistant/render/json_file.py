@@ -61,6 +61,7 @@ def document_json(document: Document, on_policy: Callable[[str], None] | None = 
         "definitions_note": document.definitions_note,
         "coverage": [asdict(c) for c in document.coverage],
         "health": [item.as_json() for item in document.health],
+        "roles": document.roles.as_json() if document.roles is not None else None,
         "policies": policies,
     }
 

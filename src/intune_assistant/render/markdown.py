@@ -15,9 +15,14 @@ from intune_assistant.analyses.settings import SettingRow
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    FINDING_HEADERS,
+    GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
+    ROLES_TITLE,
     assignment_cells,
+    finding_cells,
+    grant_cells,
     health_cells,
     is_block,
     policy_facts,
@@ -90,6 +95,8 @@ def _header(document: Document, link: Callable[[PolicyDoc], str]) -> list[str]:
     lines += ['<a id="contents"></a>', "", "## Contents", ""]
     if document.health:
         lines.append(f"- [{HEALTH_TITLE}](#tenant-health)")
+    if document.roles is not None:
+        lines.append(f"- [{ROLES_TITLE}](#roles)")
     for section in document.sections:
         lines.append(f"- [{escape(section.label)}](#{section.anchor}) ({len(section.policies)})")
         lines += [f"  - [{escape(p.name)}]({link(p)})" for p in section.policies]
@@ -99,6 +106,11 @@ def _header(document: Document, link: Callable[[PolicyDoc], str]) -> list[str]:
     if document.health:
         lines += ["", '<a id="tenant-health"></a>', "", f"## {HEALTH_TITLE}", ""]
         lines += _table(HEALTH_HEADERS, ([escape(c) for c in health_cells(i)] for i in document.health))
+    if document.roles is not None:
+        lines += ["", '<a id="roles"></a>', "", f"## {ROLES_TITLE}", "", "### Findings", ""]
+        lines += _table(FINDING_HEADERS, ([escape(c) for c in finding_cells(f)] for f in document.roles.findings))
+        lines += ["", "### Who can do what", ""]
+        lines += _table(GRANT_HEADERS, ([escape(c) for c in grant_cells(g)] for g in document.roles.grants))
     return [*lines, ""]
 
 

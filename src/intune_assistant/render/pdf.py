@@ -22,9 +22,14 @@ from reportlab.platypus import PageBreak, Paragraph, Preformatted, SimpleDocTemp
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    FINDING_HEADERS,
+    GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
+    ROLES_TITLE,
     assignment_cells,
+    finding_cells,
+    grant_cells,
     health_cells,
     is_block,
     policy_facts,
@@ -168,6 +173,8 @@ def render_pdf(document: Document, out: IO[bytes], *, on_policy: Callable[[str],
     story.append(Paragraph('<a href="#coverage" color="blue">What was read</a>', styles.body))
     if document.health:
         story.append(Paragraph(f'<a href="#tenant-health" color="blue">{HEALTH_TITLE}</a>', styles.body))
+    if document.roles is not None:
+        story.append(Paragraph(f'<a href="#roles" color="blue">{ROLES_TITLE}</a>', styles.body))
     for section in document.sections:
         story.append(Paragraph(f'<a href="#{section.anchor}" color="blue">{escape(section.label)}</a>', styles.body))
         story += [
@@ -182,6 +189,13 @@ def render_pdf(document: Document, out: IO[bytes], *, on_policy: Callable[[str],
         story += [PageBreak(), _heading(HEALTH_TITLE, styles.h1, "tenant-health", 0)]
         widths = [width * f for f in (0.11, 0.13, 0.15, 0.1, 0.07, 0.1, 0.12, 0.22)]
         story.append(_table(HEALTH_HEADERS, (health_cells(i) for i in document.health), widths, styles))
+    if document.roles is not None:
+        story += [PageBreak(), _heading(ROLES_TITLE, styles.h1, "roles", 0), _p("Findings", styles.h2)]
+        widths = [width * f for f in (0.11, 0.19, 0.2, 0.5)]
+        story.append(_table(FINDING_HEADERS, (finding_cells(f) for f in document.roles.findings), widths, styles))
+        story += [Spacer(1, 4 * mm), _p("Who can do what", styles.h2)]
+        widths = [width * f for f in (0.22, 0.16, 0.1, 0.24, 0.16, 0.12)]
+        story.append(_table(GRANT_HEADERS, (grant_cells(g) for g in document.roles.grants), widths, styles))
     for section in document.sections:
         story += [PageBreak(), _heading(section.label, styles.h1, section.anchor, 0)]
         for policy in section.policies:

@@ -18,9 +18,14 @@ from docx.oxml.ns import qn
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    FINDING_HEADERS,
+    GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
+    ROLES_TITLE,
     assignment_cells,
+    finding_cells,
+    grant_cells,
     health_cells,
     is_block,
     policy_facts,
@@ -191,6 +196,12 @@ def render_docx(document: Document, out: IO[bytes], *, on_policy: Callable[[str]
     if document.health:
         add(_paragraph(HEALTH_TITLE, "Heading1"))
         add(_table(HEALTH_HEADERS, (health_cells(i) for i in document.health)))
+    if document.roles is not None:
+        # Heading 3 below the section: Heading 2 is a policy's (the table of contents lists those).
+        add(_paragraph(ROLES_TITLE, "Heading1"), _paragraph("Findings", "Heading3"))
+        add(_table(FINDING_HEADERS, (finding_cells(f) for f in document.roles.findings)))
+        add(_paragraph("Who can do what", "Heading3"))
+        add(_table(GRANT_HEADERS, (grant_cells(g) for g in document.roles.grants)))
     for section in document.sections:
         add(_page_break(), _paragraph(section.label, "Heading1"))
         for policy in section.policies:
