@@ -215,6 +215,9 @@ def pages_of(subjects: Subjects) -> list[tuple[str, str]]:
         ("Top-bar search", f"/search?q={quote(subjects.search)}"),
         ("Top-bar as you type", f"/search/live?q={quote(subjects.search[:5])}"),
         ("Policy page", f"/objects/{subjects.policy[0]}/{quote(subjects.policy[1])}"),
+        # Reads the last 30 days of the audit log live (as the user) on every request.
+        ("Roles", "/roles"),
+        ("Roles filtered", "/roles?source=Entra+role&q=admin"),
     ]
 
 
