@@ -35,9 +35,10 @@ from intune_assistant.catalog import Catalog, ResourceType, default_catalog
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, RateLimits
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
+from .apply_objects import check_objects, filled, is_object_item, read_back
 from .errors import write_failure
 from .merge import canonical, signature
-from .model import GraphRequest, Plan, PlanItem
+from .model import NEW_ID, GraphRequest, Plan, PlanItem
 
 __all__ = ["ApplyReport", "ItemResult", "ItemStatus", "apply_plan"]
 
@@ -170,6 +171,8 @@ class _Applier:
         self.catalog = catalog
         self.window = window
         self.results: dict[str, ItemResult] = {}
+        # Ids of objects created (or found made by an earlier run), by item key.
+        self.created: dict[str, str] = {}
 
     def record_of(self, item: PlanItem) -> ResourceType:
         return self.catalog[item.object.type_key]
@@ -284,6 +287,69 @@ class _Applier:
                 )
 
     async def wave(self, items: Sequence[PlanItem]) -> None:
+        objects = [i for i in items if is_object_item(i)]
+        others = [i for i in items if not is_object_item(i)]
+        await asyncio.gather(self.object_wave(objects), self.assignment_wave(others))
+
+    async def object_wave(self, items: Sequence[PlanItem]) -> None:
+        """Creates and updates: check, wait for the write window, write in order, read back."""
+        if not items:
+            return
+        checks = await check_objects(items, self.graph, self.record_of)
+        if await self.window.admit(sum(len(i.requests) for i in items if checks[i.key].write)):
+            checks = await check_objects(items, self.graph, self.record_of)
+        ready = []
+        for item in items:
+            check = checks[item.key]
+            if check.write:
+                ready.append(item)
+                continue
+            if check.applied:
+                if check.object_id:
+                    self.created[item.key] = check.object_id
+                self.finish(item, ItemStatus.APPLIED, check.reason)
+            else:
+                self.finish(item, ItemStatus.FAILED if check.failed else ItemStatus.SKIPPED, check.reason)
+        outcomes = await asyncio.gather(*(self._write_object(i) for i in ready))
+        written = [(i, oid) for i, oid in zip(ready, outcomes, strict=True) if oid is not None]
+        reasons = await asyncio.gather(*(read_back(i, oid, self.graph, self.record_of(i)) for i, oid in written))
+        for (item, _), reason in zip(written, reasons, strict=True):
+            sent = len(item.requests)
+            self.finish(item, ItemStatus.FAILED if reason else ItemStatus.APPLIED, reason or "", sent)
+
+    async def _write_object(self, item: PlanItem) -> str | None:
+        """Send the item's requests in order; the object's id, or None when one failed."""
+        own: str | None = None if item.creates else item.object.id
+        record = self.record_of(item)
+        for sent, request in enumerate(item.requests, start=1):
+            try:
+                request = filled(request, own, self.created)
+            except KeyError as missing:
+                reason = f"not written: the object it refers to ({missing.args[0]}) was not created"
+                self.finish(item, ItemStatus.FAILED, reason, sent - 1)
+                return None
+            response = await self.graph.request(
+                request.method, request.path, version=request.version, json=request.body
+            )
+            if response.error is not None:
+                why = write_failure(record, response.error)
+                if own is not None and item.creates:
+                    why = f"created (id {own}), then a later request failed: {why}; re-run to finish it"
+                self.finish(item, ItemStatus.FAILED, why, sent)
+                return None
+            if own is None:
+                body = response.body if isinstance(response.body, Mapping) else {}
+                new_id = body.get("id")
+                if not isinstance(new_id, str) or not new_id:
+                    self.finish(item, ItemStatus.FAILED, "Graph answered the create without the new object's id", sent)
+                    return None
+                own = new_id
+                self.created[item.key] = own
+        return own
+
+    async def assignment_wave(self, items: Sequence[PlanItem]) -> None:
+        if not items:
+            return
         fresh = await self.read_assignments(items)
         ready = [i for i in items if self.classify(i, fresh[i.key])]
         if ready and await self.window.admit(sum(len(i.requests) for i in ready)):
@@ -303,12 +369,27 @@ def _batch_request(request: GraphRequest) -> BatchRequest:
     return BatchRequest(request.method, request.path, body=request.body, idempotent=idempotent or None)
 
 
+def _within(path: str, base: str) -> bool:
+    return path == base or path.startswith(base + "/")
+
+
 def _check_paths(plan: Plan, catalog: Catalog) -> None:
     for item in plan.items:
         if item.object.type_key not in catalog:
             raise ValueError(f"the plan names an unknown type '{item.object.type_key}'")
-        base = f"{catalog[item.object.type_key].path}/{item.object.id}/"
-        if not item.precondition.read_path.startswith(base) or any(not r.path.startswith(base) for r in item.requests):
+        record = catalog[item.object.type_key]
+        if item.creates:
+            first, *rest = item.requests or (GraphRequest("GET", ""),)
+            created_by_template = first.path.startswith("deviceManagement/templates/") and first.path.endswith(
+                "/createInstance"
+            )
+            ok = first.method == "POST" and (first.path == record.path or created_by_template)
+            ok = ok and all(_within(r.path, f"{record.path}/{NEW_ID}") for r in rest)
+        else:
+            base = f"{record.path}/{item.object.id}"
+            ok = bool(item.object.id) and _within(item.precondition.read_path, base)
+            ok = ok and all(_within(r.path, base) for r in item.requests)
+        if not ok:
             raise ValueError(f"the plan's requests for {item.object.name} leave the object's own path")
 
 
@@ -360,15 +441,19 @@ async def apply_plan(
     _check_paths(plan, catalog)
     applier = _Applier(plan, graph, catalog, _WriteWindow(limits or RateLimits(), clock, sleep), on_item)
     items = list(plan.items)
-    fresh, objects = await asyncio.gather(applier.read_assignments(items), applier.read_objects(items))
+    existing = [i for i in items if not i.creates]
+    fresh, objects = await asyncio.gather(applier.read_assignments(existing), applier.read_objects(existing))
     touched = [
         i
-        for i in items
+        for i in existing
         if fresh[i.key].error is None and _state(fresh[i.key].assignments or []) == _state(i.precondition.assignments)
     ]
     backup = backup_snapshot(plan, touched, objects, fresh) if touched else None
     if on_backup is not None and backup is not None:
         await on_backup(backup)
-    waves = [items[i : i + WAVE_SIZE] for i in range(0, len(items), WAVE_SIZE)]
-    await asyncio.gather(*(applier.wave(w) for w in waves))
+    # Stage by stage: objects later items refer to ({new:key}) are created first.
+    for stage in sorted({i.stage for i in items}):
+        chosen = [i for i in items if i.stage == stage]
+        waves = [chosen[i : i + WAVE_SIZE] for i in range(0, len(chosen), WAVE_SIZE)]
+        await asyncio.gather(*(applier.wave(w) for w in waves))
     return ApplyReport(tuple(applier.results[i.key] for i in items), backup)

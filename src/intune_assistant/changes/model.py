@@ -15,7 +15,19 @@ from typing import Any
 
 from intune_assistant.analyses.assignments import AssignmentRow, ObjectRef
 
-__all__ = ["GraphRequest", "Plan", "PlanItem", "Precondition", "RejectedChange"]
+__all__ = ["NEW_ID", "GraphRequest", "Operation", "Plan", "PlanItem", "Precondition", "RejectedChange"]
+
+# In the requests of a create item, the id Graph gives the new object (known once the first
+# request has answered).
+NEW_ID = "{new}"
+
+
+class Operation:
+    """What an item does to its object."""
+
+    ASSIGN = "assign"
+    CREATE = "create"
+    UPDATE = "update"
 
 
 @dataclass(frozen=True)
@@ -40,12 +52,21 @@ class Precondition:
     """The object's state as read when the plan was made; apply writes only while it still holds.
 
     Attributes:
-        read_path: what apply re-reads before writing (``{type path}/{id}/assignments``).
+        read_path: what apply re-reads before writing (``{type path}/{id}/assignments``; for a
+            create, the type's path).
         assignments: the object's assignments exactly as read (Graph-shaped, unknown fields kept).
+        absent_name / odata_type: for a create, the name no object of the type (and subtype) may
+            have when apply writes.
+        modified: for an update, the object's ``lastModifiedDateTime`` as read.
     """
 
     read_path: str
     assignments: tuple[Mapping[str, Any], ...]
+    # A create: no object of this name (and ``@odata.type``) may exist in the type's list.
+    absent_name: str | None = None
+    odata_type: str | None = None
+    # An update: the object's ``lastModifiedDateTime`` as read (Intune changes it on every edit).
+    modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +75,7 @@ class PlanItem:
 
     Attributes:
         object: the object (catalog type key, id, name, type label, platform).
-        operation: what is done to it, e.g. ``assign``.
+        operation: what is done to it: ``assign``, ``create`` or ``update`` (``Operation``).
         requests: the exact Graph requests, in order.
         before / after: the object's assignments as readable rows (the assignment analyses' rows).
         expected: the assignment set the object has once the requests are applied (Graph-shaped);
@@ -62,6 +83,9 @@ class PlanItem:
         precondition: the object's state as read when planning.
         changes: what changes, in words ("add Finance laptops (include)").
         warnings: what the admin should know before applying.
+        references: how references to other objects were translated, in words.
+        expected_properties: for a create or update, the properties the object has once applied.
+        stage: apply writes lower stages first (objects that later items refer to by ``{new:key}``).
     """
 
     object: ObjectRef
@@ -73,11 +97,21 @@ class PlanItem:
     precondition: Precondition
     changes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    # Update and create: the properties the object has once applied (checked when re-read).
+    expected_properties: Mapping[str, Any] | None = None
+    # Apply writes stage by stage: objects other items refer to come first.
+    stage: int = 0
 
     @property
     def key(self) -> str:
-        """``type_key/id``: identifies the item within its plan."""
-        return f"{self.object.type_key}/{self.object.id}"
+        """``type_key/id`` (``type_key/new:name`` for a create): identifies the item within its plan."""
+        return f"{self.object.type_key}/{self.object.id or 'new:' + self.object.name}"
+
+    @property
+    def creates(self) -> bool:
+        """Whether the item creates its object (its requests use ``NEW_ID`` after the first)."""
+        return self.operation == Operation.CREATE
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,18 @@ def _item(raw: Mapping[str, Any]) -> PlanItem:
         before=tuple(_row(r) for r in raw["before"]),
         after=tuple(_row(r) for r in raw["after"]),
         expected=tuple(dict(a) for a in raw["expected"]),
-        precondition=Precondition(_str(pre, "read_path"), tuple(dict(a) for a in pre["assignments"])),
+        precondition=Precondition(
+            _str(pre, "read_path"),
+            tuple(dict(a) for a in pre["assignments"]),
+            absent_name=_opt(pre, "absent_name"),
+            odata_type=_opt(pre, "odata_type"),
+            modified=_opt(pre, "modified"),
+        ),
         changes=tuple(str(c) for c in raw["changes"]),
         warnings=tuple(str(w) for w in raw["warnings"]),
+        references=tuple(str(r) for r in raw.get("references") or ()),
+        expected_properties=dict(props) if isinstance(props := raw.get("expected_properties"), Mapping) else None,
+        stage=int(raw.get("stage") or 0),
     )
 
 

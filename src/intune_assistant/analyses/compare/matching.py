@@ -18,7 +18,7 @@ from intune_assistant.catalog import ResourceType
 from .model import MatchInfo
 from .normalize import canonical, is_unset
 
-__all__ = ["Pairing", "overlap", "pair_objects"]
+__all__ = ["Pairing", "overlap", "pair_objects", "same_identity"]
 
 Obj = dict[str, Any]
 KeysOf = Callable[[Obj], frozenset[str]]
@@ -50,6 +50,12 @@ def _compatible(record: ResourceType, left: Obj, right: Obj) -> bool:
         if not is_unset(mine) and not is_unset(theirs) and canonical(mine) != canonical(theirs):
             return False
     return True
+
+
+def same_identity(record: ResourceType, left: Obj, right: Obj) -> bool:
+    """Whether two objects of ``record`` are the same object across tenants: the same name (case
+    and spacing aside) and no identity field stated differently (how compare pairs them)."""
+    return _name_key(record, left) == _name_key(record, right) and _compatible(record, left, right)
 
 
 def _greedy(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ...catalog import Kind, ResourceType
+from ...catalog.creation import CREATION
 from . import delta, directory, reads, writes
 from .call import Call
 from .errors import Family, family_of, forbidden_no_intune_role, forbidden_role, forbidden_scopes
@@ -20,6 +21,7 @@ from .protocol import Caller, GraphRequest, GraphResponse
 from .query import parse_query
 from .routing import Route, RouteKind, Router, serves, wrong_verb
 from .store import TenantStore
+from .validation import inline_children
 
 __all__ = ["Operation", "dispatch", "select_operation"]
 
@@ -40,6 +42,9 @@ _OPERATIONS: dict[tuple[RouteKind, str], Operation] = {
     (RouteKind.ITEM, "GET"): Operation(reads.get_item),
     (RouteKind.ITEM, "PATCH"): Operation(writes.update, write=True),
     (RouteKind.ITEM, "DELETE"): Operation(writes.delete, write=True),
+    (RouteKind.ITEM, "PUT"): Operation(writes.replace_object, write=True),
+    (RouteKind.CHILD_LIST, "POST"): Operation(writes.create_child, write=True),
+    (RouteKind.CREATE_INSTANCE, "POST"): Operation(writes.create_instance, write=True),
     (RouteKind.ASSIGN, "POST"): Operation(writes.assign, write=True),
     (RouteKind.ASSIGNMENTS, "GET"): Operation(reads.get_assignments),
     (RouteKind.ASSIGNMENTS, "POST"): Operation(writes.post_assignment, write=True),
@@ -68,6 +73,11 @@ def _offered(route: Route, method: str) -> bool:
         return any(r.write.update for r in records)
     if route.kind is RouteKind.ITEM and method == "DELETE":
         return any(r.write.delete for r in records)
+    if route.kind is RouteKind.ITEM and method == "PUT":
+        return any(r.write.update and "settings" in (inline_children(r) or ()) for r in records)
+    if route.kind is RouteKind.CHILD_LIST and method == "POST":
+        creation = CREATION.get(records[0].key)
+        return creation is not None and route.child is not None and route.child.name in creation.children_posted
     if route.kind is RouteKind.ASSIGN:
         return any(r.write.assign_body_key for r in records)
     if route.kind in (RouteKind.ASSIGNMENTS, RouteKind.ASSIGNMENT_ITEM) and method != "GET":
@@ -88,6 +98,9 @@ def select_operation(route: Route, method: str) -> Operation:
 def _scope_records(route: Route, router: Router, req: GraphRequest) -> tuple[ResourceType, ...]:
     if route.kind is RouteKind.GET_BY_IDS:
         return tuple(r for r in router.catalog if r.kind is Kind.DIRECTORY and serves(r, req.version))
+    if route.kind is RouteKind.CREATE_INSTANCE:
+        # createInstance makes an intent: the intents' scopes decide.
+        return (router.catalog["securityIntents"],)
     return route.records
 
 

@@ -47,6 +47,7 @@ class RouteKind(StrEnum):
     GET_BY_IDS = "getByIds"
     DELTA = "delta"
     SINGLETON = "singleton"
+    CREATE_INSTANCE = "createInstance"
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,8 @@ class Router:
         record = records[0]
         if segment == "assign" and n == 2:
             return route(RouteKind.ASSIGN, ["action"])
+        if segment == "createInstance" and n == 2 and record.key == "securityTemplates":
+            return route(RouteKind.CREATE_INSTANCE, ["action"])
         if segment == "assignments" and record.assignments in ASSIGNMENT_READS:
             if n == 2:
                 return route(RouteKind.ASSIGNMENTS, ["navigation"])

@@ -7,11 +7,13 @@ the request body; lists are replaced, never changed in place.
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from ...catalog import Kind, ResourceType, entity_type_of
+from ...catalog.creation import CREATION
 from .audit import audit_event, timestamp
 from .call import Call
 from .errors import GraphError, bad_request, not_found
@@ -20,14 +22,18 @@ from .protocol import GraphResponse
 from .reads import find_object
 from .routing import wrong_verb
 from .shaping import record_navigations, shape
+from .validation import check_create, inline_children
 
 __all__ = [
     "assign",
     "create",
+    "create_child",
+    "create_instance",
     "delete",
     "delete_assignment",
     "patch_assignment",
     "post_assignment",
+    "replace_object",
     "update",
 ]
 
@@ -106,11 +112,14 @@ def create(call: Call) -> GraphResponse:
     # Intune children (settings, definition values, scheduled actions) may be sent inline on create;
     # assignments never are (they go through /assign), nor directory members (Graph binds those
     # with "members@odata.bind", which the emulator does not support).
-    inline = set() if record.kind is Kind.DIRECTORY else {child.name for child in record.children}
+    inline = inline_children(record)
+    if inline is None:
+        inline = set() if record.kind is Kind.DIRECTORY else {child.name for child in record.children}
     _reject_navigations(body, navigations, inline)
     name = body.get(record.name_field)
     if not isinstance(name, str) or not name.strip():
         raise bad_request(f"The property '{record.name_field}' is required.")
+    check_create(record, body, call.store.definitions())
     for field in (*_SERVER_FIELDS, "@odata.context", "@odata.etag"):
         body.pop(field, None)
     now = timestamp()
@@ -154,6 +163,139 @@ def update(call: Call) -> GraphResponse:
     call.store.replace(record, obj, updated)
     _audit(call, record, "Patch", updated)
     return GraphResponse(204)
+
+
+def replace_object(call: Call) -> GraphResponse:
+    """``PUT {path}/{id}`` of a settings catalog policy: the policy and its settings replaced → 204.
+
+    Graph documents PATCH; IntuneCD and IntuneManagement change a policy's settings with a PUT of the
+    whole policy, which Intune accepts. Validated as a create is.
+    """
+    record, obj = find_object(call)
+    inline = inline_children(record) or set()
+    if "settings" not in inline or not record.write.update:
+        raise wrong_verb("PUT", call.route)
+    body = _body_object(call)
+    _reject_navigations(body, record_navigations([record]), inline)
+    if "id" in body and body["id"] != obj.get("id"):
+        raise bad_request("The property 'id' cannot be changed.")
+    name = body.get(record.name_field)
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request(f"The property '{record.name_field}' is required.")
+    check_create(record, body, call.store.definitions())
+    for field in (*_SERVER_FIELDS, "@odata.context", "@odata.etag"):
+        body.pop(field, None)
+    kept: dict[str, Any] = {k: obj[k] for k in ("id", "createdDateTime", "assignments") if k in obj}
+    updated: dict[str, Any] = {**body, **kept, "lastModifiedDateTime": timestamp()}
+    for child in record.children:
+        if child.name in updated:
+            updated[child.name] = _with_ids(updated[child.name])
+    call.store.replace(record, obj, updated)
+    _audit(call, record, "Patch", updated)
+    return GraphResponse(204)
+
+
+_BIND = re.compile(r"groupPolicyDefinitions\('([^']+)'\)(?:/presentations\('([^']+)'\))?$")
+
+
+def create_child(call: Call) -> GraphResponse:
+    """``POST groupPolicyConfigurations/{id}/definitionValues`` → 201 with the definition value.
+
+    The definition (and each presentation) is named with ``…@odata.bind`` as the documented
+    create does (intune-grouppolicy-grouppolicydefinitionvalue-create.md); a value for a definition
+    the configuration already has is a 400.
+    """
+    record, obj = find_object(call)
+    child = call.route.child
+    creation = CREATION.get(record.key)
+    if child is None or creation is None or child.name not in creation.children_posted:
+        raise wrong_verb("POST", call.route)
+    body = _body_object(call)
+    bound = _BIND.search(str(body.pop("definition@odata.bind", "")))
+    if bound is None or bound.group(2):
+        raise bad_request("'definition@odata.bind' must name a groupPolicyDefinition.")
+    definition_id = bound.group(1)
+    existing = [v for v in obj.get(child.name) or [] if isinstance(v, dict)]
+    if any(isinstance(v.get("definition"), Mapping) and v["definition"].get("id") == definition_id for v in existing):
+        raise bad_request(f"The configuration already has a value for the definition '{definition_id}'.")
+    presentations = []
+    for raw in body.pop("presentationValues", None) or []:
+        if not isinstance(raw, Mapping):
+            raise bad_request("Each presentation value must be a JSON object.")
+        value = dict(raw)
+        link = _BIND.search(str(value.pop("presentation@odata.bind", "")))
+        if link is None or link.group(1) != definition_id or not link.group(2):
+            raise bad_request("'presentation@odata.bind' must name a presentation of the value's definition.")
+        presentations.append({"id": str(uuid.uuid4()), **value, "presentation": {"id": link.group(2)}})
+    now = timestamp()
+    value = {
+        "id": str(uuid.uuid4()),
+        "enabled": bool(body.pop("enabled", False)),
+        "configurationType": body.pop("configurationType", "policy"),
+        **body,
+        "createdDateTime": now,
+        "lastModifiedDateTime": now,
+        "definition": _known_definition(record, call, definition_id),
+        "presentationValues": presentations,
+    }
+    call.store.replace(record, obj, {**obj, child.name: [*existing, value], "lastModifiedDateTime": now})
+    _audit(call, record, "Patch", obj)
+    context = f"{call.route.path}('{obj.get('id')}')/{child.name}/$entity"
+    return GraphResponse(201, {"@odata.context": context_url(call.req, context), **shape(value, strip=set())})
+
+
+def _known_definition(record: ResourceType, call: Call, definition_id: str) -> dict[str, Any]:
+    # The definition as other configurations of the tenant show it expanded, else its id alone.
+    for other in call.store.items(record):
+        for value in other.get("definitionValues") or []:
+            definition = value.get("definition") if isinstance(value, dict) else None
+            if isinstance(definition, dict) and definition.get("id") == definition_id:
+                return copy.deepcopy(definition)
+    return {"id": definition_id}
+
+
+def create_instance(call: Call) -> GraphResponse:
+    """``POST deviceManagement/templates/{id}/createInstance`` → 200 with the new intent.
+
+    Body ``displayName``, ``description``, ``roleScopeTagIds``, ``settingsDelta``
+    (intune-deviceintent-devicemanagementtemplate-createinstance.md); the template must exist.
+    """
+    found = call.store.find(
+        [r for r in call.router.catalog if r.key == "securityTemplates"], call.route.object_id or ""
+    )
+    if found is None:
+        raise not_found(call.family, call.route.object_id or "")
+    _, template = found
+    intents = call.router.catalog["securityIntents"]
+    body = _body_object(call)
+    allowed = {"displayName", "description", "roleScopeTagIds", "settingsDelta"}
+    unknown = [k for k in body if k not in allowed]
+    if unknown:
+        raise bad_request(
+            f"The parameter '{unknown[0]}' in the request payload is not a valid parameter "
+            "for the operation 'createInstance'."
+        )
+    name = body.get("displayName")
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request("The parameter 'displayName' is required.")
+    now = timestamp()
+    obj: dict[str, Any] = {
+        "@odata.type": "#microsoft.graph.deviceManagementIntent",
+        "id": str(uuid.uuid4()),
+        "displayName": name,
+        "description": body.get("description") or "",
+        "templateId": template.get("id"),
+        "isAssigned": False,
+        "isMigratingToConfigurationPolicy": False,
+        "roleScopeTagIds": list(body.get("roleScopeTagIds") or ["0"]),
+        "lastModifiedDateTime": now,
+        "settings": _with_ids([dict(s) for s in body.get("settingsDelta") or [] if isinstance(s, Mapping)]),
+        "assignments": [],
+    }
+    call.store.add(intents, obj)
+    _audit(call, intents, "Create", obj)
+    context = context_url(call.req, "deviceManagement/intents/$entity")
+    return GraphResponse(200, {"@odata.context": context, **shape(obj, strip=record_navigations([intents]))})
 
 
 def delete(call: Call) -> GraphResponse:

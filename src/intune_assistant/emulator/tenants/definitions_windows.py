@@ -540,7 +540,9 @@ LAPS = Area(
             "Password Complexity",
             "c",
             "1=Large letters|2=Large letters + small letters|3=Large letters + small letters + numbers|"
-            "4=Large letters + small letters + numbers + special characters",
+            "4=Large letters + small letters + numbers + special characters|"
+            "5=Large letters + small letters + numbers + special characters (improved readability)|"
+            "6=Passphrase (long words)|7=Passphrase (short words)|8=Passphrase (short words with unique prefixes)",
         ),
         ("PasswordLength", "Password Length", "i", (8, 64)),
         (
@@ -630,7 +632,7 @@ SECURITY_OPTIONS = _policy_area(
         (
             "InteractiveLogon_MessageTextForUsersAttemptingToLogOn",
             "Interactive Logon Message Text For Users Attempting To Log On",
-            "s",
+            "ss",
             "This device is the property of the company. Activity may be monitored.",
         ),
         (

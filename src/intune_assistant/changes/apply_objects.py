@@ -1,0 +1,194 @@
+"""Apply's checks and writes for items that create or update whole objects (deploy, restore).
+
+Read before write, per wave (one ``$batch``):
+
+- a **create** lists its type filtered by the name (``$filter={name} eq '…'``): an object of that
+  name (and ``@odata.type``) already there means an earlier run (or someone) made it — the item
+  counts as applied with that object's id and nothing is posted, so a re-run never duplicates;
+- an **update** reads the object and its assignments: written only while its
+  ``lastModifiedDateTime`` and assignments are those the plan was made from; already holding the
+  planned properties counts as applied; anything else is "changed since plan".
+
+Writes go in order per item; the id the first request (the POST) answers replaces ``{new}`` in the
+item's later requests, and ``{new:<item key>}`` in any later item (objects created in an earlier
+stage). Written items are read back: the planned properties and assignments must be there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from intune_assistant.catalog import ResourceType
+from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse
+
+from .bodies import same_value
+from .errors import write_failure
+from .merge import signature
+from .model import NEW_ID, GraphRequest, Operation, PlanItem
+
+__all__ = ["Check", "check_objects", "fill_ids", "read_back"]
+
+_PLACEHOLDER_START = "{new:"
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the read before write found for one item.
+
+    ``write``: write it now. Otherwise ``applied`` (already in the planned state, with
+    ``object_id`` for a create found made) or a skip/failure with ``reason``.
+    """
+
+    write: bool
+    applied: bool = False
+    failed: bool = False
+    reason: str = ""
+    object_id: str | None = None
+
+
+def _odata(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _short_type(value: Any) -> str:
+    return value.lstrip("#").removeprefix("microsoft.graph.") if isinstance(value, str) else ""
+
+
+def _values(response: GraphResponse) -> list[dict[str, Any]]:
+    body = response.body if isinstance(response.body, Mapping) else {}
+    values = body.get("value")
+    return [dict(v) for v in values if isinstance(v, Mapping)] if isinstance(values, list) else []
+
+
+def holds(obj: Mapping[str, Any], expected: Mapping[str, Any] | None) -> bool:
+    """Whether ``obj`` has every planned property value."""
+    return expected is not None and all(same_value(v, obj.get(k)) for k, v in expected.items())
+
+
+def _same_meaning(current: Sequence[Mapping[str, Any]], expected: Sequence[Mapping[str, Any]], app: bool) -> bool:
+    return Counter(signature(a, app=app) for a in current) == Counter(signature(a, app=app) for a in expected)
+
+
+async def check_objects(items: Sequence[PlanItem], graph: GraphClient, record_of: Any) -> dict[str, Check]:
+    """Read each item's object (or, for a create, its name in the type's list) and judge it."""
+    requests: list[BatchRequest] = []
+    for item in items:
+        record: ResourceType = record_of(item)
+        if item.creates:
+            name = item.precondition.absent_name or item.object.name
+            query = f"{record.path}?$filter={record.name_field} eq '{_odata(name)}'"
+            requests.append(BatchRequest("GET", query, page=True))
+        else:
+            requests.append(BatchRequest("GET", f"{record.path}/{item.object.id}"))
+            requests.append(BatchRequest("GET", item.precondition.read_path, page=True))
+    version = items[0].requests[0].version if items and items[0].requests else "beta"
+    responses = await graph.batch(requests, version=version)
+    found: dict[str, Check] = {}
+    index = 0
+    for item in items:
+        record = record_of(item)
+        if item.creates:
+            found[item.key] = _judge_create(item, record, responses[index])
+            index += 1
+        else:
+            found[item.key] = _judge_update(item, record, responses[index], responses[index + 1])
+            index += 2
+    return found
+
+
+def _judge_create(item: PlanItem, record: ResourceType, response: GraphResponse) -> Check:
+    if response.error is not None:
+        return Check(False, failed=True, reason=write_failure(record, response.error, reading=True))
+    wanted = _short_type(item.precondition.odata_type)
+    same = [o for o in _values(response) if not wanted or _short_type(o.get("@odata.type")) in ("", wanted)]
+    if len(same) > 1:
+        return Check(False, reason=f"changed since plan: {len(same)} objects of that name exist now; none is touched")
+    if same:
+        return Check(
+            False,
+            applied=True,
+            reason="already applied: an object of that name exists",
+            object_id=str(same[0].get("id")),
+        )
+    return Check(True)
+
+
+def _judge_update(item: PlanItem, record: ResourceType, read: GraphResponse, assignments: GraphResponse) -> Check:
+    for response in (read, assignments):
+        if response.error is not None:
+            if response.error.status == 404:
+                return Check(False, reason="changed since plan: the object was deleted")
+            return Check(False, failed=True, reason=write_failure(record, response.error, reading=True))
+    obj = read.body if isinstance(read.body, Mapping) else {}
+    current = _values(assignments)
+    app = record.key == "mobileApps"
+    unchanged = obj.get("lastModifiedDateTime") == item.precondition.modified and _same_meaning(
+        current, item.precondition.assignments, app
+    )
+    if unchanged:
+        return Check(True)
+    done_properties = item.expected_properties is None or holds(obj, _without_settings(item.expected_properties))
+    if done_properties and _same_meaning(current, item.expected, app):
+        return Check(False, applied=True, reason="already applied")
+    return Check(False, reason="changed since plan: the object was changed after the plan was made; make a new plan")
+
+
+def _without_settings(expected: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in expected.items() if k != "settings"}
+
+
+def fill_ids(value: Any, own: str | None, created: Mapping[str, str]) -> Any:
+    """``value`` with ``{new}`` replaced by ``own`` and ``{new:<key>}`` by the id created for key.
+
+    Raises:
+        KeyError: a ``{new:<key>}`` whose item has no id (it was not created).
+    """
+    if isinstance(value, str):
+        if own is not None and NEW_ID in value:
+            value = value.replace(NEW_ID, own)
+        while _PLACEHOLDER_START in value:
+            start = value.index(_PLACEHOLDER_START)
+            end = value.index("}", start)
+            key = value[start + len(_PLACEHOLDER_START) : end]
+            value = value[:start] + created[key] + value[end + 1 :]
+        return value
+    if isinstance(value, list):
+        return [fill_ids(v, own, created) for v in value]
+    if isinstance(value, Mapping):
+        return {k: fill_ids(v, own, created) for k, v in value.items()}
+    return value
+
+
+def filled(request: GraphRequest, own: str | None, created: Mapping[str, str]) -> GraphRequest:
+    """The request with its placeholders filled in."""
+    return GraphRequest(
+        request.method, fill_ids(request.path, own, created), fill_ids(request.body, own, created), request.version
+    )
+
+
+async def read_back(item: PlanItem, object_id: str, graph: GraphClient, record: ResourceType) -> str | None:
+    """None when the object reads back as planned; else why not."""
+    version = item.requests[0].version if item.requests else "beta"
+    path = f"{record.path}/{object_id}"
+    wants_assignments = any(r.path.endswith("/assign") for r in item.requests)
+    requests = [BatchRequest("GET", path)]
+    if wants_assignments:
+        requests.append(BatchRequest("GET", f"{path}/assignments", page=True))
+    responses = await graph.batch(requests, version=version)
+    error: GraphError | None = next((r.error for r in responses if r.error is not None), None)
+    if error is not None:
+        return f"written, but reading it back failed: {write_failure(record, error, reading=True)}"
+    obj = responses[0].body if isinstance(responses[0].body, Mapping) else {}
+    if item.expected_properties is not None and not holds(obj, _without_settings(item.expected_properties)):
+        return "written, but the object read back differs from the plan (changed by someone meanwhile?)"
+    if wants_assignments and not _same_meaning(_values(responses[1]), item.expected, record.key == "mobileApps"):
+        return "written, but the assignments read back differ from the plan (changed by someone meanwhile?)"
+    return None
+
+
+def is_object_item(item: PlanItem) -> bool:
+    """Whether the item creates or updates its object (else it only changes assignments)."""
+    return item.operation in (Operation.CREATE, Operation.UPDATE)
