@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from intune_assistant.analyses.assignments import ObjectRef
-from intune_assistant.catalog import Catalog, ResourceType, default_catalog
+from intune_assistant.catalog import AssignmentRead, Catalog, ResourceType, default_catalog
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, RateLimits
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
@@ -178,7 +178,10 @@ class _Applier:
         return self.catalog[item.object.type_key]
 
     async def read_assignments(self, items: Sequence[PlanItem]) -> dict[str, _Fresh]:
-        found: dict[str, _Fresh] = {}
+        found: dict[str, _Fresh] = {
+            i.key: _Fresh([]) for i in items if self.record_of(i).assignments is AssignmentRead.NONE
+        }
+        items = [i for i in items if i.key not in found]
         for version in sorted({_version(i) for i in items}):
             chosen = [i for i in items if _version(i) == version]
             requests = [BatchRequest("GET", i.precondition.read_path, page=True) for i in chosen]

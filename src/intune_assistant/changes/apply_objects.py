@@ -3,8 +3,9 @@
 Read before write, per wave (one ``$batch``):
 
 - a **create** lists its type filtered by the name (``$filter={name} eq '…'``): an object of that
-  name (and ``@odata.type``) already there means an earlier run (or someone) made it — the item
-  counts as applied with that object's id and nothing is posted, so a re-run never duplicates;
+  name (and ``@odata.type`` and the catalog's other identity fields) already there means an earlier
+  run (or someone) made it — the item counts as applied with that object's id and nothing is
+  posted, so a re-run never duplicates;
 - an **update** reads the object and its assignments: written only while its
   ``lastModifiedDateTime`` and assignments are those the plan was made from; already holding the
   planned properties counts as applied; anything else is "changed since plan".
@@ -21,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from intune_assistant.catalog import ResourceType
+from intune_assistant.catalog import AssignmentRead, ResourceType
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse
 
 from .bodies import same_value
@@ -83,7 +84,8 @@ async def check_objects(items: Sequence[PlanItem], graph: GraphClient, record_of
             requests.append(BatchRequest("GET", query, page=True))
         else:
             requests.append(BatchRequest("GET", f"{record.path}/{item.object.id}"))
-            requests.append(BatchRequest("GET", item.precondition.read_path, page=True))
+            if _assignable(record):
+                requests.append(BatchRequest("GET", item.precondition.read_path, page=True))
     version = items[0].requests[0].version if items and items[0].requests else "beta"
     responses = await graph.batch(requests, version=version)
     found: dict[str, Check] = {}
@@ -93,17 +95,30 @@ async def check_objects(items: Sequence[PlanItem], graph: GraphClient, record_of
         if item.creates:
             found[item.key] = _judge_create(item, record, responses[index])
             index += 1
-        else:
+        elif _assignable(record):
             found[item.key] = _judge_update(item, record, responses[index], responses[index + 1])
             index += 2
+        else:
+            found[item.key] = _judge_update(item, record, responses[index], GraphResponse(200, {}, {"value": []}))
+            index += 1
     return found
+
+
+def _assignable(record: ResourceType) -> bool:
+    return record.assignments is not AssignmentRead.NONE
 
 
 def _judge_create(item: PlanItem, record: ResourceType, response: GraphResponse) -> Check:
     if response.error is not None:
         return Check(False, failed=True, reason=write_failure(record, response.error, reading=True))
     wanted = _short_type(item.precondition.odata_type)
-    same = [o for o in _values(response) if not wanted or _short_type(o.get("@odata.type")) in ("", wanted)]
+    identity = item.precondition.identity or {}
+    same = [
+        o
+        for o in _values(response)
+        if (not wanted or _short_type(o.get("@odata.type")) in ("", wanted))
+        and all(o.get(k) is None or same_value(o.get(k), v) for k, v in identity.items())
+    ]
     if len(same) > 1:
         return Check(False, reason=f"changed since plan: {len(same)} objects of that name exist now; none is touched")
     if same:

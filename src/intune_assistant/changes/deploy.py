@@ -30,6 +30,7 @@ from intune_assistant.analyses.assignments import ObjectRef, object_ref
 from intune_assistant.analyses.compare.matching import same_identity
 from intune_assistant.catalog import Catalog, Kind, ResourceType, default_catalog
 from intune_assistant.catalog.creation import CreateHow, Creation, creation_of, not_deployable_reason
+from intune_assistant.catalog.modules import write_scopes
 from intune_assistant.snapshot import Snapshot
 
 from .bodies import object_body, same_value
@@ -43,7 +44,7 @@ DEPLOY = "deploy-baseline"
 RESTORE = "restore"
 # Types other items refer to: created in the first stage, so the second can use their new ids.
 _REFERENCED = ("assignmentFilters", "scopeTags", "notificationTemplates", "mobileApps", "appCategories")
-_NOT_CONFIGURATION = frozenset({Kind.DIRECTORY, Kind.DEVICE, Kind.PARTNER, Kind.TENANT})
+_NOT_CONFIGURATION = frozenset({Kind.DIRECTORY, Kind.DEVICE})
 _NOT_DEPLOYED = frozenset({"securityTemplates", "settingDefinitions", "auditEvents", "autopilotDevices"})
 _ASSIGNMENT_BOOKKEEPING = frozenset({"id", "source", "sourceId", "@odata.context"})
 _GRAPH_HOST = "https://graph.microsoft.com"
@@ -114,6 +115,19 @@ class _Planner:
     notes: list[str]
     # Source objects (by catalog key and source id) this plan creates: their placeholder.
     created: dict[tuple[str, str], str]
+    # The write scopes the plan's module is consented with.
+    allowed: frozenset[str]
+
+    def permitted(self, record: ResourceType, obj: Mapping[str, Any]) -> bool:
+        """Whether the module may write ``record``; otherwise the object is rejected with why."""
+        if record.write_scope in self.allowed:
+            return True
+        self.reject(
+            record,
+            obj,
+            f"not written by the {self.options.module} module: it needs {record.write_scope}, which it doesn't ask for",
+        )
+        return False
 
     def ref(self, record: ResourceType, obj: Mapping[str, Any]) -> ObjectRef:
         return object_ref(record, obj, self.source)
@@ -241,7 +255,7 @@ class _Planner:
         found: list[Mapped],
     ) -> None:
         desired = self.desired_assignments(record, obj, [], found)
-        if self.unmapped(record, obj, found):
+        if self.unmapped(record, obj, found) or not self.permitted(record, obj):
             return
         ref = ObjectRef(**{**self.ref(record, obj).__dict__, "id": ""})
         version = record.api_version
@@ -258,7 +272,13 @@ class _Planner:
             before=(),
             after=(),
             expected=tuple(desired or ()),
-            precondition=Precondition(record.path, (), absent_name=name, odata_type=body.get("@odata.type")),
+            precondition=Precondition(
+                record.path,
+                (),
+                absent_name=name,
+                odata_type=body.get("@odata.type"),
+                identity={k: body[k] for k in record.identity_key if k != "@odata.type" and body.get(k) is not None},
+            ),
             changes=tuple(changes),
             warnings=warnings,
             references=tuple(dict.fromkeys(m.words() for m in found)),
@@ -297,6 +317,8 @@ class _Planner:
         if not differing and not assign_changes:
             self.notes.append(f"{record.label} '{name}': unchanged")
             return
+        if not self.permitted(record, obj):
+            return
         version = record.api_version
         object_id = str(current.get("id"))
         path = f"{record.path}/{object_id}"
@@ -306,7 +328,7 @@ class _Planner:
         if differing:
             if "settings" in creation.inline:
                 requests.append(GraphRequest("PUT", path, body, version))
-                expected_properties = {k: body[k] for k in body if k != "settings"}
+                expected_properties = {k: body[k] for k in body if k not in creation.inline}
             else:
                 patch = {k: body[k] for k in differing}
                 if body.get("@odata.type"):
@@ -474,7 +496,8 @@ def plan_deploy(
         group_id = str(by_id[0]["id"]) if by_id else refs.target_id_of(RefKind.GROUP, options.group)
         if group_id is None:
             raise ValueError(f"the target has no single group named '{options.group}'")
-    planner = _Planner(source, target, options, catalog, refs, group_id, [], [], [], {})
+    allowed = frozenset(write_scopes(catalog).get(options.module, ()))
+    planner = _Planner(source, target, options, catalog, refs, group_id, [], [], [], {}, allowed)
     only = {_key(n) for n in options.only}
     chosen: list[tuple[ResourceType, dict[str, Any]]] = []
     for record in deployable_records(catalog):

@@ -65,6 +65,8 @@ class Precondition:
     # A create: no object of this name (and ``@odata.type``) may exist in the type's list.
     absent_name: str | None = None
     odata_type: str | None = None
+    # For a create, the other fields that tell objects of the type apart (the catalog's identity).
+    identity: Mapping[str, Any] | None = None
     # An update: the object's ``lastModifiedDateTime`` as read (Intune changes it on every edit).
     modified: str | None = None
 

@@ -46,7 +46,7 @@ class Mapped:
         source_id: the id in the source.
         name: the name it was matched by ("" when the source does not name it).
         target_id: the target's id; None when it could not be mapped.
-        reason: why it could not be mapped ("" when mapped).
+        reason: why it could not be mapped, or a note on how it was ("" when mapped plainly).
     """
 
     kind: str
@@ -59,6 +59,8 @@ class Mapped:
         """The mapping as the plan shows it."""
         if self.target_id is None:
             return f"{self.kind} '{self.name or self.source_id}': not mapped — {self.reason}"
+        if self.reason:
+            return f"{self.kind} '{self.name or self.source_id}': {self.reason}"
         return f"{self.kind} '{self.name}' → {self.target_id}"
 
 
@@ -110,6 +112,10 @@ class ReferenceMap:
             found = next(o for o in target_objects if o.get("id") == source_id)
             return Mapped(words, source_id, self._catalog[key].object_name(found), source_id)
         name = self._source_name(key, source_id)
+        if not name and self._same_tenant and key == "groups":
+            # A restore writes the assignment back as it was: the group was deleted, and Intune
+            # keeps a target whose group is gone (as it did before the restore).
+            return Mapped(words, source_id, "", source_id, "kept as it was: the group no longer exists")
         if not name:
             return Mapped(words, source_id, "", None, "the source does not name it")
         if self._target.read_objects(key) is None:

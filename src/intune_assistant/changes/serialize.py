@@ -85,6 +85,7 @@ def _item(raw: Mapping[str, Any]) -> PlanItem:
             absent_name=_opt(pre, "absent_name"),
             odata_type=_opt(pre, "odata_type"),
             modified=_opt(pre, "modified"),
+            identity=dict(ident) if isinstance(ident := pre.get("identity"), Mapping) else None,
         ),
         changes=tuple(str(c) for c in raw["changes"]),
         warnings=tuple(str(w) for w in raw["warnings"]),

@@ -8,6 +8,13 @@ from typing import Any
 POLICIES = "/beta/deviceManagement/configurationPolicies"
 
 
+REALTIME_MONITORING = {
+    "@odata.type": "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance",
+    "settingDefinitionId": "device_vendor_msft_policy_config_defender_allowrealtimemonitoring",
+    "choiceSettingValue": {"value": "device_vendor_msft_policy_config_defender_allowrealtimemonitoring_1"},
+}
+
+
 def group_target(group_id: str) -> dict[str, Any]:
     return {"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": group_id}}
 
@@ -18,7 +25,7 @@ async def test_create_update_delete_each_audited_under_the_caller(env: Any) -> N
         "name": "New policy",
         "platforms": "windows10",
         "technologies": "mdm",
-        "settings": [{"settingInstance": {"settingDefinitionId": "x"}}],
+        "settings": [{"settingInstance": REALTIME_MONITORING}],
     }
     async with env.client() as client:
         created = await client.post(POLICIES, json=body)
@@ -186,3 +193,28 @@ async def test_group_create_patch_and_delete(env: Any) -> None:
     assert deleted.status_code == 204
     assert user_write.status_code == 400  # the catalog offers no user writes
     assert [e["componentName"] for e in env.tenant.audit_events] == ["Directory"] * 3
+
+
+async def test_create_refuses_what_graph_refuses(env: Any) -> None:
+    base = {
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+        "name": "P",
+        "platforms": "windows10",
+    }
+    wrong_option = {**REALTIME_MONITORING, "choiceSettingValue": {"value": "device_vendor_msft_nope_7"}}
+    wrong_type = {
+        **REALTIME_MONITORING,
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+    }
+    async with env.client() as client:
+        for body in (
+            {**base, "settingCount": 3},
+            {**base, "settings": [{"settingInstance": wrong_option}]},
+            {**base, "settings": [{"settingInstance": wrong_type}]},
+            {**base, "settings": [{"settingInstance": {"settingDefinitionId": "x"}}]},
+        ):
+            answer = await client.post(POLICIES, json=body)
+            assert answer.status_code == 400, body
+            assert answer.json()["error"]["code"] == "BadRequest"
+        listed = await client.get(POLICIES, params={"$filter": "name eq 'P'"})
+        assert listed.json()["value"] == []
