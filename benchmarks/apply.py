@@ -65,9 +65,9 @@ from intune_assistant.emulator.demo import build_demo
 from intune_assistant.emulator.graph import EmulatorOptions
 from intune_assistant.emulator.server import serve_forever
 tenant, port, ca_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-latency, faults = float(sys.argv[4]), float(sys.argv[5])
+latency, faults, module = float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
 demo = build_demo([tenant], options=EmulatorOptions(latency_s=latency, error_5xx_rate=faults, seed=1))
-writes = write_scopes(demo.catalog)["bulk-assign"]
+writes = write_scopes(demo.catalog)[module]
 demo.entra.grant_consent(demo.tenants[tenant].tenant_id, writes)
 print(demo.token(tenant, scopes=[*demo.catalog.read_scopes(), *writes]), flush=True)
 serve_forever(demo.app, port=port, ca_dir=Path(ca_dir))
@@ -137,11 +137,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def emulator(tenant: str, latency: float, fault_rate: float) -> Iterator[tuple[str, Path, str]]:
-    """The emulator in a child process; yields (base URL, CA file, read+write admin token)."""
+def emulator(
+    tenant: str, latency: float, fault_rate: float, module: str = "bulk-assign"
+) -> Iterator[tuple[str, Path, str]]:
+    """The emulator in a child process; yields (base URL, CA file, admin token with ``module``'s write scopes)."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as ca_dir:
-        cmd = [sys.executable, "-c", _EMULATOR, tenant, str(port), ca_dir, str(latency), str(fault_rate)]
+        cmd = [sys.executable, "-c", _EMULATOR, tenant, str(port), ca_dir, str(latency), str(fault_rate), module]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
             assert proc.stdout is not None

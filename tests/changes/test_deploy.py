@@ -27,8 +27,8 @@ async def _fast(seconds: float) -> None:
     await asyncio.sleep(0)
 
 
-def _writable(*names: str) -> DemoTenancy:
-    demo = build_demo(list(names), options=EmulatorOptions())
+def _writable(*names: str, options: EmulatorOptions | None = None) -> DemoTenancy:
+    demo = build_demo(list(names), options=options or EmulatorOptions())
     for name in names:
         demo.entra.grant_consent(demo.tenants[name].tenant_id, write_scopes(demo.catalog)["deploy-baseline"])
     return demo

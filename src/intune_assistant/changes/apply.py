@@ -35,7 +35,7 @@ from intune_assistant.catalog import AssignmentRead, Catalog, ResourceType, defa
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, RateLimits
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
-from .apply_objects import check_objects, filled, is_object_item, read_back
+from .apply_objects import Listed, check_objects, filled, is_object_item, read_back, read_lists
 from .errors import write_failure
 from .merge import canonical, signature
 from .model import NEW_ID, GraphRequest, Plan, PlanItem
@@ -173,6 +173,8 @@ class _Applier:
         self.results: dict[str, ItemResult] = {}
         # Ids of objects created (or found made by an earlier run), by item key.
         self.created: dict[str, str] = {}
+        # Per type path, its objects as listed before the stage's creates, plus those created since.
+        self.lists: dict[str, Listed] = {}
 
     def record_of(self, item: PlanItem) -> ResourceType:
         return self.catalog[item.object.type_key]
@@ -298,9 +300,9 @@ class _Applier:
         """Creates and updates: check, wait for the write window, write in order, read back."""
         if not items:
             return
-        checks = await check_objects(items, self.graph, self.record_of)
+        checks = await check_objects(items, self.graph, self.record_of, self.lists)
         if await self.window.admit(sum(len(i.requests) for i in items if checks[i.key].write)):
-            checks = await check_objects(items, self.graph, self.record_of)
+            checks = await check_objects(items, self.graph, self.record_of, self.lists)
         ready = []
         for item in items:
             check = checks[item.key]
@@ -348,6 +350,11 @@ class _Applier:
                     return None
                 own = new_id
                 self.created[item.key] = own
+                listed = self.lists.get(record.path)
+                if listed is not None:
+                    name = item.precondition.absent_name or item.object.name
+                    made = {"id": own, record.name_field: name, **(item.precondition.identity or {})}
+                    listed.objects.append({**made, "@odata.type": item.precondition.odata_type})
         return own
 
     async def assignment_wave(self, items: Sequence[PlanItem]) -> None:
@@ -457,6 +464,7 @@ async def apply_plan(
     # Stage by stage: objects later items refer to ({new:key}) are created first.
     for stage in sorted({i.stage for i in items}):
         chosen = [i for i in items if i.stage == stage]
+        applier.lists = await read_lists(chosen, graph, applier.record_of)
         waves = [chosen[i : i + WAVE_SIZE] for i in range(0, len(chosen), WAVE_SIZE)]
         await asyncio.gather(*(applier.wave(w) for w in waves))
     return ApplyReport(tuple(applier.results[i.key] for i in items), backup)

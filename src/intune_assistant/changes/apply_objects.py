@@ -2,10 +2,11 @@
 
 Read before write, per wave (one ``$batch``):
 
-- a **create** lists its type filtered by the name (``$filter={name} eq '…'``): an object of that
-  name (and ``@odata.type`` and the catalog's other identity fields) already there means an earlier
-  run (or someone) made it — the item counts as applied with that object's id and nothing is
-  posted, so a re-run never duplicates;
+- a **create** is checked against its type's list, read once per stage (``read_lists``) and kept
+  up to date with what the run creates: an object of that name (and ``@odata.type`` and the
+  catalog's other identity fields) already there means an earlier run (or someone) made it — the
+  item counts as applied with that object's id and nothing is posted, so a re-run never
+  duplicates; a list that could not be read fails the item (nothing is posted);
 - an **update** reads the object and its assignments: written only while its
   ``lastModifiedDateTime`` and assignments are those the plan was made from; already holding the
   planned properties counts as applied; anything else is "changed since plan".
@@ -17,9 +18,10 @@ stage). Written items are read back: the planned properties and assignments must
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from intune_assistant.catalog import AssignmentRead, ResourceType
@@ -30,7 +32,7 @@ from .errors import write_failure
 from .merge import signature
 from .model import NEW_ID, GraphRequest, Operation, PlanItem
 
-__all__ = ["Check", "check_objects", "fill_ids", "read_back"]
+__all__ = ["Check", "Listed", "check_objects", "fill_ids", "read_back", "read_lists"]
 
 _PLACEHOLDER_START = "{new:"
 
@@ -73,34 +75,69 @@ def _same_meaning(current: Sequence[Mapping[str, Any]], expected: Sequence[Mappi
     return Counter(signature(a, app=app) for a in current) == Counter(signature(a, app=app) for a in expected)
 
 
-async def check_objects(items: Sequence[PlanItem], graph: GraphClient, record_of: Any) -> dict[str, Check]:
-    """Read each item's object (or, for a create, its name in the type's list) and judge it."""
-    requests: list[BatchRequest] = []
+async def read_lists(items: Sequence[PlanItem], graph: GraphClient, record_of: Any) -> dict[str, Listed]:
+    """The lists of the types ``items`` create objects of (names and identity fields), read once.
+
+    Graph applies ``$filter`` on Intune lists page by page (an empty page may come before the match),
+    so a name check costs as much as the list: each list is read once per stage, not once per item.
+    """
+    wanted: dict[str, tuple[ResourceType, str]] = {}
     for item in items:
-        record: ResourceType = record_of(item)
         if item.creates:
-            name = item.precondition.absent_name or item.object.name
-            query = f"{record.path}?$filter={record.name_field} eq '{_odata(name)}'"
-            requests.append(BatchRequest("GET", query, page=True))
+            record: ResourceType = record_of(item)
+            names = ["id", record.name_field, *(k for k in record.identity_key if not k.startswith("@"))]
+            fields = ",".join(dict.fromkeys(names))
+            wanted.setdefault(record.path, (record, fields))
+    paths = list(wanted)
+    answers = await asyncio.gather(
+        *(graph.list_all(p, params={"$select": wanted[p][1]}, version=wanted[p][0].api_version) for p in paths)
+    )
+    found: dict[str, Listed] = {}
+    for path, answer in zip(paths, answers, strict=True):
+        record = wanted[path][0]
+        if answer.error is not None:
+            found[path] = Listed(error=write_failure(record, answer.error, reading=True))
         else:
+            found[path] = Listed([dict(o) for o in answer.items])
+    return found
+
+
+@dataclass
+class Listed:
+    """A type's objects as read before its creates (with the ones this run made), or why not."""
+
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+async def check_objects(
+    items: Sequence[PlanItem], graph: GraphClient, record_of: Any, lists: Mapping[str, Listed]
+) -> dict[str, Check]:
+    """Judge each item: a create against its type's list (``read_lists``), an update by reading it."""
+    found: dict[str, Check] = {}
+    updates = [i for i in items if not i.creates]
+    for item in items:
+        if item.creates:
+            record: ResourceType = record_of(item)
+            found[item.key] = _judge_create(item, record, lists.get(record.path) or Listed(error="not read"))
+    for version in sorted({i.requests[0].version if i.requests else "beta" for i in updates}):
+        chosen = [i for i in updates if (i.requests[0].version if i.requests else "beta") == version]
+        requests: list[BatchRequest] = []
+        for item in chosen:
+            record = record_of(item)
             requests.append(BatchRequest("GET", f"{record.path}/{item.object.id}"))
             if _assignable(record):
                 requests.append(BatchRequest("GET", item.precondition.read_path, page=True))
-    version = items[0].requests[0].version if items and items[0].requests else "beta"
-    responses = await graph.batch(requests, version=version)
-    found: dict[str, Check] = {}
-    index = 0
-    for item in items:
-        record = record_of(item)
-        if item.creates:
-            found[item.key] = _judge_create(item, record, responses[index])
-            index += 1
-        elif _assignable(record):
-            found[item.key] = _judge_update(item, record, responses[index], responses[index + 1])
-            index += 2
-        else:
-            found[item.key] = _judge_update(item, record, responses[index], GraphResponse(200, {}, {"value": []}))
-            index += 1
+        responses = await graph.batch(requests, version=version)
+        index = 0
+        for item in chosen:
+            record = record_of(item)
+            if _assignable(record):
+                found[item.key] = _judge_update(item, record, responses[index], responses[index + 1])
+                index += 2
+            else:
+                found[item.key] = _judge_update(item, record, responses[index], GraphResponse(200, {}, {"value": []}))
+                index += 1
     return found
 
 
@@ -108,15 +145,23 @@ def _assignable(record: ResourceType) -> bool:
     return record.assignments is not AssignmentRead.NONE
 
 
-def _judge_create(item: PlanItem, record: ResourceType, response: GraphResponse) -> Check:
-    if response.error is not None:
-        return Check(False, failed=True, reason=write_failure(record, response.error, reading=True))
+def _key(name: Any) -> str:
+    return " ".join(str(name or "").split()).casefold()
+
+
+def _judge_create(item: PlanItem, record: ResourceType, listed: Listed) -> Check:
+    if listed.error is not None:
+        return Check(
+            False, failed=True, reason=f"not written: the check for an object of that name failed: {listed.error}"
+        )
     wanted = _short_type(item.precondition.odata_type)
     identity = item.precondition.identity or {}
+    name = _key(item.precondition.absent_name or item.object.name)
     same = [
         o
-        for o in _values(response)
-        if (not wanted or _short_type(o.get("@odata.type")) in ("", wanted))
+        for o in listed.objects
+        if _key(o.get(record.name_field)) == name
+        and (not wanted or _short_type(o.get("@odata.type")) in ("", wanted))
         and all(o.get(k) is None or same_value(o.get(k), v) for k, v in identity.items())
     ]
     if len(same) > 1:

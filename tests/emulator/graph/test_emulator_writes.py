@@ -171,7 +171,7 @@ async def test_writes_the_catalog_does_not_offer_are_no_route(env: Any) -> None:
     async with env.client() as client:
         audit = await client.post("/beta/deviceManagement/auditEvents", json={"displayName": "x"})
         child = await client.post(f"{POLICIES}/cp-01/settings", json={})
-        put = await client.put(f"{POLICIES}/cp-01", json={"name": "x"})
+        put = await client.put("/beta/deviceManagement/deviceCompliancePolicies/x", json={"displayName": "x"})
     for response in (audit, child, put):
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "No method match route template"
