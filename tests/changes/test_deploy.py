@@ -129,12 +129,13 @@ async def test_contoso_into_fabrikam_maps_assignments_and_references_by_name() -
 async def test_restore_twenty_deleted_policies_from_the_backup_of_the_delete() -> None:
     demo = _writable("contoso")
     before = await _read(demo, "contoso")
-    victims = before.objects_of("settingsCatalog")[:12] + before.objects_of("deviceConfigurations")[:8]
+    # Of every kind of create: settings inline, plain, from a template, definition values posted after.
+    chosen = {"settingsCatalog": 10, "deviceConfigurations": 8, "securityIntents": 1, "administrativeTemplates": 1}
+    victims = [(key, obj) for key, count in chosen.items() for obj in before.objects_of(key)[:count]]
     assert len(victims) == 20
     async with _client(demo, "contoso") as graph:
-        for obj in victims:
-            record = "configurationPolicies" if "name" in obj else "deviceConfigurations"
-            response = await graph.request("DELETE", f"deviceManagement/{record}/{obj['id']}")
+        for key, obj in victims:
+            response = await graph.request("DELETE", f"{demo.catalog[key].path}/{obj['id']}")
             assert response.error is None
     deleted = await _read(demo, "contoso")
     plan = plan_deploy(before, deleted, DeployOptions(assign=AssignMode.SOURCE, same_tenant=True, module=RESTORE))

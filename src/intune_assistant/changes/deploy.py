@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -38,7 +38,7 @@ from .merge import signature
 from .model import NEW_ID, GraphRequest, Operation, Plan, PlanItem, Precondition, RejectedChange
 from .references import ALL_TARGET_IDS, NO_TEMPLATE, Mapped, ReferenceMap, RefKind
 
-__all__ = ["DEPLOY", "RESTORE", "AssignMode", "DeployOptions", "new_reference", "plan_deploy"]
+__all__ = ["DEPLOY", "RESTORE", "AssignMode", "DeployOptions", "deployable_records", "new_reference", "plan_deploy"]
 
 DEPLOY = "deploy-baseline"
 RESTORE = "restore"
@@ -257,9 +257,9 @@ class _Planner:
         desired = self.desired_assignments(record, obj, [], found)
         if self.unmapped(record, obj, found) or not self.permitted(record, obj):
             return
-        ref = ObjectRef(**{**self.ref(record, obj).__dict__, "id": ""})
+        ref = replace(self.ref(record, obj), id="")
         version = record.api_version
-        requests = _create_requests(record, creation, body, version)
+        requests = [_create_request(record, creation, obj, body, version)]
         requests += _child_requests(record, creation, obj, NEW_ID, version)
         if desired:
             requests.append(_assign_request(record, NEW_ID, desired, version))
@@ -434,23 +434,22 @@ def _definition_value_body(value: Mapping[str, Any], version: str) -> dict[str, 
     return body
 
 
-def _create_requests(
-    record: ResourceType, creation: Creation, body: dict[str, Any], version: str
-) -> list[GraphRequest]:
-    if creation.how is CreateHow.FROM_TEMPLATE:
-        settings = body.get("settings") if isinstance(body.get("settings"), list) else []
-        delta = [{k: v for k, v in s.items() if k != "id"} for s in settings or [] if isinstance(s, Mapping)]
-        instance = {
-            "displayName": body.get(record.name_field),
-            "description": body.get("description") or "",
-            "roleScopeTagIds": body.get("roleScopeTagIds") or ["0"],
-            "settingsDelta": delta,
-        }
-        template = body.get("templateId")
-        return [GraphRequest("POST", f"deviceManagement/templates/{template}/createInstance", instance, version)]
-    if creation.how is CreateHow.CHILD_POSTS:
-        return [GraphRequest("POST", record.path, body, version)]
-    return [GraphRequest("POST", record.path, body, version)]
+def _create_request(
+    record: ResourceType, creation: Creation, obj: Mapping[str, Any], body: dict[str, Any], version: str
+) -> GraphRequest:
+    if creation.how is not CreateHow.FROM_TEMPLATE:
+        return GraphRequest("POST", record.path, body, version)
+    # An intent is made from its template, with its settings as the template's delta.
+    settings = obj.get("settings") if isinstance(obj.get("settings"), list) else []
+    delta = [{k: v for k, v in s.items() if k != "id"} for s in settings or [] if isinstance(s, Mapping)]
+    instance = {
+        "displayName": body.get(record.name_field),
+        "description": body.get("description") or "",
+        "roleScopeTagIds": body.get("roleScopeTagIds") or ["0"],
+        "settingsDelta": delta,
+    }
+    path = f"deviceManagement/templates/{body.get('templateId')}/createInstance"
+    return GraphRequest("POST", path, instance, version)
 
 
 def _child_requests(
