@@ -37,6 +37,7 @@ from intune_assistant.snapshot import Snapshot
 # 300 objects: policies whose create carries their settings or actions inline.
 TYPES: Mapping[str, int] = {"settingsCatalog": 150, "deviceConfigurations": 100, "compliancePolicies": 50}
 PREFIX = "Deployed - "
+REFERENCED = ("scopeTags", "notificationTemplates")
 
 
 def source_of(tenant: Snapshot) -> Snapshot:
@@ -47,7 +48,11 @@ def source_of(tenant: Snapshot) -> Snapshot:
         record = catalog[key]
         chosen = tenant.objects[key][:count]
         objects[key] = [{**o, record.name_field: PREFIX + record.object_name(o)} for o in chosen]
-    return Snapshot(tenant.tenant, "benchmark", tenant.taken_at, objects, {k: tenant.results[k] for k in TYPES})
+    # What the copies refer to, by the same names as in the tenant (mapped, nothing to deploy).
+    for key in REFERENCED:
+        objects[key] = tenant.objects[key]
+    results = {k: tenant.results[k] for k in objects}
+    return Snapshot(tenant.tenant, "benchmark", tenant.taken_at, objects, results)
 
 
 def deployed_names(after: Snapshot) -> Counter[str]:
@@ -69,14 +74,14 @@ def main() -> None:
     latency = args.latency
     types = list(TYPES)
     with emulator("large", latency, args.fault_rate, module="deploy-baseline") as (base_url, ca, token):
-        # The references a plan maps by name: scope tags, notification templates of compliance actions.
-        before = asyncio.run(read(base_url, ca, token, [*types, "scopeTags", "notificationTemplates"]))
+        # With the references a plan maps by name: scope tags, notification templates of compliance actions.
+        before = asyncio.run(read(base_url, ca, token, [*types, *REFERENCED]))
         source = source_of(before)
         plan = plan_deploy(source, before)
         # Reviewing a plan takes longer than one throttling window: the read's requests are out of it.
         time.sleep(LIMITS.window_s)
         report, stats, wall = asyncio.run(timed_apply(base_url, ca, token, plan))
-        after = asyncio.run(read(base_url, ca, token, [*types, "scopeTags", "notificationTemplates"]))
+        after = asyncio.run(read(base_url, ca, token, [*types, *REFERENCED]))
         replanned = plan_deploy(source, after)
         time.sleep(LIMITS.window_s)
         again, again_stats, again_wall = asyncio.run(timed_apply(base_url, ca, token, plan))

@@ -315,47 +315,75 @@ class _Applier:
                 self.finish(item, ItemStatus.APPLIED, check.reason)
             else:
                 self.finish(item, ItemStatus.FAILED if check.failed else ItemStatus.SKIPPED, check.reason)
-        outcomes = await asyncio.gather(*(self._write_object(i) for i in ready))
-        written = [(i, oid) for i, oid in zip(ready, outcomes, strict=True) if oid is not None]
-        reasons = await asyncio.gather(*(read_back(i, oid, self.graph, self.record_of(i)) for i, oid in written))
-        for (item, _), reason in zip(written, reasons, strict=True):
-            sent = len(item.requests)
-            self.finish(item, ItemStatus.FAILED if reason else ItemStatus.APPLIED, reason or "", sent)
+        written = await self._write_objects(ready)
+        reasons = await read_back(written, self.graph, self.record_of)
+        for item, _ in written:
+            reason = reasons[item.key]
+            self.finish(item, ItemStatus.FAILED if reason else ItemStatus.APPLIED, reason or "", len(item.requests))
 
-    async def _write_object(self, item: PlanItem) -> str | None:
-        """Send the item's requests in order; the object's id, or None when one failed."""
-        own: str | None = None if item.creates else item.object.id
+    async def _write_objects(self, items: Sequence[PlanItem]) -> list[tuple[PlanItem, str]]:
+        """Send every item's first request in one ``$batch``, then each item's others in order;
+        the items whose requests all succeeded, with their object's id."""
+        firsts: list[tuple[PlanItem, GraphRequest]] = []
+        for item in items:
+            try:
+                firsts.append((item, filled(item.requests[0], None if item.creates else item.object.id, self.created)))
+            except KeyError as missing:
+                self.finish(
+                    item, ItemStatus.FAILED, f"not written: the object it refers to ({missing.args[0]}) was not created"
+                )
+        started: list[tuple[PlanItem, str]] = []
+        for version in sorted({r.version for _, r in firsts}):
+            chosen = [(i, r) for i, r in firsts if r.version == version]
+            responses = await self.graph.batch([_batch_request(r) for _, r in chosen], version=version)
+            for (item, _), response in zip(chosen, responses, strict=True):
+                own = self._first_answer(item, response)
+                if own is not None:
+                    started.append((item, own))
+        finished = await asyncio.gather(*(self._write_rest(item, own) for item, own in started))
+        return [pair for pair, ok in zip(started, finished, strict=True) if ok]
+
+    def _first_answer(self, item: PlanItem, response: GraphResponse) -> str | None:
+        """The object's id after its first request answered (a create's new id), or None on failure."""
         record = self.record_of(item)
-        for sent, request in enumerate(item.requests, start=1):
+        if response.error is not None:
+            self.finish(item, ItemStatus.FAILED, write_failure(record, response.error), 1)
+            return None
+        if not item.creates:
+            return item.object.id
+        body = response.body if isinstance(response.body, Mapping) else {}
+        new_id = body.get("id")
+        if not isinstance(new_id, str) or not new_id:
+            self.finish(item, ItemStatus.FAILED, "Graph answered the create without the new object's id", 1)
+            return None
+        self.created[item.key] = new_id
+        listed = self.lists.get(record.path)
+        if listed is not None:
+            name = item.precondition.absent_name or item.object.name
+            made = {"id": new_id, record.name_field: name, **(item.precondition.identity or {})}
+            listed.objects.append({**made, "@odata.type": item.precondition.odata_type})
+        return new_id
+
+    async def _write_rest(self, item: PlanItem, own: str) -> bool:
+        """Send the item's requests after the first, in order; False (with the result) when one failed."""
+        record = self.record_of(item)
+        for sent, request in enumerate(item.requests[1:], start=2):
             try:
                 request = filled(request, own, self.created)
             except KeyError as missing:
                 reason = f"not written: the object it refers to ({missing.args[0]}) was not created"
                 self.finish(item, ItemStatus.FAILED, reason, sent - 1)
-                return None
+                return False
             response = await self.graph.request(
                 request.method, request.path, version=request.version, json=request.body
             )
             if response.error is not None:
                 why = write_failure(record, response.error)
-                if own is not None and item.creates:
+                if item.creates:
                     why = f"created (id {own}), then a later request failed: {why}; re-run to finish it"
                 self.finish(item, ItemStatus.FAILED, why, sent)
-                return None
-            if own is None:
-                body = response.body if isinstance(response.body, Mapping) else {}
-                new_id = body.get("id")
-                if not isinstance(new_id, str) or not new_id:
-                    self.finish(item, ItemStatus.FAILED, "Graph answered the create without the new object's id", sent)
-                    return None
-                own = new_id
-                self.created[item.key] = own
-                listed = self.lists.get(record.path)
-                if listed is not None:
-                    name = item.precondition.absent_name or item.object.name
-                    made = {"id": own, record.name_field: name, **(item.precondition.identity or {})}
-                    listed.objects.append({**made, "@odata.type": item.precondition.odata_type})
-        return own
+                return False
+        return True
 
     async def assignment_wave(self, items: Sequence[PlanItem]) -> None:
         if not items:

@@ -11,9 +11,10 @@ Read before write, per wave (one ``$batch``):
   ``lastModifiedDateTime`` and assignments are those the plan was made from; already holding the
   planned properties counts as applied; anything else is "changed since plan".
 
-Writes go in order per item; the id the first request (the POST) answers replaces ``{new}`` in the
-item's later requests, and ``{new:<item key>}`` in any later item (objects created in an earlier
-stage). Written items are read back: the planned properties and assignments must be there.
+A wave's first requests (the POSTs, PATCHes and PUTs) go in one ``$batch``; an item's later requests
+follow in order, the id its first request answered replacing ``{new}``, and ``{new:<item key>}``
+naming an object created in an earlier stage. Written items are read back (one ``$batch``): the
+planned properties and assignments must be there.
 """
 
 from __future__ import annotations
@@ -229,24 +230,40 @@ def filled(request: GraphRequest, own: str | None, created: Mapping[str, str]) -
     )
 
 
-async def read_back(item: PlanItem, object_id: str, graph: GraphClient, record: ResourceType) -> str | None:
-    """None when the object reads back as planned; else why not."""
-    version = item.requests[0].version if item.requests else "beta"
-    path = f"{record.path}/{object_id}"
-    wants_assignments = any(r.path.endswith("/assign") for r in item.requests)
-    requests = [BatchRequest("GET", path)]
-    if wants_assignments:
-        requests.append(BatchRequest("GET", f"{path}/assignments", page=True))
-    responses = await graph.batch(requests, version=version)
-    error: GraphError | None = next((r.error for r in responses if r.error is not None), None)
-    if error is not None:
-        return f"written, but reading it back failed: {write_failure(record, error, reading=True)}"
-    obj = responses[0].body if isinstance(responses[0].body, Mapping) else {}
-    if item.expected_properties is not None and not holds(obj, _without_settings(item.expected_properties)):
-        return "written, but the object read back differs from the plan (changed by someone meanwhile?)"
-    if wants_assignments and not _same_meaning(_values(responses[1]), item.expected, record.key == "mobileApps"):
-        return "written, but the assignments read back differ from the plan (changed by someone meanwhile?)"
-    return None
+async def read_back(
+    written: Sequence[tuple[PlanItem, str]], graph: GraphClient, record_of: Any
+) -> dict[str, str | None]:
+    """Per item key, None when the object (by its id) reads back as planned, else why not; one
+    ``$batch`` per API version for all of them."""
+    plans: list[tuple[PlanItem, str, bool, int]] = []
+    requests: dict[str, list[BatchRequest]] = {}
+    for item, object_id in written:
+        version = item.requests[0].version if item.requests else "beta"
+        path = f"{record_of(item).path}/{object_id}"
+        chosen = requests.setdefault(version, [])
+        wants_assignments = any(r.path.endswith("/assign") for r in item.requests)
+        plans.append((item, version, wants_assignments, len(chosen)))
+        chosen.append(BatchRequest("GET", path))
+        if wants_assignments:
+            chosen.append(BatchRequest("GET", f"{path}/assignments", page=True))
+    answers = {v: await graph.batch(r, version=v) for v, r in requests.items()}
+    found: dict[str, str | None] = {}
+    for item, version, wants_assignments, index in plans:
+        record: ResourceType = record_of(item)
+        responses = answers[version][index : index + (2 if wants_assignments else 1)]
+        error: GraphError | None = next((r.error for r in responses if r.error is not None), None)
+        obj = responses[0].body if isinstance(responses[0].body, Mapping) else {}
+        if error is not None:
+            found[item.key] = f"written, but reading it back failed: {write_failure(record, error, reading=True)}"
+        elif item.expected_properties is not None and not holds(obj, _without_settings(item.expected_properties)):
+            found[item.key] = "written, but the object read back differs from the plan (changed by someone meanwhile?)"
+        elif wants_assignments and not _same_meaning(_values(responses[1]), item.expected, record.key == "mobileApps"):
+            found[item.key] = (
+                "written, but the assignments read back differ from the plan (changed by someone meanwhile?)"
+            )
+        else:
+            found[item.key] = None
+    return found
 
 
 def is_object_item(item: PlanItem) -> bool:
