@@ -492,7 +492,7 @@ async def apply_plan(
     # Stage by stage: objects later items refer to ({new:key}) are created first.
     for stage in sorted({i.stage for i in items}):
         chosen = [i for i in items if i.stage == stage]
-        applier.lists = await read_lists(chosen, graph, applier.record_of)
+        applier.lists = await read_lists(chosen, graph, applier.record_of, since=plan.read_at)
         waves = [chosen[i : i + WAVE_SIZE] for i in range(0, len(chosen), WAVE_SIZE)]
         await asyncio.gather(*(applier.wave(w) for w in waves))
     return ApplyReport(tuple(applier.results[i.key] for i in items), backup)

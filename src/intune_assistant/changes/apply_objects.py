@@ -23,10 +23,12 @@ import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from intune_assistant.catalog import AssignmentRead, ResourceType
-from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse
+from intune_assistant.collect.changes import AUDIT_OVERLAP, NewestFirst
+from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, ListResult
 
 from .bodies import same_value
 from .errors import write_failure
@@ -76,31 +78,44 @@ def _same_meaning(current: Sequence[Mapping[str, Any]], expected: Sequence[Mappi
     return Counter(signature(a, app=app) for a in current) == Counter(signature(a, app=app) for a in expected)
 
 
-async def read_lists(items: Sequence[PlanItem], graph: GraphClient, record_of: Any) -> dict[str, Listed]:
+async def read_lists(
+    items: Sequence[PlanItem], graph: GraphClient, record_of: Any, since: datetime | None = None
+) -> dict[str, Listed]:
     """The lists of the types ``items`` create objects of (names and identity fields), read once.
 
     Graph applies ``$filter`` on Intune lists page by page (an empty page may come before the match),
     so a name check costs as much as the list: each list is read once per stage, not once per item.
+    A list Graph answers newest first (the catalog's ``modified_order``) is read only down to the
+    plan's reading time ``since`` (less the clock margin refresh allows): any object of the name
+    that existed before was seen by the planner, and one made or renamed since is among the newest.
     """
-    wanted: dict[str, tuple[ResourceType, str]] = {}
+    wanted: dict[str, ResourceType] = {}
     for item in items:
         if item.creates:
             record: ResourceType = record_of(item)
-            names = ["id", record.name_field, *(k for k in record.identity_key if not k.startswith("@"))]
-            fields = ",".join(dict.fromkeys(names))
-            wanted.setdefault(record.path, (record, fields))
+            wanted.setdefault(record.path, record)
     paths = list(wanted)
-    answers = await asyncio.gather(
-        *(graph.list_all(p, params={"$select": wanted[p][1]}, version=wanted[p][0].api_version) for p in paths)
-    )
+    answers = await asyncio.gather(*(_read_list(graph, wanted[p], since) for p in paths))
     found: dict[str, Listed] = {}
     for path, answer in zip(paths, answers, strict=True):
-        record = wanted[path][0]
         if answer.error is not None:
-            found[path] = Listed(error=write_failure(record, answer.error, reading=True))
+            found[path] = Listed(error=write_failure(wanted[path], answer.error, reading=True))
         else:
             found[path] = Listed([dict(o) for o in answer.items])
     return found
+
+
+async def _read_list(graph: GraphClient, record: ResourceType, since: datetime | None) -> ListResult:
+    names = ["id", record.name_field, *(k for k in record.identity_key if not k.startswith("@"))]
+    if not (record.modified_order and since is not None):
+        params = {"$select": ",".join(dict.fromkeys(names))}
+        return await graph.list_all(record.path, params=params, version=record.api_version)
+    params = {
+        "$select": ",".join(dict.fromkeys([*names, "lastModifiedDateTime"])),
+        "$orderby": "lastModifiedDateTime desc",
+    }
+    guard = NewestFirst(since - AUDIT_OVERLAP)
+    return await graph.read_pages(record.path, params=params, version=record.api_version, stop_after=guard.enough)
 
 
 @dataclass
