@@ -1,7 +1,8 @@
 """What Graph refuses in a create (or a settings catalog ``PUT``) body, by the catalog's creation facts.
 
-- A property Graph computes (``catalog/creation.py``: counts, states, the settings catalog's
-  ``settingCount``/``creationSource``) is a 400; ``id`` and the timestamps are ignored, as before.
+- A property Graph computes (``catalog/creation.py``: ids, timestamps, counts, states, the settings
+  catalog's ``settingCount``) is not taken from the body: Graph's own create examples send them, and
+  the server sets them (``settingCount`` is the number of settings sent).
 - Navigations: only the children the type's creation sends inline (settings, scheduled actions,
   an app protection's apps) may be in the body; others (``definitionValues``, an intent's
   ``settings``, ``assignments``) are a 400.
@@ -22,7 +23,7 @@ from ...catalog import ResourceType
 from ...catalog.creation import CREATION
 from .errors import bad_request
 
-__all__ = ["check_create", "check_settings", "inline_children"]
+__all__ = ["check_create", "check_settings", "inline_children", "server_set"]
 
 _GRAPH = "#microsoft.graph.deviceManagementConfiguration"
 # Definition type → the instance type a setting of it must be.
@@ -35,10 +36,6 @@ _INSTANCE_OF = {
     "SettingGroupCollectionDefinition": "GroupSettingCollectionInstance",
 }
 _INSTANCE_TYPES = frozenset(_INSTANCE_OF.values()) | {"SettingInstance"}
-# Graph ignores these in a create body (the server sets them); other server-set ones are refused.
-_IGNORED = frozenset(
-    {"id", "createdDateTime", "lastModifiedDateTime", "modifiedDateTime", "version", "@odata.context", "@odata.etag"}
-)
 
 
 def _suffix(value: Any) -> str:
@@ -52,15 +49,16 @@ def inline_children(record: ResourceType) -> set[str] | None:
     return set(creation.inline) if creation is not None else None
 
 
+def server_set(record: ResourceType) -> frozenset[str]:
+    """The properties of ``record`` a create's body does not set (the server does)."""
+    creation = CREATION.get(record.key)
+    return creation.read_only() - {"assignments"} if creation is not None else frozenset()
+
+
 def check_create(record: ResourceType, body: Mapping[str, Any], definitions: Mapping[str, Mapping[str, Any]]) -> None:
     """Raise Graph's 400 for what a create of ``record`` must not carry; see the module docstring."""
     creation = CREATION.get(record.key)
-    if creation is None:
-        return
-    for key in body:
-        if key in creation.read_only() and key not in _IGNORED and key != "assignments":
-            raise bad_request(f"The property '{key}' is read-only and cannot be set.")
-    if "settings" in creation.inline and "settings" in body:
+    if creation is not None and "settings" in creation.inline and "settings" in body:
         check_settings(body["settings"], definitions)
 
 

@@ -22,7 +22,7 @@ from .protocol import GraphResponse
 from .reads import find_object
 from .routing import wrong_verb
 from .shaping import record_navigations, shape
-from .validation import check_create, inline_children
+from .validation import check_create, inline_children, server_set
 
 __all__ = [
     "assign",
@@ -120,8 +120,9 @@ def create(call: Call) -> GraphResponse:
     if not isinstance(name, str) or not name.strip():
         raise bad_request(f"The property '{record.name_field}' is required.")
     check_create(record, body, call.store.definitions())
-    for field in (*_SERVER_FIELDS, "@odata.context", "@odata.etag"):
+    for field in (*_SERVER_FIELDS, *server_set(record), "@odata.context", "@odata.etag"):
         body.pop(field, None)
+    _count_settings(body)
     now = timestamp()
     obj: dict[str, Any] = {
         "id": str(uuid.uuid4()),
@@ -165,6 +166,12 @@ def update(call: Call) -> GraphResponse:
     return GraphResponse(204)
 
 
+def _count_settings(body: dict[str, Any]) -> None:
+    # Intune counts a policy's settings itself.
+    if isinstance(body.get("settings"), list):
+        body["settingCount"] = len(body["settings"])
+
+
 def replace_object(call: Call) -> GraphResponse:
     """``PUT {path}/{id}`` of a settings catalog policy: the policy and its settings replaced → 204.
 
@@ -183,8 +190,9 @@ def replace_object(call: Call) -> GraphResponse:
     if not isinstance(name, str) or not name.strip():
         raise bad_request(f"The property '{record.name_field}' is required.")
     check_create(record, body, call.store.definitions())
-    for field in (*_SERVER_FIELDS, "@odata.context", "@odata.etag"):
+    for field in (*_SERVER_FIELDS, *server_set(record), "@odata.context", "@odata.etag"):
         body.pop(field, None)
+    _count_settings(body)
     kept: dict[str, Any] = {k: obj[k] for k in ("id", "createdDateTime", "assignments") if k in obj}
     updated: dict[str, Any] = {**body, **kept, "lastModifiedDateTime": timestamp()}
     for child in record.children:
