@@ -80,6 +80,12 @@ async def test_intunecd_backup_into_fabrikam_then_nothing_left_to_do() -> None:
         if (d.type_key, d.name) in created and d.changed_settings
     ]
     assert differing == []
+    # Assignments differ only where the plan said they would not be deployed.
+    warned = {(i.object.type_key, i.object.name) for i in plan.items if any("not deployed" in w for w in i.warnings)}
+    unassigned = {
+        (d.type_key, d.name) for d in comparison.objects if (d.type_key, d.name) in created and d.changed_assignments
+    }
+    assert unassigned and unassigned <= warned
     # What is only in the source is exactly what the plan listed as not deployable.
     missing = {d.name for d in comparison.objects if d.status is ObjectStatus.ONLY_LEFT}
     assert missing == {"All users and all devices", "POC_U_Role_IntuneRoleAdmin"}

@@ -9,7 +9,9 @@ Pure planning over a snapshot::
     plan.rejected                                   # changes left out, with the reason
 
 Write modules build ``AssignmentChange`` values from their inputs and never send Graph requests
-of their own.
+of their own. Deploy and restore plan creates and updates from a source snapshot::
+
+    plan = plan_deploy(source, target, DeployOptions(assign=AssignMode.SOURCE))   # no I/O
 """
 
 from __future__ import annotations
@@ -17,24 +19,30 @@ from __future__ import annotations
 from .apply import ApplyReport, ItemResult, ItemStatus, apply_plan
 from .assignment_plan import BULK_ASSIGN, describe_change, plan_assignments
 from .csv_input import changes_from_assignments_csv
+from .deploy import DEPLOY, RESTORE, AssignMode, DeployOptions, plan_deploy
 from .desired import AssignmentChange, AssignTarget, ChangeAction, Direction, ObjectKey
 from .document import PlanRefused, PlanSealer
 from .merge import build_assignment, merge_assignments, signature, target_key
-from .model import GraphRequest, Plan, PlanItem, Precondition, RejectedChange
+from .model import GraphRequest, Operation, Plan, PlanItem, Precondition, RejectedChange
 from .names import NameNotResolved, resolve_filter, resolve_group
 
 __all__ = [
     "BULK_ASSIGN",
+    "DEPLOY",
+    "RESTORE",
     "ApplyReport",
+    "AssignMode",
     "AssignTarget",
     "AssignmentChange",
     "ChangeAction",
+    "DeployOptions",
     "Direction",
     "GraphRequest",
     "ItemResult",
     "ItemStatus",
     "NameNotResolved",
     "ObjectKey",
+    "Operation",
     "Plan",
     "PlanItem",
     "PlanRefused",
@@ -47,6 +55,7 @@ __all__ = [
     "describe_change",
     "merge_assignments",
     "plan_assignments",
+    "plan_deploy",
     "resolve_filter",
     "resolve_group",
     "signature",

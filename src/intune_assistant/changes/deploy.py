@@ -263,6 +263,9 @@ class _Planner:
         requests += _child_requests(record, creation, obj, NEW_ID, version)
         if desired:
             requests.append(_assign_request(record, NEW_ID, desired, version))
+        left_out = obj.get("assignments") if self.options.assign is AssignMode.NONE else None
+        if isinstance(left_out, list) and left_out:
+            warnings = (*warnings, f"its {len(left_out)} assignment(s) are not deployed (assignments: none)")
         changes = [f"create {record.label} '{name}'"]
         changes += [f"assign: {_target_words(a)}" for a in desired or ()]
         item = PlanItem(
