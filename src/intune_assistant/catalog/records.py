@@ -610,7 +610,12 @@ RECORDS: tuple[ResourceType, ...] = (
         in_v1=True,
         read_scope=RBAC_READ,
         write_scope=RBAC_WRITE,
+        # Which assignments give each role (GET roleDefinitions/{id}/roleAssignments): a role
+        # assignment's own roleDefinition is a relationship Graph returns only when expanded.
+        children=(Child("roleAssignments"),),
         identity_key=("isBuiltIn",),
+        # Derived from the role assignments (compared as objects of their own), not edited on the role.
+        volatile_fields=_volatile("roleAssignments"),
         write=NO_ASSIGN,
         page_size=100,
     ),

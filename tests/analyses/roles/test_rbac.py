@@ -252,3 +252,15 @@ def test_many_global_admins_starts_at_five() -> None:
     objects["directoryRoles"][1]["members"].append(ref("user", "ga4"))
     (finding,) = rbac_report(snapshot_of(objects), gdap=()).found(FindingKind.MANY_GLOBAL_ADMINS)
     assert finding.reason.startswith("5 accounts hold Global Administrator")
+
+
+def test_an_assignment_without_its_expanded_role_gets_it_from_the_roles_navigation(demo: DemoTenancy) -> None:
+    """Graph lists role assignments without ``roleDefinition`` unless expanded; the collection reads
+    each role's ``roleAssignments`` instead, and the report names the role from that."""
+    snapshot = collected(demo, "contoso")
+    assert all(r.get("roleAssignments") is not None for r in snapshot.objects["roleDefinitions"])
+    for assignment in snapshot.objects["roleAssignments"]:
+        assignment.pop("roleDefinition")
+    rows = rbac_report(snapshot, gdap=()).assignments
+    assert rows and all(r.role != "Unknown role" and r.role_id for r in rows)
+    assert {r.role for r in rows} >= {"Help Desk Operator", "Application Manager"}

@@ -187,6 +187,18 @@ def build_roles(ctx: Ctx, groups: list[Obj], users: list[Obj]) -> tuple[list[Obj
         contractors["displayName"] = f"Application Manager - {ctx.name} contractors"
         assignments.append(contractors)
         ctx.plant("emptyRoleGroups", contractors["displayName"])
+    for role in roles:
+        # The role's roleAssignments navigation lists them as the base roleAssignment type.
+        role["roleAssignments"] = [
+            {
+                "@odata.type": GRAPH + "roleAssignment",
+                **{
+                    k: a[k] for k in ("id", "displayName", "description", "scopeMembers", "scopeType", "resourceScopes")
+                },
+            }
+            for a in assignments
+            if a["roleDefinition"]["id"] == role["id"]
+        ]
     return roles, assignments
 
 
