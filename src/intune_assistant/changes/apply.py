@@ -14,6 +14,12 @@ Order of work:
    written with exactly the plan's requests.
 3. Written items are read back and compared with the plan's expected assignments.
 
+Bulk edits go the same way, each checked on what it changes (``PlanItem.operation``): a rename on
+the object's name (the old one → write, the new one → already applied, another → skipped), a delete
+on the object's ``lastModifiedDateTime`` (a 404 is "already deleted"), a membership change on the
+group's direct members (read once per group). Their backup adds a deleted object's child settings
+and a group's members, as read just before the first write.
+
 ``/assign`` replaces the whole set with the same body every time, so it is retried like an
 idempotent request (429 and 5xx per Graph's guidance, in the client); Autopilot's per-assignment
 POST is not, and a re-run after an uncertain failure reads what happened before writing again.
@@ -31,19 +37,21 @@ from enum import StrEnum
 from typing import Any
 
 from intune_assistant.analyses.assignments import ObjectRef
-from intune_assistant.catalog import AssignmentRead, Catalog, ResourceType, default_catalog
+from intune_assistant.catalog import AssignmentRead, Catalog, Child, ResourceType, default_catalog
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, RateLimits
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
 from .apply_objects import Listed, check_objects, filled, is_object_item, read_back, read_lists
 from .errors import write_failure
 from .merge import canonical, signature
-from .model import NEW_ID, GraphRequest, Plan, PlanItem
+from .model import NEW_ID, GraphRequest, Operation, Plan, PlanItem
 
 __all__ = ["ApplyReport", "ItemResult", "ItemStatus", "apply_plan"]
 
 WAVE_SIZE = 20
 _APP_TYPES = frozenset({"mobileApps"})
+_OBJECT_OPS = frozenset({Operation.RENAME, Operation.DELETE})
+_MEMBER_OPS = frozenset({Operation.ADD_MEMBER, Operation.REMOVE_MEMBER})
 # Annotations that say where a value was read from, not what it is.
 _ANNOTATIONS = ("@odata.context", "@odata.etag", "@odata.id", "@odata.editLink")
 
@@ -152,8 +160,95 @@ def _version(item: PlanItem) -> str:
 
 @dataclass
 class _Fresh:
+    """What a read found for one item: assignments (assign), the object (rename, delete), the group's
+    direct member ids (membership), ``gone`` for a 404, or the error."""
+
     assignments: list[dict[str, Any]] | None = None
     error: GraphError | None = None
+    obj: dict[str, Any] | None = None
+    members: frozenset[str] | None = None
+    gone: bool = False
+
+
+# Checking an item just before writing answers None (write it) or how it ends and why.
+_Verdict = tuple[ItemStatus, str] | None
+
+
+def _new_name(item: PlanItem, record: ResourceType) -> str:
+    body = item.requests[0].body if item.requests else None
+    return str(body.get(record.name_field) or "") if isinstance(body, Mapping) else ""
+
+
+def _check_assign(item: PlanItem, fresh: _Fresh) -> _Verdict:
+    current = fresh.assignments or []
+    if _state(current) == _state(item.precondition.assignments):
+        return None
+    app = item.object.type_key in _APP_TYPES
+    if _meaning(current, app) == _meaning(item.expected, app):
+        return ItemStatus.APPLIED, "already applied"
+    return (
+        ItemStatus.SKIPPED,
+        "changed since plan: its assignments were changed after the plan was made; make a new plan",
+    )
+
+
+def _check_rename(item: PlanItem, fresh: _Fresh, record: ResourceType) -> _Verdict:
+    current = record.object_name(fresh.obj or {})
+    if current == item.precondition.name:
+        return None
+    if current == _new_name(item, record):
+        return ItemStatus.APPLIED, "already applied"
+    return ItemStatus.SKIPPED, f"changed since plan: it is now called '{current}'; make a new plan"
+
+
+def _check_delete(item: PlanItem, fresh: _Fresh) -> _Verdict:
+    modified = (fresh.obj or {}).get("lastModifiedDateTime")
+    if item.precondition.modified is not None and modified != item.precondition.modified:
+        return ItemStatus.SKIPPED, "changed since plan: it was edited after the plan was made; make a new plan"
+    return None
+
+
+def _check_member(item: PlanItem, fresh: _Fresh) -> _Verdict:
+    member = item.member.id if item.member is not None else ""
+    present = member in (fresh.members or frozenset())
+    adding = item.operation == Operation.ADD_MEMBER
+    if present != adding:
+        return None
+    return ItemStatus.APPLIED, "already a member" if adding else "already not a member"
+
+
+def _verified(item: PlanItem, fresh: _Fresh, record: ResourceType) -> str | None:
+    """None when a fresh read shows the item as planned; else why not."""
+    operation = item.operation
+    if operation == Operation.DELETE:
+        return None if fresh.gone else "written, but the object can still be read"
+    if fresh.error is not None:
+        return f"written, but reading it back failed: {write_failure(record, fresh.error, reading=True)}"
+    if fresh.gone:
+        return "written, but the object can no longer be read (deleted meanwhile?)"
+    if operation == Operation.RENAME:
+        name = record.object_name(fresh.obj or {})
+        if name == _new_name(item, record):
+            return None
+        return f"written, but its name reads '{name}' (changed by someone meanwhile?)"
+    if operation in (Operation.ADD_MEMBER, Operation.REMOVE_MEMBER):
+        member = item.member.id if item.member is not None else ""
+        if (member in (fresh.members or frozenset())) == (operation == Operation.ADD_MEMBER):
+            return None
+        return "written, but the group's members read back differ from the plan (changed by someone meanwhile?)"
+    app = item.object.type_key in _APP_TYPES
+    if _meaning(fresh.assignments or [], app) == _meaning(item.expected, app):
+        return None
+    return "written, but the assignments read back differ from the plan (changed by someone meanwhile?)"
+
+
+def _written_anyway(item: PlanItem, error: GraphError) -> bool:
+    """A write error that means the planned state is already there (a retried or raced request)."""
+    if item.operation in (Operation.DELETE, Operation.REMOVE_MEMBER):
+        return error.status == 404
+    if item.operation == Operation.ADD_MEMBER:
+        return error.status == 400 and "already exist" in error.message
+    return False
 
 
 class _Applier:
@@ -179,6 +274,19 @@ class _Applier:
     def record_of(self, item: PlanItem) -> ResourceType:
         return self.catalog[item.object.type_key]
 
+    async def read_states(self, items: Sequence[PlanItem]) -> dict[str, _Fresh]:
+        """Each item's current state, as its operation is checked and verified."""
+        assign = [i for i in items if i.operation not in _OBJECT_OPS | _MEMBER_OPS]
+        objects = [i for i in items if i.operation in _OBJECT_OPS]
+        members = [i for i in items if i.operation in _MEMBER_OPS]
+        found: dict[str, _Fresh] = {}
+        parts = await asyncio.gather(
+            self.read_assignments(assign), self.read_objects(objects), self.read_members(members)
+        )
+        for part in parts:
+            found.update(part)
+        return found
+
     async def read_assignments(self, items: Sequence[PlanItem]) -> dict[str, _Fresh]:
         found: dict[str, _Fresh] = {
             i.key: _Fresh([]) for i in items if self.record_of(i).assignments is AssignmentRead.NONE
@@ -186,7 +294,7 @@ class _Applier:
         items = [i for i in items if i.key not in found]
         for version in sorted({_version(i) for i in items}):
             chosen = [i for i in items if _version(i) == version]
-            requests = [BatchRequest("GET", i.precondition.read_path, page=True) for i in chosen]
+            requests = [BatchRequest("GET", _assignments_path(self.record_of(i), i), page=True) for i in chosen]
             responses = await self.graph.batch(requests, version=version)
             for item, response in zip(chosen, responses, strict=True):
                 found[item.key] = await self._page_items(item, response, version)
@@ -198,21 +306,72 @@ class _Applier:
         body = response.body if isinstance(response.body, Mapping) else {}
         if body.get("@odata.nextLink"):
             # More than one page of assignments: read the whole list on its own.
-            listed = await self.graph.list_all(item.precondition.read_path, version=version)
+            path = _assignments_path(self.record_of(item), item)
+            listed = await self.graph.list_all(path, version=version)
             return _Fresh(listed.items) if listed.error is None else _Fresh(error=listed.error)
         values = body.get("value")
         return _Fresh([dict(v) for v in values if isinstance(v, Mapping)] if isinstance(values, list) else [])
 
-    async def read_objects(self, items: Sequence[PlanItem]) -> dict[str, dict[str, Any]]:
-        objects: dict[str, dict[str, Any]] = {}
+    async def read_objects(self, items: Sequence[PlanItem]) -> dict[str, _Fresh]:
+        """Each item's object (a group once for all its membership items); 404 reads as gone."""
+        objects: dict[str, _Fresh] = {}
         for version in sorted({_version(i) for i in items}):
             chosen = [i for i in items if _version(i) == version]
-            paths = [f"{self.record_of(i).path}/{i.object.id}" for i in chosen]
+            paths = list(dict.fromkeys(f"{self.record_of(i).path}/{i.object.id}" for i in chosen))
             responses = await self.graph.batch([BatchRequest("GET", p) for p in paths], version=version)
-            for item, response in zip(chosen, responses, strict=True):
+            by_path = dict(zip(paths, responses, strict=True))
+            for item in chosen:
+                response = by_path[f"{self.record_of(item).path}/{item.object.id}"]
                 if response.error is None and isinstance(response.body, Mapping):
-                    objects[item.key] = _stripped(response.body)
+                    objects[item.key] = _Fresh(obj=_stripped(response.body))
+                elif response.error is not None and response.error.status == 404:
+                    objects[item.key] = _Fresh(gone=True)
+                else:
+                    objects[item.key] = _Fresh(error=response.error)
         return objects
+
+    async def read_members(self, items: Sequence[PlanItem]) -> dict[str, _Fresh]:
+        """Each membership item's group: the ids of its direct members (every page), read once per group."""
+        paths = list(dict.fromkeys(i.precondition.read_path for i in items))
+        if not paths:
+            return {}
+        version = _version(items[0])
+        listed = await self.graph.batch_list_all(paths, version=version, params={"$select": "id"})
+        by_path: dict[str, _Fresh] = {}
+        for path, result in zip(paths, listed, strict=True):
+            if result.error is None:
+                by_path[path] = _Fresh(members=frozenset(str(m.get("id")) for m in result.items))
+            elif result.error.status == 404:
+                by_path[path] = _Fresh(gone=True)
+            else:
+                by_path[path] = _Fresh(error=result.error)
+        return {i.key: by_path[i.precondition.read_path] for i in items}
+
+    async def read_children(self, items: Sequence[PlanItem]) -> dict[str, dict[str, Any]]:
+        """The child navigations (settings, definition values...) of objects about to be deleted,
+        as collection reads them, so a restore from the backup can recreate the whole object."""
+        found: dict[str, dict[str, Any]] = {}
+
+        async def read(item: PlanItem) -> None:
+            record = self.record_of(item)
+            base = f"{record.path}/{item.object.id}"
+            values: dict[str, Any] = {}
+            for child in record.children:
+                values[child.name] = await self._child(base, child, record.api_version)
+            found[item.key] = values
+
+        await asyncio.gather(*(read(i) for i in items if self.record_of(i).children))
+        return found
+
+    async def _child(self, base: str, child: Child, version: str) -> list[dict[str, Any]]:
+        params = {k: v for k, v in (("$expand", child.expand), ("$select", child.select)) if v}
+        listed = await self.graph.list_all(f"{base}/{child.name}", version=version, params=params or None)
+        values = [dict(v) for v in listed.items]
+        for value in values:
+            for grand in child.children:
+                if isinstance(value.get("id"), str):
+                    value[grand.name] = await self._child(f"{base}/{child.name}/{value['id']}", grand, version)
+        return values
 
     def finish(self, item: PlanItem, status: ItemStatus, reason: str = "", requests: int = 0) -> None:
         result = ItemResult(item.key, item.object, status, reason, requests)
@@ -220,27 +379,33 @@ class _Applier:
         if self.on_item is not None:
             self.on_item(result)
 
-    def classify(self, item: PlanItem, fresh: _Fresh) -> bool:
-        """True when the item is to be written now; otherwise its result is recorded."""
+    def verdict(self, item: PlanItem, fresh: _Fresh) -> _Verdict:
+        """None when the item is to be written now; otherwise how it ends, and why."""
         record = self.record_of(item)
+        if item.operation == Operation.DELETE and fresh.gone:
+            return ItemStatus.APPLIED, "already deleted"
+        if fresh.gone:
+            what = "the group" if item.operation in _MEMBER_OPS else "the object"
+            return ItemStatus.SKIPPED, f"changed since plan: {what} was deleted"
         if fresh.error is not None:
             if fresh.error.status == 404:
-                self.finish(item, ItemStatus.SKIPPED, "changed since plan: the object was deleted")
-            else:
-                self.finish(item, ItemStatus.FAILED, write_failure(record, fresh.error, reading=True))
-            return False
-        current = fresh.assignments or []
-        if _state(current) == _state(item.precondition.assignments):
+                return ItemStatus.SKIPPED, "changed since plan: the object was deleted"
+            return ItemStatus.FAILED, write_failure(record, fresh.error, reading=True)
+        if item.operation == Operation.RENAME:
+            return _check_rename(item, fresh, record)
+        if item.operation == Operation.DELETE:
+            return _check_delete(item, fresh)
+        if item.operation in _MEMBER_OPS:
+            return _check_member(item, fresh)
+        return _check_assign(item, fresh)
+
+    def classify(self, item: PlanItem, fresh: _Fresh) -> bool:
+        """True when the item is to be written now; otherwise its result is recorded."""
+        verdict = self.verdict(item, fresh)
+        if verdict is None:
             return True
-        app = item.object.type_key in _APP_TYPES
-        if _meaning(current, app) == _meaning(item.expected, app):
-            self.finish(item, ItemStatus.APPLIED, "already applied")
-            return False
-        self.finish(
-            item,
-            ItemStatus.SKIPPED,
-            "changed since plan: its assignments were changed after the plan was made; make a new plan",
-        )
+        status, reason = verdict
+        self.finish(item, status, reason)
         return False
 
     async def write(self, items: Sequence[PlanItem]) -> list[PlanItem]:
@@ -253,7 +418,7 @@ class _Applier:
             requests = [_batch_request(i.requests[0]) for i in chosen]
             responses = await self.graph.batch(requests, version=version)
             for item, response in zip(chosen, responses, strict=True):
-                if response.error is None:
+                if response.error is None or _written_anyway(item, response.error):
                     written.append(item)
                 else:
                     self.finish(item, ItemStatus.FAILED, write_failure(self.record_of(item), response.error), 1)
@@ -272,24 +437,11 @@ class _Applier:
         return True
 
     async def verify(self, items: Sequence[PlanItem]) -> None:
-        fresh = await self.read_assignments(items)
+        fresh = await self.read_states(items)
         for item in items:
-            read = fresh[item.key]
+            why = _verified(item, fresh[item.key], self.record_of(item))
             sent = len(item.requests)
-            if read.error is not None:
-                why = write_failure(self.record_of(item), read.error, reading=True)
-                self.finish(item, ItemStatus.FAILED, f"written, but reading it back failed: {why}", sent)
-                continue
-            app = item.object.type_key in _APP_TYPES
-            if _meaning(read.assignments or [], app) == _meaning(item.expected, app):
-                self.finish(item, ItemStatus.APPLIED, "", sent)
-            else:
-                self.finish(
-                    item,
-                    ItemStatus.FAILED,
-                    "written, but the assignments read back differ from the plan (changed by someone meanwhile?)",
-                    sent,
-                )
+            self.finish(item, ItemStatus.APPLIED if why is None else ItemStatus.FAILED, why or "", sent)
 
     async def wave(self, items: Sequence[PlanItem]) -> None:
         objects = [i for i in items if is_object_item(i)]
@@ -388,17 +540,28 @@ class _Applier:
     async def assignment_wave(self, items: Sequence[PlanItem]) -> None:
         if not items:
             return
-        fresh = await self.read_assignments(items)
+        fresh = await self.read_states(items)
         ready = [i for i in items if self.classify(i, fresh[i.key])]
         if ready and await self.window.admit(sum(len(i.requests) for i in ready)):
             # Waited for Intune's write window: read again, so the check stays just before the write.
-            fresh = await self.read_assignments(ready)
+            fresh = await self.read_states(ready)
             ready = [i for i in ready if self.classify(i, fresh[i.key])]
         if not ready:
             return
         written = await self.write(ready)
         if written:
             await self.verify(written)
+
+
+def _reads_assignments(record: ResourceType) -> bool:
+    """Whether the type's assignments are read at ``{id}/assignments`` (the backup keeps them)."""
+    return record.assignments in (AssignmentRead.LIST_EXPAND, AssignmentRead.PER_ITEM)
+
+
+def _assignments_path(record: ResourceType, item: PlanItem) -> str:
+    if item.operation == Operation.ASSIGN:
+        return item.precondition.read_path
+    return f"{record.path}/{item.object.id}/assignments"
 
 
 def _batch_request(request: GraphRequest) -> BatchRequest:
@@ -432,24 +595,35 @@ def _check_paths(plan: Plan, catalog: Catalog) -> None:
 
 
 def backup_snapshot(
-    plan: Plan, items: Sequence[PlanItem], objects: Mapping[str, dict[str, Any]], fresh: Mapping[str, _Fresh]
+    plan: Plan,
+    items: Sequence[PlanItem],
+    objects: Mapping[str, _Fresh],
+    fresh: Mapping[str, _Fresh],
+    children: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Snapshot:
-    """The objects about to change, as read just now, with their assignments, in the snapshot format.
+    """The objects about to change, as read just now, in the snapshot format: each with its
+    assignments (where the type has them), an object about to be deleted with its child settings,
+    a group whose members change with its members.
 
     Each type is marked partial: the backup holds only the touched objects, never the whole type.
     """
-    by_type: dict[str, list[dict[str, Any]]] = {}
+    by_type: dict[str, dict[str, dict[str, Any]]] = {}
     for item in items:
-        obj = objects.get(item.key)
-        assignments = fresh[item.key].assignments
-        if obj is None or assignments is None:
+        obj = objects[item.key].obj
+        state = fresh[item.key]
+        if obj is None:
             continue
-        by_type.setdefault(item.object.type_key, []).append({**obj, "assignments": assignments})
+        entry = {**obj, **(children or {}).get(item.key, {})}
+        if item.operation in _MEMBER_OPS:
+            entry["members"] = [{"id": m} for m in sorted(state.members or ())]
+        elif state.assignments is not None:
+            entry["assignments"] = state.assignments
+        by_type.setdefault(item.object.type_key, {})[item.object.id] = entry
     return Snapshot(
         tenant=TenantInfo(plan.tenant_id, plan.tenant_domain, plan.tenant_domain),
         source="graph",
         taken_at=datetime.now(UTC),
-        objects=by_type,
+        objects={k: list(v.values()) for k, v in by_type.items()},
         results={k: TypeResult(k, TypeStatus.PARTIAL, len(v), 0.0) for k, v in by_type.items()},
     )
 
@@ -480,13 +654,17 @@ async def apply_plan(
     applier = _Applier(plan, graph, catalog, _WriteWindow(limits or RateLimits(), clock, sleep), on_item)
     items = list(plan.items)
     existing = [i for i in items if not i.creates]
-    fresh, objects = await asyncio.gather(applier.read_assignments(existing), applier.read_objects(existing))
-    touched = [
-        i
-        for i in existing
-        if fresh[i.key].error is None and _state(fresh[i.key].assignments or []) == _state(i.precondition.assignments)
-    ]
-    backup = backup_snapshot(plan, touched, objects, fresh) if touched else None
+    fresh = await applier.read_states(existing)
+    touched = [i for i in existing if applier.verdict(i, fresh[i.key]) is None]
+    assigned = [i for i in touched if i.operation in _OBJECT_OPS and _reads_assignments(catalog[i.object.type_key])]
+    objects, extra, children = await asyncio.gather(
+        applier.read_objects([i for i in touched if i.operation not in _OBJECT_OPS]),
+        applier.read_assignments(assigned),
+        applier.read_children([i for i in touched if i.operation == Operation.DELETE]),
+    )
+    objects = {**objects, **{i.key: fresh[i.key] for i in touched if i.operation in _OBJECT_OPS}}
+    states = {**fresh, **{k: _Fresh(assignments=v.assignments) for k, v in extra.items() if v.error is None}}
+    backup = backup_snapshot(plan, touched, objects, states, children) if touched else None
     if on_backup is not None and backup is not None:
         await on_backup(backup)
     # Stage by stage: objects later items refer to ({new:key}) are created first.

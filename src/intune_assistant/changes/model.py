@@ -28,6 +28,12 @@ class Operation:
     ASSIGN = "assign"
     CREATE = "create"
     UPDATE = "update"
+    # Bulk edits: a new name (PATCH), the object deleted, a user or device added to or removed
+    # from a static group (``members/$ref``).
+    RENAME = "rename"
+    DELETE = "delete"
+    ADD_MEMBER = "add member"
+    REMOVE_MEMBER = "remove member"
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,13 @@ class Precondition:
 
     Attributes:
         read_path: what apply re-reads before writing (``{type path}/{id}/assignments``; for a
-            create, the type's path).
+            create, the type's path; the object itself for a rename or delete; the group's
+            ``members`` for a membership change).
         assignments: the object's assignments exactly as read (Graph-shaped, unknown fields kept).
         absent_name / odata_type: for a create, the name no object of the type (and subtype) may
             have when apply writes.
-        modified: for an update, the object's ``lastModifiedDateTime`` as read.
+        name: for a rename, the object's name as read (apply writes only while it still has it).
+        modified: for an update or a delete, the object's ``lastModifiedDateTime`` as read.
     """
 
     read_path: str
@@ -67,7 +75,9 @@ class Precondition:
     odata_type: str | None = None
     # For a create, the other fields that tell objects of the type apart (the catalog's identity).
     identity: Mapping[str, Any] | None = None
-    # An update: the object's ``lastModifiedDateTime`` as read (Intune changes it on every edit).
+    # A rename: the object's name as read.
+    name: str | None = None
+    # An update or delete: the object's ``lastModifiedDateTime`` as read (Intune changes it on every edit).
     modified: str | None = None
 
 
@@ -77,7 +87,8 @@ class PlanItem:
 
     Attributes:
         object: the object (catalog type key, id, name, type label, platform).
-        operation: what is done to it: ``assign``, ``create`` or ``update`` (``Operation``).
+        operation: what is done to it (``Operation``): assign, create, update, rename, delete, add or
+            remove member.
         requests: the exact Graph requests, in order.
         before / after: the object's assignments as readable rows (the assignment analyses' rows).
         expected: the assignment set the object has once the requests are applied (Graph-shaped);
@@ -88,6 +99,8 @@ class PlanItem:
         references: how references to other objects were translated, in words.
         expected_properties: for a create or update, the properties the object has once applied.
         stage: apply writes lower stages first (objects that later items refer to by ``{new:key}``).
+        member: for a membership change, the user or device added to or removed from the group
+            (``object``); one item per member, so each has its own result.
     """
 
     object: ObjectRef
@@ -104,11 +117,14 @@ class PlanItem:
     expected_properties: Mapping[str, Any] | None = None
     # Apply writes stage by stage: objects other items refer to come first.
     stage: int = 0
+    member: ObjectRef | None = None
 
     @property
     def key(self) -> str:
-        """``type_key/id`` (``type_key/new:name`` for a create): identifies the item within its plan."""
-        return f"{self.object.type_key}/{self.object.id or 'new:' + self.object.name}"
+        """``type_key/id`` (``type_key/new:name`` for a create, ``…/members/{member id}`` for a
+        membership change): identifies the item within its plan."""
+        base = f"{self.object.type_key}/{self.object.id or 'new:' + self.object.name}"
+        return f"{base}/members/{self.member.id}" if self.member is not None else base
 
     @property
     def creates(self) -> bool:

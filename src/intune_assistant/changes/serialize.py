@@ -84,6 +84,7 @@ def _item(raw: Mapping[str, Any]) -> PlanItem:
             tuple(dict(a) for a in pre["assignments"]),
             absent_name=_opt(pre, "absent_name"),
             odata_type=_opt(pre, "odata_type"),
+            name=_opt(pre, "name"),
             modified=_opt(pre, "modified"),
             identity=dict(ident) if isinstance(ident := pre.get("identity"), Mapping) else None,
         ),
@@ -92,6 +93,7 @@ def _item(raw: Mapping[str, Any]) -> PlanItem:
         references=tuple(str(r) for r in raw.get("references") or ()),
         expected_properties=dict(props) if isinstance(props := raw.get("expected_properties"), Mapping) else None,
         stage=int(raw.get("stage") or 0),
+        member=_object(member) if isinstance(member := raw.get("member"), Mapping) else None,
     )
 
 

@@ -258,9 +258,9 @@ def serve(
 
 def _register_modules() -> None:
     # Each module's commands live in their own file; importing here keeps main.py small.
-    from . import assign, compare, docs, health, rbac, targeting
+    from . import assign, bulk, compare, docs, health, rbac, targeting
 
-    for module in (docs, targeting, compare, assign, health, rbac):
+    for module in (docs, targeting, compare, assign, bulk, health, rbac):
         module.register(app)
 
 

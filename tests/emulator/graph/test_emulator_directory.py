@@ -125,3 +125,13 @@ async def test_member_changes_need_group_write_scope_and_admin(env: Any) -> None
         assert response.json()["error"]["code"] == "Authorization_RequestDenied"
         assert response.json()["error"]["message"] == "Insufficient privileges to complete the operation."
     assert reader_read.status_code == 200
+
+
+async def test_member_changes_take_graphs_least_privileged_scope_too(env: Any) -> None:
+    ref = {"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/u-100"}
+    async with env.client(scopes=["Group.Read.All", "GroupMember.ReadWrite.All"]) as client:
+        added = await client.post("/v1.0/groups/g-nested/members/$ref", json=ref)
+        removed = await client.delete("/v1.0/groups/g-nested/members/u-100/$ref")
+        rename = await client.patch("/v1.0/groups/g-nested", json={"displayName": "x"})
+    assert (added.status_code, removed.status_code) == (204, 204)
+    assert rename.status_code == 403  # GroupMember.ReadWrite.All changes members, not the group

@@ -222,3 +222,32 @@ async def test_create_refuses_what_graph_refuses(env: Any) -> None:
             POLICIES, json={**base, "settingCount": 3, "settings": [{"settingInstance": REALTIME_MONITORING}]}
         )
         assert made.status_code == 201 and made.json()["settingCount"] == 1
+async def test_a_rename_is_read_back_and_an_empty_name_is_refused(env: Any) -> None:
+    async with env.client() as client:
+        renamed = await client.patch(f"{POLICIES}/cp-01", json={"name": "Renamed policy"})
+        listed = await client.get(POLICIES, params={"$select": "id,name", "$top": "999"})
+        empty = await client.patch(f"{POLICIES}/cp-01", json={"name": "  "})
+        null = await client.patch(f"{POLICIES}/cp-01", json={"name": None})
+        config_empty = await client.patch("/beta/deviceManagement/deviceConfigurations/dc-01", json={"displayName": ""})
+        after = await client.get(f"{POLICIES}/cp-01")
+    assert renamed.status_code == 204
+    assert {p["id"]: p["name"] for p in listed.json()["value"]}["cp-01"] == "Renamed policy"
+    for refused, field in ((empty, "name"), (null, "name"), (config_empty, "displayName")):
+        assert refused.status_code == 400
+        assert refused.json()["error"]["message"] == f"The property '{field}' is required and cannot be empty."
+    assert after.json()["name"] == "Renamed policy"
+
+
+async def test_a_deleted_group_leaves_the_assignments_that_target_it_dangling(env: Any) -> None:
+    async with env.client() as client:
+        deleted = await client.delete("/v1.0/groups/g-all")
+        groups = await client.get("/v1.0/groups", params={"$top": "999"})
+        resolved = await client.post("/v1.0/directoryObjects/getByIds", json={"ids": ["g-all"]})
+        assignments = await client.get(f"{POLICIES}/cp-01/assignments")
+        deleted_again = await client.delete("/v1.0/groups/g-all")
+    assert deleted.status_code == 204
+    assert "g-all" not in {g["id"] for g in groups.json()["value"]}
+    assert resolved.json()["value"] == []
+    # Intune keeps the assignment: its target names a group that no longer exists.
+    assert [a["target"]["groupId"] for a in assignments.json()["value"]] == ["g-all"]
+    assert deleted_again.status_code == 404

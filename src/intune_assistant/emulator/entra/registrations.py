@@ -86,7 +86,8 @@ class PublicClientApp:
     """The CLI: a public client (no secret) using the device-code flow.
 
     ``graph_scopes`` are its configured delegated Graph permissions: the read scopes, and the
-    bulk-assign module's write scopes for ``assign apply`` (a tenant consents to those separately).
+    bulk-assign and bulk-edit modules' write scopes for ``assign apply`` and ``bulk apply`` (a tenant
+    consents to those separately).
     """
 
     client_id: str
@@ -129,7 +130,8 @@ class AppRegistrations:
             write_scopes=write_scopes,
             redirect_uris=tuple(consent_redirect_uris),
         )
-        cli_scopes = tuple(dict.fromkeys([*read_scopes, *write_scopes.get("bulk-assign", ())]))
+        cli_writes = (*write_scopes.get("bulk-assign", ()), *write_scopes.get("bulk-edit", ()))
+        cli_scopes = tuple(dict.fromkeys([*read_scopes, *cli_writes]))
         cli = PublicClientApp(client_id=DEMO_CLI_CLIENT_ID, graph_scopes=cli_scopes)
         return cls(frontend=frontend, api=api, cli=cli)
 

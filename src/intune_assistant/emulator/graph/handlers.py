@@ -64,6 +64,9 @@ _OPERATIONS: dict[tuple[RouteKind, str], Operation] = {
 }
 
 
+_MEMBER_WRITE_SCOPES = frozenset({"GroupMember.ReadWrite.All", "Directory.ReadWrite.All"})
+
+
 def _offered(route: Route, method: str) -> bool:
     """Whether the catalog offers this write on the route's records."""
     records = route.records
@@ -114,7 +117,12 @@ def authorize(
     """Raise the 403 Graph would give ``caller`` for ``operation``; return if allowed."""
     scopes = caller.scopes
     if operation.write:
-        if not any(r.accepts_write(scopes) for r in records):
+        # group-post-members.md / group-delete-members.md: GroupMember.ReadWrite.All is the least
+        # privileged delegated permission; Group.ReadWrite.All and Directory.ReadWrite.All also work.
+        member_write = route.kind in (RouteKind.MEMBER_REF, RouteKind.MEMBER_REF_ITEM) and bool(
+            scopes & _MEMBER_WRITE_SCOPES
+        )
+        if not member_write and not any(r.accepts_write(scopes) for r in records):
             raise forbidden_scopes(family, _named(r.write_scope for r in records))
     elif not any(r.accepts_read(scopes) for r in records):
         named = _named(s for r in records for s in (r.read_scope, r.write_scope, *r.also_accepted_scopes))

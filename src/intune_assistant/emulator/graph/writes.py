@@ -151,6 +151,11 @@ def update(call: Call) -> GraphResponse:
     _reject_navigations(body, record_navigations([record]), set())
     if "id" in body and body["id"] != obj.get("id"):
         raise bad_request("The property 'id' cannot be changed.")
+    if record.name_field in body:
+        name = body[record.name_field]
+        # A rename to nothing is refused as a create without a name is (the name is required).
+        if not isinstance(name, str) or not name.strip():
+            raise bad_request(f"The property '{record.name_field}' is required and cannot be empty.")
     stored_type = obj.get("@odata.type")
     if (
         "@odata.type" in body
