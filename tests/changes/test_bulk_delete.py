@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from intune_assistant.changes import ObjectKey
@@ -17,6 +18,7 @@ from intune_assistant.changes.deletes import (
     confirmation_phrase,
     plan_deletes,
 )
+from intune_assistant.graph import GraphClient, StaticTokenProvider
 from intune_assistant.snapshot import Snapshot, load_snapshot, save_snapshot
 
 from .conftest import Writable
@@ -113,3 +115,30 @@ async def test_a_read_only_admin_deletes_nothing_and_is_told_why(writable: Writa
     assert report.results[0].status is ItemStatus.FAILED
     assert report.results[0].reason.startswith("403: your Intune role doesn't allow changing")
     assert len(writable.tenant.objects["settingsCatalog"]) == count
+
+
+class _SettingsRefused(httpx.AsyncBaseTransport):
+    """Graph as the emulator answers it, except that reading a policy's settings is refused."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/settings"):
+            body = {"error": {"code": "Forbidden", "message": "refused for the test"}}
+            return httpx.Response(403, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_an_object_whose_settings_cannot_be_backed_up_is_not_deleted(writable: Writable) -> None:
+    keys = _keys(writable, "settingsCatalog", 1) + _keys(writable, "powershellScripts", 1)
+    plan = plan_deletes(writable.snapshot, keys)
+    transport = _SettingsRefused(httpx.ASGITransport(app=writable.demo.app))
+    async with GraphClient(StaticTokenProvider(writable.token()), transport=transport) as graph:
+        report = await apply_plan(plan, graph)
+    first, second = report.results
+    assert first.status is ItemStatus.FAILED and first.requests == 0
+    assert first.reason.startswith("not deleted: it couldn't all be read for the backup: 403")
+    assert second.status is ItemStatus.APPLIED
+    assert keys[0].id in {o["id"] for o in writable.tenant.objects["settingsCatalog"]}
+    assert report.backup is not None and report.backup.read_objects("settingsCatalog") is None

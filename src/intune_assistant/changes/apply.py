@@ -347,30 +347,38 @@ class _Applier:
                 by_path[path] = _Fresh(error=result.error)
         return {i.key: by_path[i.precondition.read_path] for i in items}
 
-    async def read_children(self, items: Sequence[PlanItem]) -> dict[str, dict[str, Any]]:
+    async def read_children(self, items: Sequence[PlanItem]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
         """The child navigations (settings, definition values...) of objects about to be deleted,
-        as collection reads them, so a restore from the backup can recreate the whole object."""
+        as collection reads them, so a restore from the backup can recreate the whole object; and,
+        per item whose children couldn't all be read, why."""
         found: dict[str, dict[str, Any]] = {}
+        failed: dict[str, str] = {}
 
         async def read(item: PlanItem) -> None:
             record = self.record_of(item)
             base = f"{record.path}/{item.object.id}"
             values: dict[str, Any] = {}
+            errors: list[GraphError] = []
             for child in record.children:
-                values[child.name] = await self._child(base, child, record.api_version)
+                values[child.name] = await self._child(base, child, record.api_version, errors)
             found[item.key] = values
+            if errors:
+                failed[item.key] = write_failure(record, errors[0], reading=True)
 
         await asyncio.gather(*(read(i) for i in items if self.record_of(i).children))
-        return found
+        return found, failed
 
-    async def _child(self, base: str, child: Child, version: str) -> list[dict[str, Any]]:
+    async def _child(self, base: str, child: Child, version: str, errors: list[GraphError]) -> list[dict[str, Any]]:
         params = {k: v for k, v in (("$expand", child.expand), ("$select", child.select)) if v}
         listed = await self.graph.list_all(f"{base}/{child.name}", version=version, params=params or None)
+        if listed.error is not None:
+            errors.append(listed.error)
         values = [dict(v) for v in listed.items]
         for value in values:
             for grand in child.children:
                 if isinstance(value.get("id"), str):
-                    value[grand.name] = await self._child(f"{base}/{child.name}/{value['id']}", grand, version)
+                    path = f"{base}/{child.name}/{value['id']}"
+                    value[grand.name] = await self._child(path, grand, version, errors)
         return values
 
     def finish(self, item: PlanItem, status: ItemStatus, reason: str = "", requests: int = 0) -> None:
@@ -657,20 +665,30 @@ async def apply_plan(
     fresh = await applier.read_states(existing)
     touched = [i for i in existing if applier.verdict(i, fresh[i.key]) is None]
     assigned = [i for i in touched if i.operation in _OBJECT_OPS and _reads_assignments(catalog[i.object.type_key])]
-    objects, extra, children = await asyncio.gather(
+    objects, extra, (children, unread) = await asyncio.gather(
         applier.read_objects([i for i in touched if i.operation not in _OBJECT_OPS]),
         applier.read_assignments(assigned),
         applier.read_children([i for i in touched if i.operation == Operation.DELETE]),
     )
+    for key, read in extra.items():
+        if read.error is not None:
+            unread.setdefault(key, write_failure(catalog[key.split("/")[0]], read.error, reading=True))
+    # An object is deleted only once the backup holds all of it (settings and assignments).
+    for item in [i for i in touched if i.operation == Operation.DELETE and i.key in unread]:
+        applier.finish(
+            item, ItemStatus.FAILED, f"not deleted: it couldn't all be read for the backup: {unread[item.key]}"
+        )
+    touched = [i for i in touched if not (i.operation == Operation.DELETE and i.key in unread)]
     objects = {**objects, **{i.key: fresh[i.key] for i in touched if i.operation in _OBJECT_OPS}}
     states = {**fresh, **{k: _Fresh(assignments=v.assignments) for k, v in extra.items() if v.error is None}}
     backup = backup_snapshot(plan, touched, objects, states, children) if touched else None
     if on_backup is not None and backup is not None:
         await on_backup(backup)
+    items = [i for i in items if i.key not in applier.results]
     # Stage by stage: objects later items refer to ({new:key}) are created first.
     for stage in sorted({i.stage for i in items}):
         chosen = [i for i in items if i.stage == stage]
         applier.lists = await read_lists(chosen, graph, applier.record_of, since=plan.read_at)
         waves = [chosen[i : i + WAVE_SIZE] for i in range(0, len(chosen), WAVE_SIZE)]
         await asyncio.gather(*(applier.wave(w) for w in waves))
-    return ApplyReport(tuple(applier.results[i.key] for i in items), backup)
+    return ApplyReport(tuple(applier.results[i.key] for i in plan.items), backup)

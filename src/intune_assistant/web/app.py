@@ -23,6 +23,8 @@ from .assignment_manager import api as assignment_manager_api
 from .assignment_manager import apply as assignment_manager_apply
 from .assignment_manager import routes as assignment_manager_routes
 from .assignment_manager.runs import ApplyRuns
+from .bulk_edits import api as bulk_edits_api
+from .bulk_edits import routes as bulk_edits_routes
 from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
 from .context import UserContext, here, safe_next, user_context, web_state
@@ -141,6 +143,8 @@ def create_app(
     app.include_router(assignment_manager_routes.router)
     app.include_router(assignment_manager_apply.router)
     app.include_router(assignment_manager_api.router)
+    app.include_router(bulk_edits_routes.router)
+    app.include_router(bulk_edits_api.router)
     app.include_router(health_routes.router)
     app.include_router(roles_routes.router)
     app.include_router(api_routes.router)

@@ -19,7 +19,7 @@ from intune_assistant.catalog.modules import write_scopes
 from .context import web_state
 
 # Write module → the route name of its page. Modules without an entry are not offered.
-MODULE_PAGES: dict[str, str] = {"bulk-assign": "assignment_manager"}
+MODULE_PAGES: dict[str, str] = {"bulk-assign": "assignment_manager", "bulk-edit": "bulk_edits"}
 
 
 def _has_page(app: Starlette, name: str) -> bool:

@@ -24,6 +24,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("conflicts", "/conflicts", "Conflicts"),
     NavItem("compare", "/compare", "Compare"),
     NavItem("assignment-manager", "/assignment-manager", "Assignment manager"),
+    NavItem("bulk-edits", "/bulk-edits", "Bulk edits"),
     NavItem("health", "/health", "Tenant health"),
     NavItem("roles", "/roles", "Roles"),
     NavItem("tenant", "/tenant", "Tenant settings"),

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
+from intune_assistant.changes import BULK_ASSIGN, Plan
 from intune_assistant.changes.apply import ItemStatus
 from intune_assistant.changes.document import PlanRefused
 from intune_assistant.changes.serialize import plan_to_json
@@ -34,11 +35,13 @@ router = APIRouter(prefix="/api/assignments")
 _MAX_VALUES = 5000
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
+def api_error(status: int, code: str, message: str) -> JSONResponse:
+    """A JSON error answer: ``{"error": code, "message": message}``."""
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
-async def _body(request: Request) -> dict[str, Any] | None:
+async def json_body(request: Request) -> dict[str, Any] | None:
+    """The request's JSON object, or None when it is not one."""
     try:
         body = await request.json()
     except ValueError:
@@ -46,7 +49,8 @@ async def _body(request: Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def _fields(body: dict[str, Any]) -> dict[str, list[str]]:
+def json_fields(body: dict[str, Any]) -> dict[str, list[str]]:
+    """The body's text values as form fields (a list per key, at most 5000 values each)."""
     fields: dict[str, list[str]] = {}
     for key, value in body.items():
         values = value if isinstance(value, list) else [value]
@@ -57,16 +61,16 @@ def _fields(body: dict[str, Any]) -> dict[str, list[str]]:
 @router.post("/plan")
 async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     """The plan for one input, with its sealed document when the tenant may apply it."""
-    body = await _body(request)
+    body = await json_body(request)
     if body is None:
-        return _error(400, "invalid_request", "send a JSON object with 'input' and its fields")
+        return api_error(400, "invalid_request", "send a JSON object with 'input' and its fields")
     kind = str(body.get("input") or "")
     csv_text = body.get("csv")
     upload = csv_text.encode("utf-8") if kind == "csv" and isinstance(csv_text, str) else b""
     try:
-        plan, _ = await plan_from_request(data, kind, _fields(body), upload)
+        plan, _ = await plan_from_request(data, kind, json_fields(body), upload)
     except InputError as exc:
-        return _error(400, "invalid_input", f"{exc}; nothing was planned")
+        return api_error(400, "invalid_input", f"{exc}; nothing was planned")
     applicable = can_apply(request, data) and not plan.empty
     return JSONResponse(
         {
@@ -82,15 +86,22 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
 async def api_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed plan; every item's result and the backup taken before the first write."""
     if not can_apply(request, data):
-        return _error(403, "module_not_active", "the Assignment manager is not active for this tenant")
-    body = await _body(request)
+        return api_error(403, "module_not_active", "the Assignment manager is not active for this tenant")
+    body = await json_body(request)
     document = body.get("document") if body else None
     if not isinstance(document, str):
-        return _error(400, "invalid_request", "send {'document': '<the plan document>'}")
+        return api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
     try:
         plan = open_document(request, data, document)
     except PlanRefused as exc:
-        return _error(400, "plan_refused", f"{exc}; nothing was changed")
+        return api_error(400, "plan_refused", f"{exc}; nothing was changed")
+    if plan.module != BULK_ASSIGN:
+        return api_error(400, "plan_refused", f"a plan of the '{plan.module}' module; nothing was changed")
+    return await applied_json(request, data, plan)
+
+
+async def applied_json(request: Request, data: ApiData, plan: Plan) -> JSONResponse:
+    """Apply ``plan`` as the user; the answer: counts, every item's result, the backup zip (base64)."""
     report = await run_plan(request, data, plan)
     backup = snapshot_zip(report.backup, web_state(request).catalog) if report.backup is not None else b""
     return JSONResponse(
@@ -98,6 +109,7 @@ async def api_apply(request: Request, data: ApiData) -> JSONResponse:
             "counts": {s.value: report.count(s) for s in ItemStatus},
             "results": [
                 {
+                    "key": r.key,
                     "type_key": r.object.type_key,
                     "id": r.object.id,
                     "name": r.object.name,

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from intune_assistant.changes import Plan
+from intune_assistant.changes import BULK_ASSIGN, Plan
 from intune_assistant.changes.apply import ApplyReport, ItemResult, ItemStatus, apply_plan
 from intune_assistant.changes.document import PlanRefused
 from intune_assistant.snapshot import snapshot_zip
@@ -66,6 +67,50 @@ async def run_plan(
     return report
 
 
+@dataclass(frozen=True)
+class RunPages:
+    """Where a write module's apply pages live and what they are called (the Assignment manager's,
+    the bulk edits'): one progress and results page for every module on the write path."""
+
+    section: str
+    base: str
+    back_url: str
+    backup_label: str
+    show_changes: bool = False
+
+
+ASSIGNMENT_RUNS = RunPages(
+    "Assignment manager", "/assignment-manager/apply", "/assignment-manager", "assignments-backup"
+)
+
+
+def refused_plan(exc: PlanRefused, pages: RunPages) -> ProblemPage:
+    """The page for a plan document apply won't open (forged, expired, another user's...)."""
+    return ProblemPage(
+        400,
+        "This plan can't be applied",
+        f"{str(exc)[:1].upper()}{str(exc)[1:]}. Nothing was changed.",
+        links=[Link("Make a new plan", pages.back_url, primary=True)],
+    )
+
+
+def start_run(request: Request, data: TenantData, plan: Plan, pages: RunPages) -> Response:
+    """Start applying ``plan`` in the background; the answer sends the browser to its progress page."""
+    state = web_state(request)
+    backup_name = export_filename(data.domain, pages.backup_label, datetime.now(UTC), "zip")
+
+    async def work(run: ApplyRun) -> tuple[ApplyReport, str]:
+        report = await run_plan(request, data, plan, run.ended.append)
+        backup = ""
+        if report.backup is not None:
+            backup = base64.b64encode(snapshot_zip(report.backup, state.catalog)).decode("ascii")
+        return report, backup
+
+    run = state.apply_runs.start(state.policies.key(data.principal), plan, backup_name, work)
+    # Post → redirect → get: reloading the progress page never sends the plan again.
+    return RedirectResponse(f"{pages.base}/{run.run_id}", status_code=303)
+
+
 @router.post("/assignment-manager/apply", name="assignment_manager", response_class=HTMLResponse)
 async def apply(request: Request, data: FileData) -> Response:
     """Apply the confirmed plan; the answer is every item's result and the backup to download."""
@@ -77,28 +122,15 @@ async def apply(request: Request, data: FileData) -> Response:
     try:
         plan = open_document(request, data, document if isinstance(document, str) else "")
     except PlanRefused as exc:
-        raise ProblemPage(
-            400,
-            "This plan can't be applied",
-            f"{str(exc)[:1].upper()}{str(exc)[1:]}. Nothing was changed.",
-            links=[Link("Make a new plan", "/assignment-manager", primary=True)],
-        ) from None
-    state = web_state(request)
-    backup_name = export_filename(data.domain, "assignments-backup", datetime.now(UTC), "zip")
-
-    async def work(run: ApplyRun) -> tuple[ApplyReport, str]:
-        report = await run_plan(request, data, plan, run.ended.append)
-        backup = ""
-        if report.backup is not None:
-            backup = base64.b64encode(snapshot_zip(report.backup, state.catalog)).decode("ascii")
-        return report, backup
-
-    run = state.apply_runs.start(state.policies.key(data.principal), plan, backup_name, work)
-    # Post → redirect → get: reloading the progress page never sends the plan again.
-    return RedirectResponse(f"/assignment-manager/apply/{run.run_id}", status_code=303)
+        raise refused_plan(exc, ASSIGNMENT_RUNS) from None
+    if plan.module != BULK_ASSIGN:
+        # Each module applies only its own plans: the module's activation is what allowed them.
+        other = PlanRefused(f"this plan was made by the '{plan.module}' module, not this one")
+        raise refused_plan(other, ASSIGNMENT_RUNS)
+    return start_run(request, data, plan, ASSIGNMENT_RUNS)
 
 
-def _run_of(request: Request, ctx: TenantContext, run_id: str) -> ApplyRun:
+def _run_of(request: Request, ctx: TenantContext, run_id: str, pages: RunPages) -> ApplyRun:
     state = web_state(request)
     run = state.apply_runs.get(state.policies.key(ctx.principal), run_id[:100])
     if run is None:
@@ -106,33 +138,31 @@ def _run_of(request: Request, ctx: TenantContext, run_id: str) -> ApplyRun:
             404,
             "This apply is not known",
             "Its progress and results are shown only to the user who started it, for 30 minutes after it ended.",
-            links=[Link("Back to the Assignment manager", "/assignment-manager", primary=True)],
+            links=[Link(f"Back to the {pages.section}", pages.back_url, primary=True)],
         )
     return run
 
 
-def _stopped() -> ProblemPage:
+def _stopped(pages: RunPages) -> ProblemPage:
     return ProblemPage(
         502,
         "The apply stopped before it ended",
         "Some items may have been changed. Make a new plan: its review shows each object as it is now.",
-        links=[Link("Make a new plan", "/assignment-manager", primary=True)],
+        links=[Link("Make a new plan", pages.back_url, primary=True)],
     )
 
 
-@router.get("/assignment-manager/apply/{run_id}", name="assignment_manager_run", response_class=HTMLResponse)
-async def run_page(request: Request, run_id: str, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+def run_view(request: Request, ctx: TenantContext, run_id: str, pages: RunPages) -> Response:
     """The apply's progress while it runs; then every item's result, the backup and the audit links."""
-    run = _run_of(request, ctx, run_id)
+    run = _run_of(request, ctx, run_id, pages)
     if run.stopped:
-        raise _stopped()
+        raise _stopped(pages)
+    where = {"nav": pages.back_url.strip("/"), "section": pages.section, "run_base": pages.base,
+             "back_url": pages.back_url}  # fmt: skip
     if run.report is None:
-        return render(
-            request,
-            "assignment_manager_progress.html",
-            {"run": run, "statuses": ItemStatus, "nav": "assignment-manager"},
-        )
+        return render(request, "assignment_manager_progress.html", {"run": run, "statuses": ItemStatus, **where})
     report = run.report
+    changes = {i.key: "; ".join(i.changes) for i in run.plan.items} if pages.show_changes else {}
     return render(
         request,
         "assignment_manager_results.html",
@@ -142,9 +172,24 @@ async def run_page(request: Request, run_id: str, ctx: Annotated[TenantContext, 
             "counts": {s.value: report.count(s) for s in ItemStatus},
             "backup": run.backup_zip_b64,
             "backup_name": run.backup_name,
-            "nav": "assignment-manager",
+            "changes": changes,
+            **where,
         },
     )
+
+
+def progress_view(request: Request, ctx: TenantContext, run_id: str, pages: RunPages) -> Response:
+    """The progress fragment htmx polls; once the apply ended the page reloads itself with the results."""
+    run = _run_of(request, ctx, run_id, pages)
+    if run.done:
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
+    return render(request, "_apply_progress.html", {"run": run, "statuses": ItemStatus, "run_base": pages.base})
+
+
+@router.get("/assignment-manager/apply/{run_id}", name="assignment_manager_run", response_class=HTMLResponse)
+async def run_page(request: Request, run_id: str, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
+    """The apply's progress while it runs; then every item's result, the backup and the audit links."""
+    return run_view(request, ctx, run_id, ASSIGNMENT_RUNS)
 
 
 @router.get(
@@ -154,10 +199,7 @@ async def run_progress(
     request: Request, run_id: str, ctx: Annotated[TenantContext, Depends(tenant_context)]
 ) -> Response:
     """The progress fragment htmx polls; once the apply ended the page reloads itself with the results."""
-    run = _run_of(request, ctx, run_id)
-    if run.done:
-        return Response(status_code=200, headers={"HX-Refresh": "true"})
-    return render(request, "_apply_progress.html", {"run": run, "statuses": ItemStatus})
+    return progress_view(request, ctx, run_id, ASSIGNMENT_RUNS)
 
 
 def _events_for(events: list[dict[str, Any]], object_id: str) -> list[dict[str, Any]]:

@@ -1,0 +1,1 @@
+"""Bulk edits (write module ``bulk-edit``): rename, delete, group members → review → confirm → apply → results."""

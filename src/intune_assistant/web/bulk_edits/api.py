@@ -1,0 +1,76 @@
+"""``/api/bulk-edits/plan`` and ``/api/bulk-edits/apply``: bulk edits as JSON (bearer token).
+
+``plan`` takes ``{"action": "rename", "object": ["type/id"…], "rule": "prefix|suffix|replace|regex",
+"text", "replacement"}``, ``{"action": "delete", "object": […]}`` or ``{"action": "members",
+"group", "member_action": "add|remove", "members": "<one per line, or CSV>"}`` and answers the plan
+as JSON with its sealed ``document`` (when the tenant has the module) and, for a delete, the
+``confirm`` phrase. ``apply`` takes ``{"document", "confirm"}`` back and answers every item's result
+and the backup (a snapshot zip, base64). The server keeps neither.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse
+
+from intune_assistant.changes.deletes import ConfirmationMismatch, check_confirmation, confirmation_phrase
+from intune_assistant.changes.document import PlanRefused
+from intune_assistant.changes.edits import BULK_EDIT
+from intune_assistant.changes.model import Operation
+from intune_assistant.changes.serialize import plan_to_json
+
+from ..analyses import TARGETING
+from ..assignment_manager.api import api_error, applied_json, json_body, json_fields
+from ..assignment_manager.documents import open_document, seal
+from ..tenant_data import ApiData
+from .routes import InputRefused, can_apply, plan_input
+
+router = APIRouter(prefix="/api/bulk-edits")
+
+
+@router.post("/plan")
+async def api_plan(request: Request, data: ApiData) -> JSONResponse:
+    """The plan for one bulk edit, with its sealed document when the tenant may apply it."""
+    body = await json_body(request)
+    if body is None:
+        return api_error(400, "invalid_request", "send a JSON object with 'action' and its fields")
+    tenant = await data.analysis(TARGETING)
+    try:
+        plan = await asyncio.to_thread(plan_input, json_fields(body), "", tenant)
+    except InputRefused as exc:
+        return api_error(400, "invalid_input", f"{exc}; nothing was planned")
+    allowed = can_apply(request, data)
+    deletes = any(i.operation == Operation.DELETE for i in plan.items)
+    return JSONResponse(
+        {
+            "status": "ready",
+            "plan": plan_to_json(plan),
+            "document": seal(request, data, plan) if allowed and not plan.empty else None,
+            "confirm": confirmation_phrase(plan) if deletes else None,
+            "can_apply": allowed,
+        }
+    )
+
+
+@router.post("/apply")
+async def api_apply(request: Request, data: ApiData) -> JSONResponse:
+    """Apply a sealed bulk-edit plan (a delete only with its ``confirm`` phrase); every item's result."""
+    if not can_apply(request, data):
+        return api_error(403, "module_not_active", "Bulk edits are not active for this tenant")
+    body = await json_body(request) or {}
+    document, typed = body.get("document"), body.get("confirm")
+    if not isinstance(document, str):
+        return api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
+    try:
+        plan = open_document(request, data, document)
+    except PlanRefused as exc:
+        return api_error(400, "plan_refused", f"{exc}; nothing was changed")
+    if plan.module != BULK_EDIT:
+        return api_error(400, "plan_refused", "this plan was made by another module; nothing was changed")
+    try:
+        check_confirmation(plan, typed if isinstance(typed, str) else None)
+    except ConfirmationMismatch as exc:
+        return api_error(400, "confirmation_needed", f"{exc}; nothing was changed")
+    return await applied_json(request, data, plan)
