@@ -7,7 +7,7 @@ from html import unescape
 from typing import Any
 
 ROW = re.compile(
-    r'<th scope="row" class="name">(?:<a [^>]*>)?(?P<name>[^<]*)(?:</a>)?</th>'
+    r'<th scope="row" class="name">(?:<input [^>]*>)?(?:<a [^>]*>)?(?P<name>[^<]*)(?:</a>)?</th>'
     r"\s*<td>(?P<type>[^<]*)</td>\s*<td>(?P<platform>[^<]*)</td>"
 )
 
