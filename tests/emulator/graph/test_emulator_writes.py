@@ -222,6 +222,8 @@ async def test_create_refuses_what_graph_refuses(env: Any) -> None:
             POLICIES, json={**base, "settingCount": 3, "settings": [{"settingInstance": REALTIME_MONITORING}]}
         )
         assert made.status_code == 201 and made.json()["settingCount"] == 1
+
+
 async def test_a_rename_is_read_back_and_an_empty_name_is_refused(env: Any) -> None:
     async with env.client() as client:
         renamed = await client.patch(f"{POLICIES}/cp-01", json={"name": "Renamed policy"})
