@@ -11,6 +11,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from intune_assistant.catalog import condition_platform_label
+from intune_assistant.catalog.conditional_access import (
+    CA_STATES,
+    CLIENT_APP_TYPES,
+    FIRST_PARTY_APPS,
+    GUEST_TYPES,
+    USER_ACTIONS,
+)
 
 from .context import PolicyContext
 from .model import SettingRow
@@ -20,7 +27,6 @@ from .words import readable_enum, readable_label
 
 __all__ = ["ca_rows"]
 
-_STATES = {"enabled": "On", "disabled": "Off", "enabledForReportingButNotEnforced": "Report-only"}
 _SPECIAL = {
     "All": "All",
     "None": "None",
@@ -28,34 +34,6 @@ _SPECIAL = {
     "AllTrusted": "All trusted locations",
     "Office365": "Office 365",
     "MicrosoftAdminPortals": "Microsoft Admin Portals",
-}
-# Well-known first-party application ids (the same in every tenant).
-_APPS = {
-    "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
-    "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
-    "00000003-0000-0000-c000-000000000000": "Microsoft Graph",
-    "00000002-0000-0000-c000-000000000000": "Windows Azure Active Directory",
-    "0000000a-0000-0000-c000-000000000000": "Microsoft Intune",
-    "d4ebce55-015a-49b5-a083-c84d1797ae8c": "Microsoft Intune Enrollment",
-    "797f4846-ba00-4fd7-ba43-dac1f8f63013": "Windows Azure Service Management API",
-    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c": "Azure portal",
-    "cc15fd57-2c6c-4117-a88c-83b1d56b4bbe": "Microsoft Teams Services",
-    "1fec8e78-bce4-4aaf-ab1b-5451cc387264": "Microsoft Teams",
-    "00000004-0000-0ff1-ce00-000000000000": "Skype for Business Online",
-    "04b07795-8ddb-461a-bbee-02f9e1bf7b46": "Microsoft Azure CLI",
-    "1950a258-227b-4e31-a9cf-717495945fc2": "Microsoft Azure PowerShell",
-}
-_USER_ACTIONS = {
-    "urn:user:registersecurityinfo": "Register security information",
-    "urn:user:registerdevice": "Register or join devices",
-}
-_CLIENT_APPS = {
-    "all": "All client apps",
-    "browser": "Browser",
-    "mobileAppsAndDesktopClients": "Mobile apps and desktop clients",
-    "exchangeActiveSync": "Exchange ActiveSync clients",
-    "easSupported": "Exchange ActiveSync clients",
-    "other": "Other clients",
 }
 _CONTROLS = {
     "block": "Block access",
@@ -97,7 +75,10 @@ def _users_rows(ctx: PolicyContext, users: Mapping[str, Any]) -> list[SettingRow
                 rows.append(ctx.row("Users", label, ", ".join(shown), f"conditions.users.{field}", users.get(field)))
         guests = users.get(f"{mode}GuestsOrExternalUsers")
         if isinstance(guests, Mapping) and guests.get("guestOrExternalUserTypes"):
-            kinds_shown = display_value(str(guests["guestOrExternalUserTypes"]))
+            kinds_shown = ", ".join(
+                GUEST_TYPES.get(kind.strip(), kind.strip())
+                for kind in str(guests["guestOrExternalUserTypes"]).split(",")
+            )
             rows.append(
                 ctx.row(
                     "Users",
@@ -111,7 +92,7 @@ def _users_rows(ctx: PolicyContext, users: Mapping[str, Any]) -> list[SettingRow
 
 
 def _app_name(app_id: str) -> str | None:
-    return _APPS.get(app_id)
+    return FIRST_PARTY_APPS.get(app_id)
 
 
 def _applications_rows(ctx: PolicyContext, apps: Mapping[str, Any]) -> list[SettingRow]:
@@ -125,7 +106,7 @@ def _applications_rows(ctx: PolicyContext, apps: Mapping[str, Any]) -> list[Sett
             )
     actions = [a for a in apps.get("includeUserActions") or () if isinstance(a, str)]
     if actions:
-        text = ", ".join(_USER_ACTIONS.get(a, a) for a in actions)
+        text = ", ".join(USER_ACTIONS.get(a, a) for a in actions)
         rows.append(
             ctx.row("Target resources", "User actions", text, "conditions.applications.includeUserActions", actions)
         )
@@ -163,7 +144,7 @@ def _condition_rows(ctx: PolicyContext, conditions: Mapping[str, Any]) -> list[S
             rows.append(ctx.row("Conditions", label, display_value(levels), f"conditions.{field}", levels))
     client_apps = [c for c in conditions.get("clientAppTypes") or () if isinstance(c, str)]
     if client_apps:
-        text = ", ".join(_CLIENT_APPS.get(c, readable_enum(c)) for c in client_apps)
+        text = ", ".join(CLIENT_APP_TYPES.get(c, readable_enum(c)) for c in client_apps)
         rows.append(ctx.row("Conditions", "Client apps", text, "conditions.clientAppTypes", client_apps))
     platforms = conditions.get("platforms")
     if isinstance(platforms, Mapping):
@@ -271,7 +252,7 @@ def ca_rows(ctx: PolicyContext) -> list[SettingRow]:
     """State, users, target resources, conditions, grant and session controls of a CA policy."""
     obj = ctx.obj
     state = str(obj.get("state") or "")
-    rows = [ctx.row("", "State", _STATES.get(state, readable_label(state)), "state", state)] if state else []
+    rows = [ctx.row("", "State", CA_STATES.get(state, readable_label(state)), "state", state)] if state else []
     conditions = obj.get("conditions")
     if isinstance(conditions, Mapping):
         users = conditions.get("users")

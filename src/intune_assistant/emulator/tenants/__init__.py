@@ -24,7 +24,7 @@ def demo_tenants(seed: int = 7, *, as_of: datetime = BASE_DATE) -> dict[str, Ten
     ``as_of`` is "now" for what expires or syncs (the planted expiring and expired items).
     """
     contoso = generate_tenant("small", "Contoso", "contoso.onmicrosoft.com", seed, as_of=as_of)
-    fabrikam = generate_tenant("small", "Fabrikam", "fabrikam.onmicrosoft.com", seed + 1, as_of=as_of)
+    fabrikam = generate_tenant("small", "Fabrikam", "fabrikam.onmicrosoft.com", seed + 1, as_of=as_of, weak_ca=True)
     customers = [(t.tenant_id, t.display_name) for t in (contoso, fabrikam)]
     return {"contoso": contoso, "fabrikam": fabrikam, "partner": partner_tenant(customers, seed)}
 

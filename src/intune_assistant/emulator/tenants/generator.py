@@ -330,9 +330,18 @@ def operators_for(users: list[Obj]) -> list[Operator]:
 
 
 def generate_tenant(
-    profile: ProfileName, name: str, domain: str, seed: int, *, as_of: datetime = BASE_DATE
+    profile: ProfileName,
+    name: str,
+    domain: str,
+    seed: int,
+    *,
+    as_of: datetime = BASE_DATE,
+    weak_ca: bool = False,
 ) -> TenantData:
     """A synthetic tenant of ``profile`` size; the same arguments always give the same objects.
+
+    ``weak_ca`` plants the tenant-wide Conditional Access gaps (no enforced MFA for administrators,
+    legacy authentication only partly blocked); every tenant has the per-policy ones.
 
     ``as_of`` is the tenant's "now" for certificates, tokens and connectors (see ``onboarding``).
     """
@@ -360,7 +369,7 @@ def generate_tenant(
             "namedLocations": locations,
             "securityTemplates": intents.build_templates(ctx),
             "conditionalAccessPolicies": tenant_admin.build_conditional_access(
-                ctx, users, locations, ctx.size.objects["conditionalAccessPolicies"]
+                ctx, users, locations, ctx.size.objects["conditionalAccessPolicies"], weak=weak_ca
             ),
         }
     )

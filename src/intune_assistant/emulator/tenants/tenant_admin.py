@@ -105,13 +105,23 @@ def build_named_locations(ctx: Ctx) -> list[Obj]:
     return result
 
 
+# Entra role template and first-party app ids (the same in every tenant).
+DIRECTORY_SYNCHRONIZATION_ACCOUNTS = "d29b2b05-8046-44ba-8758-1e26182fcf32"
+AZURE_MANAGEMENT = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 _ALL_APPS = {"includeApplications": ["All"], "excludeApplications": [], "includeUserActions": []}
 _O365 = {"includeApplications": ["Office365"], "excludeApplications": [], "includeUserActions": []}
 _MFA = {"operator": "OR", "builtInControls": ["mfa"], "customAuthenticationFactors": [], "termsOfUse": []}
 
 
-def build_conditional_access(ctx: Ctx, users: list[Obj], locations: list[Obj], count: int) -> list[Obj]:
-    """Conditional Access policies (the break-glass account, user 4, is excluded from all)."""
+def build_conditional_access(
+    ctx: Ctx, users: list[Obj], locations: list[Obj], count: int, *, weak: bool = False
+) -> list[Obj]:
+    """Conditional Access policies (the break-glass account, user 4, is excluded from all but one),
+    then the planted gaps (``plant_conditional_access``).
+
+    ``weak`` leaves administrators without enforced MFA (CA001 report-only) and blocks only
+    Exchange ActiveSync of the legacy clients (CA002), as a tenant nobody finished setting up.
+    """
     rng = ctx.rng("conditionalAccess")
     breakglass = users[4]["id"] if len(users) > 4 else users[0]["id"]
     trusted, _branch, blocked = (loc["id"] for loc in locations)
@@ -223,6 +233,10 @@ def build_conditional_access(ctx: Ctx, users: list[Obj], locations: list[Obj], c
             if "app protection" in name
             else _MFA
         )
+        if weak and index == 0:
+            state = "enabledForReportingButNotEnforced"
+        if weak and index == 1:
+            apps = {**apps, "clientAppTypes": ["exchangeActiveSync"]}
         users_cond = {
             "includeUsers": [],
             "excludeUsers": [breakglass],
@@ -256,4 +270,107 @@ def build_conditional_access(ctx: Ctx, users: list[Obj], locations: list[Obj], c
                 }
             )
         )
-    return result
+    if weak:
+        ctx.plant("caNoAdminMfa", str(result[0]["displayName"]))
+        ctx.plant("caLegacyAuthNotBlocked", str(result[1]["displayName"]))
+    for policy in result:
+        if policy["state"] == "enabledForReportingButNotEnforced":
+            ctx.plant("caReportOnlyForgotten", str(policy["displayName"]))
+    return result + plant_conditional_access(ctx, breakglass, locations)
+
+
+def _ca_policy(rng: Any, name: str, users: Obj, apps: Obj, grant: Obj, locations: Obj | None = None) -> Obj:
+    created, modified = created_modified(rng)
+    who = {
+        "includeUsers": [],
+        "excludeUsers": [],
+        "includeGroups": [],
+        "excludeGroups": [],
+        "includeRoles": [],
+        "excludeRoles": [],
+        **users,
+    }
+    return {
+        "@odata.type": GRAPH + "conditionalAccessPolicy",
+        "id": guid(rng),
+        "displayName": name,
+        "createdDateTime": created,
+        "modifiedDateTime": modified,
+        "state": "enabled",
+        "conditions": {
+            "userRiskLevels": [],
+            "signInRiskLevels": [],
+            "clientAppTypes": ["all"],
+            "applications": {"excludeApplications": [], "includeUserActions": [], **apps},
+            "users": who,
+            "platforms": None,
+            "locations": locations,
+            "devices": None,
+        },
+        "grantControls": {"customAuthenticationFactors": [], "termsOfUse": [], **grant},
+        "sessionControls": None,
+    }
+
+
+def plant_conditional_access(ctx: Ctx, breakglass: str, locations: list[Obj]) -> list[Obj]:
+    """CA policies with the gaps the overview must find, and the cases what-if is tested on.
+
+    CA009 excludes a whole department group (many users) and the directory sync role; CA010
+    forgets the break-glass account; CA011 targets a deleted group and excludes a deleted named
+    location; CA012 requires MFA of guests and external users.
+    """
+    rng = ctx.rng("conditionalAccessPlanted")
+    groups = {g["displayName"]: g["id"] for g in ctx.objects["groups"]}
+    excluded_group = groups.get("BYOD Users") or ctx.user_group_ids[0]
+    headquarters = locations[0]["id"]
+    mfa = {"operator": "OR", "builtInControls": ["mfa"]}
+    policies = [
+        _ca_policy(
+            rng,
+            "CA009 - Require compliant device for all users",
+            {
+                "includeUsers": ["All"],
+                "excludeUsers": [breakglass],
+                "excludeGroups": [excluded_group],
+                "excludeRoles": [DIRECTORY_SYNCHRONIZATION_ACCOUNTS],
+            },
+            {"includeApplications": ["All"]},
+            {"operator": "OR", "builtInControls": ["compliantDevice"]},
+        ),
+        _ca_policy(
+            rng,
+            "CA010 - Require MFA for Azure management",
+            {"includeUsers": ["All"]},
+            {"includeApplications": [AZURE_MANAGEMENT]},
+            mfa,
+        ),
+        _ca_policy(
+            rng,
+            "CA011 - Block Finance outside the offices",
+            {"includeGroups": [guid(rng)], "excludeUsers": [breakglass]},
+            {"includeApplications": ["All"]},
+            {"operator": "OR", "builtInControls": ["block"]},
+            {"includeLocations": ["All"], "excludeLocations": [headquarters, guid(rng)]},
+        ),
+        _ca_policy(
+            rng,
+            "CA012 - Require MFA for guests",
+            {
+                "excludeUsers": [breakglass],
+                "includeGuestsOrExternalUsers": {
+                    "@odata.type": GRAPH + "conditionalAccessGuestsOrExternalUsers",
+                    "guestOrExternalUserTypes": "internalGuest,b2bCollaborationGuest,b2bCollaborationMember",
+                    "externalTenants": {
+                        "@odata.type": GRAPH + "conditionalAccessAllExternalTenants",
+                        "membershipKind": "all",
+                    },
+                },
+            },
+            {"includeApplications": ["All"]},
+            mfa,
+        ),
+    ]
+    ctx.plant("caManyExcluded", policies[0]["displayName"])
+    ctx.plant("caBreakGlassMissing", policies[1]["displayName"])
+    ctx.plant("caDeletedReference", policies[2]["displayName"])
+    return policies
