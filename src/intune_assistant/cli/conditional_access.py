@@ -17,16 +17,15 @@ from rich.table import Table
 from intune_assistant.analyses.conditional_access import (
     CA_TYPES,
     Access,
-    CaOverview,
     SignIn,
-    WhatIf,
     WhatIfError,
     ca_overview,
+    overview_json,
     what_if,
+    what_if_json,
 )
 from intune_assistant.analyses.troubleshoot import SubjectError
 from intune_assistant.catalog import default_catalog
-from intune_assistant.catalog.conditional_access import CA_STATES
 
 from .common import (
     EXIT_INCOMPLETE,
@@ -43,7 +42,7 @@ from .common import (
 )
 from .docs import DemoOption, SnapshotOption
 
-__all__ = ["EXIT_GAPS", "overview_json", "register", "what_if_json"]
+__all__ = ["EXIT_GAPS", "register"]
 
 EXIT_GAPS = 4
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
@@ -68,53 +67,6 @@ app = typer.Typer(
     no_args_is_help=False,
     help="Conditional Access: every policy in words, the gaps found, and what-if for a sign-in.",
 )
-
-
-def overview_json(overview: CaOverview, tenant: str) -> dict[str, Any]:
-    """The overview as ``ca --json`` and the JSON API give it."""
-    return {
-        "tenant": tenant,
-        "policies": [
-            {
-                "id": p.id,
-                "name": p.name,
-                "state": p.state_label,
-                "users": p.users,
-                "target_resources": p.resources,
-                "conditions": p.conditions,
-                "grant": p.grant,
-                "session": p.session,
-                "modified": p.modified,
-            }
-            for p in overview.policies
-        ],
-        "findings": [f.as_json() for f in overview.findings],
-        "not_read": [{"type": g.label, "reason": g.reason} for g in overview.gaps],
-    }
-
-
-def what_if_json(result: WhatIf, tenant: str) -> dict[str, Any]:
-    """The what-if as ``ca whatif --json`` and the JSON API give it."""
-    sign_in = result.sign_in
-    return {
-        "tenant": tenant,
-        "sign_in": {
-            "user": result.user_label,
-            "app": sign_in.app,
-            "platform": sign_in.platform,
-            "location": sign_in.location,
-            "client_app": sign_in.client_app,
-            "roles": list(sign_in.roles) if sign_in.roles is not None else None,
-            "user_risk": sign_in.user_risk,
-            "sign_in_risk": sign_in.sign_in_risk,
-        },
-        "access": result.access.value,
-        "reason": result.reason,
-        "policies": [v.as_json() for v in result.verdicts],
-        "report_only": [v.policy_name for v in result.report_only()],
-        "notes": list(result.notes),
-        "not_read": [{"type": g.label, "reason": g.reason} for g in result.gaps],
-    }
 
 
 def _load(
@@ -255,7 +207,7 @@ def whatif(
         for v in result.verdicts:
             table.add_row(
                 escape(v.policy_name),
-                CA_STATES.get(v.state, v.state),
+                v.state_label,
                 _VERDICT_STYLE[v.verdict.value],
                 escape(v.controls) or "—",
                 escape(" ".join(v.reasons)),

@@ -17,7 +17,16 @@ from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.identity.dependency import auth_error_handler
 from intune_assistant.tenants import Registry
 
-from . import api_routes, auth_routes, data_routes, health_routes, onboarding_routes, roles_routes, tenant_routes
+from . import (
+    api_routes,
+    auth_routes,
+    conditional_access_routes,
+    data_routes,
+    health_routes,
+    onboarding_routes,
+    roles_routes,
+    tenant_routes,
+)
 from .analyses import WARM
 from .assignment_manager import api as assignment_manager_api
 from .assignment_manager import apply as assignment_manager_apply
@@ -147,6 +156,7 @@ def create_app(
     app.include_router(bulk_edits_api.router)
     app.include_router(health_routes.router)
     app.include_router(roles_routes.router)
+    app.include_router(conditional_access_routes.router)
     app.include_router(api_routes.router)
     app.include_router(data_routes.router)
 

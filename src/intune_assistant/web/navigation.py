@@ -22,6 +22,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("filters", "/filters", "Filters"),
     NavItem("troubleshoot", "/troubleshoot", "Troubleshoot"),
     NavItem("conflicts", "/conflicts", "Conflicts"),
+    NavItem("conditional-access", "/conditional-access", "Conditional Access"),
     NavItem("compare", "/compare", "Compare"),
     NavItem("assignment-manager", "/assignment-manager", "Assignment manager"),
     NavItem("bulk-edits", "/bulk-edits", "Bulk edits"),

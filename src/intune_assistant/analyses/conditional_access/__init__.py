@@ -27,6 +27,7 @@ from .model import (
     WhatIf,
 )
 from .overview import CA_TYPES, ca_overview, ca_policies, policy_overview
+from .serialize import overview_json, what_if_json
 from .whatif import WhatIfError, user_policies, what_if
 
 __all__ = [
@@ -45,8 +46,10 @@ __all__ = [
     "WhatIfError",
     "ca_overview",
     "ca_policies",
+    "overview_json",
     "policy_overview",
     "role_ids",
     "user_policies",
     "what_if",
+    "what_if_json",
 ]

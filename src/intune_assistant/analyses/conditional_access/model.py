@@ -14,6 +14,7 @@ from typing import Any
 from intune_assistant.analyses.assignments import TypeGap
 from intune_assistant.analyses.settings import SettingRow
 from intune_assistant.analyses.troubleshoot import VERDICT_LABELS, Verdict
+from intune_assistant.catalog.conditional_access import CA_STATES
 
 __all__ = [
     "CA_VERDICT_LABELS",
@@ -142,6 +143,11 @@ class PolicyVerdict:
     def label(self) -> str:
         """The verdict as shown to admins."""
         return CA_VERDICT_LABELS[self.verdict]
+
+    @property
+    def state_label(self) -> str:
+        """The policy's state in the admin center's words (On, Report-only, Off)."""
+        return CA_STATES.get(self.state, self.state)
 
     @property
     def enforced(self) -> bool:
