@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from intune_assistant.analyses.conditional_access import Finding as CaFinding
+from intune_assistant.analyses.conditional_access import PolicyOverview
 from intune_assistant.analyses.health import HealthItem, Verdict
 from intune_assistant.analyses.roles import Finding, Grant, Status
 from intune_assistant.analyses.settings import SettingRow
@@ -10,6 +12,10 @@ from .document import AssignmentLine, Document, PolicyDoc
 
 __all__ = [
     "ASSIGNMENT_HEADERS",
+    "CA_FINDING_HEADERS",
+    "CA_GAPS_TITLE",
+    "CA_POLICY_HEADERS",
+    "CA_TITLE",
     "EXPORT_HEADERS",
     "FINDING_HEADERS",
     "GRANT_HEADERS",
@@ -17,6 +23,8 @@ __all__ = [
     "HEALTH_TITLE",
     "ROLES_TITLE",
     "assignment_cells",
+    "ca_finding_cells",
+    "ca_policy_cells",
     "export_cells",
     "finding_cells",
     "grant_cells",
@@ -95,6 +103,30 @@ def finding_cells(finding: Finding) -> tuple[str, ...]:
 def grant_cells(grant: Grant) -> tuple[str, ...]:
     """The cells of one role held (see ``GRANT_HEADERS``)."""
     return (grant.account, grant.role, grant.source.value, grant.via, grant.scope, ", ".join(grant.scope_tags))
+
+
+CA_TITLE = "Conditional Access"
+CA_GAPS_TITLE = "Conditional Access gaps"
+CA_POLICY_HEADERS = ("Policy", "State", "Users", "Target resources", "Conditions", "Grant", "Session")
+CA_FINDING_HEADERS = ("Gap", "Policy", "Why")
+
+
+def ca_policy_cells(policy: PolicyOverview) -> tuple[str, ...]:
+    """The cells of one CA policy's overview row (see ``CA_POLICY_HEADERS``)."""
+    return (
+        policy.name,
+        policy.state_label,
+        policy.users,
+        policy.resources,
+        policy.conditions,
+        policy.grant,
+        policy.session,
+    )
+
+
+def ca_finding_cells(finding: CaFinding) -> tuple[str, ...]:
+    """The cells of one CA gap (see ``CA_FINDING_HEADERS``); a tenant-wide gap names no policy."""
+    return (f"⚠ {finding.kind.value}", finding.policy_name or "(tenant)", finding.reason)
 
 
 def is_block(value: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from intune_assistant.analyses.conditional_access import CaOverview, ca_overview
 from intune_assistant.analyses.health import HealthItem, health_types, tenant_health
 from intune_assistant.analyses.roles import RbacReport, rbac_report
 from intune_assistant.analyses.settings import (
@@ -128,6 +129,9 @@ class Document:
     # Roles: RBAC findings and who holds what; None when the document covers no role type or the
     # snapshot read none.
     roles: RbacReport | None = None
+    # Conditional Access policies in words and the gaps found; None when the document doesn't cover
+    # the CA policies type (or the snapshot holds none and didn't fail to read them).
+    conditional_access: CaOverview | None = None
 
     @property
     def title(self) -> str:
@@ -292,6 +296,13 @@ def build_document(
     health = tenant_health(snapshot, catalog).items if in_scope and health_keys else ()
     if options.types is not None:
         health = tuple(i for i in health if i.key in options.types)
+    conditional_access = None
+    if options.types is None or "conditionalAccessPolicies" in options.types:
+        overview = ca_overview(snapshot, catalog)
+        # Shown when there are policies, or when reading them failed (never for an export without them).
+        failed = snapshot.status_of("conditionalAccessPolicies") in (TypeStatus.FAILED, TypeStatus.PARTIAL)
+        if overview.policies or failed:
+            conditional_access = overview
     return Document(
         roles=_roles(snapshot, catalog, options),
         tenant_name=snapshot.tenant.display_name or snapshot.tenant.domain or "Tenant",
@@ -305,6 +316,7 @@ def build_document(
         sections=tuple(sections),
         definitions_note=definitions_note,
         health=health,
+        conditional_access=conditional_access,
     )
 
 

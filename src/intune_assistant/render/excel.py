@@ -15,10 +15,16 @@ import xlsxwriter
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    CA_FINDING_HEADERS,
+    CA_GAPS_TITLE,
+    CA_POLICY_HEADERS,
+    CA_TITLE,
     EXPORT_HEADERS,
     FINDING_HEADERS,
     GRANT_HEADERS,
     assignment_cells,
+    ca_finding_cells,
+    ca_policy_cells,
     export_cells,
     finding_cells,
     grant_cells,
@@ -28,7 +34,17 @@ from .document import Document
 __all__ = ["new_workbook", "render_xlsx", "sheet_text"]
 
 _MAX_CELL = 32767
-_WIDTHS = {"Category": 40, "Setting": 45, "Value": 50, "Policy": 40, "Setting ID": 50, "Target": 40}
+_WIDTHS = {
+    "Category": 40,
+    "Setting": 45,
+    "Value": 50,
+    "Policy": 40,
+    "Setting ID": 50,
+    "Target": 40,
+    "Users": 45,
+    "Conditions": 45,
+    "Why": 80,
+}
 _INVALID_SHEET = str.maketrans({c: " " for c in "[]:*?/\\"})
 # Characters XML 1.0 (and so a workbook) cannot hold.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -104,4 +120,13 @@ def render_xlsx(document: Document, out: IO[bytes], *, on_policy: Callable[[str]
         _sheet(workbook, _sheet_title("Role findings", taken), FINDING_HEADERS, findings)
         grants = (grant_cells(g) for g in document.roles.grants)
         _sheet(workbook, _sheet_title("Roles held", taken), GRANT_HEADERS, grants)
+    ca = document.conditional_access
+    if ca is not None:
+        _sheet(workbook, _sheet_title(CA_TITLE, taken), CA_POLICY_HEADERS, (ca_policy_cells(p) for p in ca.policies))
+        _sheet(
+            workbook,
+            _sheet_title(CA_GAPS_TITLE, taken),
+            CA_FINDING_HEADERS,
+            (ca_finding_cells(f) for f in ca.findings),
+        )
     workbook.close()

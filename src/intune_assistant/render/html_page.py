@@ -6,7 +6,7 @@ box filters policies and setting rows as you type. All text is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import IO
 
@@ -14,12 +14,18 @@ from intune_assistant.analyses.settings import NameSource
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    CA_FINDING_HEADERS,
+    CA_GAPS_TITLE,
+    CA_POLICY_HEADERS,
+    CA_TITLE,
     FINDING_HEADERS,
     GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
     ROLES_TITLE,
     assignment_cells,
+    ca_finding_cells,
+    ca_policy_cells,
     finding_cells,
     grant_cells,
     health_cells,
@@ -31,6 +37,13 @@ from .common import (
 from .document import Document, PolicyDoc
 
 __all__ = ["render_html"]
+
+
+def _html_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
 
 # Shown on a derived setting name (muted): it is read from the id, not Intune's own wording.
 _DERIVED_HINT = "Name derived from the setting id: no definition or shipped name knows it"
@@ -251,6 +264,8 @@ def render_html(document: Document, stream: IO[bytes], *, on_policy: Callable[[s
         parts.append(f'<li><a href="#tenant-health">{HEALTH_TITLE}</a></li>')
     if document.roles is not None:
         parts.append(f'<li><a href="#roles">{ROLES_TITLE}</a></li>')
+    if document.conditional_access is not None:
+        parts.append(f'<li><a href="#conditional-access">{CA_TITLE}</a></li>')
     for section in document.sections:
         links = "".join(f'<li><a href="#{_e(p.anchor)}">{_e(p.name)}</a></li>' for p in section.policies)
         count = len(section.policies)
@@ -282,6 +297,17 @@ def render_html(document: Document, stream: IO[bytes], *, on_policy: Callable[[s
             parts.append("".join(f'<th scope="col">{_e(h)}</th>' for h in headers) + "</tr></thead><tbody>")
             parts += ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows]
             parts.append("</tbody></table>")
+        parts.append("</section>")
+    ca = document.conditional_access
+    if ca is not None:
+        parts.append(f'<section id="conditional-access"><h2>{CA_TITLE}</h2>')
+        parts.append(_html_table(CA_POLICY_HEADERS, (ca_policy_cells(p) for p in ca.policies)))
+        parts.append(f"<h3>{CA_GAPS_TITLE}</h3>")
+        if ca.findings:
+            parts.append(_html_table(CA_FINDING_HEADERS, (ca_finding_cells(f) for f in ca.findings)))
+        else:
+            parts.append("<p>No gaps found.</p>" if not ca.gaps else "<p>No gaps found in what could be read.</p>")
+        parts += [f"<p>Not read: {_e(g.label)} — {_e(g.reason)}</p>" for g in ca.gaps]
         parts.append("</section>")
     for section in document.sections:
         parts.append(f'<section class="type" id="{_e(section.anchor)}"><h2>{_e(section.label)}</h2>')

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import IO, Any
 
+from intune_assistant.analyses.conditional_access import overview_json
+
 from .document import Document, PolicyDoc
 
 __all__ = ["JSON_FORMAT", "document_json", "render_json"]
@@ -62,6 +64,11 @@ def document_json(document: Document, on_policy: Callable[[str], None] | None = 
         "coverage": [asdict(c) for c in document.coverage],
         "health": [item.as_json() for item in document.health],
         "roles": document.roles.as_json() if document.roles is not None else None,
+        "conditional_access": (
+            overview_json(document.conditional_access, document.tenant_domain or document.tenant_name)
+            if document.conditional_access is not None
+            else None
+        ),
         "policies": policies,
     }
 

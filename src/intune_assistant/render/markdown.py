@@ -15,12 +15,18 @@ from intune_assistant.analyses.settings import SettingRow
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    CA_FINDING_HEADERS,
+    CA_GAPS_TITLE,
+    CA_POLICY_HEADERS,
+    CA_TITLE,
     FINDING_HEADERS,
     GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
     ROLES_TITLE,
     assignment_cells,
+    ca_finding_cells,
+    ca_policy_cells,
     finding_cells,
     grant_cells,
     health_cells,
@@ -97,6 +103,8 @@ def _header(document: Document, link: Callable[[PolicyDoc], str]) -> list[str]:
         lines.append(f"- [{HEALTH_TITLE}](#tenant-health)")
     if document.roles is not None:
         lines.append(f"- [{ROLES_TITLE}](#roles)")
+    if document.conditional_access is not None:
+        lines.append(f"- [{CA_TITLE}](#conditional-access)")
     for section in document.sections:
         lines.append(f"- [{escape(section.label)}](#{section.anchor}) ({len(section.policies)})")
         lines += [f"  - [{escape(p.name)}]({link(p)})" for p in section.policies]
@@ -111,6 +119,16 @@ def _header(document: Document, link: Callable[[PolicyDoc], str]) -> list[str]:
         lines += _table(FINDING_HEADERS, ([escape(c) for c in finding_cells(f)] for f in document.roles.findings))
         lines += ["", "### Who can do what", ""]
         lines += _table(GRANT_HEADERS, ([escape(c) for c in grant_cells(g)] for g in document.roles.grants))
+    ca = document.conditional_access
+    if ca is not None:
+        lines += ["", '<a id="conditional-access"></a>', "", f"## {CA_TITLE}", ""]
+        lines += _table(CA_POLICY_HEADERS, ([escape(c) for c in ca_policy_cells(p)] for p in ca.policies))
+        lines += ["", f"### {CA_GAPS_TITLE}", ""]
+        if ca.findings:
+            lines += _table(CA_FINDING_HEADERS, ([escape(c) for c in ca_finding_cells(f)] for f in ca.findings))
+        else:
+            lines.append("No gaps found." if not ca.gaps else "No gaps found in what could be read.")
+        lines += [f"- Not read: {escape(g.label)} — {escape(g.reason)}" for g in ca.gaps]
     return [*lines, ""]
 
 

@@ -22,12 +22,18 @@ from reportlab.platypus import PageBreak, Paragraph, Preformatted, SimpleDocTemp
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    CA_FINDING_HEADERS,
+    CA_GAPS_TITLE,
+    CA_POLICY_HEADERS,
+    CA_TITLE,
     FINDING_HEADERS,
     GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
     ROLES_TITLE,
     assignment_cells,
+    ca_finding_cells,
+    ca_policy_cells,
     finding_cells,
     grant_cells,
     health_cells,
@@ -175,6 +181,8 @@ def render_pdf(document: Document, out: IO[bytes], *, on_policy: Callable[[str],
         story.append(Paragraph(f'<a href="#tenant-health" color="blue">{HEALTH_TITLE}</a>', styles.body))
     if document.roles is not None:
         story.append(Paragraph(f'<a href="#roles" color="blue">{ROLES_TITLE}</a>', styles.body))
+    if document.conditional_access is not None:
+        story.append(Paragraph(f'<a href="#conditional-access" color="blue">{CA_TITLE}</a>', styles.body))
     for section in document.sections:
         story.append(Paragraph(f'<a href="#{section.anchor}" color="blue">{escape(section.label)}</a>', styles.body))
         story += [
@@ -196,6 +204,18 @@ def render_pdf(document: Document, out: IO[bytes], *, on_policy: Callable[[str],
         story += [Spacer(1, 4 * mm), _p("Who can do what", styles.h2)]
         widths = [width * f for f in (0.22, 0.16, 0.1, 0.24, 0.16, 0.12)]
         story.append(_table(GRANT_HEADERS, (grant_cells(g) for g in document.roles.grants), widths, styles))
+    ca = document.conditional_access
+    if ca is not None:
+        story += [PageBreak(), _heading(CA_TITLE, styles.h1, "conditional-access", 0)]
+        widths = [width * f for f in (0.14, 0.08, 0.2, 0.14, 0.18, 0.14, 0.12)]
+        story.append(_table(CA_POLICY_HEADERS, (ca_policy_cells(p) for p in ca.policies), widths, styles))
+        story += [Spacer(1, 6 * mm), _p(CA_GAPS_TITLE, styles.h2)]
+        if ca.findings:
+            widths = [width * f for f in (0.2, 0.25, 0.55)]
+            story.append(_table(CA_FINDING_HEADERS, (ca_finding_cells(f) for f in ca.findings), widths, styles))
+        else:
+            story.append(_p("No gaps found." if not ca.gaps else "No gaps found in what could be read.", styles.body))
+        story += [_p(f"Not read: {g.label} — {g.reason}", styles.body) for g in ca.gaps]
     for section in document.sections:
         story += [PageBreak(), _heading(section.label, styles.h1, section.anchor, 0)]
         for policy in section.policies:

@@ -18,12 +18,18 @@ from docx.oxml.ns import qn
 
 from .common import (
     ASSIGNMENT_HEADERS,
+    CA_FINDING_HEADERS,
+    CA_GAPS_TITLE,
+    CA_POLICY_HEADERS,
+    CA_TITLE,
     FINDING_HEADERS,
     GRANT_HEADERS,
     HEALTH_HEADERS,
     HEALTH_TITLE,
     ROLES_TITLE,
     assignment_cells,
+    ca_finding_cells,
+    ca_policy_cells,
     finding_cells,
     grant_cells,
     health_cells,
@@ -202,6 +208,17 @@ def render_docx(document: Document, out: IO[bytes], *, on_policy: Callable[[str]
         add(_table(FINDING_HEADERS, (finding_cells(f) for f in document.roles.findings)))
         add(_paragraph("Who can do what", "Heading3"))
         add(_table(GRANT_HEADERS, (grant_cells(g) for g in document.roles.grants)))
+    ca = document.conditional_access
+    if ca is not None:
+        add(_paragraph(CA_TITLE, "Heading1"))
+        add(_table(CA_POLICY_HEADERS, (ca_policy_cells(p) for p in ca.policies)))
+        add(_paragraph(CA_GAPS_TITLE, "Heading3"))
+        if ca.findings:
+            add(_table(CA_FINDING_HEADERS, (ca_finding_cells(f) for f in ca.findings)))
+        else:
+            add(_paragraph("No gaps found." if not ca.gaps else "No gaps found in what could be read."))
+        for gap in ca.gaps:
+            add(_paragraph(f"Not read: {gap.label} — {gap.reason}"))
     for section in document.sections:
         add(_page_break(), _paragraph(section.label, "Heading1"))
         for policy in section.policies:
