@@ -138,10 +138,12 @@ class WhatIfAnswer:
 
 async def _what_if(data: PageData | ApiData, query: WhatIfQuery) -> WhatIfAnswer:
     tenant = await data.analysis(TARGETING)
+    overview, _ = await data.analysis(CA_OVERVIEW)
 
     def compute() -> WhatIfAnswer:
         try:
-            return WhatIfAnswer(what_if(tenant.snapshot, tenant.catalog, query.sign_in(), tenant.directory))
+            sign_in = query.sign_in()
+            return WhatIfAnswer(what_if(tenant.snapshot, tenant.catalog, sign_in, tenant.directory, overview))
         except (SubjectError, WhatIfError) as exc:
             return WhatIfAnswer(error=str(exc))
 
@@ -193,10 +195,11 @@ async def ca_for_user(request: Request, data: PageData) -> Response:
     """The CA policies that cover one user (Troubleshoot shows this fragment under its verdicts)."""
     user = (request.query_params.get("user") or "").strip()[:300]
     tenant = await data.analysis(TARGETING)
+    overview, _ = await data.analysis(CA_OVERVIEW)
 
     def compute() -> tuple[tuple[PolicyVerdict, ...], str | None]:
         try:
-            return user_policies(tenant.snapshot, tenant.catalog, user, tenant.directory), None
+            return user_policies(tenant.snapshot, tenant.catalog, user, tenant.directory, None, overview), None
         except (SubjectError, WhatIfError) as exc:
             return (), str(exc)
 

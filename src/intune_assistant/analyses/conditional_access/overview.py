@@ -10,7 +10,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from intune_assistant.analyses.assignments import Directory, type_gap
-from intune_assistant.analyses.settings import References, SettingRow, policy_rows, snapshot_definitions
+from intune_assistant.analyses.settings import (
+    References,
+    SettingDefinitions,
+    SettingRow,
+    policy_rows,
+    snapshot_definitions,
+)
 from intune_assistant.catalog import Catalog
 from intune_assistant.catalog.conditional_access import CA_STATES
 from intune_assistant.snapshot import Snapshot
@@ -18,7 +24,7 @@ from intune_assistant.snapshot import Snapshot
 from .findings import find_gaps
 from .model import CaOverview, PolicyOverview
 
-__all__ = ["CA_TYPES", "ca_overview", "ca_policies", "policy_overview"]
+__all__ = ["CA_TYPES", "ca_overview", "ca_policies", "policies_in_words", "policy_overview"]
 
 # The types the overview and what-if read (a collection for them needs nothing else).
 CA_TYPES = ("conditionalAccessPolicies", "namedLocations", "users", "groups")
@@ -39,11 +45,16 @@ def _summary(rows: list[SettingRow], category: str) -> str:
 
 
 def policy_overview(
-    obj: Mapping[str, Any], catalog: Catalog, snapshot: Snapshot, references: References
+    obj: Mapping[str, Any],
+    catalog: Catalog,
+    snapshot: Snapshot,
+    references: References,
+    definitions: SettingDefinitions,
 ) -> PolicyOverview:
-    """One policy in words (``references`` from ``References.from_snapshot(snapshot)``)."""
+    """One policy in words (``references`` and ``definitions`` read once per snapshot by the caller:
+    ``References.from_snapshot``, ``snapshot_definitions``)."""
     record = catalog["conditionalAccessPolicies"]
-    rows = policy_rows(record, obj, snapshot_definitions(snapshot), snapshot.names, references)
+    rows = policy_rows(record, obj, definitions, snapshot.names, references)
     state = str(obj.get("state") or "")
     parts = {field: _summary(rows, category) for category, field in _PARTS.items()}
     modified = obj.get("modifiedDateTime") or obj.get("createdDateTime")
@@ -68,12 +79,18 @@ def ca_policies(snapshot: Snapshot) -> list[dict[str, Any]]:
     return sorted(policies, key=lambda p: str(p.get("displayName") or "").casefold())
 
 
+def policies_in_words(snapshot: Snapshot, catalog: Catalog) -> tuple[PolicyOverview, ...]:
+    """Every CA policy of the snapshot in words, by name."""
+    references = References.from_snapshot(snapshot)
+    definitions = snapshot_definitions(snapshot)
+    return tuple(policy_overview(p, catalog, snapshot, references, definitions) for p in ca_policies(snapshot))
+
+
 def ca_overview(snapshot: Snapshot, catalog: Catalog, directory: Directory | None = None) -> CaOverview:
     """Every CA policy in words, the gaps found, and the types the snapshot lacks."""
     directory = directory if directory is not None else Directory(snapshot)
-    references = References.from_snapshot(snapshot)
     policies = ca_policies(snapshot)
-    overviews = tuple(policy_overview(p, catalog, snapshot, references) for p in policies)
+    overviews = policies_in_words(snapshot, catalog)
     findings, break_glass = find_gaps(snapshot, directory, policies)
     gaps = tuple(g for g in (type_gap(snapshot, key, catalog) for key in CA_TYPES) if g is not None)
     return CaOverview(overviews, findings, gaps, break_glass)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from intune_assistant.analyses.assignments import Directory, is_complete, type_gap
-from intune_assistant.analyses.settings import References
 from intune_assistant.analyses.settings.context import ENTRA_ROLES
 from intune_assistant.analyses.troubleshoot import Verdict, find_user
 from intune_assistant.catalog import Catalog
@@ -33,8 +32,8 @@ from .conditions import (
     platform_check,
     risk_check,
 )
-from .model import Access, PolicyVerdict, SignIn, WhatIf
-from .overview import CA_TYPES, ca_policies, policy_overview
+from .model import Access, CaOverview, PolicyOverview, PolicyVerdict, SignIn, WhatIf
+from .overview import CA_TYPES, ca_policies, policies_in_words
 
 __all__ = ["Facts", "WhatIfError", "facts_for", "policy_verdict", "user_policies", "what_if"]
 
@@ -233,8 +232,27 @@ def _combine(verdicts: list[PolicyVerdict]) -> tuple[Access, str]:
     return Access.ALLOWED, "No policy that is on applies to this sign-in."
 
 
-def what_if(snapshot: Snapshot, catalog: Catalog, sign_in: SignIn, directory: Directory | None = None) -> WhatIf:
+def _in_words(snapshot: Snapshot, catalog: Catalog, overview: CaOverview | None) -> dict[str, PolicyOverview]:
+    """Each policy in words by id: from ``overview`` when the caller has it (the web app keeps one
+    per collection), else read now."""
+    words = overview.policies if overview is not None else policies_in_words(snapshot, catalog)
+    return {p.id: p for p in words}
+
+
+def _controls(words: PolicyOverview | None) -> str:
+    return "; ".join(part for part in (words.grant, words.session) if part) if words is not None else ""
+
+
+def what_if(
+    snapshot: Snapshot,
+    catalog: Catalog,
+    sign_in: SignIn,
+    directory: Directory | None = None,
+    overview: CaOverview | None = None,
+) -> WhatIf:
     """Every CA policy's verdict for ``sign_in`` and the combined result.
+
+    ``overview`` (``ca_overview`` of the same snapshot) saves putting the policies in words again.
 
     Raises:
         SubjectError: the user isn't in the snapshot (or users weren't read).
@@ -242,13 +260,11 @@ def what_if(snapshot: Snapshot, catalog: Catalog, sign_in: SignIn, directory: Di
     """
     directory = directory if directory is not None else Directory(snapshot)
     facts = facts_for(snapshot, directory, sign_in)
-    references = References.from_snapshot(snapshot)
-    role_names = {**ENTRA_ROLES, **references.roles}
-    verdicts = []
-    for policy in ca_policies(snapshot):
-        overview = policy_overview(policy, catalog, snapshot, references)
-        controls = "; ".join(part for part in (overview.grant, overview.session) if part)
-        verdicts.append(policy_verdict(policy, facts, directory, role_names, controls))
+    words = _in_words(snapshot, catalog, overview)
+    verdicts = [
+        policy_verdict(policy, facts, directory, ENTRA_ROLES, _controls(words.get(str(policy.get("id") or ""))))
+        for policy in ca_policies(snapshot)
+    ]
     access, reason = _combine(verdicts)
     notes = []
     if sign_in.roles is None:
@@ -270,11 +286,13 @@ def user_policies(
     user: str,
     directory: Directory | None = None,
     roles: tuple[str, ...] | None = None,
+    overview: CaOverview | None = None,
 ) -> tuple[PolicyVerdict, ...]:
     """Which CA policies cover ``user`` (UPN or id): the users part only, for Troubleshoot.
 
     A covered policy is "Targeted" with its conditions as the last reason (they decide at each
-    sign-in; the what-if evaluates them). Off policies are "Not targeted".
+    sign-in; the what-if evaluates them). Off policies are "Not targeted". ``overview`` as for
+    ``what_if``.
 
     Raises:
         SubjectError: the user isn't in the snapshot (or users weren't read).
@@ -282,22 +300,21 @@ def user_policies(
     """
     directory = directory if directory is not None else Directory(snapshot)
     facts = facts_for(snapshot, directory, SignIn(user=user, roles=roles))
-    references = References.from_snapshot(snapshot)
-    role_names = {**ENTRA_ROLES, **references.roles}
+    words = _in_words(snapshot, catalog, overview)
     verdicts = []
     for policy in ca_policies(snapshot):
-        overview = policy_overview(policy, catalog, snapshot, references)
-        controls = "; ".join(part for part in (overview.grant, overview.session) if part)
-        full = policy_verdict(policy, facts, directory, role_names, controls)
+        in_words = words.get(str(policy.get("id") or ""))
+        full = policy_verdict(policy, facts, directory, ENTRA_ROLES, _controls(in_words))
         users = policy.get("conditions", {}).get("users") if isinstance(policy.get("conditions"), Mapping) else None
         if full.state == "disabled" or not isinstance(users, Mapping):
             verdicts.append(full)
             continue
-        who, reason = users_verdict(users, facts.person, directory, role_names)
+        who, reason = users_verdict(users, facts.person, directory, ENTRA_ROLES)
         if who is not None:
             verdicts.append(dataclasses.replace(full, verdict=who, reasons=(reason,)))
             continue
-        at_sign_in = "; ".join(p for p in (overview.resources, overview.conditions) if p)
+        parts = (in_words.resources, in_words.conditions) if in_words is not None else ()
+        at_sign_in = "; ".join(p for p in parts if p)
         verdicts.append(
             dataclasses.replace(
                 full, verdict=Verdict.APPLIES, reasons=(reason, f"Decided at each sign-in: {at_sign_in}.")
