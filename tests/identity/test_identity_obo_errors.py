@@ -11,6 +11,7 @@ from intune_assistant.identity.obo import (
     ConsentRequired,
     GraphTokenUnavailable,
     InteractionRequired,
+    NotAssigned,
     OboError,
     SignInRequired,
 )
@@ -39,6 +40,7 @@ def mapped(result: dict[str, Any]) -> OboError:
         ({"error": "invalid_grant", "error_codes": [50079], "claims": "{}"}, InteractionRequired, 50079, ""),
         ({"error": "invalid_grant", "error_codes": [50057]}, SignInRequired, 50057, "disabled"),
         ({"error": "invalid_grant", "error_codes": [50020]}, SignInRequired, 50020, "GDAP"),
+        ({"error": "invalid_grant", "error_codes": [50105]}, NotAssigned, 50105, "Users and groups"),
         ({"error": "invalid_grant", "error_codes": [50173]}, SignInRequired, 50173, "Sign in again"),
         ({"error": "invalid_grant", "error_codes": [500133]}, SignInRequired, 500133, "Sign in again"),
         ({"error": "invalid_grant", "error_codes": [53003]}, SignInRequired, 53003, "Conditional Access"),

@@ -8,6 +8,8 @@ Entra ID's answers (graph-entra.md §4) map to:
   wants more (MFA); ``claims`` is the challenge for the next sign-in;
 * ``SignInRequired`` — the user is disabled (AADSTS50057), lost access (50020), or the sign-in
   expired or was revoked (other ``invalid_grant``): sign in again, or ask an admin;
+* ``NotAssigned`` (a ``SignInRequired``) — AADSTS50105: the tenant requires assignment to the
+  app and the user is not assigned; only an administrator can fix it, signing in again cannot;
 * ``GraphTokenUnavailable`` — anything else (Entra unreachable, the API app misconfigured).
 
 Messages never contain a token.
@@ -24,6 +26,7 @@ __all__ = [
     "ConsentRequired",
     "GraphTokenUnavailable",
     "InteractionRequired",
+    "NotAssigned",
     "OboError",
     "SignInRequired",
     "error_from_result",
@@ -100,6 +103,18 @@ class SignInRequired(OboError):
     """The user must sign in again (or an administrator must act); the message says which."""
 
 
+class NotAssigned(SignInRequired):
+    """The tenant's enterprise application requires assignment and this user is not assigned."""
+
+    def __init__(self, tenant_id: str, *, aadsts: int | None) -> None:
+        super().__init__(
+            "Your administrator has not given you access to Intune Assistant in Entra ID (Enterprise "
+            "applications → Intune Assistant API → Users and groups).",
+            tenant_id=tenant_id,
+            aadsts=aadsts,
+        )
+
+
 class GraphTokenUnavailable(OboError):
     """No Graph token, for a reason the user cannot fix by signing in (configuration, outage)."""
 
@@ -129,6 +144,8 @@ def error_from_result(
         )
     if error == "interaction_required" or _INTERACTION_CODES.intersection(codes):
         return InteractionRequired(tenant_id, str(result.get("claims") or ""), aadsts=code)
+    if 50105 in codes:
+        return NotAssigned(tenant_id, aadsts=code)
     if 50057 in codes:
         message = (
             f"Your account is disabled in tenant {tenant_id}. Ask an administrator of that tenant to enable "

@@ -49,6 +49,7 @@ from .identity_api import (
     GraphTokenUnavailable,
     IdentityConfig,
     InteractionRequired,
+    NotAssigned,
     OboClient,
     SignInRequired,
 )
@@ -266,6 +267,25 @@ def _install_identity_handlers(app: FastAPI) -> None:
             ),
         )
 
+    async def on_not_assigned(request: Request, exc: Exception) -> Response:
+        # Only an administrator can fix this: one page, no "try again" (signing in again fails the same way).
+        assert isinstance(exc, NotAssigned)
+        logger.info("the signed-in user is not assigned to the app (correlation %s)", _cid(request))
+        _forget(request)
+        if is_htmx(request):
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
+        return problem_response(
+            request,
+            ProblemPage(
+                403,
+                "You have no access to Intune Assistant",
+                exc.message,
+                advice="Ask an administrator of your tenant to assign you (or a group you belong to) to the app, "
+                "then sign in again. Quote the correlation id below if they need to find this sign-in.",
+                links=[Link("Sign in with another account", "/signin?prompt=select_account")],
+            ),
+        )
+
     # The JSON API's refused tokens: JSON with WWW-Authenticate (pages catch AuthError themselves).
     app.add_exception_handler(AuthError, auth_error_handler)
 
@@ -290,6 +310,7 @@ def _install_identity_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ConsentRequired, on_consent)
     app.add_exception_handler(InteractionRequired, on_interaction)
     app.add_exception_handler(SignInRequired, on_sign_in_required)
+    app.add_exception_handler(NotAssigned, on_not_assigned)
 
 
 def _forget(request: Request) -> None:

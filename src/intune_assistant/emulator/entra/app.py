@@ -119,6 +119,26 @@ class EntraEmulator:
         with self.core.lock:
             return self.core.consent.scopes(tenant_id, client_id)
 
+    # --- enterprise applications -------------------------------------------------------------
+
+    def require_assignment(self, tenant_id: str, *, client_id: str | None = None, required: bool = True) -> None:
+        """Switch "Assignment required?" on (or off) for the API app's (or ``client_id``'s) enterprise
+        application in the tenant: unassigned users then get AADSTS50105 where it is the client."""
+        with self.core.lock:
+            self.core.enterprise_apps.require_assignment(
+                tenant_id, client_id or self.core.registrations.api.client_id, required
+            )
+
+    def assign_to_app(self, tenant_id: str, object_id: str, *, client_id: str | None = None) -> None:
+        """Add a user or a group (object id) to "Users and groups" of the API app (or ``client_id``)."""
+        with self.core.lock:
+            self.core.enterprise_apps.assign(tenant_id, client_id or self.core.registrations.api.client_id, object_id)
+
+    def unassign_from_app(self, tenant_id: str, object_id: str, *, client_id: str | None = None) -> None:
+        """Remove a user or a group from "Users and groups" of the API app (or ``client_id``)."""
+        with self.core.lock:
+            self.core.enterprise_apps.unassign(tenant_id, client_id or self.core.registrations.api.client_id, object_id)
+
     # --- users -------------------------------------------------------------------------------
 
     def _home_of(self, tenant_id: str | None, user_id: str) -> str | None:

@@ -17,6 +17,7 @@ from ..tenants.model import TenantData
 from . import errors
 from .consent import ConsentStore
 from .directory import Authority, Directory, Principal
+from .enterprise_apps import EnterpriseApps
 from .keys import KeySet
 from .minting import Minter, client_info
 from .options import EntraOptions
@@ -53,6 +54,7 @@ class Core:
         self.keys = KeySet(key_size=options.key_size, max_previous=options.max_previous_keys)
         self.minter = Minter(self.keys)
         self.consent = ConsentStore(registrations, options.preconsented)
+        self.enterprise_apps = EnterpriseApps()
         self.lock = threading.RLock()
         self.token_log: list[TokenLogEntry] = []
         self.pending: ExpiringStore[PendingSignIn] = ExpiringStore()
@@ -104,11 +106,16 @@ class Core:
     # --- principals ------------------------------------------------------------------------
 
     def principal(self, key: tuple[str, str, str], client: Client) -> Principal:
-        """Re-resolve a principal now: the account may be disabled, GDAP may have ended."""
+        """Re-resolve a principal now: the account may be disabled, GDAP may have ended, the client's
+        enterprise application may require an assignment the user lacks (AADSTS50105)."""
         tenant_id, home_tenant_id, user_id = key
-        return self.directory.principal(
+        principal = self.directory.principal(
             tenant_id, home_tenant_id, user_id, app_id=client.client_id, app_name=client.display_name
         )
+        tenant = self.directory.tenant(principal.tenant_id)
+        if tenant is not None:
+            self.enterprise_apps.check(principal, tenant, client.client_id, client.display_name)
+        return principal
 
     def sign_in_principal(self, authority: Authority, home_tenant_id: str, user_id: str, client: Client) -> Principal:
         """The principal for a sign-in at ``authority`` (common/organizations: the home tenant)."""

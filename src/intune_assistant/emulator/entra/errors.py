@@ -227,6 +227,18 @@ def user_not_in_tenant(upn: str, idp: str, tenant_name: str, app_id: str, app_na
     )
 
 
+def not_assigned(app_id: str, app_name: str, upn: str) -> EntraError:
+    """The app requires assignment and the user is not assigned (AADSTS50105)."""
+    return EntraError(
+        "invalid_grant",
+        50105,
+        f"Your administrator has configured the application {app_name} ('{app_id}') to block users unless they "
+        f"are specifically granted ('assigned') access to the application. The signed in user '{upn}' is blocked "
+        "because they are not a direct member of a group with access, nor had access directly assigned by an "
+        "administrator. Please contact your administrator to assign access to this application.",
+    )
+
+
 def user_not_found(tenant_name: str) -> EntraError:
     """No user with that id (AADSTS50034)."""
     return EntraError(

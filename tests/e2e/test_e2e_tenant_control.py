@@ -1,0 +1,55 @@
+"""Tenant control in real pages: an administrator restricts the app to assigned users (Entra's
+"Assignment required?"), an unassigned user gets one page saying so, and access follows the
+assignment.
+
+The tests share one demo stack and run in order: Contoso's admin onboards first.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .browsing import WIDE, sign_in_and_onboard
+
+
+def _operator(stack: Any, role: str) -> Any:
+    tenant = stack.demo.tenants["contoso"]
+    return next(o for o in tenant.operators if o.role == role and o.enabled and not o.mfa_required)
+
+
+def _refusals(stack: Any, code: int) -> int:
+    return sum(1 for entry in stack.demo.entra.token_log if entry.outcome.endswith(f":{code}"))
+
+
+def test_unassigned_user_gets_the_access_page_and_works_once_assigned(stack: Any, browser: Any, shots: Path) -> None:
+    sign_in_and_onboard(browser, stack).close()
+    tenant_id = stack.demo.tenants["contoso"].tenant_id
+    reader = _operator(stack, "readOnly")
+    entra = stack.demo.entra
+    entra.require_assignment(tenant_id)
+    context = browser.new_context(viewport=WIDE, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto(stack.base_url + "/")
+    page.get_by_role("link", name="Sign in with Microsoft").click()
+    page.locator("button[name=user]", has_text=reader.user_principal_name).click()
+    page.wait_for_url(re.compile(r".*/policies"))
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="You have no access to Intune Assistant").is_visible()
+    assert page.get_by_text(
+        "Your administrator has not given you access to Intune Assistant in Entra ID (Enterprise applications → "
+        "Intune Assistant API → Users and groups)."
+    ).is_visible()
+    assert re.fullmatch(r"[0-9a-f-]{16,}", page.get_by_test_id("correlation-id").inner_text())
+    # No retry loop: the page asked Entra once and offers no "try again".
+    assert _refusals(stack, 50105) == 1
+    assert page.get_by_role("link", name=re.compile("Try again|Sign in again")).count() == 0
+    page.screenshot(path=str(shots / "tenant-control-not-assigned-1280.png"), full_page=True)
+
+    # The administrator assigns the user; the next visit works, with nothing else to do.
+    entra.assign_to_app(tenant_id, reader.user_id)
+    page.goto(stack.base_url + "/policies")
+    page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
+    entra.require_assignment(tenant_id, required=False)
+    context.close()
