@@ -33,6 +33,8 @@ class Quotas(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # Full reads of the tenant per sliding hour (web app, counted in memory per process).
+    collections_per_hour: int | None = Field(default=None, ge=0)
     collections_per_day: int | None = Field(default=None, ge=0)
     exports_per_day: int | None = Field(default=None, ge=0)
     write_applies_per_day: int | None = Field(default=None, ge=0)
@@ -76,7 +78,9 @@ def default_plans() -> dict[str, PlanConfig]:
         PlanConfig(
             name=STANDARD,
             write_modules=frozenset(WRITE_MODULES),
-            quotas=Quotas(collections_per_day=200, exports_per_day=200, write_applies_per_day=50),
+            quotas=Quotas(
+                collections_per_hour=30, collections_per_day=200, exports_per_day=200, write_applies_per_day=50
+            ),
         ),
     ]
     return {plan.name: plan for plan in plans}

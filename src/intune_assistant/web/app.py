@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated
 
 import httpx
@@ -41,6 +43,7 @@ from .cookies import CookieCipher
 from .documentation import routes as documentation_routes
 from .documentation.settings_view import SETTINGS_TABLE
 from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
+from .fair_use import LimitReached
 from .headers import SecurityHeadersMiddleware
 from .identity_api import (
     ApiTokenValidator,
@@ -140,6 +143,7 @@ def create_app(
     install_error_handlers(app)
     install_still_reading_handler(app)
     _install_identity_handlers(app)
+    _install_limit_handler(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(auth_routes.router)
     app.include_router(onboarding_routes.router)
@@ -311,6 +315,33 @@ def _install_identity_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InteractionRequired, on_interaction)
     app.add_exception_handler(SignInRequired, on_sign_in_required)
     app.add_exception_handler(NotAssigned, on_not_assigned)
+
+
+def _install_limit_handler(app: FastAPI) -> None:
+    """A plan's fair-use limit reached: one page saying which limit and when it resets."""
+
+    async def on_limit(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LimitReached)
+        wait_s = max(1, math.ceil((exc.resets_at - datetime.now(UTC)).total_seconds()))
+        if is_htmx(request):
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
+        return problem_response(
+            request,
+            ProblemPage(
+                429,
+                "This tenant reached its plan's limit",
+                f"Intune Assistant read this tenant {exc.limit} time{'' if exc.limit == 1 else 's'} in the last hour, "
+                f"the most its plan allows "
+                f"({exc.what}). The next read is possible at {exc.resets_at:%H:%M} UTC (in {math.ceil(wait_s / 60)} "
+                "min).",
+                advice="Data already read stays available on its pages meanwhile. If the limit is too low for your "
+                "work, ask the service's operator about another plan.",
+                links=[Link("Back to Policies", "/policies", primary=True)],
+                headers={"Retry-After": str(wait_s)},
+            ),
+        )
+
+    app.add_exception_handler(LimitReached, on_limit)
 
 
 def _forget(request: Request) -> None:

@@ -16,6 +16,7 @@ from .csrf import check_csrf
 from .errors import is_htmx
 from .modules import modules_in_use
 from .templating import render
+from .tenant_data import collections_per_hour
 
 router = APIRouter()
 
@@ -49,7 +50,13 @@ async def data_refresh(request: Request, ctx: Annotated[TenantContext, Depends(t
     back = safe_next(str(form.get("next") or ""))
     state = web_state(request)
     modules = modules_in_use(request, ctx.record.module_names)
-    await state.policies.refresh(ctx.principal, ctx.session.api_token, modules, ctx.record.domain)
+    await state.policies.refresh(
+        ctx.principal,
+        ctx.session.api_token,
+        modules,
+        ctx.record.domain,
+        per_hour=collections_per_hour(request, ctx.record),
+    )
     if is_htmx(request):
         status = state.policies.status(ctx.principal)
         if status is None:

@@ -127,7 +127,7 @@ class DemoStack:
             upgrade_database(url)
             engine = engine_from_url(url)
             self._stack.callback(engine.dispose)
-            self.registry = Registry(engine)
+            self.registry = Registry(engine, plans=settings.configured_plans())
             obo = OboClient(identity)
             self._stack.callback(obo.close)
             self.app = create_app(settings, registry=self.registry, identity=identity, obo=obo)
@@ -209,7 +209,7 @@ def run_serve(host: str, port: int, echo: Callable[[str], None]) -> None:
     )
     url = settings.database_url or database_url(settings.data_dir)
     upgrade_database(url)
-    registry = Registry(engine_from_url(url))
+    registry = Registry(engine_from_url(url), plans=settings.configured_plans())
     obo = OboClient(identity)
     try:
         app = create_app(settings, registry=registry, identity=identity, obo=obo)

@@ -10,11 +10,12 @@ import base64
 import binascii
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from intune_assistant.tenants import SELF_HOSTED
+from intune_assistant.tenants import SELF_HOSTED, PlanConfig, RegistryError, default_plans, plans_from_config
 
 KEY_BYTES = 32
 
@@ -57,6 +58,8 @@ class WebSettings(BaseSettings):
     database_url: str | None = None
     secure_cookies: bool = True
     plan: str = SELF_HOSTED
+    # Extra plans (JSON list of PlanConfig objects, docs/deployment.md), added to the shipped ones.
+    plans: list[dict[str, Any]] = Field(default_factory=list)
     # Minutes collected objects count as fresh per (tenant, user); after that pages still show them,
     # with their age, while a refresh runs. DESIGN §2.4 allows a short in-memory cache.
     cache_minutes: float = Field(default=5.0, ge=0)
@@ -75,6 +78,19 @@ class WebSettings(BaseSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError("base_url must be an http(s) URL, e.g. https://intune-assistant.example.com")
         return value
+
+    @field_validator("plans")
+    @classmethod
+    def _valid_plans(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        try:
+            plans_from_config(value)
+        except RegistryError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    def configured_plans(self) -> dict[str, PlanConfig]:
+        """The shipped plans (self-hosted: unlimited) with the configured ``plans`` added or replacing them."""
+        return {**default_plans(), **plans_from_config(self.plans)}
 
     @field_validator("session_key")
     @classmethod

@@ -82,9 +82,21 @@ class StillReading(Exception):
 async def _start(
     request: Request, principal: Principal, api_token: str, record: TenantRecord
 ) -> Inventory | CollectJob:
-    return await web_state(request).policies.start(
-        principal, api_token, modules_in_use(request, record.module_names), record.domain
+    state = web_state(request)
+    return await state.policies.start(
+        principal,
+        api_token,
+        modules_in_use(request, record.module_names),
+        record.domain,
+        per_hour=collections_per_hour(request, record),
     )
+
+
+def collections_per_hour(request: Request, record: TenantRecord) -> int | None:
+    """The tenant's plan limit of collections per hour (``None``: unlimited, or a plan no longer configured)."""
+    plans = web_state(request).registry.plans
+    plan = plans.get(record.plan)
+    return plan.quotas.collections_per_hour if plan is not None else None
 
 
 def _wants_file(request: Request) -> bool:

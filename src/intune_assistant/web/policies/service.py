@@ -32,6 +32,7 @@ from intune_assistant.graph import GraphClient, TokenProvider
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
 from ..derived import Analysis, Derived
+from ..fair_use import CollectionBudget
 from ..identity_api import IdentityConfig, OboClient, OboTokenProvider, Principal, scopes_for
 from .rows import NAME_TYPES, PolicyRow, TypeProblem, build_rows
 
@@ -163,8 +164,11 @@ class PolicyService:
         keep_s: float = 3600.0,
         warm: Sequence[Analysis[Any]] = (),
         clock: Callable[[], float] = time.monotonic,
+        budget: CollectionBudget | None = None,
     ) -> None:
         self.catalog = catalog
+        # Collections per tenant per hour, against the plan's limit (in memory only).
+        self.budget = budget or CollectionBudget()
         self._identity = identity
         self._obo = obo
         self._transport = transport
@@ -239,11 +243,19 @@ class PolicyService:
         return tuple(scopes_for(sorted(activated_modules), self.catalog))
 
     async def start(
-        self, principal: Principal, api_token: str, activated_modules: frozenset[str], tenant_domain: str
+        self,
+        principal: Principal,
+        api_token: str,
+        activated_modules: frozenset[str],
+        tenant_domain: str,
+        *,
+        per_hour: int | None = None,
     ) -> Inventory | CollectJob:
         """The data to show, or the first collection that will produce it (started if needed).
 
-        Data past its freshness is returned at once while a refresh starts in the background. A
+        ``per_hour`` is the plan's limit of collections per tenant per hour: a collection the page
+        needs past it raises ``LimitReached``; a background refresh past it is not started (the page
+        keeps the data it has). Data past its freshness is returned at once while a refresh starts in the background. A
         token is obtained first, in the request, so consent, MFA and revoked access surface as the
         identity module's exceptions right here instead of inside the background task. A failed
         first collection raises its error once, then the next call starts over.
@@ -261,22 +273,32 @@ class PolicyService:
             if job is not None:
                 job.refresh = False
         if entry.current is not None:
-            if entry.fresh_until <= now and entry.job is None:
+            if entry.fresh_until <= now and entry.job is None and self.budget.allows(principal.tenant_id, per_hour):
                 self._launch(key, entry, principal, api_token, scopes, tenant_domain)
             return entry.current
         if entry.job is None:
+            self.budget.take(principal.tenant_id, per_hour)
             self._launch(key, entry, principal, api_token, scopes, tenant_domain)
         assert entry.job is not None
         return entry.job
 
     async def refresh(
-        self, principal: Principal, api_token: str, activated_modules: frozenset[str], tenant_domain: str
+        self,
+        principal: Principal,
+        api_token: str,
+        activated_modules: frozenset[str],
+        tenant_domain: str,
+        *,
+        per_hour: int | None = None,
     ) -> CollectJob:
-        """Read the tenant again now (the refresh button); pages keep showing the current data meanwhile."""
+        """Read the tenant again now (the refresh button); pages keep showing the current data meanwhile.
+
+        ``LimitReached`` when the tenant already had ``per_hour`` collections in the last hour."""
         scopes = await self._check_access(principal, api_token, activated_modules)
         key = self.key(principal)
         entry = self._entry(key)
         if entry.job is None or entry.job.done:
+            self.budget.take(principal.tenant_id, per_hour)
             entry.job = None
             self._launch(key, entry, principal, api_token, scopes, tenant_domain)
         assert entry.job is not None
