@@ -124,9 +124,8 @@ def _plan(
         print(json.dumps({"plan": str(output), **plan_summary(made)}, indent=2))
     else:
         _review(made, console)
-        console.print(
-            f"Plan written to [bold]{output}[/]; apply it with: intune-assistant {module_command(module)} apply {output}"
-        )
+        command = module_command(module)
+        console.print(f"Plan written to [bold]{output}[/]; apply it with: intune-assistant {command} apply {output}")
     raise typer.Exit(EXIT_INCOMPLETE if made.rejected else EXIT_OK)
 
 

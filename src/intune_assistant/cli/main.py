@@ -258,9 +258,9 @@ def serve(
 
 def _register_modules() -> None:
     # Each module's commands live in their own file; importing here keeps main.py small.
-    from . import assign, bulk, compare, conditional_access, docs, health, rbac, targeting
+    from . import assign, bulk, compare, conditional_access, deploy, docs, health, rbac, targeting
 
-    for module in (docs, targeting, compare, assign, bulk, health, rbac, conditional_access):
+    for module in (docs, targeting, compare, assign, bulk, deploy, health, rbac, conditional_access):
         module.register(app)
 
 
