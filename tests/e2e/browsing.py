@@ -1,4 +1,4 @@
-"""What several browser tests do first: sign in as Contoso's admin and onboard the tenant."""
+"""What several browser tests do first: sign in as Contoso's admin, onboard the tenant, turn modules on."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ def contoso_admin(stack: Any) -> str:
     )
 
 
-def sign_in_and_onboard(browser: Any, stack: Any) -> Any:
-    """A new browser context signed in as Contoso's admin, Contoso onboarded and its Policies shown."""
+def sign_in_and_onboard(browser: Any, stack: Any, *, modules: tuple[str, ...] = ()) -> Any:
+    """A new browser context signed in as Contoso's admin, Contoso onboarded and its Policies shown.
+
+    ``modules``: optional read modules to turn on in Tenant settings (admin consent on Entra's page)
+    unless they are on already, for pages that read managed devices or Intune roles.
+    """
     admin = contoso_admin(stack)
     context = browser.new_context(viewport=WIDE, ignore_https_errors=True, accept_downloads=True)
     page = context.new_page()
@@ -31,5 +35,13 @@ def sign_in_and_onboard(browser: Any, stack: Any) -> Any:
         page.locator("button[name=user]", has_text=admin).click()
         page.wait_for_url(re.compile(r".*/policies"))
     page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
+    for module in modules:
+        page.goto(stack.base_url + "/tenant")
+        activate = page.locator(f"form[action='/tenant/modules/{module}/activate'] button")
+        if activate.count():
+            activate.click()
+            page.wait_for_url(re.compile(r".*/adminconsent.*"))
+            page.locator("button[name=user]", has_text=admin).click()
+            page.wait_for_url(re.compile(r".*/tenant\?activated=.*"))
     page.close()
     return context

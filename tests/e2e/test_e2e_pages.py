@@ -28,7 +28,7 @@ def test_top_bar_search_opens_a_policy_a_group_a_user_and_a_device(stack: Any, b
         if d.get("operatingSystem") == "Windows" and d.get("userId") in users
     )
     user = users[device["userId"]]
-    page = sign_in_and_onboard(browser, stack).new_page()
+    page = sign_in_and_onboard(browser, stack, modules=("managed-devices",)).new_page()
     page.goto(stack.base_url + "/groups")
 
     _find(page, "BitLocker Require")
@@ -56,7 +56,7 @@ def test_top_bar_search_opens_a_policy_a_group_a_user_and_a_device(stack: Any, b
 
 
 def test_top_bar_shows_results_as_you_type(stack: Any, browser: Any, shots: Path) -> None:
-    page = sign_in_and_onboard(browser, stack).new_page()
+    page = sign_in_and_onboard(browser, stack, modules=("managed-devices",)).new_page()
     page.goto(stack.base_url + "/groups")
     box = page.get_by_label("Find by name in this tenant")
     box.press_sequentially("BitLocker Req")
@@ -74,7 +74,7 @@ def test_top_bar_shows_results_as_you_type(stack: Any, browser: Any, shots: Path
 
 
 def test_a_policy_page_shows_settings_and_assignments(stack: Any, browser: Any, shots: Path) -> None:
-    page = sign_in_and_onboard(browser, stack).new_page()
+    page = sign_in_and_onboard(browser, stack, modules=("managed-devices",)).new_page()
     page.goto(stack.base_url + "/policies?q=BitLocker")
     page.get_by_role("link", name="WIN - BitLocker - Require Encryption").click()
     page.wait_for_url(re.compile(r".*/objects/settingsCatalog/.+"))
@@ -92,7 +92,7 @@ def test_a_policy_page_shows_settings_and_assignments(stack: Any, browser: Any, 
 
 
 def test_conflicts_pages_through_every_pair(stack: Any, browser: Any, shots: Path) -> None:
-    page = sign_in_and_onboard(browser, stack).new_page()
+    page = sign_in_and_onboard(browser, stack, modules=("managed-devices",)).new_page()
     page.goto(stack.base_url + "/conflicts")
     page.get_by_role("link", name=re.compile("Overlapping pairs")).click()  # sort by pairs …
     page.wait_for_url(re.compile(r".*sort=pairs&dir=asc"))
@@ -122,7 +122,7 @@ def test_conflicts_pages_through_every_pair(stack: Any, browser: Any, shots: Pat
 
 
 def test_a_sorted_paged_list_keeps_its_state_after_reload(stack: Any, browser: Any) -> None:
-    page = sign_in_and_onboard(browser, stack).new_page()
+    page = sign_in_and_onboard(browser, stack, modules=("managed-devices",)).new_page()
     page.goto(stack.base_url + "/settings")
     page.get_by_label("Search settings").fill("allow")
     page.wait_for_url(re.compile(r".*q=allow"))

@@ -23,7 +23,7 @@ def _windows_pair(stack: Any) -> tuple[str, str]:
 
 
 def test_troubleshoot_and_assignment_export(stack: Any, browser: Any, shots: Path) -> None:
-    context = sign_in_and_onboard(browser, stack)
+    context = sign_in_and_onboard(browser, stack, modules=("managed-devices",))
     page = context.new_page()
     upn, device = _windows_pair(stack)
 

@@ -17,6 +17,7 @@ import msal
 import pytest
 
 from intune_assistant.catalog import default_catalog
+from intune_assistant.catalog.modules import default_read_scopes
 from intune_assistant.collect.collector import collect
 from intune_assistant.emulator.demo import build_demo
 from intune_assistant.emulator.entra.registrations import DEMO_CONSENT_REDIRECT_URIS
@@ -37,7 +38,7 @@ from intune_assistant.snapshot import TenantInfo
 
 from .conftest import Demo
 
-READ = default_catalog().read_scopes()
+READ = default_read_scopes(default_catalog())
 
 
 @pytest.fixture
@@ -259,6 +260,10 @@ def test_scopes_for_adds_write_scopes_of_activated_modules_only() -> None:
     assert with_writes[: len(READ)] == READ
     assert "Group.ReadWrite.All" in with_writes and "Policy.ReadWrite.ConditionalAccess" not in with_writes
     assert not any("ReadWrite" in s for s in scopes_for(["msp", "troubleshoot"], catalog))
+    # Optional read modules add exactly their read scope, never a write scope.
+    assert "DeviceManagementManagedDevices.Read.All" not in READ and "DeviceManagementRBAC.Read.All" not in READ
+    assert scopes_for(["managed-devices"], catalog) == (*READ, "DeviceManagementManagedDevices.Read.All")
+    assert scopes_for(["intune-roles"], catalog) == (*READ, "DeviceManagementRBAC.Read.All")
     assert len(set(scopes_for(["bulk-assign", "restore"], catalog))) == len(
         scopes_for(["bulk-assign", "restore"], catalog)
     )

@@ -156,10 +156,12 @@ def clock() -> Callable[[], datetime]:
 
 @pytest.fixture
 def plans() -> dict[str, PlanConfig]:
-    """The shipped plans, plus a plan without write modules and one offering only ``restore``."""
+    """The shipped plans, plus a plan offering no module to turn on and one offering only ``restore``."""
     configured = default_plans()
-    configured["viewer"] = PlanConfig(name="viewer")
-    configured["restore-only"] = PlanConfig(name="restore-only", write_modules=frozenset({"restore"}))
+    configured["viewer"] = PlanConfig(name="viewer", optional_modules=frozenset())
+    configured["restore-only"] = PlanConfig(
+        name="restore-only", optional_modules=frozenset(), write_modules=frozenset({"restore"})
+    )
     assert "restore" in WRITE_MODULES
     return configured
 

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from intune_assistant.tenants import (
+    OPTIONAL_READ_MODULES,
     READ_MODULES,
     SELF_HOSTED,
     STANDARD,
@@ -26,7 +27,9 @@ def test_self_hosted_turns_every_read_module_on_and_offers_every_write_module_un
     assert plan.read_modules == frozenset(READ_MODULES)
     assert plan.write_modules == frozenset(WRITE_MODULES)
     assert plan.quotas == Quotas()
-    assert plan.enabled_modules([]) == frozenset(READ_MODULES)  # write modules off until activated
+    assert plan.enabled_modules([]) == frozenset(READ_MODULES)  # optional and write modules off until activated
+    assert plan.optional_modules == frozenset(OPTIONAL_READ_MODULES)
+    assert plan.enabled_modules(["managed-devices"]) == frozenset(READ_MODULES) | {"managed-devices"}
 
 
 def test_standard_has_fair_use_quotas() -> None:
@@ -43,7 +46,7 @@ def test_enabled_modules_ignore_activations_the_plan_does_not_offer() -> None:
 
 
 def test_a_module_cannot_be_both_read_and_write() -> None:
-    with pytest.raises(ValidationError, match="both read and write: \\['restore'\\]"):
+    with pytest.raises(ValidationError, match="both always on and activatable: \\['restore'\\]"):
         PlanConfig(name="odd", read_modules=frozenset({"restore"}), write_modules=frozenset({"restore"}))
 
 

@@ -209,11 +209,11 @@ def test_a_module_the_plan_does_not_offer_is_refused(registry: Registry, engine:
     registry.onboard(CONTOSO, "contoso.com", "viewer")
     registry.onboard(FABRIKAM, "fabrikam.com", "restore-only")
 
-    with pytest.raises(RegistryError, match=r"Plan 'viewer' .* does not offer the write module 'restore'.*: none\."):
+    with pytest.raises(RegistryError, match=r"Plan 'viewer' .* does not offer the module 'restore'.*: none\."):
         registry.activate_module(CONTOSO, "restore")
-    with pytest.raises(RegistryError, match=r"does not offer the write module 'bulk-assign'; .*: restore\."):
+    with pytest.raises(RegistryError, match=r"does not offer the module 'bulk-assign'; .*: restore\."):
         registry.activate_module(FABRIKAM, "bulk-assign")
-    with pytest.raises(RegistryError, match="does not offer the write module 'no-such-module'"):
+    with pytest.raises(RegistryError, match="does not offer the module 'no-such-module'"):
         registry.activate_module(FABRIKAM, "no-such-module")
     assert registry.activate_module(FABRIKAM, "restore").module_names == {"restore"}
     assert count_modules(engine) == 1

@@ -151,13 +151,19 @@ class Web:
         self.client.cookies.clear()
         self.browser.client.cookies.clear()
 
-    async def onboarded_admin(self, name: str = "contoso") -> str:
-        """Sign in as the tenant's admin and onboard it; returns the admin's UPN."""
+    async def onboarded_admin(self, name: str = "contoso", *, modules: tuple[str, ...] = ()) -> str:
+        """Sign in as the tenant's admin and onboard it; returns the admin's UPN.
+
+        ``modules``: optional read modules turned on straight in the registry (the demo tenants
+        consented to their scopes already), for tests of pages that read managed devices or roles.
+        """
         upn = self.upn(name)
         signed_in = await self.sign_in(upn)
         assert signed_in.status_code == 303, signed_in.text
         done = await self.onboard(upn, self.tenant(name).domain)
         assert done.status_code == 303 and done.headers["location"] == "/policies", done.text
+        for module in modules:
+            self.registry.activate_module(self.tenant(name).tenant_id, module)
         return upn
 
     async def onboard(self, upn: str, domain: str) -> httpx.Response:

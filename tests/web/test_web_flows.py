@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from intune_assistant.catalog.modules import write_scopes
+from intune_assistant.catalog.modules import default_read_scopes, write_scopes
 from intune_assistant.web.session import SESSION_COOKIE
 
 OBO = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -31,7 +31,7 @@ async def test_first_sign_in_onboards_through_admin_consent_then_shows_policies(
     )
     query = parse_qs(urlsplit(started.headers["location"]).query)
     asked = set(query["scope"][0].split())
-    assert asked == {f"https://graph.microsoft.com/{s}" for s in web.demo.catalog.read_scopes()}
+    assert asked == {f"https://graph.microsoft.com/{s}" for s in default_read_scopes(web.demo.catalog)}
     assert "ReadWrite" not in query["scope"][0] and ".default" not in query["scope"][0]
     assert web.registry.get(contoso.tenant_id) is None
     done = await web.consent(started, upn)

@@ -18,7 +18,7 @@ DOMAIN = "contoso.onmicrosoft.com"
 @pytest.fixture
 async def ready(web):  # type: ignore[no-untyped-def]
     """Contoso onboarded by its admin, and the tenant collected."""
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     page = await web.wait_for_policies("/policies")
     assert page.status_code == 200 and "policies-table" in page.text, page.text[:500]
     return web

@@ -37,7 +37,7 @@ async def test_every_page_needs_a_signed_in_user(web: Any) -> None:
 
 
 async def test_pages_render_names_for_the_demo_admin(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     first = await web.wait_for_policies("/assignments")
     assert first.status_code == 200
     text = unescape(first.text)
@@ -57,7 +57,7 @@ async def test_pages_render_names_for_the_demo_admin(web: Any) -> None:
 
 
 async def test_assignments_filter_through_the_url(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     await web.wait_for_policies("/assignments")
     all_rows = await web.client.get("/assignments")
     total = int(re.search(r"(\d+) assignment rows", all_rows.text).group(1))
@@ -82,7 +82,7 @@ def _policy_names(html: str) -> list[str]:
 
 
 async def test_assignments_sort_on_the_server_with_the_sort_in_the_url(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     default = await web.wait_for_policies("/assignments")
     assert 'aria-sort="ascending"' in default.text and 'href="/assignments?sort=policy&amp;dir=asc"' in default.text
     by_name = await web.client.get("/assignments", params={"sort": "policy", "dir": "desc", "target": "group"})
@@ -107,7 +107,7 @@ async def test_assignments_sort_on_the_server_with_the_sort_in_the_url(web: Any)
 
 
 async def test_csv_export_round_trips(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     await web.wait_for_policies("/assignments")
     response = await web.client.get("/assignments.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
@@ -125,7 +125,7 @@ async def test_csv_export_round_trips(web: Any) -> None:
 
 
 async def test_group_and_filter_detail_pages(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     await web.wait_for_policies("/groups")
     groups = await web.client.get("/groups", params={"q": "pilot"})
     assert "Intune Pilot Users" in groups.text and "Mac Users" not in groups.text
@@ -151,7 +151,7 @@ async def test_group_and_filter_detail_pages(web: Any) -> None:
 
 
 async def test_troubleshoot_verdicts_reasons_resultant_and_what_if(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     await web.wait_for_policies("/troubleshoot")
     upn, device = _windows_pair(web)
     page = await web.client.get("/troubleshoot", params={"user": upn, "device": device})
@@ -176,7 +176,7 @@ async def test_troubleshoot_verdicts_reasons_resultant_and_what_if(web: Any) -> 
 
 
 async def test_troubleshoot_resultant_settings_page_sort_and_export(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     await web.wait_for_policies("/troubleshoot")
     _, device = _windows_pair(web)
     verdicts = unescape((await web.client.get("/troubleshoot", params={"device": device})).text)
@@ -198,7 +198,7 @@ async def test_troubleshoot_resultant_settings_page_sort_and_export(web: Any) ->
 
 
 async def test_troubleshoot_suggests_users_and_devices_as_you_type(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     page = await web.wait_for_policies("/troubleshoot")
     assert "<option" not in page.text.split('id="user-list"')[1].split("</datalist>")[0]  # filled as you type
     upn, device = _windows_pair(web)
@@ -213,7 +213,7 @@ async def test_troubleshoot_suggests_users_and_devices_as_you_type(web: Any) -> 
 
 
 async def test_conflicts_page_names_both_policies(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     page = unescape((await web.wait_for_policies("/conflicts")).text)
     assert "Duplicate policies (" in page and "Deprecated or unknown settings (" in page
     link = re.search(r'href="(/conflicts/setting\?id=[^"]+)" data-testid="conflict-link"', page)
@@ -226,7 +226,7 @@ async def test_conflicts_page_names_both_policies(web: Any) -> None:
 
 
 async def test_api_assignments_and_troubleshoot(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
     assert (await web.client.get("/api/assignments")).status_code == 401
     tenant = web.tenant("contoso")
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)

@@ -593,7 +593,10 @@ RECORDS: tuple[ResourceType, ...] = (
         kind=Kind.TENANT,
         path="deviceManagement/roleScopeTags",
         api_version="beta",
-        read_scope=RBAC_READ,
+        # Graph's beta reference names DeviceManagementConfiguration.Read.All first (least privileged)
+        # for reading scope tags (intune-rbac-rolescopetag-get.md): a default scope reads them.
+        read_scope=CONFIG_READ,
+        also_accepted_scopes=(RBAC_READ,),
         write_scope=RBAC_WRITE,
         assignments=AssignmentRead.PER_ITEM,
         identity_key=(),
@@ -654,9 +657,10 @@ RECORDS: tuple[ResourceType, ...] = (
         path="deviceManagement/deviceCategories",
         api_version="beta",
         in_v1=True,
-        read_scope=DEVICES_READ,
+        # Graph accepts DeviceManagementServiceConfig.Read.All too: a default scope reads them.
+        read_scope=SERVICE_READ,
+        also_accepted_scopes=(DEVICES_READ,),
         write_scope=DEVICES_WRITE,
-        also_accepted_scopes=(SERVICE_READ,),
         identity_key=(),
         write=NO_ASSIGN,
         page_size=100,

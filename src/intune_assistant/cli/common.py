@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +15,7 @@ from rich.console import Console
 from intune_assistant.catalog import Catalog
 from intune_assistant.collect.collector import collect
 from intune_assistant.graph import GraphClient, StaticTokenProvider, TokenProvider
+from intune_assistant.identity.scopes import scopes_for
 from intune_assistant.snapshot import Snapshot, TenantInfo
 
 from .progress import RichCollectProgress
@@ -58,16 +60,20 @@ async def collect_with(
     types: list[str] | None,
     source: str,
     verify: ssl.SSLContext | bool = True,
+    modules: Sequence[str] = (),
 ) -> Snapshot:
     records = catalog.select(types).records if types else catalog.collected()
-    async with GraphClient(
-        provider, scopes=catalog.read_scopes(), base_url=base_url, transport=transport, verify=verify
-    ) as client:
+    # The default read scopes, plus those of the optional read modules the command needs: a type
+    # whose module is not asked for is in the snapshot as "not read: module off".
+    scopes = scopes_for(modules, catalog)
+    async with GraphClient(provider, scopes=scopes, base_url=base_url, transport=transport, verify=verify) as client:
         with RichCollectProgress(console, total=len(records)) as progress:
             return await collect(client, catalog, tenant, types=types, progress=progress, source=source)
 
 
-def demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[str] | None) -> Snapshot:
+def demo_snapshot(
+    name: str, catalog: Catalog, console: Console, types: list[str] | None, modules: Sequence[str] = ()
+) -> Snapshot:
     from intune_assistant.emulator.demo import build_demo
 
     try:
@@ -88,6 +94,7 @@ def demo_snapshot(name: str, catalog: Catalog, console: Console, types: list[str
             base_url=GRAPH,
             types=types,
             source="emulator",
+            modules=modules,
         )
     )
 
@@ -130,6 +137,7 @@ def tenant_snapshot(
     authority: str | None,
     graph_url: str,
     ca_file: Path | None,
+    modules: Sequence[str] = (),
 ) -> Snapshot:
     from intune_assistant.identity.device_code import SignInError
 
@@ -148,6 +156,7 @@ def tenant_snapshot(
                 types=types,
                 source="graph",
                 verify=verify,
+                modules=modules,
             )
         )
     except SignInError as exc:
@@ -168,8 +177,12 @@ def snapshot_from_options(
     graph_url: str = GRAPH,
     ca_file: Path | None = None,
     types: list[str] | None = None,
+    modules: Sequence[str] = (),
 ) -> Snapshot:
-    """The snapshot to work on: a demo tenant or a real one collected now, or a saved folder."""
+    """The snapshot to work on: a demo tenant or a real one collected now, or a saved folder.
+
+    ``modules``: optional read modules whose scopes a collection asks for besides the default ones.
+    """
     from intune_assistant.snapshot import SnapshotError, load_snapshot
 
     given = [o for o in (demo, snapshot, tenant) if o is not None]
@@ -181,8 +194,16 @@ def snapshot_from_options(
         except SnapshotError as exc:
             raise UserError(str(exc)) from None
     if demo is not None:
-        return demo_snapshot(demo.lower(), catalog, console, types)
+        return demo_snapshot(demo.lower(), catalog, console, types, modules)
     assert tenant is not None
     return tenant_snapshot(
-        tenant, client_id, catalog, console, types, authority=authority, graph_url=graph_url, ca_file=ca_file
+        tenant,
+        client_id,
+        catalog,
+        console,
+        types,
+        authority=authority,
+        graph_url=graph_url,
+        ca_file=ca_file,
+        modules=modules,
     )

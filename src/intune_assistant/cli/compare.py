@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.catalog.modules import default_read_scopes
 from intune_assistant.snapshot import Snapshot
 
 if TYPE_CHECKING:  # the analyses load only when a compare command runs (quick CLI start-up)
@@ -108,7 +109,7 @@ def _collect_demo(name: str, catalog: Catalog) -> Source:
     async def run() -> Snapshot:
         async with GraphClient(
             StaticTokenProvider(demo.token(name)),
-            scopes=catalog.read_scopes(),
+            scopes=default_read_scopes(catalog),
             base_url=GRAPH,
             transport=httpx.ASGITransport(app=demo.app),
         ) as client:

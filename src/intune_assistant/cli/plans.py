@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from intune_assistant.catalog import Catalog
-from intune_assistant.catalog.modules import write_scopes
+from intune_assistant.catalog.modules import default_read_scopes, write_scopes
 from intune_assistant.changes import Plan
 from intune_assistant.changes.apply import ApplyReport, ItemStatus, apply_plan
 from intune_assistant.changes.document import PlanRefused, PlanSealer
@@ -78,7 +78,7 @@ class Connection:
 def scopes_for(catalog: Catalog, module: str, *, write: bool) -> tuple[str, ...]:
     """The read scopes, and ``module``'s write scopes when ``write``."""
     extra = write_scopes(catalog)[module] if write else ()
-    return tuple(dict.fromkeys([*catalog.read_scopes(), *extra]))
+    return tuple(dict.fromkeys([*default_read_scopes(catalog), *extra]))
 
 
 def _demo_connection(name: str, catalog: Catalog, module: str) -> Connection:
@@ -183,7 +183,7 @@ def key(output: Annotated[Path, typer.Option("-o", "--output", help="Where to wr
 async def snapshot_for(connection: Connection, catalog: Catalog, type_keys: set[str]) -> Snapshot:
     """The tenant's objects of ``type_keys``, with the names plans show (groups, filters...)."""
     types = [k for k in dict.fromkeys((*sorted(type_keys), *_NAME_TYPES)) if k in catalog]
-    async with connection.client(tuple(catalog.read_scopes())) as graph:
+    async with connection.client(default_read_scopes(catalog)) as graph:
         return await collect(graph, catalog, connection.tenant, types=types, source="graph")
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -34,6 +34,7 @@ from intune_assistant.analyses.settings import (
     referenced_definitions,
 )
 from intune_assistant.catalog import AssignmentRead, Catalog, Child, ResourceType
+from intune_assistant.catalog.modules import module_words, optional_module_of
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, ListResult
 from intune_assistant.snapshot import (
     DEFINITIONS_PART,
@@ -41,6 +42,7 @@ from intune_assistant.snapshot import (
     GROUP_NAMES_PART,
     Names,
     Problem,
+    ProblemKind,
     Snapshot,
     TenantInfo,
     TypeResult,
@@ -557,6 +559,35 @@ class _Collector:
             await coalescer.aclose()
 
 
+def _readable(
+    records: Sequence[ResourceType], catalog: Catalog, scopes: Sequence[str]
+) -> tuple[tuple[ResourceType, ...], dict[str, TypeResult]]:
+    """The records the client's scopes may read, and a "not read" result for each of the others.
+
+    A type whose scope the tenant has not turned on (an optional read module that is off) is never
+    asked for: Graph would only refuse it, and the snapshot must say why it is missing, not that it
+    failed. Without named scopes (a caller whose provider decides) every record is read.
+    """
+    if not scopes:
+        return tuple(records), {}
+    granted = frozenset(s.rpartition("/")[2] for s in scopes)
+    readable = tuple(r for r in records if r.accepts_read(granted))
+    skipped: dict[str, TypeResult] = {}
+    for record in records:
+        if record in readable:
+            continue
+        module = optional_module_of(record, catalog)
+        what = (
+            f"the optional module {module_words(module).title} is off; a tenant administrator can turn it on "
+            f"in Tenant settings, which asks for {record.read_scope}"
+            if module
+            else f"this app does not ask for {record.read_scope}"
+        )
+        problem = Problem(ProblemKind.MODULE_OFF, what, scope=record.read_scope)
+        skipped[record.key] = TypeResult(record.key, TypeStatus.NOT_COLLECTED, 0, 0.0, problem=problem)
+    return readable, skipped
+
+
 async def collect(
     client: GraphClient,
     catalog: Catalog,
@@ -579,6 +610,10 @@ async def collect(
     were not read completely last time are read in full.
     """
     records = catalog.select(list(types)).records if types is not None else catalog.collected()
+    records, skipped = _readable(records, catalog, client.scopes)
+    if progress is not None:
+        for result in skipped.values():
+            progress.type_finished(catalog[result.key], result)
     if previous is not None and previous.tenant.tenant_id != tenant.tenant_id:
         previous = None  # another tenant's objects must never stand in for this one's
     collector = _Collector(client, catalog, progress, clock, previous, sharing_groups(records))
@@ -594,6 +629,8 @@ async def collect(
         definitions, definitions_error = await definitions_read
         objects = {r.key: items for r, (items, _) in zip(records, outcomes, strict=True)}
         results = {r.key: result for r, (_, result) in zip(records, outcomes, strict=True)}
+        objects.update({key: [] for key in skipped})
+        results.update(skipped)
         for record in records:
             if record.delta_select and "members" in record.delta_select.split(","):
                 name_members(objects[record.key], objects)

@@ -199,6 +199,11 @@ class GraphClient:
         self.stats = GraphStats()
 
     @property
+    def scopes(self) -> tuple[str, ...]:
+        """The delegated scopes this client's tokens are asked for (empty: whatever the provider gives)."""
+        return self._scopes
+
+    @property
     def base_url(self) -> str:
         """The only origin (and path prefix) this client sends tokens to."""
         return self._urls.base_url

@@ -1,7 +1,7 @@
 """Which delegated Microsoft Graph scopes to ask for, and how to spell them.
 
-Least privilege (DESIGN §2.3): the catalog's read scopes always; a write module's scopes only
-once the tenant activated that module. ``/.default`` is never used, because it would bring every
+Least privilege (DESIGN §2.3): the default read scopes always; an optional read module's or a write
+module's scopes only once the tenant activated that module. ``/.default`` is never used, because it would bring every
 permission consented to the app — writes included.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from intune_assistant.catalog import Catalog
-from intune_assistant.catalog.modules import write_scopes
+from intune_assistant.catalog.modules import default_read_scopes, module_scopes
 
 from .config import GRAPH_RESOURCE
 
@@ -49,14 +49,14 @@ def graph_scope_uri(name: str) -> str:
 
 
 def scopes_for(tenant_modules: Iterable[str], catalog: Catalog) -> tuple[str, ...]:
-    """The catalog's read scopes plus the write scopes of the write modules in ``tenant_modules``.
+    """The default read scopes plus the scopes of the optional read and write modules in ``tenant_modules``.
 
-    ``tenant_modules`` is what the registry says the tenant may use (read modules are ignored here:
-    their scopes are the read scopes); unknown names add nothing.
+    ``tenant_modules`` is what the registry says the tenant may use (always-on read modules add
+    nothing: their scopes are the default read scopes); unknown names add nothing.
     """
-    by_module = write_scopes(catalog)
+    by_module = module_scopes(catalog)
     extra: list[str] = [scope for module in tenant_modules for scope in by_module.get(module, ())]
-    return graph_scope_names([*catalog.read_scopes(), *extra])
+    return graph_scope_names([*default_read_scopes(catalog), *extra])
 
 
 def as_uris(names: Sequence[str]) -> tuple[str, ...]:

@@ -43,6 +43,9 @@ class ProblemKind(StrEnum):
     SIGNED_OUT = "signed_out"  # 401: the sign-in is no longer accepted
     REFUSED = "refused"  # another 4xx
     NOT_IN_EXPORT = "not_in_export"  # an import lacks it, or its files could not be read
+    # Not read on purpose: the optional read module whose scope it needs is off for the tenant
+    # (``message`` names the module, ``scope`` the permission turning it on asks for).
+    MODULE_OFF = "module_off"
     OTHER = "other"  # saved by an older version, which kept only the message
 
 
@@ -87,6 +90,8 @@ class Problem:
         if kind is ProblemKind.MISSING_SCOPE:
             scope = self.scope or "a read permission"
             return f"The app's permissions lack {scope}: a Global Administrator must consent to it"
+        if kind is ProblemKind.MODULE_OFF:
+            return f"Not read: {self.message}"
         if kind is ProblemKind.NOT_LICENSED:
             return f"The tenant or user has no licence for this ({self.message})"
         if kind is ProblemKind.THROTTLED:

@@ -1,4 +1,4 @@
-"""Tenant registry: onboarded tenants, their plans and activated write modules.
+"""Tenant registry: onboarded tenants, their plans and activated optional read and write modules.
 
 The only data Intune Assistant persists (DESIGN §2.4): tenant ID, primary domain, plan, enabled
 flag, activated write modules and timestamps. SQLite by default, PostgreSQL via ``DATABASE_URL``.
@@ -10,7 +10,7 @@ Start-up::
     registry = Registry(engine_from_url(url), plans=default_plans())
 """
 
-from intune_assistant.catalog.modules import READ_MODULES, WRITE_MODULES
+from intune_assistant.catalog.modules import OPTIONAL_READ_MODULES, READ_MODULES, WRITE_MODULES
 from intune_assistant.tenants.database import (
     DATABASE_URL_ENV,
     current_revision,
@@ -34,6 +34,7 @@ from intune_assistant.tenants.registry import Registry
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "OPTIONAL_READ_MODULES",
     "READ_MODULES",
     "SELF_HOSTED",
     "STANDARD",

@@ -1,8 +1,9 @@
 """Plans: which modules a tenant may use and its fair-use quotas. Configuration, not data.
 
-Read modules are on for every tenant of a plan. Write modules are off until an admin activates
-them for the tenant (that activation is what the registry stores, and what makes the product ask
-for write scopes through incremental consent). Quotas are limits the services enforce in memory;
+Read modules are on for every tenant of a plan. Optional read modules (reads that need a scope
+outside the default set) and write modules are off until an admin activates them for the tenant
+(that activation is what the registry stores, and what makes the product ask for their scopes
+through incremental consent). Quotas are limits the services enforce in memory;
 usage counters are never persisted (data residency: only the registry's own fields are stored).
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from intune_assistant.catalog.modules import READ_MODULES, WRITE_MODULES
+from intune_assistant.catalog.modules import OPTIONAL_READ_MODULES, READ_MODULES, WRITE_MODULES
 from intune_assistant.tenants.errors import RegistryError
 
 SELF_HOSTED = "self-hosted"
@@ -41,14 +42,20 @@ class Quotas(BaseModel):
 
 
 class PlanConfig(BaseModel):
-    """One plan: its read modules (always on), activatable write modules and quotas."""
+    """One plan: its read modules (always on), activatable optional read and write modules, quotas."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     read_modules: frozenset[str] = frozenset(READ_MODULES)
+    optional_modules: frozenset[str] = frozenset(OPTIONAL_READ_MODULES)
     write_modules: frozenset[str] = frozenset()
     quotas: Quotas = Quotas()
+
+    @property
+    def activatable(self) -> frozenset[str]:
+        """The modules an admin may turn on for a tenant: optional read modules and write modules."""
+        return self.optional_modules | self.write_modules
 
     @field_validator("name")
     @classmethod
@@ -58,16 +65,16 @@ class PlanConfig(BaseModel):
 
     @model_validator(mode="after")
     def _valid_modules(self) -> PlanConfig:
-        _check_names("Module", self.read_modules | self.write_modules)
-        both = sorted(self.read_modules & self.write_modules)
+        _check_names("Module", self.read_modules | self.activatable)
+        both = sorted(self.read_modules & self.activatable)
         if both:
             # A module is either always on or opt-in; both would make activation meaningless.
-            raise ValueError(f"Plan {self.name!r} lists modules as both read and write: {both}")
+            raise ValueError(f"Plan {self.name!r} lists modules as both always on and activatable: {both}")
         return self
 
     def enabled_modules(self, activated: Iterable[str]) -> frozenset[str]:
-        """The modules a tenant on this plan may use, given its activated write modules."""
-        return self.read_modules | (self.write_modules & frozenset(activated))
+        """The modules a tenant on this plan may use, given its activated optional and write modules."""
+        return self.read_modules | (self.activatable & frozenset(activated))
 
 
 def default_plans() -> dict[str, PlanConfig]:

@@ -97,7 +97,7 @@ class Registry:
             if row.domain == name and row.plan == plan:
                 return TenantRecord.from_row(row)
             if row.plan != plan:
-                stranded = sorted(m.module for m in row.modules if m.module not in self.plan(plan).write_modules)
+                stranded = sorted(m.module for m in row.modules if m.module not in self.plan(plan).activatable)
                 if stranded:
                     raise RegistryError(
                         f"Tenant {key} cannot move to plan {plan!r}: it does not allow the active write "
@@ -130,7 +130,7 @@ class Registry:
         return self._write(write)
 
     def activate_module(self, tenant_id: str, module: str) -> TenantRecord:
-        """Activate a write module for the tenant; activating an active module changes nothing.
+        """Activate an optional read or write module for the tenant; activating an active one changes nothing.
 
         Refused with ``RegistryError`` when the tenant's plan does not offer the module, or when it
         is a read module (those are always on). Raises ``TenantNotFoundError`` if the tenant is not
@@ -145,11 +145,11 @@ class Registry:
                 raise RegistryError(
                     f"{module!r} is a read module of plan {plan.name!r}: it is always on and needs no activation."
                 )
-            if module not in plan.write_modules:
-                offered = ", ".join(sorted(plan.write_modules)) or "none"
+            if module not in plan.activatable:
+                offered = ", ".join(sorted(plan.activatable)) or "none"
                 raise RegistryError(
-                    f"Plan {plan.name!r} of tenant {key} does not offer the write module {module!r}; "
-                    f"write modules on this plan: {offered}."
+                    f"Plan {plan.name!r} of tenant {key} does not offer the module {module!r}; "
+                    f"modules to turn on on this plan: {offered}."
                 )
             if module not in {m.module for m in row.modules}:
                 now = self._now()
@@ -161,7 +161,7 @@ class Registry:
         return self._write(write)
 
     def deactivate_module(self, tenant_id: str, module: str) -> TenantRecord:
-        """Deactivate a write module; deactivating an inactive module changes nothing. Always
+        """Deactivate an optional read or write module; deactivating an inactive module changes nothing. Always
         allowed, whatever the plan. Raises ``TenantNotFoundError`` if the tenant is not onboarded."""
         key = normalise_tenant_id(tenant_id)
 
@@ -177,8 +177,8 @@ class Registry:
         return self._write(write)
 
     def enabled_modules(self, tenant_id: str) -> frozenset[str]:
-        """The modules the tenant may use now: its plan's read modules plus its activated write
-        modules the plan still offers; nothing when the tenant is disabled. Raises
+        """The modules the tenant may use now: its plan's read modules plus its activated optional
+        read and write modules the plan still offers; nothing when the tenant is disabled. Raises
         ``TenantNotFoundError`` if it is not onboarded."""
         record = self.get(tenant_id)
         if record is None:

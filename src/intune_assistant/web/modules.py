@@ -1,9 +1,9 @@
-"""Which write modules this web app offers: a module is offered only once its pages exist.
+"""Which modules a tenant admin may turn on in this web app: a module is offered only once a page uses it.
 
-A write module asks the tenant for write permissions; offering one whose pages are not built
-would ask for consent that nothing uses. Each write module names the route of its main page, and
-is offered only when the app has that route. A module activated earlier but not offered adds no
-scope to the tokens asked for.
+Optional read modules (managed devices, Intune roles) and write modules ask the tenant for more
+permissions; offering one whose pages are not built would ask for consent that nothing uses. Each
+such module names the routes of the pages that use it, and is offered when the app has one of them.
+A module activated earlier but not offered adds no scope to the tokens asked for.
 """
 
 from __future__ import annotations
@@ -14,12 +14,17 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import NoMatchFound
 
-from intune_assistant.catalog.modules import write_scopes
+from intune_assistant.catalog.modules import module_scopes
 
 from .context import web_state
 
-# Write module → the route name of its page. Modules without an entry are not offered.
-MODULE_PAGES: dict[str, str] = {"bulk-assign": "assignment_manager", "bulk-edit": "bulk_edits"}
+# Module → the route names of the pages that use it. Modules without an entry are not offered.
+MODULE_PAGES: dict[str, tuple[str, ...]] = {
+    "managed-devices": ("devices", "troubleshoot"),
+    "intune-roles": ("roles",),
+    "bulk-assign": ("assignment_manager",),
+    "bulk-edit": ("bulk_edits",),
+}
 
 
 def _has_page(app: Starlette, name: str) -> bool:
@@ -32,14 +37,15 @@ def _has_page(app: Starlette, name: str) -> bool:
 
 
 def offered_modules(app: Starlette) -> tuple[str, ...]:
-    """The write modules whose page ``app`` serves, in ``MODULE_PAGES`` order."""
-    return tuple(module for module, page in MODULE_PAGES.items() if _has_page(app, page))
+    """The modules with a page ``app`` serves, in ``MODULE_PAGES`` order."""
+    return tuple(module for module, pages in MODULE_PAGES.items() if any(_has_page(app, p) for p in pages))
 
 
-def offered_write_scopes(request: Request) -> dict[str, tuple[str, ...]]:
-    """Per offered write module, the write scopes its activation asks for."""
-    by_module = write_scopes(web_state(request).catalog)
-    return {m: by_module[m] for m in offered_modules(request.app) if by_module.get(m)}
+def offered_module_scopes(request: Request) -> dict[str, tuple[str, ...]]:
+    """Per offered module (optional read modules first, then write modules), the scopes its activation asks for."""
+    by_module = module_scopes(web_state(request).catalog)
+    offered = offered_modules(request.app)
+    return {m: scopes for m, scopes in by_module.items() if m in offered and scopes}
 
 
 def modules_in_use(request: Request, activated: Iterable[str]) -> frozenset[str]:

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from intune_assistant.catalog.modules import module_words
+from intune_assistant.catalog.modules import OPTIONAL_READ_MODULES, module_words
 from intune_assistant.tenants import RegistryError
 from intune_assistant.tenants.validation import normalise_domain
 
@@ -22,7 +22,7 @@ from .context import TenantContext, UserContext, safe_next, tenant_context, user
 from .csrf import check_csrf
 from .errors import Link, ProblemPage
 from .identity_api import ConsentRequired, can_grant_admin_consent, is_admin
-from .modules import modules_in_use, offered_write_scopes
+from .modules import modules_in_use, offered_module_scopes
 from .templating import render
 
 router = APIRouter()
@@ -41,11 +41,13 @@ async def onboarding(request: Request, ctx: Annotated[UserContext, Depends(user_
     request.state.record = record
     if record is not None and record.enabled:
         return RedirectResponse("/policies", status_code=303)
+    offered = offered_module_scopes(request)
     return render(
         request,
         "onboarding.html",
         {
             "scopes": state.policies.scopes(frozenset()),
+            "optional": [(module_words(m), s) for m, s in offered.items() if m in OPTIONAL_READ_MODULES],
             "domain": _suggested_domain(request, ctx),
             "can_consent": can_grant_admin_consent(ctx.principal),
             "nav": "onboarding",
@@ -158,7 +160,7 @@ async def consent_callback(
         return response
     if consent.kind == "module":
         record = await asyncio.to_thread(state.registry.get, consent.tenant_id)
-        scopes = offered_write_scopes(request).get(consent.module)
+        scopes = offered_module_scopes(request).get(consent.module)
         if record is None or scopes is None:
             raise ProblemPage(
                 409,

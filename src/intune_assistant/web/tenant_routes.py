@@ -1,10 +1,9 @@
-"""Tenant settings: the plan, write-module activation (incremental admin consent), offboarding.
+"""Tenant settings: the plan, turning optional read and write modules on (incremental admin consent), offboarding.
 
-Activating a write module is the act of a user who can grant admin consent: it sends them to
-Entra's admin consent for exactly that module's write scopes, and the registry records the
-activation only once a token with those scopes was issued to them (``onboarding_routes``). Only
-then does On-Behalf-Of ask for those write scopes for this tenant. Only modules whose pages exist
-are offered (``modules``).
+Activating a module is the act of a user who can grant admin consent: it sends them to Entra's
+admin consent for exactly that module's scopes, and the registry records the activation only once
+a token with those scopes was issued to them (``onboarding_routes``). Only then does On-Behalf-Of
+ask for those scopes for this tenant. Only modules whose pages exist are offered (``modules``).
 """
 
 from __future__ import annotations
@@ -15,14 +14,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from intune_assistant.catalog.modules import module_words
+from intune_assistant.catalog.modules import OPTIONAL_READ_MODULES, module_words
 
 from .consent import ConsentState
 from .context import TenantContext, tenant_context, web_state
 from .csrf import check_csrf
 from .errors import Link, ProblemPage
 from .identity_api import can_grant_admin_consent, is_admin
-from .modules import modules_in_use, offered_write_scopes
+from .modules import modules_in_use, offered_module_scopes
 from .onboarding_routes import admin_only, consent_role_needed, to_consent
 from .templating import render
 
@@ -31,20 +30,21 @@ router = APIRouter()
 
 @router.get("/tenant", name="tenant_settings", response_class=HTMLResponse)
 async def tenant_settings(request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]) -> Response:
-    """The tenant's plan, the write modules offered, their permissions, and who may change them."""
+    """The tenant's plan, the optional read and write modules offered, their permissions, and who may change them."""
     state = web_state(request)
     plan = state.registry.plan(ctx.record.plan)
-    offered = offered_write_scopes(request)
+    offered = offered_module_scopes(request)
     modules = [
         {
             "name": name,
             "title": module_words(name).title,
             "description": module_words(name).description,
+            "why": module_words(name).why,
             "scopes": scopes,
             "active": name in ctx.record.module_names,
         }
         for name, scopes in offered.items()
-        if name in plan.write_modules
+        if name in plan.activatable
     ]
     activated = request.query_params.get("activated", "")
     return render(
@@ -52,7 +52,8 @@ async def tenant_settings(request: Request, ctx: Annotated[TenantContext, Depend
         "tenant.html",
         {
             "plan": plan,
-            "modules": modules,
+            "read_modules": [m for m in modules if m["name"] in OPTIONAL_READ_MODULES],
+            "modules": [m for m in modules if m["name"] not in OPTIONAL_READ_MODULES],
             "admin": is_admin(ctx.principal),
             "can_activate": can_grant_admin_consent(ctx.principal),
             "scopes": state.policies.scopes(modules_in_use(request, ctx.record.module_names)),
@@ -66,18 +67,18 @@ async def tenant_settings(request: Request, ctx: Annotated[TenantContext, Depend
 async def module_activate(
     module: str, request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]
 ) -> Response:
-    """Ask for admin consent to exactly the module's write scopes; activation follows verified consent."""
+    """Ask for admin consent to exactly the module's scopes; activation follows verified consent."""
     await check_csrf(request, ctx.session)
     if not can_grant_admin_consent(ctx.principal):
         raise consent_role_needed(f"Activating {module_words(module).title}")
     state = web_state(request)
     plan = state.registry.plan(ctx.record.plan)
-    scopes = offered_write_scopes(request).get(module)
-    if module not in plan.write_modules or not scopes:
+    scopes = offered_module_scopes(request).get(module)
+    if module not in plan.activatable or not scopes:
         raise ProblemPage(
             404,
             "This module is not offered",
-            "There is no such write module on this tenant's plan, or its pages are not available yet.",
+            "There is no such module on this tenant's plan, or its pages are not available yet.",
             links=[Link("Back to tenant settings", "/tenant", primary=True)],
         )
     consent = ConsentState("module", ctx.principal.tenant_id, scopes, ctx.session.csrf, module=module)
@@ -88,7 +89,7 @@ async def module_activate(
 async def module_deactivate(
     module: str, request: Request, ctx: Annotated[TenantContext, Depends(tenant_context)]
 ) -> Response:
-    """Stop using a write module: its write scopes are no longer asked for (consent stays in Entra)."""
+    """Stop using a module: its scopes are no longer asked for (consent stays in Entra)."""
     await check_csrf(request, ctx.session)
     if not is_admin(ctx.principal):
         raise admin_only(f"Deactivating {module_words(module).title}")

@@ -55,7 +55,10 @@ def type_gap(snapshot: Snapshot, key: str, catalog: Catalog) -> TypeGap | None:
     label = catalog[key].label if key in catalog else key
     result = snapshot.results.get(key)
     if status is TypeStatus.NOT_COLLECTED:
-        reason = "not in this snapshot (not collected or not in the export)"
+        # An optional read module that is off says so (and how to turn it on).
+        reason = (result.error if result is not None else None) or (
+            "not in this snapshot (not collected or not in the export)"
+        )
     else:
         parts = [result.error] if result is not None and result.error else []
         parts += list(result.child_errors[:3]) if result is not None else []

@@ -102,6 +102,8 @@ class CollectJob:
                 rows.append((label, "reading" if key in self.running else "waiting", ""))
             elif result.status is TypeStatus.FAILED:
                 rows.append((label, "failed", result.error or ""))
+            elif result.status is TypeStatus.NOT_COLLECTED:
+                rows.append((label, "not read", result.error or ""))
             else:
                 rows.append((label, "done", f"{result.count}"))
         return rows
