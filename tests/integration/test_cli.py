@@ -29,10 +29,21 @@ def test_demo_snapshot_writes_a_loadable_folder_and_a_summary(tmp_path: Path) ->
     summary = json.loads(done.stdout)
     assert summary["tenant"]["domain"] == "contoso.onmicrosoft.com"
     assert {t["key"] for t in summary["types"]} == {r.key for r in default_catalog().collected()}
-    assert all(t["status"] == "ok" for t in summary["types"])
+    # Types of optional read modules are not asked for unless --module names them; nothing failed.
+    optional = {"managedDevices", "roleDefinitions", "roleAssignments"}
+    assert all(t["status"] == "ok" for t in summary["types"] if t["key"] not in optional)
+    assert all(t["status"] == "not_collected" for t in summary["types"] if t["key"] in optional)
+    assert summary["not_read"] == []
     loaded = load_snapshot(out)
     assert loaded.count() == summary["objects"] > 150
-    assert all(r.status is TypeStatus.OK for r in loaded.results.values())
+    assert all(r.status is TypeStatus.OK for k, r in loaded.results.items() if k not in optional)
+    assert "module" in (loaded.results["managedDevices"].error or "")
+    with_devices = run(
+        "snapshot", "--demo", "contoso", "-o", str(tmp_path / "d"), "--json", "--module", "managed-devices"
+    )
+    assert with_devices.returncode == 0, with_devices.stderr
+    statuses = {t["key"]: t["status"] for t in json.loads(with_devices.stdout)["types"]}
+    assert statuses["managedDevices"] == "ok" and statuses["roleDefinitions"] == "not_collected"
 
 
 def test_demo_snapshot_prints_a_table(tmp_path: Path) -> None:

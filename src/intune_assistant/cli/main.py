@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.catalog.modules import OPTIONAL_READ_MODULES
 from intune_assistant.catalog.permissions import generated_block, permission_table, replace_block
 from intune_assistant.snapshot import Snapshot, not_read, save_snapshot
 
@@ -108,6 +109,12 @@ def snapshot(
     ca_file: Annotated[
         Path | None, typer.Option(help="CA certificate to trust for sign-in and Graph (e.g. the emulator's).")
     ] = None,
+    modules: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--module", help="Also read an optional module's types: managed-devices, intune-roles; repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Collect a tenant into a snapshot folder and print what was read."""
     console = console_for(json_output)
@@ -118,12 +125,27 @@ def snapshot(
         unknown = [t for t in types if t not in catalog]
         if unknown:
             raise UserError(f"unknown type(s): {', '.join(unknown)}; known: {', '.join(r.key for r in catalog)}")
+    unknown_modules = sorted(set(modules or ()) - set(OPTIONAL_READ_MODULES))
+    if unknown_modules:
+        raise UserError(
+            f"unknown module(s): {', '.join(unknown_modules)}; "
+            f"optional read modules: {', '.join(OPTIONAL_READ_MODULES)}"
+        )
+    chosen = tuple(modules or ())
     if demo is not None:
-        result = demo_snapshot(demo.lower(), catalog, console, types)
+        result = demo_snapshot(demo.lower(), catalog, console, types, chosen)
     else:
         assert tenant is not None
         result = tenant_snapshot(
-            tenant, client_id, catalog, console, types, authority=authority, graph_url=graph_url, ca_file=ca_file
+            tenant,
+            client_id,
+            catalog,
+            console,
+            types,
+            authority=authority,
+            graph_url=graph_url,
+            ca_file=ca_file,
+            modules=chosen,
         )
     raise typer.Exit(_finish(result, output or _default_output(result.tenant.domain), catalog, console, json_output))
 
@@ -258,9 +280,9 @@ def serve(
 
 def _register_modules() -> None:
     # Each module's commands live in their own file; importing here keeps main.py small.
-    from . import assign, bulk, compare, conditional_access, deploy, docs, health, rbac, targeting
+    from . import assign, audit, bulk, compare, conditional_access, deploy, devices, docs, health, rbac, targeting
 
-    for module in (docs, targeting, compare, assign, bulk, deploy, health, rbac, conditional_access):
+    for module in (docs, targeting, compare, assign, bulk, deploy, health, rbac, conditional_access, devices, audit):
         module.register(app)
 
 

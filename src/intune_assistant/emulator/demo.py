@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from starlette.types import ASGIApp
 
 from intune_assistant.catalog import Catalog, default_catalog
+from intune_assistant.emulator.audit_history import seed_audit_history
 from intune_assistant.emulator.entra import (
     DEMO_CLI_CLIENT_ID,
     AppRegistrations,
@@ -80,6 +81,8 @@ def build_demo(
         tenants.update({k: v for k, v in demo_tenants(seed, as_of=as_of).items() if k in wanted})
     if "large" in wanted:
         tenants["large"] = large_tenant(as_of=as_of)
+    for tenant in tenants.values():
+        seed_audit_history(tenant, catalog, as_of)
     by_id = {t.tenant_id: t for t in tenants.values()}
     read_scopes = catalog.read_scopes()
     entra_app = create_entra_app(

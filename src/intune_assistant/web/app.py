@@ -21,9 +21,11 @@ from intune_assistant.tenants import Registry
 
 from . import (
     api_routes,
+    audit_routes,
     auth_routes,
     conditional_access_routes,
     data_routes,
+    devices_routes,
     health_routes,
     onboarding_routes,
     roles_routes,
@@ -162,6 +164,8 @@ def create_app(
     app.include_router(health_routes.router)
     app.include_router(roles_routes.router)
     app.include_router(conditional_access_routes.router)
+    app.include_router(devices_routes.router)
+    app.include_router(audit_routes.router)
     app.include_router(api_routes.router)
     app.include_router(data_routes.router)
 

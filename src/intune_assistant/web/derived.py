@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
@@ -108,6 +108,25 @@ class Derived:
                 answers.popitem(last=False)
         else:
             answers.move_to_end(key)
+        return cast(T, await asyncio.shield(found))
+
+    async def fetched(self, kind: str, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+        """What ``fetch`` reads beside the snapshot (Intune's audit log for a time range), read once.
+
+        Kept with the generation like an answer (the last ``MAX_ANSWERS`` per kind), so paging and
+        filtering a read do not read Graph again; concurrent askers share one read; a failed read
+        is not kept.
+        """
+        answers = self._answers.setdefault(kind, OrderedDict())
+        found = answers.get(key)
+        if found is not None and found.done() and found.exception() is not None:
+            del answers[key]
+            found = None
+        if found is None:
+            found = asyncio.ensure_future(fetch())
+            answers[key] = found
+            while len(answers) > MAX_ANSWERS:
+                answers.popitem(last=False)
         return cast(T, await asyncio.shield(found))
 
     def _count_answer(self, kind: str, compute: Callable[[], T]) -> T:

@@ -21,6 +21,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("groups", "/groups", "Groups"),
     NavItem("filters", "/filters", "Filters"),
     NavItem("troubleshoot", "/troubleshoot", "Troubleshoot"),
+    NavItem("devices", "/devices", "Devices"),
+    NavItem("audit", "/audit", "Audit"),
     NavItem("conflicts", "/conflicts", "Conflicts"),
     NavItem("conditional-access", "/conditional-access", "Conditional Access"),
     NavItem("compare", "/compare", "Compare"),

@@ -15,11 +15,13 @@ from ...catalog import Kind, ResourceType, entity_type_of
 from ..tokens import DEMO_API_CLIENT_ID
 from .protocol import Caller
 
-__all__ = ["OperationType", "audit_event", "component_of", "timestamp"]
+__all__ = ["INTUNE_PORTAL_APP_ID", "OperationType", "audit_event", "component_of", "timestamp"]
 
 OperationType = Literal["Create", "Patch", "Delete", "Action"]
 
-_APP_NAMES = {DEMO_API_CLIENT_ID: "Intune Assistant"}
+# The Intune admin center's app (what changes made in the portal name as their application).
+INTUNE_PORTAL_APP_ID = "5926fc8e-304e-4f59-8bed-58ca97cc39a4"
+_APP_NAMES = {DEMO_API_CLIENT_ID: "Intune Assistant", INTUNE_PORTAL_APP_ID: "Microsoft Intune portal extension"}
 _COMPONENTS = {
     Kind.POLICY: "DeviceConfiguration",
     Kind.SCRIPT: "DeviceConfiguration",
@@ -55,8 +57,11 @@ def audit_event(
     correlation_id: str,
     activity: str | None = None,
     entity: str | None = None,
+    when: datetime | None = None,
+    event_id: str | None = None,
+    result: str = "Success",
 ) -> dict[str, Any]:
-    """An ``auditEvent`` for ``operation`` on ``obj`` (one of ``record``'s objects)."""
+    """An ``auditEvent`` for ``operation`` on ``obj`` (one of ``record``'s objects), now unless ``when``."""
     entity = _pascal(entity or entity_type_of(record.path))
     verb = activity or operation
     activity_type = f"{verb} {entity}"
@@ -66,14 +71,14 @@ def audit_event(
     component = component_of(record)
     return {
         "@odata.type": "#microsoft.graph.auditEvent",
-        "id": str(uuid.uuid4()),
+        "id": event_id or str(uuid.uuid4()),
         "displayName": activity_type,
         "componentName": component,
         "activity": activity_type,
-        "activityDateTime": timestamp(),
+        "activityDateTime": timestamp(when),
         "activityType": activity_type,
         "activityOperationType": operation,
-        "activityResult": "Success",
+        "activityResult": result,
         "correlationId": correlation_id,
         "category": component,
         "actor": {

@@ -23,6 +23,7 @@ from . import (
 )
 from .context import Ctx, Size
 from .definitions import public_definitions
+from .device_cases import plant_device_cases
 from .groups import build_groups
 from .ids import BASE_DATE, stable_guid
 from .model import CLOUD_APPLICATION_ADMINISTRATOR, GLOBAL_READER, INTUNE_ADMINISTRATOR, Operator, TenantData
@@ -382,6 +383,7 @@ def generate_tenant(
     _tenant_setup(ctx, targeter)
     build_onboarding(ctx)
     plant_targets(ctx, groups_by_name)
+    plant_device_cases(ctx)
     scan(ctx)
     return TenantData(
         tenant_id=ctx.tenant_id,

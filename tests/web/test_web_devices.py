@@ -1,0 +1,112 @@
+"""The Devices page through the emulator: module off explains itself; on, every planted finding shows
+with its reason; search, filters, sort, paging, CSV and the JSON API run on the server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+DEVICES_READ = "DeviceManagementManagedDevices.Read.All"
+
+
+def _count(html: str) -> int:
+    found = re.search(r"Showing \d+–\d+ of (\d+)", html)
+    assert found, html[:2000]
+    return int(found.group(1))
+
+
+def _row_ids(html: str) -> list[str]:
+    return re.findall(r'data-testid="device-row" data-device-id="([^"]+)"', html)
+
+
+async def test_without_the_module_devices_says_what_it_would_show_and_how_to_turn_it_on(web) -> None:
+    upn = await web.onboarded_admin()
+    page = await web.wait_for_policies("/devices")
+    assert page.status_code == 200 and 'data-testid="module-off"' in page.text
+    assert 'data-module="managed-devices"' in page.text and DEVICES_READ in page.text
+    assert "stale devices" in page.text and "Turn on Managed devices" in page.text
+    assert 'data-testid="devices-table"' not in page.text
+    assert f'name="csrf_token" value="{web.csrf()}"' in page.text.split('data-testid="module-off"')[1]
+    # Other pages keep working.
+    assert "policies-table" in (await web.client.get("/policies")).text
+    # The button asks for exactly the module's scope; after consent the devices are listed.
+    started = await web.client.post("/tenant/modules/managed-devices/activate", data={"csrf_token": web.csrf()})
+    assert started.headers["location"].count("graph.microsoft.com") == 1 and DEVICES_READ in started.headers["location"]
+    await web.consent(started, upn)
+    page = await web.wait_for_policies("/devices")
+    assert 'data-testid="devices-table"' in page.text and 'data-testid="module-off"' not in page.text
+
+
+async def test_a_reader_is_told_who_can_turn_it_on(web) -> None:
+    await web.onboarded_admin()
+    web.forget_browser()
+    await web.sign_in(web.upn("contoso", "readOnly"))
+    page = await web.wait_for_policies("/devices")
+    assert 'data-testid="module-off"' in page.text and "Turn on Managed devices" not in page.text
+    assert "Global Administrator" in page.text and 'href="/tenant#optional-read-modules"' in page.text
+
+
+async def test_devices_list_every_planted_finding_with_its_reason(web) -> None:
+    await web.onboarded_admin(modules=("managed-devices",))
+    tenant = web.tenant("contoso")
+    page = await web.wait_for_policies("/devices")
+    assert _count(page.text) == len(tenant.objects["managedDevices"])
+    for finding, planted in (
+        ("Stale", "staleDevices"),
+        ("Duplicate record", "duplicateDevices"),
+        ("Not compliant", "nonCompliantDevices"),
+    ):
+        listed = await web.client.get("/devices", params={"finding": finding, "per": "200"})
+        assert set(_row_ids(listed.text)) == set(tenant.planted[planted]), finding
+        assert _count(listed.text) == len(tenant.planted[planted])
+    stale = await web.client.get("/devices", params={"finding": "Stale"})
+    assert "last synced" in stale.text and "more than 30 days" in stale.text
+    duplicates = await web.client.get("/devices", params={"finding": "Duplicate record"})
+    assert "same serial number" in duplicates.text and "an older record" in duplicates.text
+    # A device's name opens Troubleshoot for it.
+    device_id = _row_ids(stale.text)[0]
+    assert f'href="/troubleshoot?device={device_id}"' in stale.text
+    troubleshoot = await web.client.get(f"/troubleshoot?device={device_id}")
+    name = next(d["deviceName"] for d in tenant.objects["managedDevices"] if d["id"] == device_id)
+    assert troubleshoot.status_code == 200 and name in troubleshoot.text
+
+
+async def test_devices_search_filter_sort_page_and_export_on_the_server(web) -> None:
+    await web.onboarded_admin(modules=("managed-devices",))
+    devices: list[dict[str, Any]] = web.tenant("contoso").objects["managedDevices"]
+    await web.wait_for_policies("/devices")
+    windows = [d for d in devices if d["operatingSystem"] == "Windows"]
+    page = await web.client.get("/devices", params={"os": "Windows", "per": "25"})
+    assert _count(page.text) == len(windows) and len(_row_ids(page.text)) == min(25, len(windows))
+    second = await web.client.get("/devices", params={"os": "Windows", "per": "25", "page": "2"})
+    assert not set(_row_ids(page.text)) & set(_row_ids(second.text))
+    serial = devices[3]["serialNumber"]
+    found = await web.client.get("/devices", params={"q": serial})
+    assert devices[3]["id"] in _row_ids(found.text)
+    by_sync = await web.client.get("/devices", params={"sort": "sync", "dir": "asc", "per": "200"})
+    oldest = min(devices, key=lambda d: d["lastSyncDateTime"])
+    assert _row_ids(by_sync.text)[0] == oldest["id"]
+    export = await web.client.get("/devices.csv", params={"os": "Windows", "finding": "Stale"})
+    assert export.status_code == 200 and "devices" in export.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Device name", "OS", "OS version", "Compliance"] and "Findings" in rows[0]
+    expected = {d["id"] for d in windows} & set(web.tenant("contoso").planted["staleDevices"])
+    assert len(rows) - 1 == len(expected)
+
+
+async def test_api_devices_answers_a_bearer_token_with_findings(web) -> None:
+    await web.onboarded_admin(modules=("managed-devices",))
+    tenant = web.tenant("contoso")
+    operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
+    token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(200):
+        response = await web.client.get("/api/devices", params={"finding": "Duplicate record"}, headers=headers)
+        if response.status_code == 200:
+            break
+    body = response.json()
+    assert body["status"] == "ready" and body["matched"] == len(tenant.planted["duplicateDevices"])
+    assert {d["id"] for d in body["devices"]} == set(tenant.planted["duplicateDevices"])
+    assert all(any(f["kind"] == "Duplicate record" for f in d["findings"]) for d in body["devices"])
