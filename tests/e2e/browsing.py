@@ -43,5 +43,8 @@ def sign_in_and_onboard(browser: Any, stack: Any, *, modules: tuple[str, ...] = 
             page.wait_for_url(re.compile(r".*/adminconsent.*"))
             page.locator("button[name=user]", has_text=admin).click()
             page.wait_for_url(re.compile(r".*/tenant\?activated=.*"))
+            # New scopes mean a new read of the tenant: wait for it, as the first one.
+            page.goto(stack.base_url + "/policies")
+            page.wait_for_selector("[data-testid=policies-table]", timeout=60_000)
     page.close()
     return context

@@ -12,6 +12,7 @@ import pytest
 from tests.support import SAMPLES
 
 from intune_assistant.catalog import default_catalog
+from intune_assistant.catalog.modules import optional_module_of
 from intune_assistant.snapshot import TypeStatus, load_snapshot
 
 CLI = [sys.executable, "-c", "from intune_assistant.cli.main import main; main()"]
@@ -30,7 +31,9 @@ def test_demo_snapshot_writes_a_loadable_folder_and_a_summary(tmp_path: Path) ->
     assert summary["tenant"]["domain"] == "contoso.onmicrosoft.com"
     assert {t["key"] for t in summary["types"]} == {r.key for r in default_catalog().collected()}
     # Types of optional read modules are not asked for unless --module names them; nothing failed.
-    optional = {"managedDevices", "roleDefinitions", "roleAssignments"}
+    catalog = default_catalog()
+    optional = {r.key for r in catalog if optional_module_of(r, catalog)}
+    assert optional == {"managedDevices", "roleDefinitions", "roleAssignments"}
     assert all(t["status"] == "ok" for t in summary["types"] if t["key"] not in optional)
     assert all(t["status"] == "not_collected" for t in summary["types"] if t["key"] in optional)
     assert summary["not_read"] == []
