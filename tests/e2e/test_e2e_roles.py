@@ -18,7 +18,7 @@ def test_roles_show_the_planted_findings_and_who_can_do_what(stack: Any, browser
     planted = stack.demo.tenants["contoso"].planted
     (reader,) = planted["readOnlyAdmins"]
     (narrower,) = planted["narrowerRoleFits"]
-    page = sign_in_and_onboard(browser, stack).new_page()
+    page = sign_in_and_onboard(browser, stack, modules=("intune-roles",)).new_page()
     page.goto(stack.base_url + "/policies")
     page.get_by_role("navigation").get_by_role("link", name="Roles").click()
     page.wait_for_url(re.compile(r".*/roles$"))

@@ -33,7 +33,7 @@ def test_demo_snapshot_writes_a_loadable_folder_and_a_summary(tmp_path: Path) ->
     # Types of optional read modules are not asked for unless --module names them; nothing failed.
     catalog = default_catalog()
     optional = {r.key for r in catalog if optional_module_of(r, catalog)}
-    assert optional == {"managedDevices", "roleDefinitions", "roleAssignments"}
+    assert optional == {"managedDevices", "roleDefinitions", "roleAssignments", "directoryRoles"}
     assert all(t["status"] == "ok" for t in summary["types"] if t["key"] not in optional)
     assert all(t["status"] == "not_collected" for t in summary["types"] if t["key"] in optional)
     assert summary["not_read"] == []

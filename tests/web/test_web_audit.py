@@ -21,9 +21,14 @@ def _count(html: str) -> int:
     return int(found.group(1))
 
 
-def _within(tenant: Any, days: int) -> list[dict[str, Any]]:
-    since = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
-    return [e for e in tenant.audit_events if e["activityDateTime"] >= since]
+def _within(tenant: Any, days: int, slack_s: int = 0) -> list[dict[str, Any]]:
+    since = (datetime.now(UTC) - timedelta(days=days, seconds=slack_s)).strftime("%Y-%m-%dT%H:%M:%S")
+    return [e for e in [*tenant.audit_history, *tenant.audit_events] if e["activityDateTime"] >= since]
+
+
+def _about(count: int, tenant: Any, days: int) -> bool:
+    """``count`` is the number of events since ``days`` ago, as read a moment (at most 2 min) earlier."""
+    return len(_within(tenant, days)) <= count <= len(_within(tenant, days, slack_s=120))
 
 
 async def test_audit_lists_the_week_and_what_changed_without_any_module(web) -> None:
@@ -32,9 +37,9 @@ async def test_audit_lists_the_week_and_what_changed_without_any_module(web) -> 
     page = await web.wait_for_policies("/audit")
     assert page.status_code == 200 and 'data-testid="audit-table"' in page.text
     week = _within(tenant, 7)
-    assert week and _count(page.text) == len(week)
+    assert week and _about(_count(page.text), tenant, 7)
     month = await web.client.get("/audit", params={"days": "30"})
-    assert _count(month.text) == len(_within(tenant, 30)) > len(week)
+    assert _about(_count(month.text), tenant, 30) and _count(month.text) > len(week)
     # What changed: each object once, with a link to its page when it still exists.
     changed = re.findall(r'data-testid="changed-row" data-object-id="([^"]+)"', page.text)
     assert changed and len(changed) == len(set(changed))
@@ -44,7 +49,7 @@ async def test_audit_lists_the_week_and_what_changed_without_any_module(web) -> 
     # One object's events, found by its id (the count in What changed links there).
     mine = await web.client.get("/audit", params={"q": resource["resourceId"], "days": "7"})
     expected = [e for e in week if any(r["resourceId"] == resource["resourceId"] for r in e["resources"])]
-    assert _count(mine.text) == len(expected)
+    assert _count(mine.text) in (len(expected), len(expected) + 1)  # one may sit on the week's edge
 
 
 async def test_audit_filters_by_actor_operation_and_result_and_exports(web) -> None:
@@ -54,15 +59,20 @@ async def test_audit_filters_by_actor_operation_and_result_and_exports(web) -> N
     week = _within(tenant, 7)
     actor = week[-1]["actor"]["userPrincipalName"]
     by_actor = await web.client.get("/audit", params={"actor": actor})
-    assert _count(by_actor.text) == sum(e["actor"]["userPrincipalName"] == actor for e in week)
+    edge = _within(tenant, 7, slack_s=120)
+    mine = [sum(e["actor"]["userPrincipalName"] == actor for e in events) for events in (week, edge)]
+    assert mine[0] <= _count(by_actor.text) <= mine[1]
     deletes = await web.client.get("/audit", params={"operation": "Delete", "days": "30"})
     month = _within(tenant, 30)
-    assert _count(deletes.text) == sum(e["activityOperationType"] == "Delete" for e in month)
+    edge = _within(tenant, 30, slack_s=120)
+    counts = [sum(e["activityOperationType"] == "Delete" for e in events) for events in (month, edge)]
+    assert counts[0] <= _count(deletes.text) <= counts[1]
     assert "– Deleted" in deletes.text
     export = await web.client.get("/audit.csv", params={"days": "30", "result": "Failure"})
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Date", "Initiated by", "Application"]
-    assert len(rows) - 1 == sum(e["activityResult"] == "Failure" for e in month)
+    failures = [sum(e["activityResult"] == "Failure" for e in events) for events in (month, edge)]
+    assert failures[0] <= len(rows) - 1 <= failures[1]
 
 
 async def test_a_write_by_the_signed_in_user_shows_under_them_in_audit(web) -> None:
@@ -101,7 +111,7 @@ async def test_api_audit_answers_a_bearer_token(web) -> None:
         if response.status_code == 200:
             break
     body = response.json()
-    assert body["status"] == "ready" and body["matched"] == len(_within(tenant, 7)) and len(body["events"]) == 25
+    assert body["status"] == "ready" and _about(body["matched"], tenant, 7) and len(body["events"]) == 25
     assert body["changed"] and all(c["changes"] >= 1 for c in body["changed"])
     times = [e["when"] for e in body["events"]]
     assert times == sorted(times, reverse=True)

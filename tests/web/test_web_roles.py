@@ -17,7 +17,7 @@ async def test_roles_need_a_signed_in_user(web: Any) -> None:
 
 
 async def test_the_roles_page_shows_each_planted_finding_with_its_reason(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("intune-roles",))
     await web.wait_for_policies()
     planted = web.tenant("contoso").planted
     page = await web.client.get("/roles")
@@ -43,7 +43,7 @@ async def test_the_roles_page_shows_each_planted_finding_with_its_reason(web: An
 
 
 async def test_who_can_do_what_filters_exports_and_answers_json(web: Any) -> None:
-    admin = await web.onboarded_admin()
+    admin = await web.onboarded_admin(modules=("intune-roles",))
     await web.wait_for_policies()
     (reader,) = web.tenant("contoso").planted["readOnlyAdmins"]
     filtered = unescape((await web.client.get(f"/roles?source=Entra+role&q={quote(reader)}")).text)
@@ -63,7 +63,7 @@ async def test_who_can_do_what_filters_exports_and_answers_json(web: Any) -> Non
 
 
 async def test_troubleshoot_shows_the_users_roles(web: Any) -> None:
-    await web.onboarded_admin()
+    await web.onboarded_admin(modules=("intune-roles",))
     await web.wait_for_policies()
     (user,) = web.tenant("contoso").planted["narrowerRoleFits"]
     text = unescape((await web.client.get(f"/troubleshoot?user={quote(user)}")).text)

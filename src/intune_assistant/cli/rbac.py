@@ -116,6 +116,8 @@ def rbac(
         graph_url=graph_url,
         ca_file=ca_file,
         types=types,
+        # Running this command is the choice to read roles: it asks for the Intune roles module's scopes.
+        modules=("intune-roles",),
     )
     gdap = None
     if partner_snapshot is not None:

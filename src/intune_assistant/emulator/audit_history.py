@@ -3,9 +3,10 @@
 Each demo tenant starts with history, so the Audit page has a week to show before anyone writes:
 events by the tenant's administrators through the Intune admin center (Create, Patch, Assign,
 Delete) on its policies, apps and scripts, a few of them failed, the last one an hour before the
-tenant's ``as_of``. Deleted objects carry a name and an id that no longer exist. The same
-``as_of`` always gives the same events (their own random stream). Writes made through the emulator
-append to the same log under the signed-in user.
+tenant's ``as_of``, beside the role holders' history the generator plants. Deleted objects carry
+a name and an id that no longer exist. The same ``as_of`` always gives the same events (their own
+random stream). Writes made through the emulator append to ``audit_events`` under the signed-in
+user.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _events_per_day(tenant: TenantData) -> int:
 
 
 def seed_audit_history(tenant: TenantData, catalog: Catalog, as_of: datetime) -> None:
-    """Add the last ``HISTORY_DAYS`` days of admin-center changes to ``tenant.audit_events``, oldest first."""
+    """Add the last ``HISTORY_DAYS`` days of admin-center changes to ``tenant.audit_history``, oldest first."""
     rng = Random(f"audit-history:{tenant.tenant_id}:{as_of.isoformat()}")
     pool = [
         (record, obj)
@@ -94,4 +95,7 @@ def seed_audit_history(tenant: TenantData, catalog: Catalog, as_of: datetime) ->
             result="Failure" if rng.random() < 0.03 else "Success",
         )
         events.append(event)
-    tenant.audit_events[:0] = events
+    # Before the emulator started: served before what is written through it (``audit_events``).
+    tenant.audit_history[:] = sorted(
+        [*tenant.audit_history, *events], key=lambda e: str(e.get("activityDateTime") or "")
+    )

@@ -27,6 +27,7 @@ from intune_assistant.snapshot import Snapshot
 from .audit_log import AUDIT_WINDOW_DAYS, recent_audit_events
 from .derived import Analysis, Derived
 from .listing import Column, Facet, Listing, Table
+from .module_off import module_off
 from .templating import render
 from .tenant_data import ApiData, FileData, PageData, TenantData
 
@@ -88,7 +89,11 @@ async def roles_page(request: Request, data: PageData) -> Response:
     """Roles: findings first, then the Intune role assignments, then who can do what."""
     report, table = await roles_report(request, data)
     page = table.page(table.listing.state(request.query_params))
+    result = data.snapshot.results.get("roleDefinitions")
+    reason = (result.error if result is not None else None) or "Intune roles are not in this snapshot"
+    off = module_off(request, data.principal, data.record.module_names, "intune-roles", reason)
     context = {
+        "off": off,
         "domain": data.domain,
         "report": report,
         "table": table,
