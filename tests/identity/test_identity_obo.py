@@ -263,7 +263,11 @@ def test_scopes_for_adds_write_scopes_of_activated_modules_only() -> None:
     # Optional read modules add exactly their read scope, never a write scope.
     assert "DeviceManagementManagedDevices.Read.All" not in READ and "DeviceManagementRBAC.Read.All" not in READ
     assert scopes_for(["managed-devices"], catalog) == (*READ, "DeviceManagementManagedDevices.Read.All")
-    assert scopes_for(["intune-roles"], catalog) == (*READ, "DeviceManagementRBAC.Read.All")
+    assert scopes_for(["intune-roles"], catalog) == (
+        *READ,
+        "DeviceManagementRBAC.Read.All",
+        "RoleManagement.Read.Directory",
+    )
     assert len(set(scopes_for(["bulk-assign", "restore"], catalog))) == len(
         scopes_for(["bulk-assign", "restore"], catalog)
     )
