@@ -48,6 +48,7 @@ REQUIRED = {
     "users": "users",
     "managedDevices": "deviceManagement/managedDevices",
     "gdapRelationships": "tenantRelationships/delegatedAdminRelationships",
+    "gdapCustomers": "tenantRelationships/delegatedAdminCustomers",
     "settingDefinitions": "deviceManagement/configurationSettings",
 }
 

@@ -162,6 +162,7 @@ DOCS: dict[str, tuple[str, str]] = {
     "device": ("", "Device"),
     "managedDevice": ("", "Managed device"),
     "delegatedAdminRelationship": ("", "GDAP relationship"),
+    "delegatedAdminCustomer": ("", "GDAP customer"),
     # Types a full backup reads (issue 12). Graph: intune-devices-devicecompliancescript (Windows 10
     # and later only: "Use custom compliance settings for Linux and Windows devices", Windows
     # discovery scripts are PowerShell), intune-policyset-policyset, intune-companyterms-
@@ -356,7 +357,7 @@ def test_admin_center_links_open_the_object_or_its_list() -> None:
         "remoteAssistancePartners",
         "mobileThreatDefenseConnectors",
     }
-    assert {k for k in objects if admin_center_link(k) is None} <= {"gdapRelationships", *connectors}
+    assert {k for k in objects if admin_center_link(k) is None} <= {"gdapRelationships", "gdapCustomers", *connectors}
 
 
 def test_profiles_that_add_up_are_named_exactly() -> None:

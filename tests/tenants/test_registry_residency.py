@@ -1,4 +1,5 @@
-"""Data residency (DESIGN §2.4): the registry stores tenant ID, domain, plan, modules, timestamps.
+"""Data residency (DESIGN §2.4): the registry stores tenant ID, domain, plan, modules, timestamps
+and, for a GDAP customer, the partner tenant that manages it (issue 16).
 
 Nothing else may appear in the schema. Adding a column or table here is a change to a promise
 made to customers; it needs the security overview changed first, not just this list.
@@ -12,7 +13,7 @@ from intune_assistant.tenants import Registry
 from intune_assistant.tenants.model import Base
 
 ALLOWED = {
-    "tenant": {"tenant_id", "domain", "plan", "enabled", "onboarded_at", "updated_at"},
+    "tenant": {"tenant_id", "domain", "plan", "enabled", "onboarded_at", "updated_at", "managed_by"},
     "tenant_module": {"tenant_id", "module", "activated_at"},
 }
 MIGRATION_BOOKKEEPING = {"alembic_version": {"version_num"}}

@@ -264,3 +264,20 @@ def test_a_naive_clock_is_refused(engine: Engine) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         registry.onboard(CONTOSO, "contoso.com", "self-hosted")
     assert registry.get(CONTOSO) is None
+
+
+def test_a_partner_onboards_and_links_customers_and_lists_only_its_own(registry: Registry) -> None:
+    partner, other = "0f000000-0000-4000-8000-000000000001", "0f000000-0000-4000-8000-000000000002"
+    customer, own = "0c000000-0000-4000-8000-000000000001", "0c000000-0000-4000-8000-000000000002"
+    record = registry.onboard_customer(customer, "Customer.onmicrosoft.com", "self-hosted", partner)
+    assert record.managed_by == partner and record.domain == "customer.onmicrosoft.com" and record.enabled
+    # A tenant that onboarded itself is linked, keeping its own domain and plan.
+    registry.onboard(own, "own.example", "self-hosted")
+    linked = registry.onboard_customer(own, "other.example", "self-hosted", partner)
+    assert linked.managed_by == partner and linked.domain == "own.example"
+    assert [r.tenant_id for r in registry.customers_of(partner)] == [customer, own]
+    assert registry.customers_of(other) == ()
+    with pytest.raises(RegistryError, match="another partner"):
+        registry.onboard_customer(customer, "customer.onmicrosoft.com", "self-hosted", other)
+    with pytest.raises(RegistryError, match="its own customer"):
+        registry.onboard_customer(partner, "partner.example", "self-hosted", partner)

@@ -364,6 +364,7 @@ RECORDS: Mapping[str, TypeFacts] = {
     "entraDevices": TypeFacts("Device"),
     "managedDevices": TypeFacts("Managed device"),
     "gdapRelationships": TypeFacts("GDAP relationship"),
+    "gdapCustomers": TypeFacts("GDAP customer"),
     "auditEvents": TypeFacts("Audit event"),
     "settingDefinitions": TypeFacts("Setting definition"),
 }

@@ -1030,6 +1030,21 @@ RECORDS: tuple[ResourceType, ...] = (
         volatile_fields=_volatile("activatedDateTime", "endDateTime", "status"),
         page_size=300,
         max_page_size=300,
+        # Read only by the Customers page of a partner tenant (customers/), never in a snapshot.
+        collect=False,
+    ),
+    ResourceType(
+        key="gdapCustomers",
+        label="GDAP customers",
+        kind=Kind.PARTNER,
+        path="tenantRelationships/delegatedAdminCustomers",
+        api_version="v1.0",
+        read_scope=GDAP_READ,
+        write_scope=None,
+        identity_key=("tenantId",),
+        page_size=300,
+        max_page_size=300,
+        collect=False,
     ),
     ResourceType(
         key="auditEvents",

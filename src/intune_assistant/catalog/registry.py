@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .model import ResourceType
+from .model import Kind, ResourceType
 from .records import RECORDS
 
 
@@ -44,8 +44,16 @@ class Catalog:
         return Catalog(tuple(self[k] for k in keys))
 
     def read_scopes(self) -> tuple[str, ...]:
-        """Every delegated read scope the catalog needs, in a stable order."""
-        return tuple(dict.fromkeys(r.read_scope for r in self.records))
+        """Every delegated read scope reading a tenant needs, in a stable order.
+
+        Partner types (GDAP relationships and customers) are left out: their scope is asked only
+        of a partner's own tenant, only to find and link customers (``partner_scopes``).
+        """
+        return tuple(dict.fromkeys(r.read_scope for r in self.records if r.kind is not Kind.PARTNER))
+
+    def partner_scopes(self) -> tuple[str, ...]:
+        """The delegated scopes that read a partner tenant's GDAP relationships and customers."""
+        return tuple(dict.fromkeys(r.read_scope for r in self.records if r.kind is Kind.PARTNER))
 
     def for_path(self, version: str, path: str) -> list[ResourceType]:
         """Records served at ``/{version}/{path}`` (several when a path is split by ``list_filter``)."""

@@ -183,6 +183,9 @@ def emulator(
         float, typer.Option(help="Share of requests (and batch sub-requests) answered with a 5xx.")
     ] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed for injected faults.")] = 1,
+    customers: Annotated[
+        int, typer.Option(help="GDAP customers of the partner besides Contoso and Fabrikam (varied).", min=0)
+    ] = 3,
     token_for: Annotated[
         str | None,
         typer.Option(help="Print a demo admin Graph token for this demo tenant (for other tools)."),
@@ -196,7 +199,11 @@ def emulator(
 
     names = [n.strip().lower() for n in tenants.split(",") if n.strip()]
     try:
-        demo = build_demo(names, options=EmulatorOptions(latency_s=latency, error_5xx_rate=fault_rate, seed=seed))
+        demo = build_demo(
+            names,
+            options=EmulatorOptions(latency_s=latency, error_5xx_rate=fault_rate, seed=seed),
+            customers=customers,
+        )
     except ValueError as exc:
         raise UserError(str(exc)) from None
     console = Console(stderr=True)
@@ -245,6 +252,9 @@ def demo(
         str,
         typer.Option(help="Comma-separated demo tenants to serve: contoso, fabrikam, partner, large (Tailspin Toys)."),
     ] = "contoso,fabrikam,partner",
+    customers: Annotated[
+        int, typer.Option(help="GDAP customers of the partner besides Contoso and Fabrikam (varied).", min=0)
+    ] = 3,
 ) -> None:
     """Run the web app on the built-in demo tenants (Entra ID and Graph emulated on localhost)."""
     from intune_assistant.emulator.demo import check_demo_names
@@ -261,6 +271,7 @@ def demo(
         open_browser=not no_browser,
         echo=lambda text: console.print(text, markup=False, soft_wrap=True),
         names=names,
+        customers=customers,
     )
 
 
@@ -303,3 +314,13 @@ def main() -> None:
             f"[red]unexpected error:[/] {type(exc).__name__}: {exc} (set INTUNE_ASSISTANT_DEBUG=1 for details)"
         )
         sys.exit(EXIT_ERROR)
+
+
+def _register_customers() -> None:
+    # The MSP's customers command (GDAP), registered like the modules above.
+    from . import customers
+
+    customers.register(app)
+
+
+_register_customers()

@@ -24,7 +24,7 @@ from intune_assistant.emulator.entra import (
     entra_and_graph,
 )
 from intune_assistant.emulator.graph import EmulatorOptions, create_graph_app
-from intune_assistant.emulator.tenants import demo_tenants, large_tenant
+from intune_assistant.emulator.tenants import DEMO_CUSTOMERS, demo_tenants, large_tenant
 from intune_assistant.emulator.tenants.model import OperatorRole, TenantData
 
 DEMO_NAMES = ("contoso", "fabrikam", "partner")
@@ -40,10 +40,13 @@ class DemoTenancy:
     catalog: Catalog
 
     def token(self, name: str, *, role: OperatorRole = "admin", scopes: Sequence[str] | None = None) -> str:
-        """A delegated Graph token (as On-Behalf-Of issues it) for the first operator of ``role``."""
+        """A delegated Graph token (as On-Behalf-Of issues it) for the first operator of ``role``.
+
+        By default with the read scopes, and a partner tenant's with the partner scope too."""
         tenant = self.tenants[name]
         operator = next(o for o in tenant.operators if o.role == role and o.enabled and not o.mfa_required)
-        wanted = scopes if scopes is not None else self.catalog.read_scopes()
+        partner = self.catalog.partner_scopes() if tenant.objects.get("gdapRelationships") else ()
+        wanted = scopes if scopes is not None else (*self.catalog.read_scopes(), *partner)
         return self.entra.issue_graph_token_for(tenant.tenant_id, operator.user_id, wanted)
 
 
@@ -65,12 +68,15 @@ def build_demo(
     catalog: Catalog | None = None,
     seed: int = 7,
     as_of: datetime | None = None,
+    customers: int = DEMO_CUSTOMERS,
 ) -> DemoTenancy:
     """Demo tenants (``contoso``, ``fabrikam``, ``partner``, and ``large``) served by one app.
 
-    ``as_of`` is the tenants' "now" for certificates, tokens and connectors; by default the start of
-    the current UTC day, so the planted items expire 10 days after (and expired 5 days before) the
-    day they are collected, and two demos built the same day hold the same objects.
+    ``as_of`` is the tenants' "now" for certificates, tokens, connectors and GDAP end dates; by
+    default the start of the current UTC day, so the planted items expire 10 days after (and
+    expired 5 days before) the day they are collected, and two demos built the same day hold the
+    same objects. With ``partner``, the partner's other ``customers`` are served too (by their
+    domain's first label); those with ``consented=False`` start without admin consent.
     """
     catalog = catalog or default_catalog()
     as_of = as_of if as_of is not None else datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -78,7 +84,9 @@ def build_demo(
     tenants: dict[str, TenantData] = {}
     wanted = set(names)
     if wanted & set(DEMO_NAMES):
-        tenants.update({k: v for k, v in demo_tenants(seed, as_of=as_of).items() if k in wanted})
+        made = demo_tenants(seed, as_of=as_of, customers=customers if "partner" in wanted else 0)
+        # The partner's customers come with it (they are what its GDAP relationships reach).
+        tenants.update({k: v for k, v in made.items() if k in wanted or (k not in DEMO_NAMES and "partner" in wanted)})
     if "large" in wanted:
         tenants["large"] = large_tenant(as_of=as_of)
     for tenant in tenants.values():
@@ -88,10 +96,23 @@ def build_demo(
     entra_app = create_entra_app(
         by_id,
         registrations=AppRegistrations.demo(catalog=catalog),
-        options=EntraOptions(preconsented={tenant_id: read_scopes for tenant_id in by_id}),
+        options=EntraOptions(preconsented=_preconsented(by_id, read_scopes, catalog.partner_scopes())),
     )
     entra: EntraEmulator = entra_app.state.entra
-    for tenant_id in by_id:
-        entra.grant_consent(tenant_id, read_scopes, client_id=DEMO_CLI_CLIENT_ID)
+    for tenant_id, tenant in by_id.items():
+        if tenant.consented:
+            entra.grant_consent(tenant_id, read_scopes, client_id=DEMO_CLI_CLIENT_ID)
     graph_app = create_graph_app(by_id, verifier=entra.graph_verifier(), catalog=catalog, options=options)
     return DemoTenancy(tenants=tenants, entra=entra, app=entra_and_graph(entra_app, graph_app), catalog=catalog)
+
+
+def _preconsented(
+    tenants: Mapping[str, TenantData], read_scopes: Sequence[str], partner_scopes: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """The API app's consent per tenant: the read scopes where the tenant consented; a partner
+    (a tenant with GDAP relationships) also consented to reading them, and no customer did."""
+    return {
+        tenant_id: (*read_scopes, *(partner_scopes if tenant.objects.get("gdapRelationships") else ()))
+        for tenant_id, tenant in tenants.items()
+        if tenant.consented
+    }

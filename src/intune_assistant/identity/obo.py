@@ -1,7 +1,9 @@
 """Microsoft Graph tokens through On-Behalf-Of, as the signed-in user (DESIGN §2.1, §2.2, §2.5).
 
 ``OboClient`` exchanges a validated API token for a delegated Graph token with MSAL, one
-``ConfidentialClientApplication`` per tenant (OBO needs a tenant-specific authority). Graph tokens
+``ConfidentialClientApplication`` per tenant (OBO needs a tenant-specific authority). A partner
+user acting in a GDAP customer (``Principal.in_customer``) exchanges their own API token at the
+customer's authority, so the Graph token is issued by the customer tenant. Graph tokens
 are cached in memory only, per (tenant, user, scopes), until five minutes before they expire;
 MSAL's own token cache is switched off (no refresh tokens are requested or kept), so ``forget``
 really forgets. Nothing is written to disk.
@@ -210,7 +212,7 @@ class OboClient:
             named = principal_from_claims(claims, self._config)
         except AuthError:
             raise ValueError("api_token is not a valid API token") from None
-        if named.cache_key() != principal.cache_key():
+        if named.cache_key() != principal.cache_key() and not _same_partner_user(named, principal):
             raise ValueError("api_token does not belong to principal")
 
     def _cached(self, key: _TokenKey) -> str | None:
@@ -371,6 +373,13 @@ class OboClient:
             # Any failure: a fresh application next time, so MSAL's 60 s replay of HTTP 400
             # answers cannot hide a consent granted (or a user re-enabled) in the meantime.
             self._release(entry, retire=failed)
+
+
+def _same_partner_user(named: Principal, principal: Principal) -> bool:
+    """Whether ``principal`` is ``named`` (a member of a partner tenant) acting in a GDAP customer."""
+    if named.is_partner_technician or named.object_id is None or principal.tenant_id == named.tenant_id:
+        return False
+    return principal.user_key == f"partner:{named.tenant_id}:{named.object_id}"
 
 
 class OboTokenProvider(TokenProvider):

@@ -1,7 +1,8 @@
 """The registry's tables: the only data Intune Assistant persists (DESIGN §2.4).
 
-A tenant row holds its ID, primary domain, plan, whether it is enabled and two timestamps; each
-activated write module is a row of ``tenant_module``. Adding a column here is a change to a
+A tenant row holds its ID, primary domain, plan, whether it is enabled, two timestamps and, for a
+GDAP customer an MSP onboarded, the partner tenant that manages it; each activated write module is
+a row of ``tenant_module``. Adding a column here is a change to a
 promise made to customers; the schema test in ``tests/tenants`` fails on anything else.
 """
 
@@ -66,6 +67,9 @@ class Tenant(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
     onboarded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The partner tenant (MSP) that onboarded this customer through GDAP; NULL for a tenant that
+    # onboarded itself. Indexed: the tenant switcher lists a partner's customers.
+    managed_by: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
 
     modules: Mapped[list[TenantModule]] = relationship(
         back_populates="tenant",

@@ -27,6 +27,8 @@ class TenantRecord:
     modules: tuple[ActiveModule, ...]
     onboarded_at: datetime
     updated_at: datetime
+    # The partner tenant managing this customer through GDAP (None: the tenant onboarded itself).
+    managed_by: str | None = None
 
     @property
     def module_names(self) -> frozenset[str]:
@@ -47,4 +49,5 @@ class TenantRecord:
             ),
             onboarded_at=row.onboarded_at,
             updated_at=row.updated_at,
+            managed_by=row.managed_by,
         )

@@ -108,6 +108,51 @@ class Registry:
 
         return self._write(write)
 
+    def onboard_customer(self, tenant_id: str, domain: str, plan: str, partner_tenant_id: str) -> TenantRecord:
+        """Register a GDAP customer as managed by ``partner_tenant_id`` (or link one already registered).
+
+        A new customer starts enabled on ``plan``; a registered one keeps its domain, plan, enabled
+        flag and modules and only gains its manager. Refused (``RegistryError``) when another partner
+        already manages it, or when the partner would manage itself.
+        """
+        key = normalise_tenant_id(tenant_id)
+        partner = normalise_tenant_id(partner_tenant_id)
+        name = normalise_domain(domain)
+        self.plan(plan)
+        if key == partner:
+            raise RegistryError("A partner tenant cannot be its own customer.")
+
+        def write(session: Session) -> TenantRecord:
+            now = self._now()
+            row = session.get(Tenant, key, with_for_update=True)
+            if row is None:
+                row = Tenant(
+                    tenant_id=key,
+                    domain=name,
+                    plan=plan,
+                    enabled=True,
+                    onboarded_at=now,
+                    updated_at=now,
+                    managed_by=partner,
+                )
+                session.add(row)
+                session.flush()
+                return TenantRecord.from_row(row)
+            if row.managed_by not in (None, partner):
+                raise RegistryError(f"Tenant {row.domain} is already managed by another partner tenant.")
+            if row.managed_by != partner:
+                row.managed_by, row.updated_at = partner, now
+            return TenantRecord.from_row(row)
+
+        return self._write(write)
+
+    def customers_of(self, partner_tenant_id: str) -> tuple[TenantRecord, ...]:
+        """The tenants ``partner_tenant_id`` manages through GDAP, by domain."""
+        partner = normalise_tenant_id(partner_tenant_id)
+        query = select(Tenant).where(Tenant.managed_by == partner).order_by(Tenant.domain, Tenant.tenant_id)
+        with self._sessions() as session:
+            return tuple(TenantRecord.from_row(row) for row in session.scalars(query))
+
     def offboard(self, tenant_id: str) -> bool:
         """Remove the tenant and its activated modules. Returns ``False`` if it was not onboarded."""
         key = normalise_tenant_id(tenant_id)

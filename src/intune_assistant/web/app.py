@@ -42,6 +42,8 @@ from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
 from .context import UserContext, here, safe_next, user_context, web_state
 from .cookies import CookieCipher
+from .customers import routes as customer_routes
+from .customers.service import CustomerCache, consent_link
 from .documentation import routes as documentation_routes
 from .documentation.settings_view import SETTINGS_TABLE
 from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
@@ -91,6 +93,8 @@ class WebState:
     policies: PolicyService
     apply_runs: ApplyRuns = field(default_factory=ApplyRuns)
     """Assignment applies running (or recently ended) in this process, by tenant, user and run id."""
+    customers: CustomerCache = field(default_factory=CustomerCache)
+    """Partner users' customer lists (GDAP), in memory for a few minutes, by partner tenant and user."""
 
 
 def create_app(
@@ -167,6 +171,7 @@ def create_app(
     app.include_router(devices_routes.router)
     app.include_router(audit_routes.router)
     app.include_router(api_routes.router)
+    app.include_router(customer_routes.router)
     app.include_router(data_routes.router)
 
     @app.get("/", response_class=HTMLResponse, name="home")
@@ -231,6 +236,9 @@ def _install_identity_handlers(app: FastAPI) -> None:
             )
         if is_htmx(request):
             return Response(status_code=200, headers={"HX-Refresh": "true"})
+        if getattr(request.state, "partner_principal", None) is not None:
+            # A GDAP customer: its own administrator consents (the partner's session cannot).
+            return problem_response(request, _customer_consent_problem(request, exc.tenant_id))
         return render(
             request,
             "consent_required.html",
@@ -271,6 +279,7 @@ def _install_identity_handlers(app: FastAPI) -> None:
                 links=[
                     Link("Sign in again", "/signin?prompt=select_account", primary=True),
                     Link("Onboarding and consent", "/onboarding"),
+                    *_customer_links(request),
                 ],
             ),
         )
@@ -346,6 +355,23 @@ def _install_limit_handler(app: FastAPI) -> None:
         )
 
     app.add_exception_handler(LimitReached, on_limit)
+
+
+def _customer_links(request: Request) -> list[Link]:
+    """For a partner user in a GDAP customer: where each customer's state and the own tenant are."""
+    if getattr(request.state, "partner_principal", None) is None:
+        return []
+    return [Link("Customers (reason and fix)", "/customers"), Link("Your own tenant", "/customers/switch")]
+
+
+def _customer_consent_problem(request: Request, tenant_id: str) -> ProblemPage:
+    return ProblemPage(
+        403,
+        "This customer has not granted consent to Intune Assistant",
+        f"Entra ID issues no token for tenant {tenant_id} until its administrator grants admin consent.",
+        advice=f"Send this link to a Global Administrator of the customer: {consent_link(request, tenant_id)}",
+        links=_customer_links(request),
+    )
 
 
 def _forget(request: Request) -> None:

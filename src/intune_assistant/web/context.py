@@ -95,13 +95,21 @@ async def user_context(request: Request) -> UserContext:
 
 
 async def tenant_context(request: Request) -> TenantContext:
-    """The signed-in user of an onboarded, enabled tenant; unknown tenants go to onboarding."""
+    """The signed-in user of an onboarded, enabled tenant; unknown tenants go to onboarding.
+
+    A partner user who switched to a GDAP customer gets the customer's record and themselves as
+    Entra names them there (``Principal.in_customer``, with their GDAP roles), so every Graph
+    token of the request is issued by the customer.
+    """
     user = await user_context(request)
+    if user.session.customer:
+        return await _customer_context(request, user)
     # SQLAlchemy is synchronous: a worker thread keeps the event loop free for other requests.
     record = await asyncio.to_thread(web_state(request).registry.get, user.principal.tenant_id)
     if record is None:
         raise Redirect("/onboarding")
     request.state.record = record
+    await _customer_menu(request, user.principal)
     if not record.enabled:
         raise ProblemPage(
             403,
@@ -110,3 +118,43 @@ async def tenant_context(request: Request) -> TenantContext:
             advice="Ask whoever runs your Intune Assistant service to enable the tenant again.",
         )
     return TenantContext(user.session, user.principal, record)
+
+
+async def _customer_menu(request: Request, principal: Principal) -> None:
+    """The partner's onboarded customers for the tenant switcher (none for a technician token)."""
+    if principal.is_partner_technician:
+        return
+    customers = await asyncio.to_thread(web_state(request).registry.customers_of, principal.tenant_id)
+    request.state.customer_menu = customers
+
+
+async def _customer_context(request: Request, user: UserContext) -> TenantContext:
+    """The partner user's context in the customer they switched to, if they can still use it."""
+    # Imported here: the customer service builds on this module's helpers.
+    from .customers.service import usable_customer
+
+    customer = await usable_customer(request, user.principal, user.session.api_token, user.session.customer)
+    if customer is None:
+        raise ProblemPage(
+            403,
+            "This customer cannot be used now",
+            "The customer is not onboarded by your partner tenant, or your GDAP access to it ended.",
+            advice="Open Customers to see the reason and the fix for each customer.",
+            links=[Link("Customers", "/customers", primary=True), Link("Your own tenant", "/customers/switch")],
+        )
+    record = await asyncio.to_thread(web_state(request).registry.get, customer.tenant_id)
+    if record is None:
+        raise Redirect("/customers")
+    request.state.record = record
+    acting = user.principal.in_customer(customer.tenant_id, customer.roles)
+    request.state.principal = acting
+    request.state.partner_principal = user.principal
+    await _customer_menu(request, user.principal)
+    if not record.enabled:
+        raise ProblemPage(
+            403,
+            "This tenant is disabled in Intune Assistant",
+            f"{record.domain} is registered but disabled, so no data is read from it.",
+            advice="Ask whoever runs your Intune Assistant service to enable the tenant again.",
+        )
+    return TenantContext(user.session, acting, record)

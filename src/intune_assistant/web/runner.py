@@ -20,10 +20,11 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import ValidationError
 
-from intune_assistant.emulator.demo import DEMO_NAMES, DemoTenancy, build_demo
+from intune_assistant.emulator.demo import ALL_DEMO_NAMES, DEMO_NAMES, DemoTenancy, build_demo
 from intune_assistant.emulator.entra import AppRegistrations
 from intune_assistant.emulator.entra.gdap import partner_technicians
 from intune_assistant.emulator.server import EmulatorServer
+from intune_assistant.emulator.tenants import DEMO_CUSTOMERS
 from intune_assistant.identity.config import IdentityConfig
 from intune_assistant.identity.obo import OboClient
 from intune_assistant.tenants import Registry, database_url, engine_from_url, upgrade_database
@@ -47,15 +48,29 @@ def demo_accounts(demo: DemoTenancy) -> list[DemoAccount]:
     """Per customer tenant: the admin, the read-only operator, the MFA user; then a partner technician."""
     accounts: list[DemoAccount] = []
     customers = [t for t in demo.tenants.values() if not t.objects.get("gdapRelationships")]
-    for tenant in customers:
+    for name, tenant in demo.tenants.items():
+        if tenant not in customers:
+            continue
         usable = [o for o in tenant.operators if o.enabled]
-        for role, label, mfa in (("admin", "admin", False), ("readOnly", "read-only operator", False)):
+        # The partner's other customers (Litware, Adatum, ...): their admin only, to keep the list short.
+        roles = (("admin", "admin", False), ("readOnly", "read-only operator", False))
+        if name not in ALL_DEMO_NAMES:
+            first = next((o for o in usable if o.role == "admin" and not o.mfa_required), None)
+            if first is not None:
+                accounts.append(DemoAccount(tenant.domain, "admin (a GDAP customer)", first.user_principal_name))
+            continue
+        for role, label, mfa in roles:
             found = next((o for o in usable if o.role == role and o.mfa_required == mfa), None)
             if found is not None:
                 accounts.append(DemoAccount(tenant.domain, label, found.user_principal_name))
         mfa_user = next((o for o in usable if o.mfa_required), None)
         if mfa_user is not None:
             accounts.append(DemoAccount(tenant.domain, "MFA required", mfa_user.user_principal_name))
+    partner = next((t for t in demo.tenants.values() if t.objects.get("gdapRelationships")), None)
+    if partner is not None:
+        admin_op = next((o for o in partner.operators if o.role == "admin" and o.enabled and not o.mfa_required), None)
+        if admin_op is not None:
+            accounts.append(DemoAccount(partner.domain, "partner admin (MSP: Customers)", admin_op.user_principal_name))
     if customers:
         technicians = partner_technicians(demo.tenants.values(), customers[0].tenant_id)
         admin = next(((p, o) for p, o in technicians if o.role == "admin"), technicians[0] if technicians else None)
@@ -85,11 +100,13 @@ class DemoStack:
         names: tuple[str, ...] = DEMO_NAMES,
         host: str = "localhost",
         settings: Mapping[str, Any] | None = None,
+        customers: int = DEMO_CUSTOMERS,
     ) -> None:
         self.base_url = f"http://{host}:{port}"
         self.port = port
         self._data_dir = data_dir
         self._names = names
+        self._customers = customers
         # Web settings besides the demo's own (e.g. the cache's lifetime in tests and benchmarks).
         self._settings = dict(settings or {})
         self._stack = contextlib.ExitStack()
@@ -100,7 +117,7 @@ class DemoStack:
 
     def __enter__(self) -> DemoStack:
         try:
-            demo = build_demo(self._names)
+            demo = build_demo(self._names, customers=self._customers)
             demo.entra.registrations = AppRegistrations.demo(
                 redirect_uris=[f"{self.base_url}/auth/callback"],
                 consent_redirect_uris=[f"{self.base_url}/onboarding/consent"],
@@ -151,10 +168,17 @@ def uvicorn_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
 
 
 def run_demo(
-    port: int, *, open_browser: bool, echo: Callable[[str], None], names: tuple[str, ...] = DEMO_NAMES
+    port: int,
+    *,
+    open_browser: bool,
+    echo: Callable[[str], None],
+    names: tuple[str, ...] = DEMO_NAMES,
+    customers: int = DEMO_CUSTOMERS,
 ) -> None:
-    """Serve the demo tenants ``names`` until Ctrl+C: print the URL and the accounts, open a browser if asked."""
-    with DemoStack(port, names=names) as stack:
+    """Serve the demo tenants ``names`` until Ctrl+C: print the URL and the accounts, open a browser if asked.
+
+    With the partner, its ``customers`` besides Contoso and Fabrikam are served too."""
+    with DemoStack(port, names=names, customers=customers) as stack:
         assert stack.app is not None and stack.demo is not None
         server = uvicorn.Server(uvicorn_config(stack.app, LOCALHOST, port))
 

@@ -46,6 +46,9 @@ class BrowserSession:
     created: int = field(default_factory=lambda: int(time.time()))
     # The user's sign-in name: the tenant list is kept across sign-ins of the same user only.
     user: str = ""
+    # The GDAP customer a partner user works in ("" for their own tenant): Graph tokens then come
+    # from the customer's authority On-Behalf-Of this session's API token.
+    customer: str = ""
 
     def remember(self, tenant_id: str, label: str) -> None:
         """Put the tenant first in the switcher list (once)."""
@@ -66,6 +69,7 @@ class BrowserSession:
             "ts": [[t.tenant_id, t.label] for t in self.tenants],
             "c": self.created,
             "u": self.user,
+            "cu": self.customer,
         }
 
     @classmethod
@@ -80,8 +84,16 @@ class BrowserSession:
             if isinstance(item, list) and len(item) == 2
         ]
         created = data.get("c")
-        user = data.get("u")
-        return cls(token, tenant, csrf, tenants, int(created) if isinstance(created, int) else 0, str(user or ""))
+        user, customer = data.get("u"), data.get("cu")
+        return cls(
+            token,
+            tenant,
+            csrf,
+            tenants,
+            int(created) if isinstance(created, int) else 0,
+            str(user or ""),
+            customer if isinstance(customer, str) else "",
+        )
 
 
 class SessionCookies:

@@ -50,6 +50,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "data_status": getattr(state, "data_status", None),
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "nav_items": NAV_ITEMS,
+        # A partner's onboarded customers (registry records) for the tenant switcher, else None.
+        "customer_menu": getattr(state, "customer_menu", None),
     }
 
 

@@ -108,3 +108,23 @@ async def test_technician_admin_consent_needs_a_consent_role(env: Any) -> None:
     response = await env.pick(page, env.PARTNER, env.TECH)
     # Intune Administrator through GDAP cannot grant tenant-wide consent.
     assert env.query_of(response.headers["location"])["error"] == "consent_required"
+
+
+async def test_partner_members_token_is_exchanged_at_the_customers_authority(env: Any) -> None:
+    """On-Behalf-Of with the partner user's own API token, at the customer's authority: a Graph
+    token issued by the customer, naming the partner account, with the GDAP roles."""
+    tokens = await env.api_tokens(env.TECH, tenant=env.PARTNER)
+    env.entra.grant_consent(env.CONTOSO, env.READ_SCOPES)
+    graph = (await env.obo(tokens["access_token"], tenant=env.CONTOSO)).json()
+    claims = env.entra.graph_verifier().verify(graph["access_token"])
+    assert claims["tid"] == env.CONTOSO and claims["oid"] == ""
+    assert claims["aai"] == f"tenant: {env.PARTNER}, object: {env.TECH}"
+    assert claims["wids"] == [env.GDAP_INDICATOR, INTUNE_ADMINISTRATOR]
+    # No consent in the customer: AADSTS65001; no active relationship there: AADSTS50020.
+    env.entra.revoke_consent(env.CONTOSO)
+    assert (await env.obo(tokens["access_token"], tenant=env.CONTOSO)).json()["error_codes"] == [65001]
+    env.entra.grant_consent(env.FABRIKAM, env.READ_SCOPES)
+    assert (await env.obo(tokens["access_token"], tenant=env.FABRIKAM)).json()["error_codes"] == [50020]
+    # A technician's token (already the customer's) is no key to another tenant.
+    technician = await env.api_tokens(env.TECH, tenant=env.CONTOSO, home=env.PARTNER)
+    assert (await env.obo(technician["access_token"], tenant=env.FABRIKAM)).json()["error_codes"] == [50013]

@@ -181,8 +181,9 @@ async def test_forged_assertions(env: Any) -> None:
 async def test_tenant_of_the_url_must_be_the_assertions(env: Any) -> None:
     env.entra.grant_consent(env.FABRIKAM, env.READ_SCOPES)
     assertion = await _api_token(env, env.ADMIN)
+    # Another tenant's authority: a member may reach it only through GDAP (AADSTS50020 without).
     other = (await env.obo(assertion, tenant=env.FABRIKAM)).json()
-    assert other["error_codes"] == [50013]
+    assert other["error_codes"] == [50020]
     for alias in ("common", "organizations"):
         assert (await env.obo(assertion, tenant=alias)).json()["error_codes"] == [50059]
 

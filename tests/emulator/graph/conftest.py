@@ -274,8 +274,8 @@ class FakeTime:
 
 
 def all_scopes(catalog: Catalog, *, write: bool = True) -> tuple[str, ...]:
-    """Every read scope of the catalog, plus every write scope when ``write``."""
-    scopes = list(catalog.read_scopes())
+    """Every read scope of the catalog (a partner's too), plus every write scope when ``write``."""
+    scopes = [*catalog.read_scopes(), *catalog.partner_scopes()]
     if write:
         scopes += [r.write_scope for r in catalog if r.write_scope]
     return tuple(dict.fromkeys(scopes))
@@ -372,7 +372,7 @@ class DemoEnv(Env):
             user_id=operator.user_id,
             upn=operator.user_principal_name,
             name=operator.display_name,
-            scopes=self.catalog.read_scopes() if scopes is None else scopes,
+            scopes=(*self.catalog.read_scopes(), *self.catalog.partner_scopes()) if scopes is None else scopes,
             app_id=app_id,
         )
 

@@ -25,7 +25,8 @@ def test_different_seed_differs() -> None:
 
 
 def test_tenant_ids_are_distinct(demo_set: dict[str, TenantData]) -> None:
-    assert len({t.tenant_id for t in demo_set.values()}) == 3
+    # Contoso, Fabrikam, the partner and its three other customers (Litware, Adatum, Woodgrove).
+    assert len({t.tenant_id for t in demo_set.values()}) == 6
     assert demo_set["contoso"].domain == "contoso.onmicrosoft.com"
     assert demo_set["contoso"].display_name == "Contoso"
     assert demo_set["fabrikam"].domain == "fabrikam.onmicrosoft.com"

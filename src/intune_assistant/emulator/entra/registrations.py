@@ -114,7 +114,9 @@ class AppRegistrations:
     ) -> AppRegistrations:
         """The demo registrations with fixed GUIDs and secrets; redirect URIs are configurable."""
         catalog = catalog or default_catalog()
-        read_scopes = catalog.read_scopes()
+        # The partner scope is configured on the apps (a partner consents to it); it is asked of
+        # a partner's own tenant only, never of a customer's.
+        read_scopes = (*catalog.read_scopes(), *catalog.partner_scopes())
         write_scopes = write_scopes_by_module(catalog)
         frontend = FrontendApp(
             client_id=DEMO_FRONTEND_CLIENT_ID,

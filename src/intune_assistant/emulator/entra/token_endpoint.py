@@ -7,7 +7,8 @@
 * ``urn:ietf:params:oauth:grant-type:jwt-bearer`` with ``requested_token_use=on_behalf_of`` — the
   API app only, tenant-specific authority, the assertion must be a v2 user token this emulator
   signed (current or still-published key), for the API's client id, unexpired, whose ``tid`` is
-  the request's tenant. Graph only.
+  the request's tenant — or, for a member's token, another tenant the user reaches through GDAP
+  (a partner user's token exchanged at the customer's authority). Graph only.
 * ``urn:ietf:params:oauth:grant-type:device_code`` — the CLI's polling.
 
 ``client_credentials`` is refused: the product never uses application permissions (DESIGN §2).
@@ -231,7 +232,7 @@ class TokenEndpoint:
         scopes = parse_scopes(form.get("scope"), self.core.registrations.api, tenant=authority.segment)
         attempt.scopes = scopes.sent
         claims = self._verify_assertion(assertion, client, authority)
-        key = _principal_key(claims)
+        key = _principal_key(claims, authority)
         attempt.user = key[2]
         if not isinstance(client, ApiApp):
             raise errors.unsupported_grant(JWT_BEARER_GRANT)
@@ -283,7 +284,8 @@ class TokenEndpoint:
             raise errors.assertion_expired()
         if now > exp + CLOCK_SKEW_S or now + CLOCK_SKEW_S < nbf:
             raise errors.assertion_expired()
-        if tid.lower() != (authority.tenant_id or "").lower():
+        if tid.lower() != (authority.tenant_id or "").lower() and "aai" in claims:
+            # A technician's token is already the customer's: it is no key to a third tenant.
             raise errors.assertion_invalid(
                 f"The assertion was issued by tenant '{tid}', not the tenant of the request."
             )
@@ -314,8 +316,13 @@ class TokenEndpoint:
         )
 
 
-def _principal_key(claims: dict[str, Any]) -> tuple[str, str, str]:
-    """``(tenant, home tenant, user)`` from a v2 token: technicians are named by ``aai``."""
+def _principal_key(claims: dict[str, Any], authority: Authority) -> tuple[str, str, str]:
+    """``(tenant, home tenant, user)`` from a v2 token: technicians are named by ``aai``.
+
+    A member's assertion may be exchanged at another tenant's authority (a partner user reaching a
+    GDAP customer): the principal is then the user of the token's tenant in the authority's
+    tenant, and ``Directory.principal`` decides whether GDAP lets them in (else AADSTS50020).
+    """
     tid = str(claims.get("tid", ""))
     aai = claims.get("aai")
     if isinstance(aai, str):
@@ -326,4 +333,4 @@ def _principal_key(claims: dict[str, Any]) -> tuple[str, str, str]:
     oid = claims.get("oid")
     if not isinstance(oid, str) or not oid:
         raise errors.assertion_invalid("The assertion names no user.")
-    return tid, tid, oid
+    return authority.tenant_id or tid, tid, oid

@@ -75,6 +75,15 @@ RECORDS: tuple[ResourceType, ...] = (
         "Directory.Read.All",
     ),
     _entra("domains", "domains", "Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All"),
+    # Least privileged User.Read; the product reads it with Directory.AccessAsUser.All.
+    _entra(
+        "organization",
+        "organization",
+        "User.Read",
+        "Organization.Read.All",
+        "Directory.Read.All",
+        "Directory.AccessAsUser.All",
+    ),
     _entra("groupSettings", "groupSettings", "Directory.Read.All", "Directory.ReadWrite.All"),
     _entra("authorizationPolicy", "policies/authorizationPolicy", "Policy.Read.All", "Policy.ReadWrite.Authorization"),
     _entra(

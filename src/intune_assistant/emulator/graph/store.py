@@ -30,7 +30,11 @@ class DeltaRounds:
 
 
 # Records whose objects live in a dedicated TenantData list rather than ``objects[key]``.
-_DEDICATED_LISTS = {"settingDefinitions": "setting_definitions", "auditEvents": "audit_events"}
+_DEDICATED_LISTS = {
+    "settingDefinitions": "setting_definitions",
+    "auditEvents": "audit_events",
+    "organization": "organization",
+}
 
 
 class TenantStore:

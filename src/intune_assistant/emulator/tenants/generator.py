@@ -120,6 +120,25 @@ SIZES: dict[str, Size] = {"small": SMALL, "large": LARGE}
 _REGIONS = ("EU", "US", "APAC", "UK", "DACH", "Nordics", "LATAM", "ANZ", "Benelux", "Iberia", "France", "Japan")
 
 
+def organization(tenant: str, name: str, domain: str) -> Obj:
+    """The tenant's ``organization`` object (``GET /organization``): its name and verified domains."""
+    return {
+        "@odata.type": "#microsoft.graph.organization",
+        "id": tenant,
+        "displayName": name,
+        "tenantType": "AAD",
+        "verifiedDomains": [
+            {
+                "capabilities": "Email, OfficeCommunicationsOnline",
+                "isDefault": True,
+                "isInitial": True,
+                "name": domain,
+                "type": "Managed",
+            }
+        ],
+    }
+
+
 def tenant_id(domain: str) -> str:
     """The tenant id of ``domain`` (independent of the seed, so sign-in settings stay stable)."""
     return stable_guid("tenant", domain)
@@ -394,4 +413,5 @@ def generate_tenant(
         operators=operators,
         audit_history=roles.build_audit_history(ctx, users, holders),
         planted=ctx.planted,
+        organization=[organization(ctx.tenant_id, name, domain)],
     )

@@ -51,6 +51,11 @@ class TenantData:
     # holds what was written through the emulator since).
     audit_history: list[dict[str, Any]] = field(default_factory=list)
     planted: dict[str, list[str]] = field(default_factory=dict)
+    # Whether the demo starts with admin consent to the product's apps (a GDAP customer may not).
+    consented: bool = True
+    # ``GET /organization``: the tenant's name and verified domains (kept apart from ``objects``,
+    # which hold what the product collects).
+    organization: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self) -> int:
         """Number of top-level objects across all types."""

@@ -129,6 +129,7 @@ DOCS: dict[str, TypeDoc] = {
     "gdapRelationships": TypeDoc(
         "tenantrelationship-list-delegatedadminrelationships.md", "delegatedAdminRelationship"
     ),
+    "gdapCustomers": TypeDoc("tenantrelationship-list-delegatedadmincustomers.md", "delegatedAdminCustomer"),
     "auditEvents": TypeDoc("intune-auditing-auditevent-list.md", "auditEvent"),
     "settingDefinitions": TypeDoc(
         "intune-deviceconfigv2-devicemanagementconfigurationsettingdefinition-list.md",

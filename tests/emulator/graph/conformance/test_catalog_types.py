@@ -25,8 +25,8 @@ COLLECTIONS = tuple(r for r in RECORDS if not r.singleton)
 SINGLETONS = tuple(r for r in RECORDS if r.singleton and "/" not in r.path)
 NAVIGATION_SINGLETONS = tuple(r for r in RECORDS if r.singleton and "/" in r.path)
 ROOT = "https://graph.microsoft.com"
-# gdapRelationships live in the partner's tenant; every other type in Contoso's.
-TENANT_OF = {"gdapRelationships": "partner"}
+# GDAP relationships and customers live in the partner's tenant; every other type in Contoso's.
+TENANT_OF = {"gdapRelationships": "partner", "gdapCustomers": "partner"}
 
 
 def stored(env: Any, record: ResourceType) -> list[dict[str, Any]]:

@@ -47,7 +47,7 @@ pytestmark = [
 
 CATALOG = default_catalog()
 # Where each type's objects live among the small demo tenants.
-TENANT_OF = {"gdapRelationships": "partner"}
+TENANT_OF = {"gdapRelationships": "partner", "gdapCustomers": "partner"}
 # The SDK spends ~15 ms deserialising each object (beta Entity's deserializer imports 4,872 model
 # modules per call), so the large tenant's 12,900 objects would take minutes: its groups (500
 # objects, five pages of 100) stand for the long lists; Contoso's settings catalog (30 objects,

@@ -1,0 +1,1 @@
+"""The Customers page, customer onboarding, the switch into a customer, and the JSON list."""

@@ -1,0 +1,239 @@
+"""The Customers page, onboarding customers, switching to one, and the JSON list.
+
+Only a member of a partner tenant (signed in to their own, onboarded tenant) reaches these: a
+technician's token issued by a customer cannot read the partner's relationships, and the partner
+scope is never asked of a customer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from intune_assistant.customers.model import Customer
+from intune_assistant.customers.read import GdapUnreadable
+from intune_assistant.customers.serialize import customer_json
+from intune_assistant.identity.dependency import bearer_token
+from intune_assistant.tenants import RegistryError
+
+from ..consent import ConsentState
+from ..context import UserContext, safe_next, user_context, web_state
+from ..csrf import check_csrf
+from ..errors import Link, ProblemPage, Redirect
+from ..identity_api import ConsentRequired, Principal, is_admin
+from ..onboarding_routes import to_consent
+from ..templating import render
+from .service import partner_customers, partner_scopes
+
+router = APIRouter()
+
+
+async def partner_context(request: Request) -> UserContext:
+    """A member of an onboarded tenant, in that tenant (a switched-to customer is left for this page)."""
+    user = await user_context(request)
+    if user.principal.is_partner_technician:
+        raise ProblemPage(
+            403,
+            "Customers are listed from your partner tenant",
+            "You are signed in to a customer tenant as a partner technician; its GDAP relationships belong to "
+            "your partner tenant.",
+            advice="Sign in to your own (partner) tenant to see and onboard its customers.",
+            links=[Link("Sign in to your tenant", "/signin?prompt=select_account", primary=True)],
+        )
+    record = await asyncio.to_thread(web_state(request).registry.get, user.principal.tenant_id)
+    if record is None:
+        raise Redirect("/onboarding")
+    request.state.record = record
+    request.state.customer_menu = await asyncio.to_thread(web_state(request).registry.customers_of, record.tenant_id)
+    return user
+
+
+def _matches(customer: Customer, query: str) -> bool:
+    text = f"{customer.name} {customer.domain or ''} {customer.tenant_id}".lower()
+    return all(word in text for word in query.lower().split())
+
+
+async def _listed(request: Request, ctx: UserContext, *, fresh: bool = False) -> tuple[list[Customer], list[str]]:
+    try:
+        listed = await partner_customers(request, ctx.principal, ctx.session.api_token, fresh=fresh)
+    except GdapUnreadable as exc:
+        raise ProblemPage(
+            502 if exc.error.status is None or exc.error.status >= 500 else 403,
+            "The GDAP relationships could not be read",
+            exc.error.describe(),
+            advice="Relationships are read in your partner tenant with DelegatedAdminRelationship.Read.All. If "
+            "your account has no Partner Center role that may read them, ask your partner administrator.",
+            links=[Link("Try again", "/customers", primary=True)],
+        ) from None
+    return listed.customers, listed.gaps
+
+
+@router.get("/customers", name="customers", response_class=HTMLResponse)
+async def customers_page(
+    request: Request,
+    ctx: Annotated[UserContext, Depends(partner_context)],
+    q: Annotated[str, Query(max_length=200)] = "",
+    show: Annotated[str, Query(max_length=20)] = "all",
+    refresh: Annotated[str, Query(max_length=5)] = "",
+) -> Response:
+    """Every customer of the partner: relationship, roles by group, modules, consent, onboarding."""
+    try:
+        customers, gaps = await _listed(request, ctx, fresh=bool(refresh))
+    except ConsentRequired:
+        return render(
+            request,
+            "customers_consent.html",
+            {"scopes": partner_scopes(request)[:1], "nav": "customers"},
+            status_code=403,
+        )
+    shown = [c for c in customers if (show != "onboarded" or c.onboarded) and (not q or _matches(c, q))]
+    return render(
+        request,
+        "customers.html",
+        {
+            "customers": shown,
+            "total": len(customers),
+            "gaps": gaps,
+            "q": q,
+            "show": show,
+            "admin": is_admin(ctx.principal),
+            "done": request.query_params.get("onboarded", ""),
+            "nav": "customers",
+        },
+    )
+
+
+@router.post("/customers/consent", name="customers_consent")
+async def customers_consent(request: Request, ctx: Annotated[UserContext, Depends(partner_context)]) -> Response:
+    """Admin consent in the partner tenant for exactly the partner scope (never asked of customers)."""
+    await check_csrf(request, ctx.session)
+    consent = ConsentState(
+        "scopes", ctx.principal.tenant_id, partner_scopes(request), ctx.session.csrf, next_url="/customers"
+    )
+    return to_consent(request, consent)
+
+
+@router.post("/customers/onboard", name="customers_onboard")
+async def customers_onboard(request: Request, ctx: Annotated[UserContext, Depends(partner_context)]) -> Response:
+    """Register the selected customers as managed by this partner (tenant id and domain only)."""
+    await check_csrf(request, ctx.session)
+    if not is_admin(ctx.principal):
+        raise ProblemPage(
+            403,
+            "An administrator role is needed",
+            "Onboarding customers is reserved for administrators of your partner tenant. Nothing was changed.",
+            advice="Ask a Global Administrator or Intune Administrator of your partner tenant to do it.",
+            links=[Link("Back to Customers", "/customers", primary=True)],
+        )
+    form = await request.form()
+    chosen = {str(v).lower() for v in form.getlist("tenant") if isinstance(v, str)}
+    if not chosen:
+        raise ProblemPage(
+            400,
+            "Choose the customers to onboard",
+            "No customer was selected. Nothing was changed.",
+            links=[Link("Back to Customers", "/customers", primary=True)],
+        )
+    state = web_state(request)
+    customers, _ = await _listed(request, ctx, fresh=True)
+    by_id = {c.tenant_id: c for c in customers}
+    refused = [
+        f"{by_id[t].name if t in by_id else t}: {_why_not(by_id.get(t))}"
+        for t in sorted(chosen)
+        if t not in by_id or not by_id[t].can_onboard
+    ]
+    if refused:
+        raise ProblemPage(
+            409,
+            "Some customers cannot be onboarded",
+            " ".join(refused) + " Nothing was changed.",
+            links=[Link("Back to Customers", "/customers", primary=True)],
+        )
+    plan = state.settings.plan
+    for tenant_id in sorted(chosen):
+        customer = by_id[tenant_id]
+        assert customer.domain is not None
+        try:
+            await asyncio.to_thread(
+                state.registry.onboard_customer, tenant_id, customer.domain, plan, ctx.principal.tenant_id
+            )
+        except RegistryError as exc:
+            raise ProblemPage(409, f"{customer.name} was not onboarded", str(exc)) from None
+    state.customers.drop(ctx.principal.tenant_id)
+    return RedirectResponse(f"/customers?onboarded={len(chosen)}", status_code=303)
+
+
+def _why_not(customer: Customer | None) -> str:
+    if customer is None:
+        return "not a customer of your partner tenant."
+    if customer.problem is not None:
+        return customer.problem.reason
+    if customer.onboarded:
+        return "already onboarded."
+    if customer.managed_by_other:
+        return "managed by another partner tenant."
+    return "its domain could not be read."
+
+
+@router.get("/customers/switch", name="customers_switch")
+async def customers_switch(
+    request: Request,
+    ctx: Annotated[UserContext, Depends(partner_context)],
+    tenant: Annotated[str, Query(max_length=100)] = "",
+    next: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response:
+    """Work in an onboarded customer (tokens from its authority), or back in the own tenant."""
+    target = tenant.strip().lower()
+    state = web_state(request)
+    if target and target != ctx.principal.tenant_id:
+        # Read afresh: a switch is rare, and must see a relationship that just ended or was renewed.
+        customers, _ = await _listed(request, ctx, fresh=True)
+        customer = next_customer(customers, target)
+        if customer is None or not customer.onboarded:
+            raise ProblemPage(
+                404,
+                "Not an onboarded customer",
+                "That tenant is not a customer your partner tenant onboarded.",
+                links=[Link("Customers", "/customers", primary=True)],
+            )
+        if customer.problem is not None:
+            raise ProblemPage(
+                403,
+                f"{customer.name} cannot be used now",
+                customer.problem.reason,
+                advice=customer.problem.fix,
+                links=[Link("Customers", "/customers", primary=True)],
+            )
+    ctx.session.customer = target if target != ctx.principal.tenant_id else ""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    state.cookies.store(request, response, ctx.session)
+    return response
+
+
+def next_customer(customers: list[Customer], tenant_id: str) -> Customer | None:
+    """The customer with ``tenant_id`` (lower-case), if listed."""
+    return next((c for c in customers if c.tenant_id == tenant_id), None)
+
+
+@router.get("/api/customers", name="api_customers")
+async def api_customers(request: Request) -> Response:
+    """The partner's customers (bearer API token of a member of the partner tenant)."""
+    state = web_state(request)
+    token = bearer_token(request)
+    principal: Principal = await state.validator.validate(token)
+    if principal.is_partner_technician:
+        return JSONResponse(
+            {"error": "partner_tenant_only", "message": "Customers are read from your own (partner) tenant."},
+            status_code=403,
+        )
+    record = await asyncio.to_thread(state.registry.get, principal.tenant_id)
+    if record is None or not record.enabled:
+        return JSONResponse({"error": "tenant_not_onboarded"}, status_code=403)
+    try:
+        listed = await partner_customers(request, principal, token)
+    except GdapUnreadable as exc:
+        return JSONResponse({"error": exc.error.code, "message": exc.error.describe()}, status_code=502)
+    return JSONResponse({"customers": [customer_json(c) for c in listed.customers], "gaps": listed.gaps})
