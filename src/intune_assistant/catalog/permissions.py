@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import AssignmentRead
+from .model import AssignmentRead, Kind
 from .modules import module_words, optional_module_of
 from .registry import Catalog
 
@@ -23,7 +23,10 @@ def permission_table(catalog: Catalog) -> str:
         write = f"`{record.write_scope}`" if record.write_scope else "—"
         assignments = "—" if record.assignments is AssignmentRead.NONE else record.assignments.value
         module = optional_module_of(record, catalog)
-        when = f"optional module *{module_words(module).title}* is on" if module else "always"
+        if record.kind is Kind.PARTNER:
+            when = "a partner's own tenant only, to find customers"
+        else:
+            when = f"optional module *{module_words(module).title}* is on" if module else "always"
         lines.append(f"| {record.label} | {path} | `{record.read_scope}` | {when} | {write} | {assignments} |")
     return "\n".join(lines)
 
