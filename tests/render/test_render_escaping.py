@@ -11,6 +11,7 @@ import pytest
 from intune_assistant.catalog import Catalog
 from intune_assistant.render import FORMATS, build_document, export_filename
 from intune_assistant.snapshot import Names, Snapshot, TenantInfo, TypeResult, TypeStatus
+from intune_assistant.spreadsheet_cells import from_cell
 
 from .readers import read_csv, read_docx, read_html, read_markdown_anchors, read_pdf_text, read_xlsx, save
 
@@ -96,13 +97,17 @@ def test_secrets_are_redacted_everywhere(files: dict[str, Path]) -> None:
 def test_excel_keeps_formulas_as_text(files: dict[str, Path]) -> None:
     sheet = read_xlsx(files["xlsx"])["All settings"]
     values = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value == FORMULA]
-    assert values and all(c.data_type == "s" for c in values)
+    # The exact value, stored as a string and quote-prefixed (text even when an admin edits the cell).
+    assert values and all(c.data_type == "s" and c.quotePrefix for c in values)
+    plain = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value == EVIL]
+    assert plain and not any(c.quotePrefix for c in plain)
 
 
-def test_csv_round_trips_exactly(files: dict[str, Path]) -> None:
+def test_csv_neutralises_formulas_and_round_trips_exactly(files: dict[str, Path]) -> None:
     table = read_csv(files["csv"])
     assert [r[3] for r in table[1:]].count(EVIL) >= 2
-    assert any(FORMULA in r for r in table)
+    assert any("'" + FORMULA in r for r in table) and not any(FORMULA in r for r in table)
+    assert any(FORMULA in [from_cell(c) for c in r] for r in table)
 
 
 def test_word_and_pdf_open_with_the_odd_text(files: dict[str, Path]) -> None:

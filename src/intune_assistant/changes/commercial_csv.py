@@ -14,8 +14,9 @@ The tool's known traps are avoided: its own export was not valid input (``commer
 exactly what ``changes_from_commercial_csv`` reads: the round trip is tested), and its export lost
 the filter type (a filter without its type is refused, never guessed). Headers match whatever
 their case and order; ``Filter`` may also be spelled ``FilterName``; a ``sep=;`` line (Excel) and
-comma-separated files are read too. Every row that can't be understood is refused with its line
-number and reason; nothing is planned for it.
+comma-separated files are read too. A value a spreadsheet could run as a formula is written with a
+leading ``'`` and read back without it (``spreadsheet_cells``). Every row that can't be understood
+is refused with its line number and reason; nothing is planned for it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import io
 from collections.abc import Iterable, Mapping
 
 from intune_assistant.analyses.assignments import AssignmentRow, Directory, FilterMode
+from intune_assistant.spreadsheet_cells import from_cell, to_cell
 
 from .desired import AssignmentChange, AssignTarget, ChangeAction, Direction, ObjectKey
 from .model import RejectedChange
@@ -60,25 +62,27 @@ def _folded(name: str) -> str:
     return _ALIASES.get(folded, folded)
 
 
-def _lines(text: str) -> tuple[list[str], str]:
-    """The lines without a ``sep=`` line, and the delimiter (``sep=``, else what the header uses)."""
-    lines = text.removeprefix("\ufeff").splitlines()
-    delimiter = ""
-    if lines and lines[0].strip().casefold().startswith("sep="):
-        delimiter = lines[0].strip()[4:5]
-        lines = lines[1:]
+def _lines(text: str) -> tuple[str, str, int]:
+    """The text without a ``sep=`` line, its delimiter (``sep=``, else what the header uses) and the
+    number of lines dropped. Line breaks inside quoted values stay as they are (a name may hold one)."""
+    text = text.removeprefix("\ufeff")
+    first, _, rest = text.partition("\n")
+    delimiter, skipped = "", 0
+    if first.strip().casefold().startswith("sep="):
+        delimiter, text, skipped = first.strip()[4:5], rest, 1
     if not delimiter:
-        header = lines[0] if lines else ""
+        header = text.partition("\n")[0]
         delimiter = ";" if header.count(";") >= header.count(",") else ","
-    return lines, delimiter
+    return text, delimiter, skipped
 
 
 def looks_like_commercial_csv(text: str) -> bool:
     """True when the header names the commercial format's columns (PolicyName, AssignmentAction…)."""
-    lines, delimiter = _lines(text)
-    if not lines:
+    body, delimiter, _ = _lines(text)
+    first = next(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter), None)
+    if not first:
         return False
-    header = {_folded(h) for h in next(csv.reader([lines[0]], delimiter=delimiter))}
+    header = {_folded(h) for h in first}
     return {"policyname", "groupname", "assignmentaction"} <= header
 
 
@@ -148,8 +152,8 @@ def changes_from_commercial_csv(
     Raises:
         ValueError: the text has no header, or lacks a column the format needs.
     """
-    lines, delimiter = _lines(text)
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    body, delimiter, skipped = _lines(text)
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header:
         raise ValueError("the CSV is empty: expected the header PolicyName;GroupName;AssignmentDirection;…")
@@ -160,12 +164,11 @@ def changes_from_commercial_csv(
     changes: list[AssignmentChange] = []
     rejected: list[RejectedChange] = []
     incomplete: set[ObjectKey] = set()
-    skipped = 1 + (1 if text.removeprefix("\ufeff").lstrip().casefold().startswith("sep=") else 0)
     for cells in reader:
-        line = reader.line_num + skipped - 1
+        line = reader.line_num + skipped
         if not any(c.strip() for c in cells):
             continue
-        row = {columns[i]: cells[i] for i in range(min(len(columns), len(cells)))}
+        row = {columns[i]: from_cell(cells[i]) for i in range(min(len(columns), len(cells)))}
         try:
             changes.append(_change(row, line, objects, directory))
         except _RowError as exc:
@@ -216,20 +219,19 @@ def commercial_csv(rows: Iterable[AssignmentRow]) -> str:
         unnamed = any(not _nameable(r) and r.target_kind != "none" for r in object_rows)
         obj = object_rows[0].object
         if not known and not unnamed:
-            writer.writerow((obj.name, "", "", "NoAssignment", "", "", obj.type_label, ""))
+            writer.writerow([to_cell(v) for v in (obj.name, "", "", "NoAssignment", "", "", obj.type_label, "")])
             continue
         for row in known:
             group = {"allUsers": "All users", "allDevices": "All devices"}.get(row.target_kind, row.group_name or "")
-            writer.writerow(
-                (
-                    obj.name,
-                    group,
-                    row.mode.capitalize(),
-                    "Add" if unnamed else "Replace",
-                    row.filter.name if row.filter else "",
-                    (row.filter_mode or "").capitalize() if row.filter else "",
-                    obj.type_label,
-                    row.intent or "",
-                )
+            cells = (
+                obj.name,
+                group,
+                row.mode.capitalize(),
+                "Add" if unnamed else "Replace",
+                row.filter.name if row.filter else "",
+                (row.filter_mode or "").capitalize() if row.filter else "",
+                obj.type_label,
+                row.intent or "",
             )
+            writer.writerow([to_cell(v) for v in cells])
     return buffer.getvalue()

@@ -1,7 +1,7 @@
 """CSV exports: RFC 4180 (CRLF, quotes doubled, fields with commas/quotes/newlines quoted), UTF-8
 with a byte-order mark so Excel opens it as UTF-8, one header per visible column.
 
-Values are written exactly as shown (no formula neutralising) so an export reads back unchanged.
+A value a spreadsheet could run as a formula gets a leading ``'`` (``spreadsheet_cells``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from intune_assistant.spreadsheet_cells import to_cell
+
 BOM = "\ufeff"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -20,8 +22,8 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     """The CSV document as UTF-8 bytes with BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([to_cell(value) for value in headers])
+    writer.writerows([to_cell(value) for value in row] for row in rows)
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 

@@ -28,10 +28,10 @@ from intune_assistant.render.compare import (
     render_json,
     render_markdown,
     render_xlsx,
-    spreadsheet_safe,
 )
 from intune_assistant.render.compare.view import COLUMNS, rows
 from intune_assistant.snapshot import Snapshot
+from intune_assistant.spreadsheet_cells import to_cell
 
 HOSTILE = '<script>alert("x")</script> | =cmd() *bold* `tick`'
 
@@ -77,7 +77,7 @@ def test_csv_is_rfc4180_with_bom_and_reads_back(hostile: Comparison) -> None:
     assert text.endswith("\r\n")  # CRLF records; line breaks inside quoted values are allowed
     parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert parsed[0][:9] == list(COLUMNS[:9]) and parsed[0][9:11] == ["before <b>", "after & co"]
-    expected = [[spreadsheet_safe(v) for v in row] for row in rows(hostile, False)]
+    expected = [[to_cell(v) for v in row] for row in rows(hostile, False)]
     assert parsed[1:] == expected
     # A value that starts like a formula is kept as text.
     assert any(cell.startswith("'=") or cell == "'" + HOSTILE for row in parsed for cell in row) or any(
@@ -86,11 +86,11 @@ def test_csv_is_rfc4180_with_bom_and_reads_back(hostile: Comparison) -> None:
     assert all(not cell.startswith("=") for row in parsed for cell in row)
 
 
-def test_spreadsheet_safe_leaves_numbers_alone() -> None:
-    assert spreadsheet_safe("=1+1") == "'=1+1"
-    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
-    assert spreadsheet_safe("-1") == "-1" and spreadsheet_safe("-x") == "'-x"
-    assert spreadsheet_safe("plain") == "plain"
+def test_formula_cells_leave_numbers_alone() -> None:
+    assert to_cell("=1+1") == "'=1+1"
+    assert to_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert to_cell("-1") == "-1" and to_cell("-x") == "'-x"
+    assert to_cell("plain") == "plain"
 
 
 def test_xlsx_opens_with_every_row(hostile: Comparison) -> None:

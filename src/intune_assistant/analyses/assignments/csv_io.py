@@ -3,6 +3,8 @@
 ``assignments_csv`` returns text; the caller writes it as UTF-8 with a BOM (``utf-8-sig``) so
 Excel opens it correctly (UX rule 7). ``read_assignments_csv`` reads that file back — with or
 without the BOM, CRLF or LF — into the fields a write module needs, so an export round-trips.
+A value a spreadsheet could run as a formula is written with a leading ``'`` and read back
+without it (``spreadsheet_cells``), so the round trip stays exact.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from intune_assistant.spreadsheet_cells import from_cell, to_cell
 
 from .model import AssignmentRow
 
@@ -84,7 +88,7 @@ def assignments_csv(rows: Iterable[AssignmentRow]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(_cells(row) for row in rows)
+    writer.writerows([to_cell(c) for c in _cells(row)] for row in rows)
     return buffer.getvalue()
 
 
@@ -105,7 +109,7 @@ def read_assignments_csv(text: str) -> tuple[CsvAssignment, ...]:
 
     def cell(cells: list[str], column: str) -> str:
         position = index.get(column.casefold())
-        return cells[position] if position is not None and position < len(cells) else ""
+        return from_cell(cells[position]) if position is not None and position < len(cells) else ""
 
     return tuple(
         CsvAssignment(

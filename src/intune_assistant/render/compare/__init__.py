@@ -13,7 +13,7 @@ from intune_assistant.analyses.compare import Comparison
 from .html import render_html
 from .jsonout import comparison_data, render_json
 from .markdown import render_markdown
-from .tables import render_csv, render_xlsx, spreadsheet_safe
+from .tables import render_csv, render_xlsx
 
 __all__ = [
     "FORMATS",
@@ -25,7 +25,6 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_xlsx",
-    "spreadsheet_safe",
 ]
 
 # Format name → file extension.
