@@ -128,7 +128,8 @@ def sign_in(stack: Stack, upn: str, domain: str) -> httpx.Cookies:
     """Sign ``upn`` in through the Entra emulator's pages (onboarding the tenant if needed); the app's cookies."""
     verify = ssl.create_default_context(cafile=stack.ca_path)
     with (
-        httpx.Client(base_url=stack.base_url, timeout=120) as web,
+        # Origin: what a browser sends with a form of the app's own pages (web/origin.py checks it).
+        httpx.Client(base_url=stack.base_url, timeout=120, headers={"Origin": stack.base_url}) as web,
         httpx.Client(verify=verify, trust_env=False, timeout=60) as entra,
     ):
         browser = DemoBrowser(entra)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from conftest import Backend
 
 TENANT = "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
-REGISTRY_TABLES = {"tenant", "tenant_module"}
+REGISTRY_TABLES = {"tenant", "tenant_module", "ended_session"}
 
 
 def test_upgrade_from_empty_creates_the_registry_tables(backend: Backend) -> None:

@@ -7,6 +7,8 @@ made to customers; it needs the security overview changed first, not just this l
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import Engine, inspect
 
 from intune_assistant.tenants import Registry
@@ -15,6 +17,9 @@ from intune_assistant.tenants.model import Base
 ALLOWED = {
     "tenant": {"tenant_id", "domain", "plan", "enabled", "onboarded_at", "updated_at", "managed_by"},
     "tenant_module": {"tenant_id", "module", "activated_at"},
+    # A signed-out browser session: the SHA-256 of its random id and when the row goes (the
+    # token's expiry). Nothing in it names a tenant, a user or a device (docs/security.md).
+    "ended_session": {"marker", "ends_at"},
 }
 MIGRATION_BOOKKEEPING = {"alembic_version": {"version_num"}}
 
@@ -44,3 +49,18 @@ def test_a_stored_tenant_contains_only_what_was_given(registry: Registry, engine
 
     assert [tuple(row) for row in tenant] == [("6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f", "contoso.com", "self-hosted")]
     assert [tuple(row) for row in modules] == [("6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f", "restore")]
+
+
+def test_an_ended_session_row_holds_only_a_hash_and_a_time(registry: Registry, engine: Engine) -> None:
+    # The registry's test clock starts at 2025-01-01 09:00 and moves a second per reading.
+    start = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
+    marker = "ab" * 32
+    registry.end_session(marker, start + timedelta(minutes=5))
+    registry.end_session("cd" * 32, start - timedelta(minutes=1))  # already over: swept next time
+    registry.end_session("ef" * 32, start + timedelta(minutes=5))
+
+    assert registry.session_ended(marker) and not registry.session_ended("cd" * 32)
+    assert not registry.session_ended("00" * 32)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT marker FROM ended_session ORDER BY marker").all()
+    assert [row[0] for row in rows] == ["ab" * 32, "ef" * 32]

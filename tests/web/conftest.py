@@ -206,7 +206,8 @@ async def web(
         transport=graph_transport,
     )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+    # What a browser sends with a request from this app's own pages (see web/origin.py).
+    async with httpx.AsyncClient(transport=transport, base_url=BASE, headers={"Origin": BASE}) as client:
         with httpx.Client(verify=emulator.server.ssl_context(), trust_env=False) as http:
             yield Web(app, client, emulator, registry, DemoBrowser(http), identity, obo)
     obo.close()

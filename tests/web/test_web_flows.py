@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from intune_assistant.catalog.modules import default_read_scopes, write_scopes
-from intune_assistant.web.session import SESSION_COOKIE
+from intune_assistant.web.session import HOST_PREFIX, SESSION_COOKIE
 
 OBO = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
@@ -149,9 +149,11 @@ async def test_sign_out_clears_cookies_forgets_tokens_and_ends_the_entra_session
     tenant_id = web.tenant("contoso").tenant_id
     assert location.startswith(f"{web.emulator.base_url}/{tenant_id}/oauth2/v2.0/logout?")
     assert parse_qs(urlsplit(location).query)["post_logout_redirect_uri"] == ["https://testserver/"]
-    cleared = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{SESSION_COOKIE}=")]
+    name = web.app.state.web.cookies.session_name
+    assert name == HOST_PREFIX + SESSION_COOKIE  # served over HTTPS
+    cleared = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
     assert cleared and all('=""' in h or "Max-Age=0" in h for h in cleared)
-    assert SESSION_COOKIE not in web.client.cookies
+    assert name not in web.client.cookies
     assert not service.kept() and not web.obo._tokens
     again = await web.client.get("/policies")
     assert again.status_code == 303 and again.headers["location"].startswith("/signin")
@@ -205,7 +207,7 @@ async def test_an_unusable_token_renews_silently_with_prompt_none(web) -> None:
     cookies.store(_Req(web), response, session)
     value = response.headers["set-cookie"].split(";", 1)[0].split("=", 1)[1]
     web.client.cookies.clear()
-    web.client.cookies.set(SESSION_COOKIE, value)
+    web.client.cookies.set(cookies.session_name, value)
     renew = await web.client.get("/policies?q=x")
     assert renew.status_code == 303
     assert renew.headers["location"].startswith("/signin?") and "prompt=none" in renew.headers["location"]

@@ -71,8 +71,9 @@ async def test_json_api_needs_a_bearer_token(web) -> None:
 
 async def test_a_tampered_session_cookie_is_a_signed_out_request(web) -> None:
     await web.onboarded_admin()
-    value = web.client.cookies["ia_session"]
+    name = web.app.state.web.cookies.session_name
+    value = web.client.cookies[name]
     web.client.cookies.clear()
-    web.client.cookies.set("ia_session", value[:-4] + ("AAAA" if not value.endswith("AAAA") else "BBBB"))
+    web.client.cookies.set(name, value[:-4] + ("AAAA" if not value.endswith("AAAA") else "BBBB"))
     response = await web.client.get("/policies")
     assert response.status_code == 303 and response.headers["location"].startswith("/signin?")

@@ -2,7 +2,9 @@
 
 A tenant row holds its ID, primary domain, plan, whether it is enabled, two timestamps and, for a
 GDAP customer an MSP onboarded, the partner tenant that manages it; each activated write module is
-a row of ``tenant_module``. Adding a column here is a change to a
+a row of ``tenant_module``. ``ended_session`` holds, for each browser session signed out whose token
+has not expired yet, the SHA-256 of the session's random id and when the row may go: no tenant,
+user or device can be learned from it (docs/security.md). Adding a column here is a change to a
 promise made to customers; the schema test in ``tests/tenants`` fails on anything else.
 """
 
@@ -93,3 +95,17 @@ class TenantModule(Base):
     activated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     tenant: Mapped[Tenant] = relationship(back_populates="modules")
+
+
+class EndedSession(Base):
+    """A signed-out browser session: the SHA-256 of its random id, until its API token expires.
+
+    Every replica refuses a cookie whose session id is here, so a cookie copied before sign-out is
+    worthless everywhere at once. Rows are deleted once ``ends_at`` passed (the cookie's token is
+    expired by then, so the cookie is worthless anyway).
+    """
+
+    __tablename__ = "ended_session"
+
+    marker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

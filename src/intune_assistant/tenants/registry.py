@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intune_assistant.tenants.errors import RegistryError, TenantNotFoundError
-from intune_assistant.tenants.model import Tenant, TenantModule
+from intune_assistant.tenants.model import EndedSession, Tenant, TenantModule
 from intune_assistant.tenants.plans import PlanConfig, default_plans
 from intune_assistant.tenants.records import TenantRecord
 from intune_assistant.tenants.validation import normalise_domain, normalise_tenant_id
@@ -239,6 +239,24 @@ class Registry:
             query = query.where(Tenant.enabled.is_(enabled))
         with self._sessions() as session:
             return tuple(TenantRecord.from_row(row) for row in session.scalars(query))
+
+    def end_session(self, marker: str, until: datetime) -> None:
+        """Remember that the browser session ``marker`` (a hash of its random id) signed out, until
+        ``until``; rows whose time passed are deleted on the way."""
+        now = self._now()
+
+        def write(session: Session) -> None:
+            session.execute(delete(EndedSession).where(EndedSession.ends_at <= now))
+            if session.get(EndedSession, marker) is None:
+                session.add(EndedSession(marker=marker, ends_at=until))
+
+        self._write(write)
+
+    def session_ended(self, marker: str) -> bool:
+        """Whether the browser session ``marker`` signed out (and its time has not passed)."""
+        with self._sessions() as session:
+            row = session.get(EndedSession, marker)
+            return row is not None and row.ends_at > self._now()
 
     def _now(self) -> datetime:
         now = self._clock()

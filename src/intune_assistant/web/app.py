@@ -40,10 +40,11 @@ from .bulk_edits import api as bulk_edits_api
 from .bulk_edits import routes as bulk_edits_routes
 from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
-from .context import UserContext, here, safe_next, user_context, web_state
+from .context import UserContext, here, live_session, safe_next, user_context, web_state
 from .cookies import CookieCipher
 from .customers import routes as customer_routes
 from .customers.service import CustomerCache, consent_link
+from .csrf import release_form
 from .documentation import routes as documentation_routes
 from .documentation.settings_view import SETTINGS_TABLE
 from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
@@ -62,6 +63,7 @@ from .identity_api import (
 )
 from .objects import routes as object_routes
 from .objects.view import OBJECT_INDEXES
+from .origin import same_origin
 from .policies import routes as policy_routes
 from .policies.service import PolicyService
 from .search import routes as search_routes
@@ -123,6 +125,8 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        # Every state-changing request must come from this app's own pages (besides its CSRF token).
+        dependencies=[Depends(same_origin), Depends(release_form)],
     )
     app.state.templates = make_templates()
     app.state.web = WebState(
@@ -177,7 +181,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, name="home")
     async def home(request: Request) -> Response:
         """Signed in: to Policies. Signed out: the sign-in page."""
-        session = web_state(request).cookies.load(request)
+        session = await live_session(request)
         if session is not None:
             return Response(status_code=303, headers={"Location": "/policies"})
         return render(request, "signin.html", {"nav": "signin"})

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
+import jwt
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from intune_assistant.tenants import RegistryError
 
 from .consent import short_reason
-from .context import safe_next, signin_url, web_state
+from .context import live_session, safe_next, signin_url, web_state
 from .csrf import check_csrf
 from .errors import Link, ProblemPage
 from .identity_api import AuthError
@@ -161,7 +163,7 @@ async def auth_complete(request: Request) -> Response:
     label = await _tenant_label(
         request, principal.tenant_id, principal.username, principal.is_partner_technician, tenant
     )
-    previous = state.cookies.load(request)
+    previous = await live_session(request)
     session = BrowserSession(api_token=token, tenant_id=principal.tenant_id)
     if previous is not None and previous.tenants and _same_user(previous, principal.username):
         session.tenants = list(previous.tenants)
@@ -176,7 +178,7 @@ async def auth_complete(request: Request) -> Response:
 @router.get("/signout", name="signout_page", response_class=HTMLResponse)
 async def signout_page(request: Request) -> Response:
     """A confirmation page (signing out is a POST, so another site cannot sign the user out)."""
-    session = web_state(request).cookies.load(request)
+    session = await live_session(request)
     request.state.session = session
     if session is None:
         return RedirectResponse("/", status_code=303)
@@ -187,13 +189,15 @@ async def signout_page(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     """Clear the cookies, forget cached Graph tokens and data, and sign out at Entra ID."""
     state = web_state(request)
-    session = state.cookies.load(request)
+    session = await live_session(request)
     await check_csrf(request, session)
     assert session is not None
     try:
         principal = await state.validator.validate(session.api_token, expected_tenant=session.tenant_id)
     except AuthError:
         principal = None
+    # Every replica refuses this session from now on, until its token would have expired anyway.
+    await asyncio.to_thread(state.registry.end_session, session.marker, _token_end(session.api_token))
     if principal is not None:
         state.obo.forget(principal.tenant_id, principal.user_key)
         state.policies.drop(principal.tenant_id, principal.user_key)
@@ -202,6 +206,19 @@ async def signout(request: Request) -> Response:
     )
     state.cookies.clear(request, response)
     return response
+
+
+def _token_end(token: str) -> datetime:
+    """When ``token`` surely stops being accepted (its ``exp`` plus more than the validator's 60 s
+    leeway); a token whose expiry cannot be read counts as living the longest lifetime Entra issues
+    (28 hours, a token of a client capable of continuous access evaluation)."""
+    try:
+        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    except jwt.InvalidTokenError:
+        exp = None
+    if isinstance(exp, int | float):
+        return datetime.fromtimestamp(exp, UTC) + timedelta(minutes=5)
+    return datetime.now(UTC) + timedelta(hours=28)
 
 
 def _same_user(previous: BrowserSession, username: str) -> bool:

@@ -68,10 +68,22 @@ def signin_url(*, next_url: str, tenant: str | None = None, prompt: str | None =
     return "/signin?" + urlencode(params, quote_via=quote)
 
 
+async def live_session(request: Request) -> BrowserSession | None:
+    """The request's browser session, or ``None``: no cookie, a cookie tampered with or sealed with
+    another key, or a session that signed out (on any replica: the registry says so)."""
+    state = web_state(request)
+    session = state.cookies.load(request)
+    if session is None:
+        return None
+    # SQLAlchemy is synchronous: a worker thread keeps the event loop free for other requests.
+    ended = await asyncio.to_thread(state.registry.session_ended, session.marker)
+    return None if ended else session
+
+
 async def user_context(request: Request) -> UserContext:
     """The signed-in user, or a redirect to sign in (silently when only the token expired)."""
     state = web_state(request)
-    session = state.cookies.load(request)
+    session = await live_session(request)
     request.state.session = session
     if session is None:
         raise Redirect(signin_url(next_url=here(request)))

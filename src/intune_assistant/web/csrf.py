@@ -9,6 +9,7 @@ callback is the exception: MSAL's ``state`` (bound to the flow cookie) protects 
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -36,3 +37,18 @@ async def check_csrf(request: Request, session: BrowserSession | None) -> None:
         sent = value if isinstance(value, str) else None
     if not sent or not secrets.compare_digest(sent.encode(), session.csrf.encode()):
         raise CsrfError("token mismatch")
+
+
+async def release_form(request: Request) -> AsyncIterator[None]:
+    """A dependency of every route: close the files of a form the route parsed, when it ends.
+
+    Starlette spools a multipart file part to a temporary file; a route that reads its form with
+    ``request.form()`` (or the CSRF check) would otherwise leave it open until garbage collection.
+    """
+    try:
+        yield
+    finally:
+        parsed = getattr(request.state, "form", None)
+        if isinstance(parsed, FormData):  # an upload form parsed in memory (comparison/forms.py)
+            await parsed.close()
+        await request.close()

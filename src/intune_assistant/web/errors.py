@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .csrf import CsrfError
 from .headers import SECURITY_HEADERS
+from .origin import CrossOriginError
 from .templating import render
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,21 @@ def install_error_handlers(app: FastAPI) -> None:
             ),
         )
 
+    async def on_cross_origin(request: Request, exc: Exception) -> Response:
+        logger.warning("cross-origin %s refused: %s (correlation %s)", request.method, exc, _cid(request))
+        return problem_response(
+            request,
+            ProblemPage(
+                403,
+                "This request came from another site",
+                "Your browser said the request was sent by a page that is not Intune Assistant, so nothing "
+                "was changed.",
+                advice="If you clicked something on another site, that site tried to act as you here. Open "
+                "Intune Assistant directly and try again from its own page.",
+                links=[Link("Back to Policies", "/policies", primary=True)],
+            ),
+        )
+
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         titles = {404: "Page not found", 405: "Not allowed here"}
@@ -173,6 +189,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemPage, on_problem)
     app.add_exception_handler(Redirect, on_redirect)
     app.add_exception_handler(CsrfError, on_csrf)
+    app.add_exception_handler(CrossOriginError, on_cross_origin)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(Exception, on_unexpected)

@@ -1,9 +1,15 @@
 """The browser session: what the encrypted session cookie holds, and the sign-in flow cookie.
 
 Session cookie (``ia_session``, split if long): the API access token of the tenant in use, that
-tenant's id, the CSRF token of this browser session and the tenants signed in to during it (for
-the tenant switcher). No expiry attribute: it ends with the browser session. The server keeps
-nothing: a request without the cookie is a signed-out request.
+tenant's id, the CSRF token of this browser session, a random session id and the tenants signed
+in to during it (for the tenant switcher). No expiry attribute: it ends with the browser session.
+The server keeps no session: a request without the cookie is a signed-out request, and signing
+out records only the hash of the session id until the token expires (``Registry.end_session``),
+so a copy of the cookie is refused by every replica.
+
+Served over HTTPS the cookies carry the ``__Host-`` prefix: a browser then accepts them only
+with ``Secure``, ``Path=/`` and no ``Domain``, so no other host (a sibling subdomain) can set or
+overwrite them.
 
 Flow cookie (``ia_flow``, 10 minutes): the MSAL auth-code flow (state, nonce, PKCE verifier)
 between leaving for Entra ID and coming back, plus where to go afterwards.
@@ -11,6 +17,7 @@ between leaving for Entra ID and coming back, plus where to go afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from collections.abc import Mapping
@@ -24,6 +31,8 @@ from .cookies import CookieCipher, clear_split, read_split, write_split
 
 SESSION_COOKIE = "ia_session"
 FLOW_COOKIE = "ia_flow"
+# Served over HTTPS: Secure, Path=/ and no Domain, enforced by the browser.
+HOST_PREFIX = "__Host-"
 MAX_TENANTS = 20
 
 
@@ -49,6 +58,13 @@ class BrowserSession:
     # The GDAP customer a partner user works in ("" for their own tenant): Graph tokens then come
     # from the customer's authority On-Behalf-Of this session's API token.
     customer: str = ""
+    # Random per sign-in; its hash marks the session ended at sign-out (``marker``).
+    sid: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+
+    @property
+    def marker(self) -> str:
+        """What the registry keeps of a signed-out session: the SHA-256 of its random id."""
+        return hashlib.sha256(self.sid.encode("ascii")).hexdigest()
 
     def remember(self, tenant_id: str, label: str) -> None:
         """Put the tenant first in the switcher list (once)."""
@@ -70,13 +86,16 @@ class BrowserSession:
             "c": self.created,
             "u": self.user,
             "cu": self.customer,
+            "sid": self.sid,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BrowserSession | None:
         """The session from a cookie's plaintext, or ``None`` when it is not a session."""
-        token, tenant, csrf = data.get("t"), data.get("tid"), data.get("csrf")
+        token, tenant, csrf, sid = data.get("t"), data.get("tid"), data.get("csrf"), data.get("sid")
         if not (isinstance(token, str) and isinstance(tenant, str) and isinstance(csrf, str) and csrf):
+            return None
+        if not (isinstance(sid, str) and sid.isascii() and sid):
             return None
         tenants = [
             KnownTenant(str(item[0]), str(item[1]))
@@ -94,6 +113,9 @@ class BrowserSession:
             str(user or ""),
             customer if isinstance(customer, str) else "",
         )
+        user = data.get("u")
+        created_at = int(created) if isinstance(created, int) else 0
+        return cls(token, tenant, csrf, tenants, created_at, str(user or ""), sid)
 
 
 class SessionCookies:
@@ -103,30 +125,33 @@ class SessionCookies:
         self.cipher = cipher
         self.secure = secure
         self.flow_lifetime_s = flow_lifetime_s
+        prefix = HOST_PREFIX if secure else ""
+        self.session_name = prefix + SESSION_COOKIE
+        self.flow_name = prefix + FLOW_COOKIE
 
     def load(self, request: Request) -> BrowserSession | None:
         """The request's session, or ``None`` (absent, tampered with, or from another key)."""
-        data = self.cipher.open(SESSION_COOKIE, read_split(SESSION_COOKIE, request.cookies))
+        data = self.cipher.open(self.session_name, read_split(self.session_name, request.cookies))
         return BrowserSession.from_json(data) if data is not None else None
 
     def store(self, request: Request, response: Response, session: BrowserSession) -> None:
         """Write ``session`` into the response's cookies (HttpOnly, SameSite=Lax, no expiry)."""
         write_split(
             response,
-            SESSION_COOKIE,
-            self.cipher.seal(SESSION_COOKIE, session.to_json()),
+            self.session_name,
+            self.cipher.seal(self.session_name, session.to_json()),
             request_cookies=request.cookies,
             secure=self.secure,
         )
 
     def clear(self, request: Request, response: Response) -> None:
         """Delete the session and flow cookies."""
-        clear_split(response, SESSION_COOKIE, request_cookies=request.cookies, secure=self.secure)
-        clear_split(response, FLOW_COOKIE, request_cookies=request.cookies, secure=self.secure)
+        clear_split(response, self.session_name, request_cookies=request.cookies, secure=self.secure)
+        clear_split(response, self.flow_name, request_cookies=request.cookies, secure=self.secure)
 
     def load_flow(self, request: Request) -> dict[str, Any] | None:
         """The pending sign-in flow, or ``None`` when absent, tampered with or expired."""
-        data = self.cipher.open(FLOW_COOKIE, read_split(FLOW_COOKIE, request.cookies))
+        data = self.cipher.open(self.flow_name, read_split(self.flow_name, request.cookies))
         if data is None or not isinstance(data.get("exp"), int) or data["exp"] < time.time():
             return None
         return data
@@ -136,8 +161,8 @@ class SessionCookies:
         payload = {**data, "exp": int(time.time()) + self.flow_lifetime_s}
         write_split(
             response,
-            FLOW_COOKIE,
-            self.cipher.seal(FLOW_COOKIE, payload),
+            self.flow_name,
+            self.cipher.seal(self.flow_name, payload),
             request_cookies=request.cookies,
             secure=self.secure,
             max_age=self.flow_lifetime_s,
@@ -145,4 +170,4 @@ class SessionCookies:
 
     def clear_flow(self, request: Request, response: Response) -> None:
         """Forget the sign-in flow (it is single-use)."""
-        clear_split(response, FLOW_COOKIE, request_cookies=request.cookies, secure=self.secure)
+        clear_split(response, self.flow_name, request_cookies=request.cookies, secure=self.secure)
