@@ -244,6 +244,21 @@ def permissions(
             raise UserError(f"{target} has no generated-permissions markers:\n{generated_block(catalog)}") from None
 
 
+_LOG_LEVEL = typer.Option(
+    envvar="INTUNE_ASSISTANT_LOG_LEVEL",
+    help="DEBUG, INFO, WARNING or ERROR. At any level the log holds no token and no tenant data (docs/security.md).",
+)
+
+
+def _configure_logging(level: str) -> None:
+    from intune_assistant.logs import configure_logging
+
+    try:
+        configure_logging(level)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 @app.command()
 def demo(
     port: Annotated[int, typer.Option(help="Port of the web app on http://localhost.")] = 8000,
@@ -255,11 +270,13 @@ def demo(
     customers: Annotated[
         int, typer.Option(help="GDAP customers of the partner besides Contoso and Fabrikam (varied).", min=0)
     ] = 3,
+    log_level: Annotated[str, _LOG_LEVEL] = "WARNING",
 ) -> None:
     """Run the web app on the built-in demo tenants (Entra ID and Graph emulated on localhost)."""
     from intune_assistant.emulator.demo import check_demo_names
     from intune_assistant.web.runner import run_demo
 
+    _configure_logging(log_level)
     names = tuple(n.strip().lower() for n in tenants.split(",") if n.strip())
     try:
         check_demo_names(names)
@@ -279,10 +296,12 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on (behind a TLS-terminating proxy).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    log_level: Annotated[str, _LOG_LEVEL] = "WARNING",
 ) -> None:
     """Run the web app against Entra ID and Microsoft Graph, configured from INTUNE_ASSISTANT_* variables."""
     from intune_assistant.web.runner import run_serve
 
+    _configure_logging(log_level)
     try:
         run_serve(host, port, echo=lambda text: Console(stderr=True).print(text, markup=False, soft_wrap=True))
     except ValueError as exc:
