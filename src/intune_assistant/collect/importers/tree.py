@@ -64,6 +64,9 @@ class Skipped:
 
     path: str
     reason: str
+    # A name that reaches outside the archive (``..``, absolute, a drive) or a link: no export
+    # holds one, so an upload with one is refused as a whole (``web/comparison/uploads.py``).
+    unsafe: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,12 +197,12 @@ def _zip_files(
         path = _entry_path(info.filename)
         where = f"{prefix}{info.filename}"
         if path is None:
-            skipped.append(Skipped(where, "unsafe name in the archive; not read"))
+            skipped.append(Skipped(where, "unsafe name in the archive; not read", unsafe=True))
             continue
         if not all(_visible(part) for part in PurePosixPath(path).parts):
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
-            skipped.append(Skipped(prefix + path, "a link, not a file; not read"))
+            skipped.append(Skipped(prefix + path, "a link, not a file; not read", unsafe=True))
             continue
         if info.flag_bits & 0x1:
             skipped.append(Skipped(prefix + path, "encrypted in the archive; not read"))

@@ -71,6 +71,19 @@ def _load_snapshot(tree: ExportTree, root: str, filename: str) -> Snapshot:
     return load_snapshot_files(read, filename)
 
 
+def _refuse_unsafe_entries(tree: ExportTree) -> None:
+    """An archive with a name reaching outside it (``../``, ``/``, ``C:``) or a link was not made by
+    exporting a folder: refuse it whole, naming the entries, rather than read around them."""
+    unsafe = [s for s in tree.skipped if s.unsafe]
+    if unsafe:
+        shown = "; ".join(f"{s.path} ({s.reason.partition(';')[0]})" for s in unsafe[:5])
+        more = f" and {len(unsafe) - 5} more" if len(unsafe) > 5 else ""
+        raise UploadError(
+            f"the archive holds {len(unsafe)} entr{'y' if len(unsafe) == 1 else 'ies'} that an exported folder "
+            f"never has: {shown}{more}; nothing was read"
+        )
+
+
 def read_upload(data: bytes, filename: str, catalog: Catalog, *, snapshot_only: bool = False) -> Snapshot:
     """The snapshot in an uploaded zip (or, unless ``snapshot_only``, a single JSON export).
 
@@ -84,6 +97,7 @@ def read_upload(data: bytes, filename: str, catalog: Catalog, *, snapshot_only: 
     try:
         if is_zip:
             tree = zip_tree(data, filename, UPLOAD_LIMITS)
+            _refuse_unsafe_entries(tree)
             root = _snapshot_root(tree)
             if root is not None:
                 snapshot = _load_snapshot(tree, root, filename)
