@@ -167,7 +167,10 @@ def test_data_residency_after_the_browser_sessions(stack: Any, logs: Any) -> Non
     assert files and all(f.startswith("registry/intune-assistant.db") for f in files), files
     with sqlite3.connect(data_dir / "registry/intune-assistant.db") as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert tables == {"alembic_version", "tenant", "tenant_module"}, tables
+        assert tables == {"alembic_version", "tenant", "tenant_module", "ended_session"}, tables
+        # The sign-out left the hash of its random session id and a time, nothing else.
+        ended = db.execute("SELECT marker FROM ended_session").fetchall()
+        assert ended and all(re.fullmatch(r"[0-9a-f]{64}", row[0]) for row in ended), ended
         rows = db.execute("SELECT * FROM tenant").fetchall()
         assert [r[:2] for r in rows] == [(stack.demo.tenants["contoso"].tenant_id, "contoso.onmicrosoft.com")]
         assert db.execute("SELECT COUNT(*) FROM tenant_module").fetchone() == (0,)

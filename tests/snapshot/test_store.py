@@ -161,7 +161,7 @@ def test_object_file_that_is_not_an_object(tmp_path: Path) -> None:
     save_snapshot(sample_snapshot(), tmp_path)
     next((tmp_path / "objects" / "settingsCatalog").glob("Baseline__p2.json")).write_text("[1, 2]", "utf-8")
     loaded = load_snapshot(tmp_path)
-    assert loaded.problems[-1].reason == "expected a JSON object, found list"
+    assert loaded.problems[-1].reason == "expected a JSON object, found an array"
 
 
 def test_manifest_paths_outside_objects_are_not_read(tmp_path: Path) -> None:

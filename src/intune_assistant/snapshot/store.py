@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from intune_assistant.catalog import Catalog, default_catalog
 
 from .filenames import ObjectFileNamer
+from .json_kind import json_kind
 from .model import SCHEMA_VERSION, LoadProblem, Names, Snapshot, TenantInfo, TypeResult, TypeStatus
 from .problems import Problem, ProblemKind
 
@@ -428,7 +429,7 @@ def _read_object(read: Callable[[str], bytes], relative: object) -> tuple[dict[s
     except ValueError as exc:
         return None, f"not valid JSON: {exc}"
     if not isinstance(value, dict):
-        return None, f"expected a JSON object, found {type(value).__name__}"
+        return None, f"expected a JSON object, found {json_kind(value)}"
     return value, ""
 
 
@@ -445,7 +446,7 @@ def _mark_unread(results: dict[str, TypeResult], key: str, count: int, *, loaded
 
 def _require(value: object, kind: type[_T], where: str) -> _T:
     if not isinstance(value, kind):
-        raise SnapshotError(f"{MANIFEST}: {where} should be {kind.__name__}, found {type(value).__name__}")
+        raise SnapshotError(f"{MANIFEST}: {where} should be {json_kind(kind())}, found {json_kind(value)}")
     return value
 
 

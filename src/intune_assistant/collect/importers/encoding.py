@@ -17,7 +17,15 @@ from typing import Any
 
 import yaml
 
-__all__ = ["ImportFileError", "decode_text", "parse_json", "parse_yaml", "read_json", "read_text", "read_yaml"]
+__all__ = [
+    "ImportFileError",
+    "decode_text",
+    "parse_json",
+    "parse_yaml",
+    "read_json",
+    "read_text",
+    "read_yaml",
+]
 
 # Longest BOM first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -104,22 +112,52 @@ def parse_yaml(data: bytes) -> Any:
     if not text.strip():
         raise ImportFileError("empty file")
     try:
-        value = yaml.safe_load(text)
+        # libyaml's safe loader where PyYAML ships it: the pure-Python one takes seconds per megabyte
+        # and slows down with the square of the nesting; libyaml refuses nesting past its limit.
+        value = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise ImportFileError(f"not valid YAML: {exc.problem or exc}{where}") from None
     except yaml.YAMLError as exc:
         raise ImportFileError(f"not valid YAML: {exc}") from None
-    return _json_value(value)
+    except RecursionError:
+        raise ImportFileError("not usable YAML: nested too deeply") from None
+    try:
+        return _json_value(value, _Budget(_YAML_VALUES_PER_BYTE * len(text) + _YAML_VALUES_BASE))
+    except RecursionError:
+        raise ImportFileError("not usable YAML: nested too deeply, or an alias that holds itself") from None
 
 
-def _json_value(value: Any) -> Any:
+# YAML aliases let a few lines stand for billions of values ("billion laughs"); PyYAML shares
+# them, but converting to JSON values copies each one. No export expands beyond a few values per
+# byte it is written with.
+_YAML_VALUES_PER_BYTE = 4
+_YAML_VALUES_BASE = 10_000
+
+
+class _Budget:
+    """How many more values a YAML document may expand to."""
+
+    def __init__(self, values: int) -> None:
+        self.left = values
+        self.limit = values
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise ImportFileError(
+                f"not usable YAML: its aliases expand to more than {self.limit:,} values (an alias bomb, not an export)"
+            )
+
+
+def _json_value(value: Any, budget: _Budget) -> Any:
     """YAML's richer types as the JSON values IntuneCD meant (it writes YAML from JSON data)."""
+    budget.take()
     if isinstance(value, dict):
-        return {_json_key(k): _json_value(v) for k, v in value.items()}
+        return {_json_key(k): _json_value(v, budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json_value(v) for v in value]
+        return [_json_value(v, budget) for v in value]
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bytes):

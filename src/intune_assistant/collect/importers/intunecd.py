@@ -33,6 +33,7 @@ from typing import Any
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import Snapshot, TenantInfo
+from intune_assistant.snapshot.json_kind import json_kind
 
 from .builder import ImportBuilder, Imported
 from .encoding import ImportFileError, decode_text
@@ -157,7 +158,7 @@ def _read_object(file: ExportFile, rule: FolderRule, builder: ImportBuilder, sca
         key = rule.resolve(None, suffix)
         builder.fail(
             rel,
-            f"expected a JSON object, found {type(value).__name__}",
+            f"expected a JSON object, found {json_kind(value)}",
             key if isinstance(key, str) else None,
         )
         return

@@ -24,6 +24,7 @@ from typing import Any
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import Snapshot, TenantInfo
+from intune_assistant.snapshot.json_kind import json_kind
 
 from .builder import ImportBuilder, Imported
 from .encoding import ImportFileError, parse_json
@@ -210,7 +211,7 @@ def _read_object(file: ExportFile, route: str | Route, builder: ImportBuilder) -
         builder.fail(rel, describe_os_error(exc), fallback)
         return
     if not isinstance(value, dict):
-        builder.fail(rel, f"expected a JSON object, found {type(value).__name__}", fallback)
+        builder.fail(rel, f"expected a JSON object, found {json_kind(value)}", fallback)
         return
     obj: dict[str, Any] = strip_odata_noise(value)
     key = route if isinstance(route, str) else route(obj)
@@ -232,7 +233,7 @@ def _read_migration_table(file: ExportFile, builder: ImportBuilder) -> TenantInf
         builder.fail(rel, describe_os_error(exc))
         return TenantInfo()
     if not isinstance(table, dict):
-        builder.fail(rel, f"expected a JSON object, found {type(table).__name__}")
+        builder.fail(rel, f"expected a JSON object, found {json_kind(table)}")
         return TenantInfo()
     entries = table.get("Objects")
     for entry in entries if isinstance(entries, list) else []:
