@@ -242,9 +242,18 @@ def test_known_hostile_documents_become_problems(fmt: str) -> None:
     """The hand-written worst cases, whatever the profile draws."""
     laughs = "a0: &a0 [lol]\n" + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 12))
     cases = {
-        "json": [b"[" * 200_000 + b"]" * 200_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000, b"\xff\xfe\x00"],
+        "json": [
+            b"[" * 200_000 + b"]" * 200_000,
+            b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+            # Within json's own limit, deeper than the importers' recursion (found by the 10,000 run).
+            b"[" * 900 + b"]" * 900,
+            b'{"a":' * 900 + b"1" + b"}" * 900,
+            b"\xff\xfe\x00",
+        ],
         "yaml": [laughs.encode(), b"&a [*a]\n", b"[" * 200_000, b"!!python/object/apply:os.system [echo]"],
     }[fmt]
     for content in cases:
         renamed = INTUNECD_FILE.removesuffix(".json") + f".{fmt}"
         _check_survives(_with(INTUNECD, INTUNECD_FILE, content, rename=renamed), renamed, INTUNECD_GOOD)
+        if fmt == "json":
+            _check_survives(_with(INTUNEMANAGEMENT, IM_FILE, content), IM_FILE, IM_GOOD)

@@ -94,11 +94,12 @@ def parse_json(data: bytes) -> Any:
     if not text.strip():
         raise ImportFileError("empty file")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise ImportFileError("not usable JSON: nested too deeply") from None
+    return _shallow(value, "JSON")
 
 
 def read_yaml(path: Path) -> Any:
@@ -124,9 +125,30 @@ def parse_yaml(data: bytes) -> Any:
     except RecursionError:
         raise ImportFileError("not usable YAML: nested too deeply") from None
     try:
-        return _json_value(value, _Budget(_YAML_VALUES_PER_BYTE * len(text) + _YAML_VALUES_BASE))
+        return _shallow(_json_value(value, _Budget(_YAML_VALUES_PER_BYTE * len(text) + _YAML_VALUES_BASE)), "YAML")
     except RecursionError:
         raise ImportFileError("not usable YAML: nested too deeply, or an alias that holds itself") from None
+
+
+# Graph objects nest a dozen levels at most; the importers walk values recursively, so a document
+# nested deeper than this (yet within the parser's own limit) is refused before they see it.
+MAX_DEPTH = 64
+
+
+def _shallow(value: Any, kind: str) -> Any:
+    """``value`` when it nests at most ``MAX_DEPTH`` levels, else ``ImportFileError`` (checked without recursion)."""
+    level: list[Any] = [value]
+    for _ in range(MAX_DEPTH + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return value
+    raise ImportFileError(f"not usable {kind}: nested more than {MAX_DEPTH} levels deep")
 
 
 # YAML aliases let a few lines stand for billions of values ("billion laughs"); PyYAML shares
