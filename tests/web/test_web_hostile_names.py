@@ -172,6 +172,8 @@ async def _page_urls(web: Any, ids: dict[str, str]) -> list[str]:
         # A run exists only after an apply: its page is checked by the apply tests.
         "/assignment-manager/apply/{run_id}": "",
         "/assignment-manager/apply/{run_id}/progress": "",
+        "/bulk-edits/apply/{run_id}": "",
+        "/bulk-edits/apply/{run_id}/progress": "",
     }
     urls = []
     for route in _walk(web.app.routes):
