@@ -146,7 +146,13 @@ def render_xlsx(document: Document, out: IO[bytes], *, on_policy: Callable[[str]
         _sheet(workbook, _sheet_title("Roles held", taken), GRANT_HEADERS, grants, formats)
     ca = document.conditional_access
     if ca is not None:
-        _sheet(workbook, _sheet_title(CA_TITLE, taken), CA_POLICY_HEADERS, (ca_policy_cells(p) for p in ca.policies), formats)
+        _sheet(
+            workbook,
+            _sheet_title(CA_TITLE, taken),
+            CA_POLICY_HEADERS,
+            (ca_policy_cells(p) for p in ca.policies),
+            formats,
+        )
         _sheet(
             workbook,
             _sheet_title(CA_GAPS_TITLE, taken),

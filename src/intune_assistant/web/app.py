@@ -42,9 +42,9 @@ from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
 from .context import UserContext, here, live_session, safe_next, user_context, web_state
 from .cookies import CookieCipher
+from .csrf import release_form
 from .customers import routes as customer_routes
 from .customers.service import CustomerCache, consent_link
-from .csrf import release_form
 from .documentation import routes as documentation_routes
 from .documentation.settings_view import SETTINGS_TABLE
 from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
