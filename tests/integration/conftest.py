@@ -28,17 +28,19 @@ async def collect_demo(
     limits: RateLimits | None = None,
     honour_waits: bool = False,
     previous: Snapshot | None = None,
+    scopes: Sequence[str] | None = None,
 ) -> tuple[Snapshot, GraphClient]:
     """Collect demo tenant ``name`` in-process through the product's own client and collector.
 
-    Retry waits are shortened unless ``honour_waits`` (needed when the emulator throttles).
+    Retry waits are shortened unless ``honour_waits`` (needed when the emulator throttles);
+    ``scopes`` default to the catalog's read scopes (a partner's own tenant adds its GDAP scope).
     """
     catalog = catalog or demo.catalog
     data = demo.tenants[name]
     provider = StaticTokenProvider(token or demo.token(name))
     async with GraphClient(
         provider,
-        scopes=catalog.read_scopes(),
+        scopes=tuple(scopes) if scopes is not None else catalog.read_scopes(),
         base_url=GRAPH,
         transport=httpx.ASGITransport(app=demo.app),
         sleep=asyncio.sleep if honour_waits else _fast_sleep,

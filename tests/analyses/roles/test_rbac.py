@@ -37,7 +37,9 @@ def demo() -> DemoTenancy:
 
 @pytest.fixture(scope="module")
 def partner(demo: DemoTenancy) -> Snapshot:
-    snapshot, _ = asyncio.run(collect_demo(demo, "partner", types=["gdapRelationships", "users", "groups"]))
+    scopes = (*demo.catalog.read_scopes(), *demo.catalog.partner_scopes())
+    types = ["gdapRelationships", "users", "groups"]
+    snapshot, _ = asyncio.run(collect_demo(demo, "partner", types=types, scopes=scopes))
     return snapshot
 
 

@@ -32,7 +32,9 @@ def test_the_demo_tenant_has_findings_and_gdap_unknown_without_the_partner() -> 
 
 def test_a_partner_snapshot_names_the_accounts_that_hold_roles_only_through_gdap(tmp_path: Path) -> None:
     demo = build_demo(["contoso", "partner"])
-    partner, _ = asyncio.run(collect_demo(demo, "partner", types=["gdapRelationships", "users", "groups"]))
+    scopes = (*demo.catalog.read_scopes(), *demo.catalog.partner_scopes())
+    types = ["gdapRelationships", "users", "groups"]
+    partner, _ = asyncio.run(collect_demo(demo, "partner", types=types, scopes=scopes))
     customer, _ = asyncio.run(collect_demo(demo, "contoso", types=list(RBAC_TYPES)))
     save_snapshot(partner, tmp_path / "partner")
     save_snapshot(customer, tmp_path / "contoso")
