@@ -51,7 +51,8 @@ async def test_expired_data_is_shown_with_its_age_while_the_refresh_runs(web) ->
     assert "Reading the tenant" not in other.text and 'data-testid="refreshing"' in other.text
 
     fragment = await _until_newer(web, 1)
-    assert 'href="/policies"' in fragment and _generation(web) == 2
+    # Expired at once, so a later request may start yet another read: at least the second one landed.
+    assert 'href="/policies"' in fragment and _generation(web) >= 2
 
 
 async def test_the_refresh_button_reads_again_and_says_what_it_re_read(web) -> None:

@@ -112,10 +112,8 @@ class BrowserSession:
             int(created) if isinstance(created, int) else 0,
             str(user or ""),
             customer if isinstance(customer, str) else "",
+            sid,
         )
-        user = data.get("u")
-        created_at = int(created) if isinstance(created, int) else 0
-        return cls(token, tenant, csrf, tenants, created_at, str(user or ""), sid)
 
 
 class SessionCookies:
