@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from intune_assistant.analyses.audit import AuditRow, ChangedObject, audit_rows, what_changed
 from intune_assistant.catalog import Catalog
 
-from .audit_log import recent_audit_events
+from .audit_log import audit_events_of_this_minute
 from .context import web_state
 from .errors import Link, ProblemPage
 from .listing import Column, Facet, Listing, Table
@@ -75,7 +75,7 @@ def days_of(request: Request) -> int:
 
 async def _read(request: Request, data: TenantData, days: int) -> tuple[Table[AuditRow], list[ChangedObject]]:
     catalog: Catalog = web_state(request).catalog
-    result = await recent_audit_events(request, data, days)
+    result = await audit_events_of_this_minute(request, data, days)
     if result.error is not None:
         error = result.error
         role = " Reading it needs an Intune role that can read audit data." if error.status == 403 else ""

@@ -1,9 +1,10 @@
 """The Roles page and its JSON: Intune roles and Entra directory roles, who can do what, findings.
 
 The roles come from the tenant's one collection; whether Intune Administrators only read comes
-from Intune's audit log of the last 30 days, read live as the signed-in user (never stored). A
-partner technician signed in through GDAP sees their own GDAP roles as such. The report is kept
-per snapshot generation and audit state, so paging and sorting do not recompute it.
+from Intune's audit log of the last 30 days, read live as the signed-in user at most once a minute
+(kept in memory with the user's collection, never stored). A partner technician signed in
+through GDAP sees their own GDAP roles as such. The report is kept per snapshot generation and
+audit state, so paging and sorting do not recompute it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from intune_assistant.analyses.roles import (
 )
 from intune_assistant.snapshot import Snapshot
 
-from .audit_log import AUDIT_WINDOW_DAYS, recent_audit_events
+from .audit_log import AUDIT_WINDOW_DAYS, audit_events_of_this_minute
 from .derived import Analysis, Derived
 from .listing import Column, Facet, Listing, Table
 from .module_off import module_off
@@ -58,7 +59,7 @@ GRANTS: Listing[Grant] = Listing(
 
 async def roles_report(request: Request, data: TenantData) -> tuple[RbacReport, Table[Grant]]:
     """The report for this user: the generation's roles, today's audit log, the user's GDAP roles."""
-    events = await recent_audit_events(request, data)
+    events = await audit_events_of_this_minute(request, data)
     covers = f"the last {AUDIT_WINDOW_DAYS} days"
     if events.error is not None:
         error = events.error
