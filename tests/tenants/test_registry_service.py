@@ -11,10 +11,13 @@ from sqlalchemy import Engine
 from intune_assistant.tenants import (
     READ_MODULES,
     WRITE_MODULES,
+    CustomerLimitReached,
     PlanConfig,
+    Quotas,
     Registry,
     RegistryError,
     TenantNotFoundError,
+    default_plans,
 )
 
 CONTOSO = "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
@@ -281,3 +284,28 @@ def test_a_partner_onboards_and_links_customers_and_lists_only_its_own(registry:
         registry.onboard_customer(customer, "customer.onmicrosoft.com", "self-hosted", other)
     with pytest.raises(RegistryError, match="its own customer"):
         registry.onboard_customer(partner, "partner.example", "self-hosted", partner)
+
+
+def test_a_partner_plan_limits_its_onboarded_customers(engine: Engine, clock: Callable[[], datetime]) -> None:
+    plans = {**default_plans(), "msp-small": PlanConfig(name="msp-small", quotas=Quotas(tenants_per_partner=2))}
+    registry = Registry(engine, plans, clock=clock)
+    partner = "0f000000-0000-4000-8000-000000000001"
+    customers = [f"0c000000-0000-4000-8000-00000000000{n}" for n in range(1, 4)]
+    registry.onboard(partner, "partner.example", "msp-small")
+    assert registry.customer_limit(partner) == 2
+    for n, customer in enumerate(customers[:2], start=1):
+        registry.onboard_customer(customer, f"customer{n}.example", "self-hosted", partner)
+    # Linking a customer the partner already manages again is no new customer.
+    registry.onboard_customer(customers[0], "customer1.example", "self-hosted", partner)
+    with pytest.raises(CustomerLimitReached) as refused:
+        registry.onboard_customer(customers[2], "customer3.example", "self-hosted", partner)
+    assert (refused.value.plan, refused.value.limit, refused.value.onboarded) == ("msp-small", 2, 2)
+    assert "allows 2 onboarded customers; 2 are onboarded" in str(refused.value)
+    assert registry.get(customers[2]) is None
+    # Offboarding a customer frees its place.
+    registry.offboard(customers[1])
+    registry.onboard_customer(customers[2], "customer3.example", "self-hosted", partner)
+    assert len(registry.customers_of(partner)) == 2
+    # The self-hosted default has no limit; an unregistered partner has no plan and so no limit.
+    assert registry.customer_limit("0f000000-0000-4000-8000-000000000002") is None
+    registry.onboard_customer(customers[1], "customer2.example", "self-hosted", "0f000000-0000-4000-8000-000000000002")

@@ -20,7 +20,7 @@ from intune_assistant.tenants.database import (
     head_revision,
     upgrade_database,
 )
-from intune_assistant.tenants.errors import RegistryError, TenantNotFoundError
+from intune_assistant.tenants.errors import CustomerLimitReached, RegistryError, TenantNotFoundError
 from intune_assistant.tenants.plans import (
     SELF_HOSTED,
     STANDARD,
@@ -40,6 +40,7 @@ __all__ = [
     "STANDARD",
     "WRITE_MODULES",
     "ActiveModule",
+    "CustomerLimitReached",
     "PlanConfig",
     "Quotas",
     "Registry",

@@ -39,6 +39,8 @@ class Quotas(BaseModel):
     collections_per_day: int | None = Field(default=None, ge=0)
     exports_per_day: int | None = Field(default=None, ge=0)
     write_applies_per_day: int | None = Field(default=None, ge=0)
+    # Customers a partner tenant on this plan may have onboarded at once (registry, every replica).
+    tenants_per_partner: int | None = Field(default=None, ge=0)
 
 
 class PlanConfig(BaseModel):

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import TypeVar
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from intune_assistant.tenants.errors import RegistryError, TenantNotFoundError
+from intune_assistant.tenants.errors import CustomerLimitReached, RegistryError, TenantNotFoundError
 from intune_assistant.tenants.model import EndedSession, Tenant, TenantModule
 from intune_assistant.tenants.plans import PlanConfig, default_plans
 from intune_assistant.tenants.records import TenantRecord
@@ -113,7 +113,9 @@ class Registry:
 
         A new customer starts enabled on ``plan``; a registered one keeps its domain, plan, enabled
         flag and modules and only gains its manager. Refused (``RegistryError``) when another partner
-        already manages it, or when the partner would manage itself.
+        already manages it, or when the partner would manage itself; ``CustomerLimitReached`` when the
+        partner's own plan allows no more customers (``tenants_per_partner``; a partner that is not
+        registered has no plan, so no limit).
         """
         key = normalise_tenant_id(tenant_id)
         partner = normalise_tenant_id(partner_tenant_id)
@@ -125,6 +127,8 @@ class Registry:
         def write(session: Session) -> TenantRecord:
             now = self._now()
             row = session.get(Tenant, key, with_for_update=True)
+            if row is None or row.managed_by != partner:
+                self._check_customer_limit(session, partner)
             if row is None:
                 row = Tenant(
                     tenant_id=key,
@@ -145,6 +149,24 @@ class Registry:
             return TenantRecord.from_row(row)
 
         return self._write(write)
+
+    def _check_customer_limit(self, session: Session, partner: str) -> None:
+        # The partner's row is locked first, so two replicas onboarding for one partner take turns
+        # and cannot both pass the count.
+        owner = session.get(Tenant, partner, with_for_update=True)
+        if owner is None:
+            return
+        limit = self.plan(owner.plan).quotas.tenants_per_partner
+        if limit is None:
+            return
+        onboarded = session.scalar(select(func.count()).select_from(Tenant).where(Tenant.managed_by == partner)) or 0
+        if onboarded >= limit:
+            raise CustomerLimitReached(owner.plan, limit, onboarded)
+
+    def customer_limit(self, partner_tenant_id: str) -> int | None:
+        """How many customers the partner's plan lets it have onboarded (``None``: no limit)."""
+        record = self.get(partner_tenant_id)
+        return None if record is None else self.plan(record.plan).quotas.tenants_per_partner
 
     def customers_of(self, partner_tenant_id: str) -> tuple[TenantRecord, ...]:
         """The tenants ``partner_tenant_id`` manages through GDAP, by domain."""

@@ -17,7 +17,7 @@ from intune_assistant.customers.model import Customer
 from intune_assistant.customers.read import GdapUnreadable
 from intune_assistant.customers.serialize import customer_json
 from intune_assistant.identity.dependency import bearer_token
-from intune_assistant.tenants import RegistryError
+from intune_assistant.tenants import CustomerLimitReached, RegistryError
 
 from ..consent import ConsentState
 from ..context import UserContext, safe_next, user_context, web_state
@@ -101,6 +101,8 @@ async def customers_page(
             "show": show,
             "admin": is_admin(ctx.principal),
             "done": request.query_params.get("onboarded", ""),
+            "limit": await asyncio.to_thread(web_state(request).registry.customer_limit, ctx.principal.tenant_id),
+            "onboarded": len(request.state.customer_menu),
             "nav": "customers",
         },
     )
@@ -152,18 +154,40 @@ async def customers_onboard(request: Request, ctx: Annotated[UserContext, Depend
             " ".join(refused) + " Nothing was changed.",
             links=[Link("Back to Customers", "/customers", primary=True)],
         )
+    partner = ctx.principal.tenant_id
+    limit = await asyncio.to_thread(state.registry.customer_limit, partner)
+    onboarded = len(await asyncio.to_thread(state.registry.customers_of, partner))
+    if limit is not None and onboarded + len(chosen) > limit:
+        raise customer_limit_page(limit, onboarded, len(chosen), done=0)
     plan = state.settings.plan
-    for tenant_id in sorted(chosen):
+    for done, tenant_id in enumerate(sorted(chosen)):
         customer = by_id[tenant_id]
         assert customer.domain is not None
         try:
-            await asyncio.to_thread(
-                state.registry.onboard_customer, tenant_id, customer.domain, plan, ctx.principal.tenant_id
-            )
+            await asyncio.to_thread(state.registry.onboard_customer, tenant_id, customer.domain, plan, partner)
+        except CustomerLimitReached as exc:
+            # Another session onboarded for this partner meanwhile: the registry's count decides.
+            state.customers.drop(partner)
+            raise customer_limit_page(exc.limit, exc.onboarded, len(chosen) - done, done=done) from None
         except RegistryError as exc:
             raise ProblemPage(409, f"{customer.name} was not onboarded", str(exc)) from None
     state.customers.drop(ctx.principal.tenant_id)
     return RedirectResponse(f"/customers?onboarded={len(chosen)}", status_code=303)
+
+
+def customer_limit_page(limit: int, onboarded: int, asked: int, *, done: int) -> ProblemPage:
+    """The page for a partner whose plan allows no more onboarded customers, and how that changes."""
+    changed = "Nothing was changed." if done == 0 else f"{done} of the selected customers were onboarded before it."
+    return ProblemPage(
+        403,
+        "Your plan's customer limit is reached",
+        f"Your partner tenant's plan lets it have {limit} customer{'' if limit == 1 else 's'} onboarded at once; "
+        f"{onboarded} {'is' if onboarded == 1 else 'are'} onboarded and you chose {asked} more. {changed}",
+        advice="This limit does not reset with time: a place frees up as soon as an onboarded customer is "
+        "offboarded (Tenant settings of that customer → Offboard), or when the service's operator moves your "
+        "partner tenant to a plan with more customers.",
+        links=[Link("Back to Customers", "/customers", primary=True)],
+    )
 
 
 def _why_not(customer: Customer | None) -> str:
