@@ -21,6 +21,8 @@ from intune_assistant.snapshot import Snapshot, TenantInfo
 from .progress import RichCollectProgress
 
 if TYPE_CHECKING:
+    import msal
+
     from intune_assistant.identity.device_code import DeviceCodeTokenProvider
 
 # Exit codes scripts can rely on.
@@ -100,9 +102,18 @@ def demo_snapshot(
 
 
 def device_code_sign_in(
-    domain: str, client_id: str | None, authority: str | None, ca_file: Path | None, console: Console
+    domain: str,
+    client_id: str | None,
+    authority: str | None,
+    ca_file: Path | None,
+    console: Console,
+    token_cache: msal.TokenCache | None = None,
 ) -> DeviceCodeTokenProvider:
-    """The device-code sign-in every ``--tenant`` command uses (MSAL; tokens stay in memory)."""
+    """The device-code sign-in every ``--tenant`` command uses (MSAL; tokens stay in memory).
+
+    ``token_cache``: a persisted cache the user opted in to (``watch --keep-sign-in``); None keeps
+    tokens in memory only.
+    """
     from intune_assistant.identity.device_code import DeviceCodeTokenProvider
 
     if not client_id:
@@ -119,6 +130,7 @@ def device_code_sign_in(
         ca_file=str(ca_file) if ca_file else None,
         # Instance discovery asks Microsoft's cloud about the authority: only for Microsoft's own.
         instance_discovery=authority is None,
+        cache=token_cache,
     )
 
 
@@ -138,10 +150,11 @@ def tenant_snapshot(
     graph_url: str,
     ca_file: Path | None,
     modules: Sequence[str] = (),
+    token_cache: msal.TokenCache | None = None,
 ) -> Snapshot:
     from intune_assistant.identity.device_code import SignInError
 
-    provider = device_code_sign_in(domain, client_id, authority, ca_file, console)
+    provider = device_code_sign_in(domain, client_id, authority, ca_file, console, token_cache)
     verify = graph_verify(ca_file)
     tenant = TenantInfo(tenant_id=None, domain=domain, display_name=domain)
     try:
@@ -178,10 +191,12 @@ def snapshot_from_options(
     ca_file: Path | None = None,
     types: list[str] | None = None,
     modules: Sequence[str] = (),
+    token_cache: msal.TokenCache | None = None,
 ) -> Snapshot:
     """The snapshot to work on: a demo tenant or a real one collected now, or a saved folder.
 
-    ``modules``: optional read modules whose scopes a collection asks for besides the default ones.
+    ``modules``: optional read modules whose scopes a collection asks for besides the default ones;
+    ``token_cache``: a persisted sign-in the user opted in to (``--tenant`` only).
     """
     from intune_assistant.snapshot import SnapshotError, load_snapshot
 
@@ -206,4 +221,5 @@ def snapshot_from_options(
         graph_url=graph_url,
         ca_file=ca_file,
         modules=modules,
+        token_cache=token_cache,
     )

@@ -67,13 +67,21 @@ class Source:
 
 
 @contextmanager
-def _errors_exit_2() -> Iterator[None]:
-    """Known problems → one line on stderr and exit code 2 (cli.main would use 1)."""
+def errors_exit_2(*also_known: type[Exception]) -> Iterator[None]:
+    """Known problems (and ``also_known`` ones) → one line on stderr and exit code 2 (cli.main would use 1)."""
     from intune_assistant.baselines import BaselineDownloadError, UnknownBaselineError
     from intune_assistant.collect.importers import UnknownFormatError
     from intune_assistant.snapshot import SnapshotError
 
-    known = (CompareError, BaselineDownloadError, UnknownBaselineError, UnknownFormatError, SnapshotError, OSError)
+    known: tuple[type[Exception], ...] = (
+        CompareError,
+        BaselineDownloadError,
+        UnknownBaselineError,
+        UnknownFormatError,
+        SnapshotError,
+        OSError,
+        *also_known,
+    )
     try:
         yield
     except typer.Exit:
@@ -184,7 +192,7 @@ def _same_tenant(left: Snapshot, right: Snapshot) -> bool:
     return bool(left.tenant.domain) and (left.tenant.domain or "").lower() == (right.tenant.domain or "").lower()
 
 
-def _run(
+def run_comparison(
     left: Source,
     right: Source,
     mode: Mode,
@@ -193,6 +201,7 @@ def _run(
     type_key: str | None,
     catalog: Catalog,
 ) -> Comparison:
+    """``left`` and ``right`` compared as ``mode`` says (auto: see ``compare``), or one ``policy`` of left's."""
     from intune_assistant.analyses.compare import (
         compare_baseline,
         compare_drift,
@@ -358,10 +367,10 @@ def compare(
     """Compare two tenants, a tenant with a baseline, a tenant with itself over time, or policies."""
     from intune_assistant.render.compare import FORMATS, render_comparison
 
-    with _errors_exit_2():
+    with errors_exit_2():
         catalog = default_catalog()
         left, right = load_source(a, catalog), load_source(b, catalog)
-        result = _run(left, right, mode, policy, against, type_key, catalog)
+        result = run_comparison(left, right, mode, policy, against, type_key, catalog)
         chosen = fmt
         if chosen is None and output is not None:
             suffix = output.suffix.lstrip(".").lower()
@@ -386,7 +395,7 @@ def download(
     """Download a public baseline archive and extract it safely; compare with: compare demo:contoso FOLDER."""
     from intune_assistant.baselines import DEFAULT_BASELINE_URL, download_baseline
 
-    with _errors_exit_2():
+    with errors_exit_2():
         console = Console(stderr=True)
         source = url or DEFAULT_BASELINE_URL
         console.print(f"Downloading {source}")

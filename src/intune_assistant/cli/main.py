@@ -310,9 +310,23 @@ def serve(
 
 def _register_modules() -> None:
     # Each module's commands live in their own file; importing here keeps main.py small.
-    from . import assign, audit, bulk, compare, conditional_access, deploy, devices, docs, health, rbac, targeting
+    from . import (
+        assign,
+        audit,
+        bulk,
+        compare,
+        conditional_access,
+        deploy,
+        devices,
+        docs,
+        health,
+        rbac,
+        targeting,
+        watch,
+    )
 
-    for module in (docs, targeting, compare, assign, bulk, deploy, health, rbac, conditional_access, devices, audit):
+    modules = (docs, targeting, compare, watch, assign, bulk, deploy, health, rbac, conditional_access, devices, audit)
+    for module in modules:
         module.register(app)
 
 

@@ -1,6 +1,7 @@
 """Device-code sign-in for the CLI against a real tenant, through MSAL (delegated only).
 
-Tokens stay in MSAL's in-memory cache for the life of the process; nothing is written to disk.
+Tokens stay in MSAL's in-memory cache for the life of the process; nothing is written to disk,
+unless the caller passes a persisted cache the user opted in to (``identity.kept_sign_in``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class DeviceCodeTokenProvider:
         prompt: Callable[[str], None],
         ca_file: str | None = None,
         instance_discovery: bool = True,
+        cache: msal.TokenCache | None = None,
     ) -> None:
         session = requests.Session()
         # Token polls may meet a connection the server closed while idle: resend once. Safe here,
@@ -46,6 +48,8 @@ class DeviceCodeTokenProvider:
             authority=authority,
             http_client=session,
             instance_discovery=instance_discovery,
+            # None: MSAL's in-memory cache. A persisted one only by the user's explicit choice.
+            token_cache=cache,
         )
         self._prompt = prompt
         self._lock = threading.Lock()
