@@ -54,6 +54,7 @@ class Derived:
         self._guard = threading.Lock()
         self._running: dict[str, asyncio.Future[Any]] = {}
         self._answers: dict[str, OrderedDict[Hashable, asyncio.Future[Any]]] = {}
+        self._holders: dict[str, object] = {}
 
     def ready(self, analysis: Analysis[Any]) -> bool:
         """True when ``analysis`` is computed (a page can use it without waiting)."""
@@ -109,6 +110,15 @@ class Derived:
         else:
             answers.move_to_end(key)
         return cast(T, await asyncio.shield(found))
+
+    def holder(self, name: str, make: Callable[[], T]) -> T:
+        """A mutable object of this generation made once by ``make`` (what a live read remembers between requests).
+
+        Event loop only; it goes with the generation like every analysis.
+        """
+        if name not in self._holders:
+            self._holders[name] = make()
+        return cast(T, self._holders[name])
 
     async def fetched(self, kind: str, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
         """What ``fetch`` reads beside the snapshot (Intune's audit log for a time range), read once.
