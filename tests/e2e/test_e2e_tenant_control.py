@@ -53,3 +53,39 @@ def test_unassigned_user_gets_the_access_page_and_works_once_assigned(stack: Any
     page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
     entra.require_assignment(tenant_id, required=False)
     context.close()
+
+
+def test_a_compliant_device_policy_blocks_with_one_sentence_and_entra_s_page(
+    stack: Any, browser: Any, shots: Path
+) -> None:
+    tenant_id = stack.demo.tenants["contoso"].tenant_id
+    reader = _operator(stack, "readOnly")
+    entra = stack.demo.entra
+    entra.require_compliant_device(tenant_id)
+    context = browser.new_context(viewport=WIDE, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto(stack.base_url + "/")
+    page.get_by_role("link", name="Sign in with Microsoft").click()
+    page.locator("button[name=user]", has_text=reader.user_principal_name).click()
+    page.wait_for_url(re.compile(r".*/policies"))
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="A compliant device is needed").is_visible()
+    assert page.locator(".problem-message").inner_text() == (
+        "Your organisation's Conditional Access lets Intune Assistant reach Microsoft Graph only from a compliant "
+        "device (enrolled in Intune and meeting its compliance policies), and this sign-in did not come from one."
+    )
+    assert _refusals(stack, 53000) == 1
+    page.screenshot(path=str(shots / "tenant-control-compliant-device-1280.png"), full_page=True)
+
+    # Signing in again answers the policy's claims challenge: from this (unmanaged) browser Entra blocks it
+    # on its own page.
+    page.get_by_role("link", name="Sign in again from a compliant device").click()
+    page.wait_for_load_state()
+    assert "AADSTS53000" in page.content()
+    assert "/policies" not in page.url
+
+    # The administrator lifts the policy: the next visit reads the tenant.
+    entra.require_compliant_device(tenant_id, required=False)
+    page.goto(stack.base_url + "/policies")
+    page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
+    context.close()

@@ -9,6 +9,7 @@ import pytest
 
 from intune_assistant.identity.obo import (
     ConsentRequired,
+    DeviceNotCompliant,
     GraphTokenUnavailable,
     InteractionRequired,
     NotAssigned,
@@ -38,6 +39,12 @@ def mapped(result: dict[str, Any]) -> OboError:
         ({"error": "invalid_grant", "error_description": "AADSTS65001: no consent"}, ConsentRequired, 65001, ""),
         ({"error": "interaction_required", "error_codes": [50076], "claims": "{}"}, InteractionRequired, 50076, ""),
         ({"error": "invalid_grant", "error_codes": [50079], "claims": "{}"}, InteractionRequired, 50079, ""),
+        (
+            {"error": "interaction_required", "error_codes": [53000], "claims": "{}"},
+            DeviceNotCompliant,
+            53000,
+            "only from a compliant device",
+        ),
         ({"error": "invalid_grant", "error_codes": [50057]}, SignInRequired, 50057, "disabled"),
         ({"error": "invalid_grant", "error_codes": [50020]}, SignInRequired, 50020, "GDAP"),
         ({"error": "invalid_grant", "error_codes": [50105]}, NotAssigned, 50105, "Users and groups"),

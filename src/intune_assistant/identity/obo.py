@@ -40,6 +40,7 @@ from .config import IdentityConfig
 from .errors import AuthError
 from .obo_errors import (
     ConsentRequired,
+    DeviceNotCompliant,
     GraphTokenUnavailable,
     InteractionRequired,
     NotAssigned,
@@ -52,6 +53,7 @@ from .scopes import as_uris, graph_scope_names, scopes_for
 
 __all__ = [
     "ConsentRequired",
+    "DeviceNotCompliant",
     "GraphTokenUnavailable",
     "InteractionRequired",
     "NotAssigned",

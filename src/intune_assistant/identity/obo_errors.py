@@ -6,6 +6,8 @@ Entra ID's answers (graph-entra.md §4) map to:
   the scopes tenant-wide (``consent_url`` builds the admin-consent link);
 * ``InteractionRequired`` — ``interaction_required`` (AADSTS50076/50079 ...): Conditional Access
   wants more (MFA); ``claims`` is the challenge for the next sign-in;
+* ``DeviceNotCompliant`` (an ``InteractionRequired``) — AADSTS53000: Conditional Access requires a
+  compliant device; only a sign-in from such a device answers the challenge;
 * ``SignInRequired`` — the user is disabled (AADSTS50057), lost access (50020), or the sign-in
   expired or was revoked (other ``invalid_grant``): sign in again, or ask an admin;
 * ``NotAssigned`` (a ``SignInRequired``) — AADSTS50105: the tenant requires assignment to the
@@ -24,6 +26,7 @@ from urllib.parse import quote, urlencode
 
 __all__ = [
     "ConsentRequired",
+    "DeviceNotCompliant",
     "GraphTokenUnavailable",
     "InteractionRequired",
     "NotAssigned",
@@ -83,10 +86,11 @@ class InteractionRequired(OboError):
     """Conditional Access requires an interactive step (usually MFA); ``claims`` is Entra's
     challenge, to pass as ``claims_challenge`` to the next sign-in."""
 
-    def __init__(self, tenant_id: str, claims: str, *, aadsts: int | None) -> None:
+    def __init__(self, tenant_id: str, claims: str, *, aadsts: int | None, message: str | None = None) -> None:
         self.claims = claims
         super().__init__(
-            f"Tenant {tenant_id} requires you to sign in again with multi-factor authentication "
+            message
+            or f"Tenant {tenant_id} requires you to sign in again with multi-factor authentication "
             "(Conditional Access) before Intune Assistant can read Microsoft Graph for you.",
             tenant_id=tenant_id,
             aadsts=aadsts,
@@ -97,6 +101,21 @@ class InteractionRequired(OboError):
         """The challenge header an API returns for this (graph-entra.md §4): base64 claims."""
         encoded = base64.b64encode(self.claims.encode("utf-8")).decode("ascii")
         return f'Bearer realm="", error="insufficient_claims", claims="{encoded}"'
+
+
+class DeviceNotCompliant(InteractionRequired):
+    """Conditional Access requires a compliant (managed) device and this sign-in did not come from one
+    (AADSTS53000). ``claims`` is the challenge a sign-in from a compliant device answers."""
+
+    def __init__(self, tenant_id: str, claims: str, *, aadsts: int | None) -> None:
+        super().__init__(
+            tenant_id,
+            claims,
+            aadsts=aadsts,
+            message="Your organisation's Conditional Access lets Intune Assistant reach Microsoft Graph only from "
+            "a compliant device (enrolled in Intune and meeting its compliance policies), and this sign-in did not "
+            "come from one.",
+        )
 
 
 class SignInRequired(OboError):
@@ -142,6 +161,8 @@ def error_from_result(
         return ConsentRequired(
             tenant_id, scopes, authority_host=authority_host, api_client_id=api_client_id, aadsts=code
         )
+    if 53000 in codes:
+        return DeviceNotCompliant(tenant_id, str(result.get("claims") or ""), aadsts=code)
     if error == "interaction_required" or _INTERACTION_CODES.intersection(codes):
         return InteractionRequired(tenant_id, str(result.get("claims") or ""), aadsts=code)
     if 50105 in codes:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -54,6 +55,7 @@ from .identity_api import (
     ApiTokenValidator,
     AuthError,
     ConsentRequired,
+    DeviceNotCompliant,
     GraphTokenUnavailable,
     IdentityConfig,
     InteractionRequired,
@@ -307,6 +309,33 @@ def _install_identity_handlers(app: FastAPI) -> None:
             ),
         )
 
+    async def on_device_not_compliant(request: Request, exc: Exception) -> Response:
+        # Signing in again helps only from a compliant device: explain first, then offer that sign-in
+        # with the challenge (from this device Entra blocks it on its own page).
+        assert isinstance(exc, DeviceNotCompliant)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"error": "device_not_compliant", "message": exc.message, "correlation_id": _cid(request)},
+                status_code=401,
+                headers={"WWW-Authenticate": exc.www_authenticate},
+            )
+        _forget(request)
+        if is_htmx(request):
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
+        query = urlencode({"tenant": exc.tenant_id, "claims": exc.claims, "next": here(request)})
+        return problem_response(
+            request,
+            ProblemPage(
+                403,
+                "A compliant device is needed",
+                exc.message,
+                advice="Open Intune Assistant on a device that is enrolled in Intune and compliant (the Company "
+                "Portal shows its state), then sign in again there. If this device should be compliant, ask your "
+                "administrator.",
+                links=[Link("Sign in again from a compliant device", f"/signin?{query}", primary=True)],
+            ),
+        )
+
     # The JSON API's refused tokens: JSON with WWW-Authenticate (pages catch AuthError themselves).
     app.add_exception_handler(AuthError, auth_error_handler)
 
@@ -332,6 +361,7 @@ def _install_identity_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InteractionRequired, on_interaction)
     app.add_exception_handler(SignInRequired, on_sign_in_required)
     app.add_exception_handler(NotAssigned, on_not_assigned)
+    app.add_exception_handler(DeviceNotCompliant, on_device_not_compliant)
 
 
 def _install_limit_handler(app: FastAPI) -> None:

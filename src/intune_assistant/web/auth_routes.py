@@ -45,8 +45,10 @@ async def signin(
     login_hint: Annotated[str | None, Query(max_length=320)] = None,
     domain_hint: Annotated[str | None, Query(max_length=253)] = None,
     next: Annotated[str | None, Query(max_length=2000)] = None,
+    claims: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response:
-    """Leave for Entra ID's sign-in (optionally into one tenant, e.g. a GDAP customer)."""
+    """Leave for Entra ID's sign-in (optionally into one tenant, e.g. a GDAP customer; ``claims``: a
+    Conditional Access challenge to answer, which Entra itself validates)."""
     return await start_sign_in(
         request,
         tenant=(tenant or "").strip() or None,
@@ -54,6 +56,7 @@ async def signin(
         login_hint=login_hint,
         domain_hint=domain_hint,
         next_url=safe_next(next),
+        claims=(claims or "").strip() or None,
     )
 
 

@@ -10,6 +10,7 @@ from intune_assistant.identity.config import IdentityConfig
 from intune_assistant.identity.errors import AuthError
 from intune_assistant.identity.obo import (
     ConsentRequired,
+    DeviceNotCompliant,
     GraphTokenUnavailable,
     InteractionRequired,
     NotAssigned,
@@ -28,6 +29,7 @@ __all__ = [
     "ApiTokenValidator",
     "AuthError",
     "ConsentRequired",
+    "DeviceNotCompliant",
     "GraphTokenUnavailable",
     "IdentityConfig",
     "InteractionRequired",

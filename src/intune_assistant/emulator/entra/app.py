@@ -139,6 +139,19 @@ class EntraEmulator:
         with self.core.lock:
             self.core.enterprise_apps.unassign(tenant_id, client_id or self.core.registrations.api.client_id, object_id)
 
+    # --- conditional access ------------------------------------------------------------------
+
+    def require_compliant_device(self, tenant_id: str, *, required: bool = True) -> None:
+        """Switch on (or off) the tenant's Conditional Access policy "Require compliant device" for
+        Microsoft Graph: On-Behalf-Of and device-code tokens for Graph then fail with AADSTS53000 (the
+        emulator's clients present no compliant device), and a sign-in answering its claims challenge
+        is blocked on Entra's page."""
+        with self.core.lock:
+            if required:
+                self.core.compliant_device_tenants.add(tenant_id.lower())
+            else:
+                self.core.compliant_device_tenants.discard(tenant_id.lower())
+
     # --- users -------------------------------------------------------------------------------
 
     def _home_of(self, tenant_id: str | None, user_id: str) -> str | None:

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from starlette.responses import Response
 
 from . import device_code, errors
-from .core import Client, Core
+from .core import DEVICE_POLICY_ID, Client, Core
 from .directory import Candidate, Principal
 from .errors import EntraError
 from .minting import client_info
@@ -56,6 +56,18 @@ def _max_age(raw: str | None) -> int | None:
     if value < 0:
         raise errors.malformed("max_age must not be negative.")
     return value
+
+
+def _names_policy(raw: str | None, policy_id: str) -> bool:
+    """Whether a (valid) ``claims`` challenge names the Conditional Access policy ``policy_id``."""
+    try:
+        parsed = json.loads(raw or "null")
+    except ValueError:
+        return False
+    requested = parsed.get("access_token") if isinstance(parsed, dict) else None
+    polids = requested.get("polids") if isinstance(requested, dict) else None
+    values = polids.get("values") if isinstance(polids, dict) else None
+    return isinstance(values, list) and policy_id in values
 
 
 def _wants_step_up(raw: str | None) -> bool:
@@ -231,6 +243,7 @@ class Browser:
                 code_challenge=challenge,
                 client_info=query.get("client_info") == "1",
                 step_up=_wants_step_up(query.get("claims")),
+                device_challenge=_names_policy(query.get("claims"), DEVICE_POLICY_ID),
                 max_age=max_age,
                 login_hint=query.get("login_hint") or None,
                 domain_hint=query.get("domain_hint") or None,
@@ -244,6 +257,11 @@ class Browser:
         if principal is None or session is None:
             notices = ("This sign-in includes multi-factor authentication (demo).",) if pending.step_up else ()
             return self._page(pending, title="Sign in", intro=f"to continue to {client.display_name}", notices=notices)
+        if pending.device_challenge and self.core.requires_compliant_device(principal.tenant_id):
+            # prompt=none cannot show Entra's block page: the app is told interaction is required.
+            if prompt == "none":
+                return self._error_redirect(redirect_uri, mode, errors.device_not_compliant(), state)
+            return self._error_page(errors.device_not_compliant())
         return self._issue_code(pending, principal, session)
 
     def _silent_principal(
@@ -335,6 +353,9 @@ class Browser:
             return self._set_cookie(self._complete_device(pending, principal), cookie)
         if pending.kind == "adminconsent":
             return self._set_cookie(self._complete_consent(pending, principal, client), cookie)
+        if pending.device_challenge and core.requires_compliant_device(principal.tenant_id):
+            # Entra shows the block on its own page ("You can't get there from here"), never redirected.
+            return self._set_cookie(self._error_page(errors.device_not_compliant()), cookie)
         return self._set_cookie(self._issue_code(pending, principal, session), cookie)
 
     def _cancel(self, pending: PendingSignIn) -> Response:

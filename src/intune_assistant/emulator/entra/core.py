@@ -40,6 +40,9 @@ Client = FrontendApp | ApiApp | PublicClientApp
 # The conditional-access policy id named in multi-factor claims challenges (fixed: a demo policy).
 MFA_POLICY_ID = "9ab03e19-ed42-4168-b6b7-7001fb3e933a"
 MFA_CLAIMS = '{"access_token":{"polids":{"essential":true,"values":["' + MFA_POLICY_ID + '"]}}}'
+# The tenant policy "Require compliant device" for Microsoft Graph, named in its claims challenges.
+DEVICE_POLICY_ID = "5c1e7a44-2b9d-4f0e-8a63-c0d7e94b2f18"
+DEVICE_CLAIMS = '{"access_token":{"polids":{"essential":true,"values":["' + DEVICE_POLICY_ID + '"]}}}'
 
 
 class Core:
@@ -55,6 +58,8 @@ class Core:
         self.minter = Minter(self.keys)
         self.consent = ConsentStore(registrations, options.preconsented)
         self.enterprise_apps = EnterpriseApps()
+        # Tenants (lower-case ids) whose Conditional Access requires a compliant device for Graph.
+        self.compliant_device_tenants: set[str] = set()
         self.lock = threading.RLock()
         self.token_log: list[TokenLogEntry] = []
         self.pending: ExpiringStore[PendingSignIn] = ExpiringStore()
@@ -141,6 +146,16 @@ class Core:
         if principal.operator.mfa_required and not mfa:
             raise errors.mfa_required(GRAPH_RESOURCE, MFA_CLAIMS)
 
+    def requires_compliant_device(self, tenant_id: str | None) -> bool:
+        """Whether the tenant's Conditional Access requires a compliant device to reach Microsoft Graph."""
+        return tenant_id is not None and tenant_id.lower() in self.compliant_device_tenants
+
+    def check_device(self, principal: Principal) -> None:
+        """Conditional Access (tenant policy): a compliant device to reach Microsoft Graph. No client of the
+        emulator presents a registered device, so a tenant with the policy never issues a Graph token."""
+        if self.requires_compliant_device(principal.tenant_id):
+            raise errors.device_not_compliant(DEVICE_CLAIMS)
+
     # --- issuance --------------------------------------------------------------------------
 
     def issue(
@@ -165,6 +180,7 @@ class Core:
         if scopes.resource == "graph":
             granted = self.graph_scopes(principal, client, scopes)
             self.check_mfa(principal, mfa)
+            self.check_device(principal)
             response["access_token"] = self.minter.graph_token(
                 principal,
                 app_id=client.client_id,

@@ -205,6 +205,18 @@ def mfa_required(resource: str, claims: str) -> EntraError:
     )
 
 
+def device_not_compliant(claims: str | None = None) -> EntraError:
+    """Conditional Access requires a compliant device and the device is not (AADSTS53000)."""
+    return EntraError(
+        "interaction_required",
+        53000,
+        "Device is not in required device state: compliant. Conditional Access policy requires a compliant "
+        "device, and the device is not compliant. The user must enroll their device with an approved MDM "
+        "provider like Intune.",
+        claims=claims,
+    )
+
+
 def user_disabled() -> EntraError:
     """The user account is disabled (AADSTS50057)."""
     return EntraError(

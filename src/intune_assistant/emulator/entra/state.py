@@ -75,6 +75,8 @@ class PendingSignIn:
     code_challenge: str | None = None
     client_info: bool = False
     step_up: bool = False
+    # The claims challenge names the compliant-device policy (no emulator browser can satisfy it).
+    device_challenge: bool = False
     max_age: int | None = None
     login_hint: str | None = None
     domain_hint: str | None = None
