@@ -129,3 +129,21 @@ async def test_without_a_member_write_scope_each_item_fails_naming_the_permissio
     assert report.results[0].status is ItemStatus.FAILED
     assert "403: the sign-in lacks the delegated permission Group.ReadWrite.All" in report.results[0].reason
     assert _member_ids(writable, STATIC) == set()
+
+
+def test_an_intune_device_id_adds_its_entra_object_and_one_without_is_refused_by_name(writable: Writable) -> None:
+    # What the Devices page ticks: Intune's managed device ids, linked to Entra ID by azureADDeviceId.
+    managed = [dict(d) for d in writable.tenant.objects["managedDevices"][:2]]
+    unregistered = {**managed[1], "id": "md-unregistered", "deviceName": "KIOSK-NO-ENTRA",
+                    "azureADDeviceId": "00000000-0000-0000-0000-000000000000"}  # fmt: skip
+    snapshot = Snapshot(writable.snapshot.tenant, writable.snapshot.source, writable.snapshot.taken_at,
+                        {**writable.snapshot.objects, "managedDevices": [*managed, unregistered]},
+                        writable.snapshot.results)  # fmt: skip
+    plan = plan_members(snapshot, STATIC, [m["id"] for m in [*managed, unregistered]], MemberAction.ADD)
+    entra = {e["deviceId"]: e for e in writable.tenant.objects["entraDevices"]}
+    assert [i.member.id for i in plan.items if i.member] == [entra[m["azureADDeviceId"]]["id"] for m in managed]
+    assert [i.member.name for i in plan.items if i.member] == [entra[m["azureADDeviceId"]]["displayName"]
+                                                              for m in managed]  # fmt: skip
+    (refused,) = plan.rejected
+    assert refused.source == "KIOSK-NO-ENTRA (md-unregistered)"
+    assert refused.reason.startswith("the Intune device 'KIOSK-NO-ENTRA' has no Entra ID device object")

@@ -3,7 +3,9 @@ with its reason; search, filters, sort, paging, CSV and the JSON API run on the 
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import html
 import io
 import re
 from typing import Any
@@ -110,3 +112,102 @@ async def test_api_devices_answers_a_bearer_token_with_findings(web) -> None:
     assert body["status"] == "ready" and body["matched"] == len(tenant.planted["duplicateDevices"])
     assert {d["id"] for d in body["devices"]} == set(tenant.planted["duplicateDevices"])
     assert all(any(f["kind"] == "Duplicate record" for f in d["findings"]) for d in body["devices"])
+
+
+def _ticked(html: str) -> list[str]:
+    """The values of the rows' checkboxes (what the Devices page sends for the ticked devices)."""
+    return re.findall(r'type="checkbox" name="member" value="([^"]+)" form="add-to-group"', html)
+
+
+def _entra_ids(tenant: Any, managed_ids: list[str]) -> set[str]:
+    managed = {d["id"]: d for d in tenant.objects["managedDevices"]}
+    by_device_id = {e["deviceId"]: e["id"] for e in tenant.objects["entraDevices"]}
+    return {by_device_id[managed[m]["azureADDeviceId"]] for m in managed_ids}
+
+
+async def _review(web: Any, **fields: Any) -> Any:
+    data = {"csrf_token": web.csrf(), "action": "members", "member_action": "add", **fields}
+    return await web.client.post("/bulk-edits/review", data=data)
+
+
+async def test_ticked_devices_review_without_the_module_and_a_dynamic_group_is_refused(web) -> None:
+    await web.onboarded_admin(modules=("managed-devices",))
+    page = await web.wait_for_policies("/devices?os=Windows")
+    # Every row has a checkbox, the page a "choose all" box, and without the module it says how to turn it on.
+    assert 'data-testid="add-to-group"' in page.text and 'data-pick-all="add-to-group"' in page.text
+    assert len(_ticked(page.text)) == len(_row_ids(page.text)) > 3
+    assert 'data-testid="module-needed"' in page.text and 'href="/tenant"' in page.text.split("module-needed")[1]
+    # The group field suggests, as you type, static groups that can hold devices (not every group, every page).
+    assert 'hx-get="/bulk-edits/groups?for=devices"' in page.text and '<option value="Lab Devices">' not in page.text
+    offered = await web.client.get("/bulk-edits/groups", params={"for": "devices", "group": "devices"})
+    assert '<option value="Lab Devices">' in offered.text and "All Windows Devices" not in offered.text
+    chosen = _ticked(page.text)[:3]
+    names = [d["deviceName"] for d in web.tenant("contoso").objects["managedDevices"] if d["id"] in chosen]
+
+    # Reviewing needs no module: the devices by name; applying does.
+    review = await _review(web, group="Lab Devices", member=chosen, back="/devices?os=Windows")
+    assert review.status_code == 200 and 'data-testid="count-objects">3<' in review.text
+    assert all(f"add device &#39;{n}&#39; to &#39;Lab Devices&#39;" in review.text for n in names)
+    assert 'data-testid="module-needed"' in review.text and 'name="plan"' not in review.text
+    assert 'href="/devices?os=Windows">Back to Devices<' in review.text
+
+    # The JSON API takes the same ids.
+    tenant = web.tenant("contoso")
+    operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
+    token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
+    body = {"action": "members", "group": "Lab Devices", "member": chosen}
+    planned = await web.client.post("/api/bulk-edits/plan", json=body, headers={"Authorization": f"Bearer {token}"})
+    assert planned.status_code == 200 and not planned.json()["can_apply"], planned.text
+    assert len(planned.json()["plan"]["items"]) == 3
+
+    # A dynamic group is refused with the reason, and the way back is the Devices page as it was.
+    refused = await _review(web, group="All Windows Devices", member=chosen, back="/devices?os=Windows")
+    assert refused.status_code == 400 and "it has dynamic membership" in refused.text
+    assert 'href="/devices?os=Windows"' in refused.text and "Back to Devices" in refused.text
+    # Nothing ticked: said so; a foreign "back" is not followed.
+    empty = await _review(web, group="Lab Devices", back="https://elsewhere.example/")
+    assert empty.status_code == 400 and "No users or devices were given" in empty.text
+    assert "elsewhere.example" not in empty.text and 'href="/bulk-edits"' in empty.text
+
+
+async def test_three_ticked_devices_added_to_a_group_show_on_its_page(web) -> None:
+    upn = await web.onboarded_admin(modules=("managed-devices",))
+    started = await web.client.post("/tenant/modules/bulk-edit/activate", data={"csrf_token": web.csrf()})
+    await web.consent(started, upn)
+    tenant = web.tenant("contoso")
+    group = next(g for g in tenant.objects["groups"] if g["displayName"] == "Pilot Devices")
+    before = {m["id"] for m in group.get("members") or []}
+    page = await web.wait_for_policies("/devices?os=Windows&sort=name")
+    assert 'data-testid="module-needed"' not in page.text
+    chosen = [m for m in _ticked(page.text) if not _entra_ids(tenant, [m]) & before][:3]
+    wanted = _entra_ids(tenant, chosen)
+    assert len(wanted) == 3
+
+    review = await _review(web, group="Pilot Devices", member=chosen, back="/devices?os=Windows&sort=name")
+    assert 'data-testid="count-objects">3<' in review.text
+    document = html.unescape(re.search(r'name="plan" value="([^"]+)"', review.text).group(1))
+    started = await web.client.post("/bulk-edits/apply", data={"csrf_token": web.csrf(), "plan": document})
+    assert started.status_code == 303, started.text
+    run = started.headers["location"]
+    for _ in range(2000):
+        fragment = await web.client.get(run + "/progress", headers={"HX-Request": "true"})
+        if fragment.headers.get("HX-Refresh") == "true":
+            break
+        await asyncio.sleep(0.01)
+    result = await web.client.get(run)
+    assert 'data-testid="count-applied">3<' in result.text
+    live = next(g for g in tenant.objects["groups"] if g["id"] == group["id"])
+    assert {m["id"] for m in live["members"]} == before | wanted
+
+    # The group's page, once the read that apply started is in, lists the three devices.
+    for _ in range(2000):
+        shown = await web.client.get(f"/groups/{group['id']}", params={"per": "200"})
+        if 'data-testid="refreshing"' not in shown.text:
+            break
+        await asyncio.sleep(0.01)
+    members = shown.text.split('data-testid="group-members"')[1]
+    names = {e["displayName"] for e in tenant.objects["entraDevices"] if e["id"] in wanted}
+    assert all(f'<th scope="row">{html.escape(n)}</th>' in members for n in names), members[:3000]
+    # Planning the same again changes nothing: each is already a member.
+    again = await _review(web, group="Pilot Devices", member=chosen)
+    assert 'data-testid="count-objects">0<' in again.text and again.text.count("already a member") == 3

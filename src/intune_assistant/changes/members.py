@@ -1,10 +1,11 @@
 """Group membership in bulk: users and devices added to or removed from one static group. Pure.
 
 Members are named as admins have them: a user by UPN, display name or id; a device by its name
-(the Entra ID device, or the Intune device's Entra object) or id — from a typed list, a CSV
-(``members_from_text``: the first column, or the column headed UPN / user / device / name / id),
-the Groups page or the Troubleshoot page. One item per member (``POST groups/{id}/members/$ref``
-or ``DELETE groups/{id}/members/{member}/$ref``), so each has its own result.
+(the Entra ID device, or the Intune device's Entra object) or id (the Entra ID object's, or the
+Intune device's, which the Devices page ticks) — from a typed list, a CSV (``members_from_text``:
+the first column, or the column headed UPN / user / device / name / id), the Devices, Groups or
+Troubleshoot page. One item per member (``POST groups/{id}/members/$ref`` or
+``DELETE groups/{id}/members/{member}/$ref``), so each has its own result.
 
 Refused before anything is planned, with the reason: a group with dynamic membership (Entra ID
 computes its members from its rule), a group synchronised from on-premises Active Directory
@@ -113,6 +114,17 @@ def _resolve_member(name: str, directory: Directory, devices: Sequence[Mapping[s
     by_id = [d for d in devices if d.get("id") == name]
     if by_id:
         return _member_ref("device", by_id[0])
+    managed = directory.devices.get(name)
+    if managed is not None:
+        # An Intune device id (the Devices page ticks them): its Entra ID object is the member.
+        entra = directory.entra_object_id(name)
+        match = next((d for d in devices if d.get("id") == entra), None) if entra else None
+        if match is not None:
+            return _member_ref("device", match)
+        return (
+            f"the Intune device '{managed.get('deviceName') or name}' has no Entra ID device object among the "
+            "devices read (not registered in Entra ID, or Entra ID devices weren't read), so it can't be a group member"
+        )
     user = directory.users_by_upn.get(wanted)
     if user is not None:
         return _member_ref("user", user)
@@ -138,6 +150,13 @@ def _resolve_member(name: str, directory: Directory, devices: Sequence[Mapping[s
     similar = close_names(name, candidates)
     hint = f"; did you mean {', '.join(repr(s) for s in similar)}?" if similar else ""
     return f"no user or device named '{name}' in the tenant{hint}"
+
+
+def _given_name(name: str, directory: Directory) -> str:
+    """How a refusal names what was given: an Intune device id by the device's name (names, not ids)."""
+    managed = directory.devices.get(name)
+    device_name = managed.get("deviceName") if managed is not None else None
+    return f"{device_name} ({name})" if isinstance(device_name, str) and device_name else name
 
 
 def plan_members(
@@ -191,11 +210,12 @@ def plan_members(
     summary = f"{action.value} {'to' if action is MemberAction.ADD else 'from'} '{group_name}'"
     for name in dict.fromkeys(n.strip() for n in names if n.strip()):
         member = _resolve_member(name, directory, devices)
+        given = _given_name(name, directory)
         if isinstance(member, str):
-            rejected.append(RejectedChange(name, summary, member))
+            rejected.append(RejectedChange(given, summary, member))
             continue
         if unified and member.type_key == "entraDevices":
-            rejected.append(RejectedChange(name, summary, "a Microsoft 365 group can have users only, not devices"))
+            rejected.append(RejectedChange(given, summary, "a Microsoft 365 group can have users only, not devices"))
             continue
         present = member.id in direct
         if action is MemberAction.ADD and present:

@@ -2,7 +2,9 @@
 
 Needs the optional read module "Managed devices": while it is off the page says what it would show
 and how to turn it on. Search, filters (in the URL), sort, paging and the CSV export run on the
-server over every device (``listing``); a device's name opens Troubleshoot for it.
+server over every device (``listing``); a device's name opens Troubleshoot for it. Ticked devices
+go to a static group through Bulk edits' members plan (``/bulk-edits/review`` → apply): the one
+write path, applied only with the Bulk edits module.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from intune_assistant.analyses.devices import DeviceRow, DevicesReport, FindingKind, device_inventory
 
+from .bulk_edits.routes import can_apply
+from .context import here
 from .derived import Analysis, Derived
 from .listing import Column, Facet, Listing, Table
 from .module_off import module_off
@@ -104,6 +108,8 @@ async def devices_page(request: Request, data: PageData) -> Response:
         "table": table,
         "page": page,
         "counts": counts,
+        "can_apply": can_apply(request, data),
+        "back": here(request),
         "nav": "devices",
     }
     return render(request, "devices.html", context)

@@ -2,10 +2,11 @@
 
 ``plan`` takes ``{"action": "rename", "object": ["type/id"…], "rule": "prefix|suffix|replace|regex",
 "text", "replacement"}``, ``{"action": "delete", "object": […]}`` or ``{"action": "members",
-"group", "member_action": "add|remove", "members": "<one per line, or CSV>"}`` and answers the plan
-as JSON with its sealed ``document`` (when the tenant has the module) and, for a delete, the
-``confirm`` phrase. ``apply`` takes ``{"document", "confirm"}`` back and answers every item's result
-and the backup (a snapshot zip, base64). The server keeps neither.
+"group", "member_action": "add|remove", "members": "<one per line, or CSV>", "member": [ids…]}``
+(``member``: users or devices by id, Intune device ids included, as the Devices page ticks them)
+and answers the plan as JSON with its sealed ``document`` (when the tenant has the module) and, for
+a delete, the ``confirm`` phrase. ``apply`` takes ``{"document", "confirm"}`` back and answers every
+item's result and the backup (a snapshot zip, base64). The server keeps neither.
 """
 
 from __future__ import annotations

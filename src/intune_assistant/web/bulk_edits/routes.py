@@ -1,5 +1,6 @@
 """``/bulk-edits``: rename or delete the objects ticked on the Policies page, change a static group's
-members (from a list, a CSV, the Groups or Troubleshoot page) → review → confirm → apply → results.
+members (from a list, a CSV, the devices ticked on the Devices page, the Groups or Troubleshoot
+page) → review → confirm → apply → results.
 
 Planning only reads the collection (``changes/renames.py``, ``deletes.py``, ``members.py``), so
 anyone signed in may review; applying needs the module. The plan travels sealed in the confirm form
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -39,10 +41,12 @@ from ..analyses import TARGETING, Tenant
 from ..assignment_manager.apply import RunPages, progress_view, refused_plan, run_view, start_run
 from ..assignment_manager.documents import open_document, seal
 from ..comparison.forms import parse_in_memory
-from ..context import TenantContext, tenant_context
+from ..context import TenantContext, safe_next, tenant_context
 from ..csrf import check_csrf
+from ..derived import Analysis, Derived
 from ..errors import Link, ProblemPage
 from ..modules import modules_in_use
+from ..targeting.troubleshoot import Names
 from ..templating import render
 from ..tenant_data import FileData, PageData, TenantData
 
@@ -67,13 +71,41 @@ def _keys(values: list[str]) -> list[ObjectKey]:
     return keys
 
 
-def _refused(message: str) -> ProblemPage:
+@dataclass(frozen=True)
+class ChangeableGroups:
+    """Names of the groups whose members can be added or removed here (static, not synchronised)."""
+
+    every: Names
+    for_devices: Names
+    """Those that can hold devices too (a Microsoft 365 group holds users only)."""
+
+
+def _changeable_groups(derived: Derived) -> ChangeableGroups:
+    groups = [g for g in derived.value(TARGETING).directory.groups.values() if not static_group_problem(g)]
+    named = [(str(g.get("displayName") or g.get("id")), g) for g in groups]
+    devices = {n for n, g in named if "Unified" not in (g.get("groupTypes") or [])}
+    return ChangeableGroups(Names.of({n for n, _ in named}), Names.of(devices))
+
+
+CHANGEABLE_GROUPS: Analysis[ChangeableGroups] = Analysis("groups whose members can be changed", _changeable_groups)
+"""The suggestions of the group fields (Bulk edits, Devices); typing another group is refused with why."""
+
+
+def back_link(value: str | None) -> Link:
+    """Where a members change was started: the Devices page (with its list state) or Bulk edits."""
+    url = safe_next(value, "/bulk-edits")
+    if url == "/devices" or url.startswith("/devices?"):
+        return Link("Back to Devices", url, primary=True)
+    return Link("Back to Bulk edits", "/bulk-edits", primary=True)
+
+
+def _refused(message: str, back: Link | None = None) -> ProblemPage:
     return ProblemPage(
         400,
         "Nothing could be planned",
         message[:1].upper() + message[1:] + ". Nothing was changed.",
         advice="Correct the input and try again.",
-        links=[Link("Back to Bulk edits", "/bulk-edits", primary=True)],
+        links=[back or back_link(None)],
     )
 
 
@@ -89,10 +121,6 @@ async def input_page(request: Request, data: PageData) -> Response:
             if obj is not None:
                 name = record.object_name(obj)
                 chosen.append({"key": f"{key.type_key}/{key.id}", "name": name, "type": record.label})
-    static = sorted(
-        (str(g.get("displayName") or gid) for gid, g in tenant.directory.groups.items() if not static_group_problem(g)),
-        key=str.casefold,
-    )
     members = "\n".join(request.query_params.getlist("member")[:500])
     return render(
         request,
@@ -100,12 +128,22 @@ async def input_page(request: Request, data: PageData) -> Response:
         {
             "chosen": chosen,
             "kinds": [k.value for k in RenameKind],
-            "static_groups": static,
             "group": request.query_params.get("group", "")[:300],
             "members": members,
             "nav": "bulk-edits",
         },
     )
+
+
+@router.get("/bulk-edits/groups", name="bulk_edits_groups", response_class=HTMLResponse)
+async def group_suggestions(request: Request, data: PageData) -> Response:
+    """The static groups whose name holds what was typed (htmx fills the group field's suggestions as
+    you type: a tenant's thousands of groups are not sent with every page); ``for=devices`` leaves out
+    Microsoft 365 groups, which hold users only."""
+    groups = await data.analysis(CHANGEABLE_GROUPS)
+    names = groups.for_devices if request.query_params.get("for") == "devices" else groups.every
+    found = names.matching(request.query_params.get("group", ""))
+    return render(request, "_troubleshoot_suggestions.html", {"names": found})
 
 
 async def _read_form(request: Request) -> tuple[FormData, str]:
@@ -136,7 +174,8 @@ def _text(fields: Mapping[str, list[str]], key: str) -> str:
 
 def plan_input(fields: Mapping[str, list[str]], upload: str, tenant: Tenant) -> Plan:
     """The plan for one bulk edit: ``action`` rename (``object``, ``rule``, ``text``, ``replacement``),
-    delete (``object``) or members (``group``, ``member_action``, ``members`` and an uploaded list).
+    delete (``object``) or members (``group``, ``member_action``, ``members``, each ticked ``member``
+    and an uploaded list).
 
     Raises:
         InputRefused: the input can't be planned; nothing is.
@@ -152,7 +191,8 @@ def plan_input(fields: Mapping[str, list[str]], upload: str, tenant: Tenant) -> 
     if action == "delete":
         return plan_deletes(tenant.snapshot, keys, catalog=tenant.catalog, directory=tenant.directory)
     if action == "members":
-        names = members_from_text(_text(fields, "members")) + members_from_text(upload)
+        ticked = [m.strip() for m in fields.get("member") or () if m.strip()]
+        names = members_from_text(_text(fields, "members")) + ticked + members_from_text(upload)
         how = MemberAction.REMOVE if _text(fields, "member_action") == "remove" else MemberAction.ADD
         try:
             return plan_members(tenant.snapshot, _text(fields, "group"), names, how, catalog=tenant.catalog,
@@ -166,13 +206,15 @@ def plan_input(fields: Mapping[str, list[str]], upload: str, tenant: Tenant) -> 
 async def review(request: Request, data: FileData) -> Response:
     """The plan as a preview: per object the change and its warnings, every refusal with its reason."""
     form, upload = await _read_form(request)
+    back_value = form.get("back")
+    back = back_link(back_value if isinstance(back_value, str) else None)
     try:
         await check_csrf(request, data.session)
         tenant = await data.analysis(TARGETING)
         fields = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
         plan = await asyncio.to_thread(plan_input, fields, upload, tenant)
     except InputRefused as exc:
-        raise _refused(str(exc)) from None
+        raise _refused(str(exc), back) from None
     finally:
         await form.close()
     deletes = any(i.operation == Operation.DELETE for i in plan.items)
@@ -185,6 +227,7 @@ async def review(request: Request, data: FileData) -> Response:
             "can_apply": allowed,
             "document": seal(request, data, plan) if plan.items and allowed else "",
             "phrase": confirmation_phrase(plan) if deletes else "",
+            "back": back,
             "nav": "bulk-edits",
         },
     )
