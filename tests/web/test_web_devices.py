@@ -211,3 +211,20 @@ async def test_three_ticked_devices_added_to_a_group_show_on_its_page(web) -> No
     # Planning the same again changes nothing: each is already a member.
     again = await _review(web, group="Pilot Devices", member=chosen)
     assert 'data-testid="count-objects">0<' in again.text and again.text.count("already a member") == 3
+
+
+async def test_a_device_opened_from_devices_adds_to_a_group_from_troubleshoot(web) -> None:
+    await web.onboarded_admin(modules=("managed-devices",))
+    page = await web.wait_for_policies("/devices")
+    device_id = _row_ids(page.text)[0]
+    troubleshoot = await web.client.get("/troubleshoot", params={"device": device_id})
+    link = html.unescape(
+        re.search(r'href="(/bulk-edits\?[^"]+)" data-testid="add-to-group"', troubleshoot.text).group(1)
+    )
+    prefilled = await web.client.get(link)
+    members = html.unescape(re.search(r'data-testid="members-list">([^<]*)</textarea>', prefilled.text).group(1))
+    review = await _review(web, group="Lab Devices", members=members)
+    (entra_id,) = _entra_ids(web.tenant("contoso"), [device_id])
+    name = next(e["displayName"] for e in web.tenant("contoso").objects["entraDevices"] if e["id"] == entra_id)
+    assert 'data-testid="count-objects">1<' in review.text, review.text
+    assert f"add device '{name}' to 'Lab Devices'" in html.unescape(review.text)
