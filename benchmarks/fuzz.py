@@ -1,5 +1,5 @@
-"""Benchmark: the fuzz tests of every importer, the archive reader, the filter parser and the CSV
-inputs (``tests/importers/test_importers_fuzz.py``) at 10,000 examples each.
+"""Benchmark: the fuzz tests of every importer, saved snapshots, the archive reader, the filter parser
+and the CSV inputs (``tests/importers/test_importers_fuzz.py``) at 10,000 examples each.
 
 The suite runs them at a few dozen examples; this runs hypothesis's ``fuzz`` profile in a child
 pytest and prints, per test, the examples run, passed or failed, and its wall time, then the total

@@ -1,4 +1,4 @@
-"""Fuzzing every importer, the archive reader, the filter parser and every CSV input with hypothesis.
+"""Fuzzing every importer, snapshots, the archive reader, the filter parser and every CSV input with hypothesis.
 
 One file of a real export is replaced by hostile content — random bytes, truncated or garbled
 JSON and YAML, other encodings, deep nesting, YAML alias bombs and self-references, huge values
@@ -12,9 +12,11 @@ runs 10,000 examples per test (``benchmarks/fuzz.py`` does that and prints the f
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -38,6 +40,7 @@ from intune_assistant.collect.importers import (
 )
 from intune_assistant.collect.importers.encoding import decode_text
 from intune_assistant.collect.importers.errors import UnknownFormatError
+from intune_assistant.snapshot import LoadProblem, Snapshot, SnapshotError, load_snapshot_files, snapshot_zip
 
 from ..changes.test_plan_assignments import make_snapshot
 
@@ -235,6 +238,58 @@ def test_csv_inputs_only_refuse_with_a_reason(text: str) -> None:
             continue
         for refused in rejected:
             assert refused.reason and not PYTHONIC.search(refused.reason), refused.reason
+
+
+def _snapshot_files() -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(snapshot_zip(make_snapshot(), CATALOG))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+_SNAPSHOT_FILES = _snapshot_files()
+_SNAPSHOT_OBJECT = sorted(p for p in _SNAPSHOT_FILES if p.startswith("objects/"))[0]
+_SNAPSHOT_OBJECTS = sum(p.startswith("objects/") for p in _SNAPSHOT_FILES)
+
+
+def _load_snapshot_with(path: str, content: bytes) -> Snapshot:
+    files = {**_SNAPSHOT_FILES, path: content}
+
+    def read(relative: str) -> bytes:
+        if relative not in files:
+            raise FileNotFoundError(relative)
+        return files[relative]
+
+    return load_snapshot_files(read, "upload.zip")
+
+
+@FUZZ
+@given(content=_hostile(_SNAPSHOT_FILES["manifest.json"]))
+def test_snapshot_manifest_only_refuses_in_words(content: bytes) -> None:
+    try:
+        _load_snapshot_with("manifest.json", content)
+    except SnapshotError as exc:
+        assert str(exc) and not re.search(r"Traceback|object at 0x|NoneType", str(exc)), str(exc)
+
+
+@FUZZ
+@given(content=_hostile(_SNAPSHOT_FILES[_SNAPSHOT_OBJECT]))
+def test_snapshot_object_file_is_a_problem_and_the_others_load(content: bytes) -> None:
+    snapshot = _load_snapshot_with(_SNAPSHOT_OBJECT, content)
+    loaded = sum(len(v) for v in snapshot.objects.values())
+    problems = [p for p in snapshot.problems if isinstance(p, LoadProblem) and p.path == _SNAPSHOT_OBJECT]
+    assert loaded == _SNAPSHOT_OBJECTS or (loaded == _SNAPSHOT_OBJECTS - 1 and len(problems) == 1)
+    for problem in problems:
+        assert problem.reason and not PYTHONIC.search(problem.reason), problem.reason
+
+
+def test_known_hostile_snapshot_files_are_refused_in_words() -> None:
+    """Found by fuzzing: a manifest nested past json's own limit raised RecursionError out of the loader."""
+    for content in (b"[" * 200_000 + b"]" * 200_000, b"[" * 900 + b"]" * 900, b'{"a":' * 900 + b"1" + b"}" * 900):
+        with pytest.raises(SnapshotError, match="nested"):
+            _load_snapshot_with("manifest.json", content)
+        snapshot = _load_snapshot_with(_SNAPSHOT_OBJECT, content)
+        assert [p.reason for p in snapshot.problems if isinstance(p, LoadProblem)] == [
+            "not valid JSON: nested more than 64 levels deep"
+        ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from intune_assistant.catalog import Catalog, default_catalog
 
 from .filenames import ObjectFileNamer
+from .json_depth import loads_shallow
 from .json_kind import json_kind
 from .model import SCHEMA_VERSION, LoadProblem, Names, Snapshot, TenantInfo, TypeResult, TypeStatus
 from .problems import Problem, ProblemKind
@@ -332,7 +333,7 @@ def load_snapshot_files(read: Callable[[str], bytes], label: str) -> Snapshot:
     ``FileNotFoundError``) for a file it cannot give. Errors as ``load_snapshot``."""
     manifest_path = f"{label}/{MANIFEST}"
     try:
-        raw = json.loads(read(MANIFEST).decode("utf-8-sig"))
+        raw = loads_shallow(read(MANIFEST), "utf-8-sig")
     except FileNotFoundError:
         raise SnapshotError(f"{label} has no {MANIFEST}: it is not a snapshot folder") from None
     except (OSError, ValueError) as exc:
@@ -384,7 +385,7 @@ def _read_definitions(read: Callable[[str], bytes], name: object) -> tuple[dict[
     if name != DEFINITIONS:
         return {}, f"manifest names {name!r} as the definitions file; only {DEFINITIONS} is read"
     try:
-        value = json.loads(read(DEFINITIONS).decode("utf-8"))
+        value = loads_shallow(read(DEFINITIONS))
     except FileNotFoundError:
         return {}, "file is missing; setting names are derived from their ids"
     except OSError as exc:
@@ -419,7 +420,7 @@ def _read_object(read: Callable[[str], bytes], relative: object) -> tuple[dict[s
     if PurePosixPath(relative).is_absolute() or ".." in parts or not parts or parts[0] != OBJECTS:
         return None, "outside the snapshot's objects folder; not read"
     try:
-        value = json.loads(read("/".join(parts)).decode("utf-8"))
+        value = loads_shallow(read("/".join(parts)))
     except FileNotFoundError:
         return None, "file is missing"
     except OSError as exc:

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from intune_assistant.snapshot.json_depth import MAX_DEPTH, nests_deeper_than
+
 __all__ = [
     "ImportFileError",
     "decode_text",
@@ -130,25 +132,12 @@ def parse_yaml(data: bytes) -> Any:
         raise ImportFileError("not usable YAML: nested too deeply, or an alias that holds itself") from None
 
 
-# Graph objects nest a dozen levels at most; the importers walk values recursively, so a document
-# nested deeper than this (yet within the parser's own limit) is refused before they see it.
-MAX_DEPTH = 64
-
-
 def _shallow(value: Any, kind: str) -> Any:
-    """``value`` when it nests at most ``MAX_DEPTH`` levels, else ``ImportFileError`` (checked without recursion)."""
-    level: list[Any] = [value]
-    for _ in range(MAX_DEPTH + 1):
-        level = [
-            child
-            for item in level
-            if isinstance(item, dict | list)
-            for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, dict | list)
-        ]
-        if not level:
-            return value
-    raise ImportFileError(f"not usable {kind}: nested more than {MAX_DEPTH} levels deep")
+    """``value`` when it nests at most ``MAX_DEPTH`` levels (the importers walk values recursively),
+    else ``ImportFileError``."""
+    if nests_deeper_than(value):
+        raise ImportFileError(f"not usable {kind}: nested more than {MAX_DEPTH} levels deep")
+    return value
 
 
 # YAML aliases let a few lines stand for billions of values ("billion laughs"); PyYAML shares
