@@ -8,21 +8,25 @@ from typing import Any
 WIDE = {"width": 1280, "height": 860}
 
 
-def contoso_admin(stack: Any) -> str:
-    """The UPN of Contoso's admin (enabled, no MFA prompt)."""
-    tenant = stack.demo.tenants["contoso"]
+def contoso_admin(stack: Any, tenant_name: str = "contoso") -> str:
+    """The UPN of Contoso's (or another demo tenant's) admin (enabled, no MFA prompt)."""
+    tenant = stack.demo.tenants[tenant_name]
     return str(
         next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required).user_principal_name
     )
 
 
-def sign_in_and_onboard(browser: Any, stack: Any, *, modules: tuple[str, ...] = ()) -> Any:
-    """A new browser context signed in as Contoso's admin, Contoso onboarded and its Policies shown.
+def sign_in_and_onboard(
+    browser: Any, stack: Any, *, modules: tuple[str, ...] = (), tenant_name: str = "contoso"
+) -> Any:
+    """A new browser context signed in as Contoso's admin (or ``tenant_name``'s), the tenant onboarded
+    and its Policies shown.
 
-    ``modules``: optional read modules to turn on in Tenant settings (admin consent on Entra's page)
-    unless they are on already, for pages that read managed devices or Intune roles.
+    ``modules``: modules to turn on in Tenant settings (admin consent on Entra's page) unless they
+    are on already: optional read modules for pages that read managed devices or Intune roles, or
+    write modules.
     """
-    admin = contoso_admin(stack)
+    admin = contoso_admin(stack, tenant_name)
     context = browser.new_context(viewport=WIDE, ignore_https_errors=True, accept_downloads=True)
     page = context.new_page()
     page.goto(stack.base_url + "/")

@@ -175,6 +175,10 @@ async def _page_urls(web: Any, ids: dict[str, str]) -> list[str]:
         "/assignment-manager/apply/{run_id}/progress": "",
         "/bulk-edits/apply/{run_id}": "",
         "/bulk-edits/apply/{run_id}/progress": "",
+        "/deploy/apply/{run_id}": "",
+        "/deploy/apply/{run_id}/progress": "",
+        "/restore/apply/{run_id}": "",
+        "/restore/apply/{run_id}/progress": "",
         # A partner's page: Contoso is no partner and gets 403.
         "/customers": "",
     }

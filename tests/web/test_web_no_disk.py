@@ -2,7 +2,8 @@
 
 The temp folder is pointed at a watched folder (TMPDIR), the app's data folder is watched too,
 and a Python audit hook reports any file this process opens for writing anywhere. Then every
-documentation format, every compare report, every CSV export and every kind of upload runs;
+documentation format, every compare report, every CSV export and every kind of upload (Compare,
+Deploy, Restore) runs;
 the test fails on anything written.
 """
 
@@ -134,4 +135,11 @@ async def test_no_export_or_upload_writes_a_file(web, tmp_path: Path, monkeypatc
                 answer = await web.client.post(path, data=fields, files={"file": file})
                 assert answer.status_code == 200, (file[0], answer.text[:500])
                 assert title in answer.text, file[0]
+        # Deploy and Restore read their uploads the same way: planned in memory, nothing kept.
+        for path, fields, file in (
+            ("/deploy/review", {"source": "upload", "assign": "none"}, ("exports.zip", export_zip, "application/zip")),
+            ("/restore/review", {"only": ""}, ("snapshot.zip", drift_zip, "application/zip")),
+        ):
+            answer = await web.client.post(path, data={"csrf_token": web.csrf(), **fields}, files={"file": file})
+            assert answer.status_code == 200 and 'data-testid="counts"' in answer.text, (path, answer.text[:500])
     assert watch.appeared == []

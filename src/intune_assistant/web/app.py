@@ -46,6 +46,8 @@ from .cookies import CookieCipher
 from .csrf import release_form
 from .customers import routes as customer_routes
 from .customers.service import CustomerCache, consent_link
+from .deploy import api as deploy_api
+from .deploy import routes as deploy_routes
 from .documentation import routes as documentation_routes
 from .documentation.settings_view import SETTINGS_TABLE
 from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
@@ -171,6 +173,8 @@ def create_app(
     app.include_router(assignment_manager_api.router)
     app.include_router(bulk_edits_routes.router)
     app.include_router(bulk_edits_api.router)
+    app.include_router(deploy_routes.router)
+    app.include_router(deploy_api.router)
     app.include_router(health_routes.router)
     app.include_router(roles_routes.router)
     app.include_router(conditional_access_routes.router)

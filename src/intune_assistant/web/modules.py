@@ -24,6 +24,8 @@ MODULE_PAGES: dict[str, tuple[str, ...]] = {
     "intune-roles": ("roles",),
     "bulk-assign": ("assignment_manager",),
     "bulk-edit": ("bulk_edits",),
+    "deploy-baseline": ("deploy",),
+    "restore": ("restore",),
 }
 
 

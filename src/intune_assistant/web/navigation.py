@@ -28,6 +28,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("compare", "/compare", "Compare"),
     NavItem("assignment-manager", "/assignment-manager", "Assignment manager"),
     NavItem("bulk-edits", "/bulk-edits", "Bulk edits"),
+    NavItem("deploy", "/deploy", "Deploy"),
+    NavItem("restore", "/restore", "Restore"),
     NavItem("health", "/health", "Tenant health"),
     NavItem("roles", "/roles", "Roles"),
     NavItem("tenant", "/tenant", "Tenant settings"),
