@@ -89,3 +89,62 @@ def test_a_compliant_device_policy_blocks_with_one_sentence_and_entra_s_page(
     page.goto(stack.base_url + "/policies")
     page.wait_for_selector("[data-testid=policies-table]", timeout=30_000)
     context.close()
+
+
+def test_a_non_admin_requests_consent_and_is_onboarded_after_an_admin_approves(
+    stack: Any, browser: Any, shots: Path
+) -> None:
+    fabrikam = stack.demo.tenants["fabrikam"]
+    tenant_id = fabrikam.tenant_id
+    entra = stack.demo.entra
+    entra.revoke_consent(tenant_id)  # a tenant that never consented
+    reader = next(o for o in fabrikam.operators if o.role == "readOnly" and o.enabled)
+    admin = next(o for o in fabrikam.operators if o.role == "admin" and o.enabled and not o.mfa_required)
+    context = browser.new_context(viewport=WIDE, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto(stack.base_url + "/")
+    page.get_by_role("link", name="Sign in with Microsoft").click()
+    page.locator("button[name=user]", has_text=reader.user_principal_name).click()
+    page.wait_for_url(re.compile(r".*/onboarding$"))
+    # Who can consent, and the link to send them.
+    roles = page.get_by_test_id("consent-role-needed").inner_text()
+    for role in ("Global Administrator", "Privileged Role Administrator", "Cloud Application Administrator"):
+        assert role in roles
+    assert page.get_by_test_id("admin-link").inner_text() == stack.base_url + "/onboarding"
+
+    def request_approval() -> None:
+        page.get_by_role("button", name="Request approval in Entra ID").click()
+        page.wait_for_url(re.compile(r".*/adminconsent.*"))
+        page.locator("button[name=user]", has_text=reader.user_principal_name).click()
+
+    # Without the workflow Entra refuses; the page says who can consent and gives the link.
+    request_approval()
+    page.wait_for_url(re.compile(r".*/onboarding/consent.*"))
+    assert page.get_by_role("heading", name="Only an administrator can grant consent").is_visible()
+    assert "No request for approval was sent" in page.locator(".problem-message").inner_text()
+    assert stack.base_url + "/onboarding" in page.get_by_role("alert").inner_text()
+
+    # With the workflow: Entra's "Approval required", a justification, "Request approval", back: pending.
+    entra.enable_admin_consent_workflow(tenant_id, [admin.user_id])
+    page.goto(stack.base_url + "/onboarding")
+    request_approval()
+    page.get_by_label("Enter justification for requesting this app").fill("Documenting our Intune tenant")
+    page.get_by_role("button", name="Request approval", exact=True).click()
+    page.get_by_role("button", name="Return to the application").click()
+    page.wait_for_url(re.compile(r".*/onboarding/consent.*"))
+    assert page.get_by_role("heading", name="Your request for approval is pending").is_visible()
+    page.screenshot(path=str(shots / "tenant-control-consent-request-pending-1280.png"), full_page=True)
+    (request,) = entra.consent_requests(tenant_id)
+    assert [r.upn for r in request.requests] == [reader.user_principal_name]
+    page.goto(stack.base_url + "/onboarding")
+    assert page.get_by_test_id("request-pending").is_visible()
+    assert stack.registry.get(tenant_id) is None
+
+    # The reviewer approves in Entra; the reader's next sign-in onboards the tenant.
+    entra.approve_consent_request(tenant_id, request.id, admin.user_id)
+    page.goto(stack.base_url + "/signin?prompt=select_account")
+    page.locator("button[name=user]", has_text=reader.user_principal_name).click()
+    page.wait_for_selector("[data-testid=policies-table]", timeout=60_000)
+    record = stack.registry.get(tenant_id)
+    assert record is not None and record.domain == reader.user_principal_name.rsplit("@", 1)[1].lower()
+    context.close()

@@ -153,3 +153,22 @@ async def test_modules_without_pages_are_not_offered_and_add_no_scope(web) -> No
     await web.wait_for_policies()
     new = [e for e in web.demo.entra.token_log[before:] if "bearer" in e.grant_type]
     assert new and not any("ReadWrite" in s for e in new for s in e.scopes)
+
+
+async def test_a_forged_request_answer_cannot_re_onboard_an_offboarded_tenant(web) -> None:
+    tenant_id = web.tenant("contoso").tenant_id
+    await web.onboarded_admin()
+    assert (await web.client.post("/tenant/offboard", data={"csrf_token": web.csrf()})).status_code == 200
+    web.forget_browser()
+    await web.sign_in(web.upn("contoso", "readOnly"))
+    state = ConsentState("request", tenant_id, ("Group.Read.All",), web.csrf(), domain="contoso.com")
+    answer = {
+        "state": state.seal(web.app.state.web.cookies.cipher),
+        "error": "consent_required",
+        "error_description": "AADSTS90095: Admin consent is required.",
+    }
+    forged = await web.client.get("/onboarding/consent", params=answer)
+    assert forged.status_code == 409 and "This tenant already granted consent" in forged.text
+    page = await web.client.get("/onboarding")
+    assert 'data-testid="request-pending"' not in page.text
+    assert web.registry.get(tenant_id) is None

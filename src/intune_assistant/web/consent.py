@@ -25,8 +25,9 @@ GRAPH_RESOURCE = "https://graph.microsoft.com"
 class ConsentState:
     """What an admin-consent round trip is for.
 
-    ``kind``: ``onboard`` (register the tenant), ``module`` (activate ``module``) or ``scopes``
-    (grant missing scopes, then return to ``next_url``).
+    ``kind``: ``onboard`` (register the tenant), ``module`` (activate ``module``), ``scopes``
+    (grant missing scopes, then return to ``next_url``) or ``request`` (a user who cannot consent
+    asks for approval through the tenant's admin consent workflow; ``domain`` is kept for onboarding).
     """
 
     kind: str

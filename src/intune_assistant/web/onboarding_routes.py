@@ -41,6 +41,12 @@ async def onboarding(request: Request, ctx: Annotated[UserContext, Depends(user_
     request.state.record = record
     if record is not None and record.enabled:
         return RedirectResponse("/policies", status_code=303)
+    can_consent = can_grant_admin_consent(ctx.principal)
+    requested = None if can_consent or record is not None else _sent_request(request, ctx)
+    if requested is not None:
+        onboarded = await _onboard_if_approved(request, ctx, requested)
+        if onboarded is not None:
+            return onboarded
     offered = offered_module_scopes(request)
     return render(
         request,
@@ -49,10 +55,64 @@ async def onboarding(request: Request, ctx: Annotated[UserContext, Depends(user_
             "scopes": state.policies.scopes(frozenset()),
             "optional": [(module_words(m), s) for m, s in offered.items() if m in OPTIONAL_READ_MODULES],
             "domain": _suggested_domain(request, ctx),
-            "can_consent": can_grant_admin_consent(ctx.principal),
+            "can_consent": can_consent,
+            "request_pending": requested is not None,
+            "admin_link": state.settings.base_url.rstrip("/") + "/onboarding",
+            "consent_roles": CONSENT_ROLE_NAMES,
             "nav": "onboarding",
         },
     )
+
+
+# Who can grant tenant-wide admin consent to delegated Graph permissions (Microsoft Learn, "Grant
+# tenant-wide admin consent to an application": the prerequisites), in Entra's words.
+CONSENT_ROLE_NAMES = (
+    "Global Administrator",
+    "Privileged Role Administrator",
+    "Cloud Application Administrator",
+    "Application Administrator",
+)
+
+
+def _sent_request(request: Request, ctx: UserContext) -> dict[str, str] | None:
+    """The admin consent request this user sent for this tenant from this browser, if any."""
+    data = web_state(request).cookies.load_request(request)
+    if data is None or data.get("tid") != ctx.principal.tenant_id or data.get("u") != ctx.principal.user_key:
+        return None
+    return {"domain": str(data.get("d") or "")}
+
+
+async def _onboard_if_approved(request: Request, ctx: UserContext, requested: dict[str, str]) -> Response | None:
+    """After an approved request, onboard: a fresh token with exactly the read scopes proves the tenant
+    consented to them (Entra issues none otherwise); ``None`` while the request is still pending."""
+    state = web_state(request)
+    scopes = state.policies.scopes(frozenset())
+    try:
+        await state.obo.graph_token(ctx.session.api_token, ctx.principal, scopes, fresh=True)
+    except ConsentRequired:
+        return None
+    domain = requested["domain"] or _suggested_domain(request, ctx)
+    if not domain:
+        return None
+    await asyncio.to_thread(state.registry.onboard, ctx.principal.tenant_id, domain, state.settings.plan)
+    ctx.session.remember(ctx.principal.tenant_id, domain)
+    response = RedirectResponse("/policies", status_code=303)
+    state.cookies.store(request, response, ctx.session)
+    state.cookies.clear_request(request, response)
+    return response
+
+
+@router.post("/onboarding/request", name="onboarding_request")
+async def onboarding_request(request: Request, ctx: Annotated[UserContext, Depends(user_context)]) -> Response:
+    """A user who cannot consent asks for approval on Entra's admin consent page (the tenant's admin
+    consent workflow, where it is on; otherwise Entra refuses and says so)."""
+    await check_csrf(request, ctx.session)
+    state = web_state(request)
+    scopes = state.policies.scopes(frozenset())
+    consent = ConsentState(
+        "request", ctx.principal.tenant_id, scopes, ctx.session.csrf, domain=_suggested_domain(request, ctx)
+    )
+    return to_consent(request, consent)
 
 
 @router.post("/onboarding/start", name="onboarding_start")
@@ -131,6 +191,8 @@ async def consent_callback(
             "It expired, or it was started in another browser session or for another tenant. Nothing was changed.",
             links=[Link("Start again", "/onboarding" if consent is None else "/tenant", primary=True)],
         )
+    if error and consent.kind == "request":
+        return await _request_answer(request, ctx, consent, error_description)
     if error:
         raise ProblemPage(
             403,
@@ -151,7 +213,8 @@ async def consent_callback(
     # New scopes take effect with new Graph tokens; the cached ones (and data) go.
     state.obo.forget(ctx.principal.tenant_id, ctx.principal.user_key)
     state.policies.drop(ctx.principal.tenant_id, ctx.principal.user_key)
-    if consent.kind == "onboard":
+    if consent.kind in ("onboard", "request"):
+        # (A "request" answered with consent: the user could consent after all; same proof as onboarding.)
         await verify_consent(request, ctx, state.policies.scopes(frozenset()), "Onboarding the tenant")
         await asyncio.to_thread(state.registry.onboard, consent.tenant_id, consent.domain, state.settings.plan)
         ctx.session.remember(consent.tenant_id, consent.domain)
@@ -176,6 +239,47 @@ async def consent_callback(
             raise ProblemPage(409, f"{title} was not activated", str(exc)) from None
         return RedirectResponse("/tenant?activated=" + consent.module, status_code=303)
     return RedirectResponse(safe_next(consent.next_url), status_code=303)
+
+
+async def _request_answer(
+    request: Request, ctx: UserContext, consent: ConsentState, description: str | None
+) -> Response:
+    """Entra's answer to "Request approval": pending (AADSTS90095), or who can consent when it was not sent."""
+    state = web_state(request)
+    link = state.settings.base_url.rstrip("/") + "/onboarding"
+    if "AADSTS90095" not in (description or ""):
+        raise ProblemPage(
+            403,
+            "Only an administrator can grant consent",
+            (short_reason(description) or "Entra ID did not take a request for approval.")
+            + " No request for approval was sent: this tenant does not let users request admin consent (its admin "
+            "consent workflow is off), or you returned without requesting it.",
+            advice=f"Ask a {', '.join(CONSENT_ROLE_NAMES[:-1])} or {CONSENT_ROLE_NAMES[-1]} of your tenant to "
+            f"onboard it: send them {link} — they sign in there and grant admin consent.",
+            links=[Link("Back to onboarding", "/onboarding", primary=True)],
+        )
+    # The answer's query string is not signed. Remember the request only while the tenant has not
+    # consented: onboarding later then needs consent granted after it (an approval), and a forged
+    # answer cannot re-onboard a tenant an administrator offboarded while its consent stays in Entra.
+    try:
+        await state.obo.graph_token(
+            ctx.session.api_token, ctx.principal, state.policies.scopes(frozenset()), fresh=True
+        )
+    except ConsentRequired:
+        pass
+    else:
+        raise ProblemPage(
+            409,
+            "This tenant already granted consent",
+            "Entra ID already has this tenant's admin consent for Intune Assistant, so there is nothing to approve.",
+            advice=f"An administrator onboards the tenant: send them {link}.",
+            links=[Link("Back to onboarding", "/onboarding", primary=True)],
+        )
+    response = render(request, "consent_request_pending.html", {"admin_link": link, "nav": "onboarding"})
+    state.cookies.store_request(
+        request, response, {"tid": consent.tenant_id, "u": ctx.principal.user_key, "d": consent.domain}
+    )
+    return response
 
 
 async def verify_consent(request: Request, ctx: UserContext, scopes: Sequence[str], what: str) -> None:

@@ -13,6 +13,11 @@ overwrite them.
 
 Flow cookie (``ia_flow``, 10 minutes): the MSAL auth-code flow (state, nonce, PKCE verifier)
 between leaving for Entra ID and coming back, plus where to go afterwards.
+
+Request cookie (``ia_request``, 30 days, Entra's longest consent-request lifetime): that this
+browser's user sent an admin consent request for their tenant (tenant id, the user's sign-in
+name, the domain to onboard with), so their next sign-in after an approval onboards the tenant.
+It survives sign-out on purpose; it holds no token.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from .cookies import CookieCipher, clear_split, read_split, write_split
 
 SESSION_COOKIE = "ia_session"
 FLOW_COOKIE = "ia_flow"
+REQUEST_COOKIE = "ia_request"
+REQUEST_LIFETIME_S = 30 * 86_400
 # Served over HTTPS: Secure, Path=/ and no Domain, enforced by the browser.
 HOST_PREFIX = "__Host-"
 MAX_TENANTS = 20
@@ -126,6 +133,7 @@ class SessionCookies:
         prefix = HOST_PREFIX if secure else ""
         self.session_name = prefix + SESSION_COOKIE
         self.flow_name = prefix + FLOW_COOKIE
+        self.request_name = prefix + REQUEST_COOKIE
 
     def load(self, request: Request) -> BrowserSession | None:
         """The request's session, or ``None`` (absent, tampered with, or from another key)."""
@@ -169,3 +177,26 @@ class SessionCookies:
     def clear_flow(self, request: Request, response: Response) -> None:
         """Forget the sign-in flow (it is single-use)."""
         clear_split(response, self.flow_name, request_cookies=request.cookies, secure=self.secure)
+
+    def load_request(self, request: Request) -> dict[str, Any] | None:
+        """The admin consent request this browser's user sent, or ``None`` (absent, altered, expired)."""
+        data = self.cipher.open(self.request_name, read_split(self.request_name, request.cookies))
+        if data is None or not isinstance(data.get("exp"), int) or data["exp"] < time.time():
+            return None
+        return data
+
+    def store_request(self, request: Request, response: Response, data: dict[str, Any]) -> None:
+        """Remember a sent admin consent request for ``REQUEST_LIFETIME_S`` seconds."""
+        payload = {**data, "exp": int(time.time()) + REQUEST_LIFETIME_S}
+        write_split(
+            response,
+            self.request_name,
+            self.cipher.seal(self.request_name, payload),
+            request_cookies=request.cookies,
+            secure=self.secure,
+            max_age=REQUEST_LIFETIME_S,
+        )
+
+    def clear_request(self, request: Request, response: Response) -> None:
+        """Forget the request (the tenant was onboarded)."""
+        clear_split(response, self.request_name, request_cookies=request.cookies, secure=self.secure)

@@ -7,7 +7,7 @@ Routes (paths as on login.microsoftonline.com; ``{tenant}`` is a tenant id, a te
 * ``GET  /{tenant}/oauth2/v2.0/authorize`` and ``POST /{tenant}/login`` (the sign-in form)
 * ``GET|POST /{tenant}/oauth2/v2.0/logout``
 * ``POST /{tenant}/oauth2/v2.0/token`` and ``POST /{tenant}/oauth2/v2.0/devicecode``
-* ``GET  /{tenant}/v2.0/adminconsent``
+* ``GET  /{tenant}/v2.0/adminconsent`` and ``POST /{tenant}/consentrequest`` (admin consent workflow)
 * ``GET|POST /devicelogin``
 
 All state lives in the ``EntraEmulator`` on ``app.state.entra``; keys are generated when it is
@@ -27,6 +27,7 @@ from ..tenants.model import TenantData
 from ..tokens import TokenVerifier
 from . import device_code, discovery, errors
 from .authorize import SESSION_COOKIE, Browser
+from .consent_requests import ConsentRequest
 from .core import Core
 from .directory import Principal
 from .errors import EntraError
@@ -138,6 +139,57 @@ class EntraEmulator:
         """Remove a user or a group from "Users and groups" of the API app (or ``client_id``)."""
         with self.core.lock:
             self.core.enterprise_apps.unassign(tenant_id, client_id or self.core.registrations.api.client_id, object_id)
+
+    # --- admin consent workflow --------------------------------------------------------------
+
+    def enable_admin_consent_workflow(
+        self, tenant_id: str, reviewers: Iterable[str], *, request_days: int = 30
+    ) -> None:
+        """ "Users can request admin consent to apps they are unable to consent to": on, with its
+        reviewers (user object ids) and request lifetime (1–30 days). ``ValueError`` otherwise."""
+        with self.core.lock:
+            self.core.consent_workflow.enable(tenant_id, reviewers, request_days)
+
+    def disable_admin_consent_workflow(self, tenant_id: str) -> None:
+        """Users can no longer request approval (Entra refuses them, as before)."""
+        with self.core.lock:
+            self.core.consent_workflow.disable(tenant_id)
+
+    def consent_requests(self, tenant_id: str) -> tuple[ConsentRequest, ...]:
+        """The tenant's admin consent requests, oldest first (as "Admin consent requests" → All lists them)."""
+        with self.core.lock:
+            return self.core.consent_workflow.requests(tenant_id, self.core.now())
+
+    def approve_consent_request(self, tenant_id: str, request_id: str, reviewer_id: str) -> tuple[str, ...]:
+        """A reviewer approves: tenant-wide admin consent to every scope asked; returns the grant.
+
+        ``PermissionError`` unless ``reviewer_id`` is a designated reviewer who may grant admin consent
+        (designation does not elevate); ``KeyError`` for an unknown request, ``ValueError`` for one
+        no longer in progress."""
+        with self.core.lock:
+            request, principal = self._reviewing(tenant_id, request_id, reviewer_id)
+            if not principal.can_consent():
+                raise PermissionError(f"{principal.upn} is a reviewer but has no role that may grant admin consent.")
+            granted = self.core.consent.grant(request.tenant_id, request.scopes, request.client_id)
+            request.status, request.reviewed_by = "Approved", principal.upn
+            return granted
+
+    def deny_consent_request(self, tenant_id: str, request_id: str, reviewer_id: str, reason: str) -> None:
+        """A reviewer denies (with the justification Entra requires): nothing is granted."""
+        with self.core.lock:
+            if not reason.strip():
+                raise ValueError("Denying a request needs a justification.")
+            request, principal = self._reviewing(tenant_id, request_id, reviewer_id)
+            request.status, request.reviewed_by, request.review_reason = "Denied", principal.upn, reason.strip()
+
+    def _reviewing(self, tenant_id: str, request_id: str, reviewer_id: str) -> tuple[ConsentRequest, Principal]:
+        workflow = self.core.consent_workflow
+        request = workflow.find(tenant_id, request_id, self.core.now())
+        if request.status != "InProgress":
+            raise ValueError(f"The request is {request.status}, no longer in progress.")
+        if not workflow.is_reviewer(tenant_id, reviewer_id):
+            raise PermissionError("Only a designated reviewer can act on admin consent requests.")
+        return request, self._principal(tenant_id, reviewer_id, request.client_id)
 
     # --- conditional access ------------------------------------------------------------------
 
@@ -313,6 +365,12 @@ class EntraEmulator:
         with self.core.lock:
             return self.browser.admin_consent(request.path_params["tenant"], query)
 
+    async def consent_request(self, request: Request) -> Response:
+        """``POST /{tenant}/consentrequest`` (the "Approval required" page's form)."""
+        form = await read_form(request)
+        with self.core.lock:
+            return self.browser.consent_request(form)
+
     async def token(self, request: Request) -> Response:
         """``POST /{tenant}/oauth2/v2.0/token``."""
         form = await read_form(request)
@@ -355,6 +413,7 @@ class EntraEmulator:
             ("/{tenant}/oauth2/v2.0/token", self.token, ["POST"]),
             ("/{tenant}/oauth2/v2.0/devicecode", self.devicecode, ["POST"]),
             ("/{tenant}/v2.0/adminconsent", self.admin_consent, ["GET"]),
+            ("/{tenant}/consentrequest", self.consent_request, ["POST"]),
             ("/devicelogin", self.devicelogin, ["GET", "POST"]),
         ]
         return [Route(path, handler, methods=methods) for path, handler, methods in table]

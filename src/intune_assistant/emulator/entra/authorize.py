@@ -19,6 +19,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 
 from starlette.responses import Response
 
@@ -27,7 +28,7 @@ from .core import DEVICE_POLICY_ID, Client, Core
 from .directory import Candidate, Principal
 from .errors import EntraError
 from .minting import client_info
-from .pages import device_entry_page, error_page, form_post_page, message_page, sign_in_page
+from .pages import approval_page, device_entry_page, error_page, form_post_page, message_page, sign_in_page
 from .registrations import ApiApp, FrontendApp, PublicClientApp
 from .scopes import GRAPH_RESOURCE, RequestedScopes, canonical, parse_scopes
 from .state import AuthCode, PendingSignIn, Session, new_secret
@@ -434,6 +435,14 @@ class Browser:
 
     def _complete_consent(self, pending: PendingSignIn, principal: Principal, client: Client) -> Response:
         if not principal.can_consent():
+            workflow = self.core.consent_workflow.settings(principal.tenant_id)
+            if workflow is not None and pending.consent_scopes and not principal.is_technician:
+                # Entra offers "Request approval" instead of the refusal (admin consent workflow).
+                request = self.core.consent_workflow.open_request(
+                    principal.tenant_id, client.client_id, self.core.now()
+                )
+                sent = request is not None and request.requested_by(principal.operator.user_id)
+                return self._approval_page(replace(pending, kind="approval", approval_user=principal.key()), sent=sent)
             return self._error_redirect(pending.redirect_uri, "query", errors.admin_consent_denied(), pending.state)
         if pending.consent_scopes:
             self.core.consent.grant(principal.tenant_id, pending.consent_scopes, client.client_id)
@@ -442,6 +451,54 @@ class Browser:
             granted = " ".join(pending.scopes.sent)
         params = {"admin_consent": "True", "tenant": principal.tenant_id, "scope": granted, "state": pending.state}
         return redirect_with(pending.redirect_uri, params)
+
+    # --- admin consent workflow ------------------------------------------------------------
+
+    def _approval_page(self, pending: PendingSignIn, *, sent: bool, problem: str = "") -> Response:
+        request_id = new_secret()
+        self.core.pending.put(request_id, replace(pending, approval_sent=sent), self.core.now())
+        client = self.core.client(pending.client_id, pending.authority.segment)
+        page = approval_page(
+            app_name=client.display_name,
+            action=f"/{pending.authority.path}/consentrequest",
+            request_id=request_id,
+            scopes=pending.consent_scopes,
+            sent=sent,
+            problem=problem,
+        )
+        return html_response(page)
+
+    def consent_request(self, form: Mapping[str, str]) -> Response:
+        """``POST /{tenant}/consentrequest``: "Request approval", or return to the app."""
+        core = self.core
+        request_id = form.get("request", "")
+        pending = core.pending.pop(request_id) if request_id else None
+        if pending is None or pending.kind != "approval" or pending.expires < core.now():
+            return self._error_page(errors.malformed("The request expired or was already used. Start again."))
+        if form.get("action") != "request":
+            error = errors.admin_consent_requested() if pending.approval_sent else errors.admin_consent_denied()
+            return self._error_redirect(pending.redirect_uri, "query", error, pending.state)
+        reason = form.get("reason", "").strip()
+        if not reason or len(reason) > 1000:
+            return self._approval_page(pending, sent=False, problem="Enter a justification of at most 1000 characters.")
+        assert pending.approval_user is not None
+        try:
+            client = core.client(pending.client_id, pending.authority.segment)
+            principal = core.principal(pending.approval_user, client)
+            core.consent_workflow.add(
+                tenant_id=principal.tenant_id,
+                client_id=client.client_id,
+                app_name=client.display_name,
+                scopes=pending.consent_scopes,
+                user_id=principal.operator.user_id,
+                upn=principal.upn,
+                reason=reason,
+                now=core.now(),
+            )
+        except (EntraError, ValueError) as error:
+            shown = error if isinstance(error, EntraError) else errors.malformed(str(error))
+            return self._error_page(shown)
+        return self._approval_page(pending, sent=True)
 
     # --- logout ----------------------------------------------------------------------------
 

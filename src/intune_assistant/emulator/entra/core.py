@@ -16,6 +16,7 @@ from typing import Any
 from ..tenants.model import TenantData
 from . import errors
 from .consent import ConsentStore
+from .consent_requests import ConsentWorkflow
 from .directory import Authority, Directory, Principal
 from .enterprise_apps import EnterpriseApps
 from .keys import KeySet
@@ -58,6 +59,7 @@ class Core:
         self.minter = Minter(self.keys)
         self.consent = ConsentStore(registrations, options.preconsented)
         self.enterprise_apps = EnterpriseApps()
+        self.consent_workflow = ConsentWorkflow()
         # Tenants (lower-case ids) whose Conditional Access requires a compliant device for Graph.
         self.compliant_device_tenants: set[str] = set()
         self.lock = threading.RLock()

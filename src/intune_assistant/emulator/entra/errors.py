@@ -371,6 +371,16 @@ def admin_consent_denied() -> EntraError:
     )
 
 
+def admin_consent_requested() -> EntraError:
+    """The user sent a request through the admin consent workflow and returned (AADSTS90095)."""
+    return EntraError(
+        "consent_required",
+        90095,
+        "Admin consent is required for the permissions requested by this application. Your request for "
+        "approval was sent to your organization's reviewers.",
+    )
+
+
 def access_denied() -> EntraError:
     """The user cancelled the sign-in (AADSTS65004)."""
     return EntraError("access_denied", 65004, "User declined to consent to access the app.")

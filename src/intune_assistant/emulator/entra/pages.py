@@ -15,7 +15,14 @@ from html import escape
 from .directory import Candidate
 from .errors import EntraError, timestamp
 
-__all__ = ["device_entry_page", "error_page", "form_post_page", "message_page", "sign_in_page"]
+__all__ = [
+    "approval_page",
+    "device_entry_page",
+    "error_page",
+    "form_post_page",
+    "message_page",
+    "sign_in_page",
+]
 
 _ROLE_LABELS = {"admin": "Intune administrator", "readOnly": "Read-only operator", "none": "No Intune role"}
 _STYLE = """
@@ -96,6 +103,36 @@ def sign_in_page(
         "</form>"
     )
     return _page(title, "".join(parts))
+
+
+def approval_page(
+    *, app_name: str, action: str, request_id: str, scopes: Sequence[str], sent: bool, problem: str = ""
+) -> str:
+    """Entra's "Approval required" page of the admin consent workflow (``sent``: the request is pending)."""
+    items = "".join(f"<li><code>{escape(s)}</code></li>" for s in scopes)
+    alert = f'<p class="error" role="alert">{escape(problem)}</p>' if problem else ""
+    hidden = f'<input type="hidden" name="request" value="{escape(request_id)}">'
+    if sent:
+        body = (
+            "<p>Your request was sent to your organization's reviewers. You'll be able to use "
+            f"{escape(app_name)} once an administrator approves it.</p>"
+            f'<form method="post" action="{escape(action)}">{hidden}'
+            '<button type="submit" name="action" value="return" class="secondary">Return to the application</button>'
+            "</form>"
+        )
+        return _page("Request sent", body)
+    body = (
+        f"{alert}<p>{escape(app_name)} needs permission to access resources in your organization that only an "
+        "admin can grant. Please ask an admin to grant permission to this app before you can use it.</p>"
+        f"<h2>Permissions requested</h2><ul>{items}</ul>"
+        f'<form method="post" action="{escape(action)}">{hidden}'
+        '<label for="reason">Enter justification for requesting this app</label>'
+        '<textarea id="reason" name="reason" rows="3" maxlength="1000" required></textarea>'
+        '<button type="submit" name="action" value="request" class="secondary">Request approval</button> '
+        '<button type="submit" name="action" value="return" class="secondary" formnovalidate>'
+        "Return to the application without requesting approval</button></form>"
+    )
+    return _page("Approval required", body)
 
 
 def error_page(error: EntraError, trace_id: str, correlation_id: str, now: float) -> str:

@@ -56,7 +56,7 @@ class TokenLogEntry(NamedTuple):
     outcome: str
 
 
-PendingKind = Literal["authorize", "adminconsent", "device"]
+PendingKind = Literal["authorize", "adminconsent", "device", "approval"]
 
 
 @dataclass
@@ -82,6 +82,9 @@ class PendingSignIn:
     domain_hint: str | None = None
     device_user_code: str | None = None
     consent_scopes: tuple[str, ...] = ()
+    # "approval": the user on Entra's "Approval required" page, and whether they sent their request.
+    approval_user: tuple[str, str, str] | None = None
+    approval_sent: bool = False
 
 
 @dataclass
