@@ -351,9 +351,10 @@ def main() -> None:
 
 def _register_customers() -> None:
     # The MSP's customers command (GDAP), registered like the modules above.
-    from . import customers
+    from . import customers, report
 
     customers.register(app)
+    report.register(app)
 
 
 _register_customers()

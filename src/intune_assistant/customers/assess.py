@@ -135,13 +135,18 @@ def _problem(
             f"to the relationship's access assignment for your group in {PARTNER_CENTER}.",
         )
     if access.consent is Consent.MISSING:
-        return Problem(
-            "no-consent",
-            f"{name} has not granted admin consent to Intune Assistant, so Entra ID issues no token for it.",
-            f"Send the consent link to a Global Administrator of {name} (or open it yourself with a GDAP "
-            "Cloud Application Administrator role there).",
-        )
+        return no_consent_problem(name)
     return None
+
+
+def no_consent_problem(name: str) -> Problem:
+    """Why a customer without admin consent to the product's apps cannot be used, and the fix."""
+    return Problem(
+        "no-consent",
+        f"{name} has not granted admin consent to Intune Assistant, so Entra ID issues no token for it.",
+        f"Send the consent link to a Global Administrator of {name} (or open it yourself with a GDAP "
+        "Cloud Application Administrator role there).",
+    )
 
 
 def assess(

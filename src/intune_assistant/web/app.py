@@ -70,6 +70,8 @@ from .objects.view import OBJECT_INDEXES
 from .origin import same_origin
 from .policies import routes as policy_routes
 from .policies.service import PolicyService
+from .reports import routes as report_routes
+from .reports.service import REPORT_SLOTS
 from .search import routes as search_routes
 from .session import SessionCookies
 from .settings import WebSettings
@@ -101,6 +103,8 @@ class WebState:
     """Assignment applies running (or recently ended) in this process, by tenant, user and run id."""
     customers: CustomerCache = field(default_factory=CustomerCache)
     """Partner users' customer lists (GDAP), in memory for a few minutes, by partner tenant and user."""
+    report_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(REPORT_SLOTS))
+    """Customers this replica collects at once for cross-tenant reports (one request per customer)."""
 
 
 def create_app(
@@ -182,6 +186,7 @@ def create_app(
     app.include_router(audit_routes.router)
     app.include_router(api_routes.router)
     app.include_router(customer_routes.router)
+    app.include_router(report_routes.router)
     app.include_router(data_routes.router)
 
     @app.get("/", response_class=HTMLResponse, name="home")

@@ -251,8 +251,17 @@ def compare_baseline(
     actual = make_side(tenant, catalog, tenant_label, shared, metadata=False)
     base.share_references(actual)
     compared, skipped = _types(base, actual, options)
-    # A baseline setting may be configured in a policy of any type the tenant read.
-    readable = [r for r in catalog if r.kind in COMPARED_KINDS and actual.status(r.key) in _READ]
+    # A baseline setting may be configured in a policy of any type the tenant read whose setting keys
+    # can equal a baseline's: a definition id is the same key in every definition-keyed type, a
+    # property path only within its own type (``setting_key``), so no other type is indexed.
+    by_definition = any(r.key in _DEFINITION_KEYED for r in compared)
+    readable = [
+        r
+        for r in catalog
+        if r.kind in COMPARED_KINDS
+        and actual.status(r.key) in _READ
+        and (r in compared or (by_definition and r.key in _DEFINITION_KEYED))
+    ]
     where, keys_of = _index(actual, readable)
     overlaps = Overlaps(tenant)
 

@@ -1,0 +1,1 @@
+"""Cross-tenant reports: the page, one request per customer, the export."""
