@@ -26,7 +26,7 @@ def test_report_over_all_demo_customers_as_json() -> None:
     assert "expired" in tenants["Litware Inc."]["reason"] and tenants["Litware Inc."]["state"] == "failed"
     assert "has not granted admin consent" in tenants["Adatum Corporation"]["reason"]
     overall = next(r for r in tenants["Contoso"]["rows"] if r[0] == "overall")
-    assert 0 < overall[3] and overall[2] <= overall[3]
+    assert overall[3] > 0 and overall[2] <= overall[3]
 
 
 def test_chosen_customers_and_every_export_format(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_choosing_customers_by_name_domain_or_id(partner: Partner) -> None:
     chosen = choose_customers(partner.customers, f"contoso, {woodgrove.domain or woodgrove.tenant_id.upper()}")
     assert chosen == [contoso, woodgrove]
     assert choose_customers(partner.customers, "ALL") == partner.customers
-    with pytest.raises(ValueError, match="no customer named nowhere; the customers are: .*Contoso"):
+    with pytest.raises(ValueError, match=r"no customer named nowhere; the customers are: .*Contoso"):
         choose_customers(partner.customers, "contoso,nowhere")
     with pytest.raises(ValueError, match="concurrency"):
         asyncio.run(run_report(report_named("hygiene"), [], partner.reader(), partner.demo.catalog, concurrency=0))

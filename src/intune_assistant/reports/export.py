@@ -1,9 +1,10 @@
 """A cross-tenant report as JSON, CSV and XLSX: one row per report row, prefixed by its customer.
 
-The CSV is RFC 4180 (every field quoted, CRLF) in UTF-8 with a BOM, formula-like cells quote-prefixed
-(``spreadsheet_cells``, as every CSV of the app), and the workbook through the documentation's XlsxWriter helpers (in memory, strings never
-formulas, ``quotePrefix`` on formula-like text). ``results_from_json`` reads back what
-``report_json`` wrote — the page posts the rows it gathered to be exported; nothing is kept.
+The CSV is RFC 4180 (every field quoted, CRLF) in UTF-8 with a BOM, formula-like cells
+quote-prefixed (``spreadsheet_cells``, as every CSV of the app); the workbook goes through the
+documentation's XlsxWriter helpers (in memory, strings never formulas, ``quotePrefix`` on
+formula-like text). ``results_from_json`` reads back what ``report_json`` wrote — the page posts
+the rows it gathered to be exported; nothing is kept.
 """
 
 from __future__ import annotations
