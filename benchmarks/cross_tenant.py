@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import ssl
 import subprocess
@@ -86,8 +87,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def emulator(count: int, latency: float) -> Iterator[tuple[str, Path, dict[str, Any]]]:
-    """The emulator with the partner and ``count`` customers in a child process: (URL, CA, tokens)."""
+def emulator(count: int, latency: float) -> Iterator[tuple[str, Path, dict[str, Any], int]]:
+    """The emulator with the partner and ``count`` customers in a child process: (URL, CA, tokens, pid)."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as ca_dir:
         cmd = [sys.executable, "-c", _EMULATOR, str(count), str(port), ca_dir, str(latency), *PARTNER_SCOPES]
@@ -102,10 +103,16 @@ def emulator(count: int, latency: float) -> Iterator[tuple[str, Path, dict[str, 
                     break
                 except OSError:
                     time.sleep(0.1)
-            yield f"https://localhost:{port}", Path(ca_dir) / "emulator-ca.pem", issued
+            yield f"https://localhost:{port}", Path(ca_dir) / "emulator-ca.pem", issued, proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mib() -> float:
@@ -130,7 +137,7 @@ def both_reports(baseline: Report) -> Report:
 async def run(count: int, latency: float, concurrency: int, solo: int) -> None:
     catalog = default_catalog()
     report = both_reports(report_named("baseline-score"))
-    with emulator(count, latency) as (base_url, ca, issued):
+    with emulator(count, latency) as (base_url, ca, issued, pid):
         verify = ssl.create_default_context(cafile=str(ca))
         async with GraphClient(
             StaticTokenProvider(issued["partner"]), base_url, scopes=PARTNER_SCOPES, verify=verify
@@ -163,9 +170,9 @@ async def run(count: int, latency: float, concurrency: int, solo: int) -> None:
             result = await report_tenant(report, customer, reader, catalog)
             alone.append(result.seconds)
         clients.clear()
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu, served = time.perf_counter(), time.process_time(), cpu_seconds(pid)
         results = await run_report(report, customers, reader, catalog, concurrency=concurrency)
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        wall, cpu, served = time.perf_counter() - started, time.process_time() - cpu, cpu_seconds(pid) - served
         for client in clients:
             stats["http"] += client.stats.http_requests
             stats["sub"] += client.stats.sub_requests
@@ -184,7 +191,8 @@ async def run(count: int, latency: float, concurrency: int, solo: int) -> None:
     print(f"slowest customer alone       {slowest_alone:.2f} s (of {len(alone)} collected one at a time)")
     print(f"wall / slowest alone         {wall / slowest_alone:.2f}x (target <= 2x)")
     print(f"slowest customer in fan-out  {slowest_inside:.2f} s")
-    print(f"CPU time of this process     {cpu:.2f} s during the fan-out (the emulator runs in its own)")
+    print(f"CPU time during the fan-out  {cpu:.2f} s this process, {served:.2f} s the emulator (one process)")
+    print(f"load average (1 min)         {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"peak RSS (this process)      {peak_rss_mib():.0f} MiB")
 
 
@@ -192,7 +200,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, action="append", help="generated customers (repeatable; 50, 200)")
     parser.add_argument("--latency", type=float, default=0.15, help="seconds added to every Graph request")
-    parser.add_argument("--concurrency", type=int, default=64, help="customers read at once")
+    parser.add_argument("--concurrency", type=int, default=16, help="customers read at once")
     parser.add_argument("--solo", type=int, default=10, help="customers also collected alone, one at a time")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

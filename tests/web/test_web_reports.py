@@ -147,3 +147,19 @@ async def test_json_api_runs_one_customer_per_request_with_a_bearer_token(web) -
     )
     assert one.status_code == 200 and one.json()["state"] == "ok"
     assert any(row[0] == "Settings catalog" for row in one.json()["rows"])
+
+
+async def test_a_hostile_customer_name_stays_text(web) -> None:
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    partner = web.tenant("partner").objects
+    litware = web.tenant("litware").tenant_id
+    for relationship in partner["gdapRelationships"]:
+        if relationship["customer"]["tenantId"] == litware:
+            relationship["customer"]["displayName"] = hostile
+    await _partner_with_customers(web, "contoso")
+    page = await web.client.get("/reports", params={"report": "gdap-expiry", "tenant": [litware], "run": "1"})
+    assert page.status_code == 200
+    assert "<script>alert(2)" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page.text
+    answer = (await _tenant(web, "gdap-expiry", "litware")).json()
+    assert answer["name"] == hostile  # JSON for the page's script, which sets it as text only

@@ -35,7 +35,7 @@ __all__ = [
 
 # Tenants read at once by one process. Graph throttles per tenant, so the bound is this process's
 # memory (one small snapshot per slot) and CPU, not Graph's limits.
-DEFAULT_CONCURRENCY = 64
+DEFAULT_CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
