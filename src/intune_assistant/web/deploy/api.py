@@ -1,6 +1,7 @@
 """``/api/deploy/...`` and ``/api/restore/...``: Deploy and Restore as JSON (bearer token).
 
-``/api/deploy/plan`` takes ``{"source": "builtin:NAME"}`` or ``{"file_base64", "filename"}`` (an
+``/api/deploy/plan`` takes ``{"source": "builtin:NAME"}``, ``{"source": "tenant:<id>"}`` (another
+tenant the user can read) or ``{"file_base64", "filename"}`` (an
 export, backup or snapshot: a zip or one JSON file, as the page uploads it) with ``"assign"``
 (``none``, ``source`` or ``group``) and ``"group"``; ``/api/restore/plan`` takes ``{"file_base64",
 "filename", "only": [names]}``. Both answer the plan as JSON with its sealed ``document`` (when the
@@ -27,7 +28,7 @@ from ..assignment_manager.documents import open_document, seal
 from ..comparison.uploads import MAX_UPLOAD_BYTES
 from ..context import web_state
 from ..tenant_data import ApiData, TenantData, api_data
-from . import sources
+from . import golden, sources
 from .planning import PlanInputError, deploy_options, plan_into, restore_options, ticked
 from .routes import DEPLOY_PAGE, MAX_ITEMS, RESTORE_PAGE, WritePage, can_apply, current_data
 
@@ -63,8 +64,12 @@ async def _planned(request: Request, data: TenantData, page: WritePage, body: di
             options = restore_options(names)
         else:
             choice = _text(body, "source") or ("upload" if content else "")
-            form = sources.SourceForm({"source": choice}, filename, content)
-            source, _ = await sources.deploy_source(form, catalog)
+            if choice.startswith(golden.PREFIX):
+                source, _ = await golden.golden_snapshot(request, data, choice)
+            else:
+                source, _ = await sources.deploy_source(
+                    sources.SourceForm({"source": choice}, filename, content), catalog
+                )
             options = deploy_options(_text(body, "assign"), _text(body, "group"))
         data = await current_data(request, data, api_data)
         plan = await asyncio.to_thread(plan_into, source, data.snapshot, options, catalog)

@@ -1,11 +1,12 @@
 """``/deploy`` and ``/restore``: choose a source → review the plan → tick what to apply → apply → results.
 
-Deploy puts a built-in baseline or an uploaded export (IntuneCD, IntuneManagement, portal JSON, a
-snapshot) into this tenant; Restore puts a backup back (the zip every apply offers is one), the
-objects named or all. Both plan with ``changes/deploy.py`` over the tenant's collection, so anyone
-signed in may review; applying needs the module. The plan travels sealed in the review's form
-(nothing of it, nor of the upload, is kept on the server) and apply runs on the write path's shared
-progress and results pages (``assignment_manager/apply.py``).
+Deploy puts a built-in baseline, an uploaded export (IntuneCD, IntuneManagement, portal JSON, a
+snapshot) or another tenant the user can read (``golden.py``) into this tenant; Restore puts a
+backup back (the zip every apply offers is one), the objects named or all. Both plan with
+``changes/deploy.py`` over the tenant's collection, so anyone signed in may review; applying needs
+the module. The plan travels sealed in the review's form (nothing of it, nor of the upload, is kept
+on the server) and apply runs on the write path's shared progress and results pages
+(``assignment_manager/apply.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ..errors import Link, ProblemPage
 from ..modules import modules_in_use
 from ..templating import render
 from ..tenant_data import FileData, PageData, TenantData, file_data
-from . import sources
+from . import golden, sources
 from .planning import (
     PlanInputError,
     deploy_options,
@@ -111,7 +112,8 @@ def _plan_context(request: Request, data: TenantData, page: WritePage, plan: Pla
 
 @router.get("/deploy", name="deploy", response_class=HTMLResponse)
 async def deploy_page(request: Request, data: PageData) -> Response:
-    """Choose the source (a built-in baseline or an uploaded export) and what to do with assignments."""
+    """Choose the source (a built-in baseline, an uploaded export or another tenant the user can read)
+    and what to do with assignments."""
     groups = sorted({str(g.get("displayName") or "") for g in data.snapshot.read_objects("groups") or ()} - {""},
                     key=str.casefold)  # fmt: skip
     return render(
@@ -119,6 +121,7 @@ async def deploy_page(request: Request, data: PageData) -> Response:
         "deploy.html",
         {
             "baselines": builtin_names(),
+            "tenants": await golden.other_tenants(request, data),
             "groups": groups,
             "modes": AssignMode,
             "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
@@ -135,7 +138,10 @@ async def deploy_review(request: Request, data: FileData) -> Response:
         form = await sources.read_source_form(request)
         await check_csrf(request, data.session)
         catalog = web_state(request).catalog
-        source, label = await sources.deploy_source(form, catalog)
+        if form.field("source").startswith(golden.PREFIX):
+            source, label = await golden.golden_snapshot(request, data, form.field("source"))
+        else:
+            source, label = await sources.deploy_source(form, catalog)
         options = deploy_options(form.field("assign"), form.field("group"))
         data = await current_data(request, data)
         plan = await asyncio.to_thread(plan_into, source, data.snapshot, options, catalog)
