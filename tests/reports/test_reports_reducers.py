@@ -78,7 +78,16 @@ def test_gdap_expiry_reads_the_relationship_not_the_tenant(partner: Partner) -> 
 
 
 def test_unknown_names_list_the_known_ones() -> None:
-    with pytest.raises(UnknownReportError, match="known: inventory, hygiene, baseline-score, gdap-expiry"):
+    with pytest.raises(UnknownReportError, match="known: inventory, hygiene, conflicts, baseline-score, gdap-expiry"):
         report_named("compliance")
     with pytest.raises(KeyError, match="known: windows-security"):
         report_named("baseline-score", baseline="cis-level-9")
+
+
+def test_conflicts_count_what_the_generator_planted(partner: Partner, contoso: Snapshot) -> None:
+    rows = {row[0]: row for row in _rows(partner, "conflicts", contoso)}
+    planted = partner.demo.tenants["contoso"].planted
+    assert rows["Conflicting settings"][1] > 0
+    duplicates = rows["Duplicate policies"]
+    assert duplicates[1] >= 1 and all(name in duplicates[2] for name in planted["duplicates"][:2])
+    assert rows["Deprecated settings in use"][1] >= len(set(planted["deprecated"])) > 0

@@ -140,7 +140,13 @@ async def test_json_api_runs_one_customer_per_request_with_a_bearer_token(web) -
     headers = {"Authorization": f"Bearer {token}"}
     listed = await web.client.get("/api/reports", headers=headers)
     assert listed.status_code == 200, listed.text
-    assert [r["name"] for r in listed.json()["reports"]] == ["inventory", "hygiene", "baseline-score", "gdap-expiry"]
+    assert [r["name"] for r in listed.json()["reports"]] == [
+        "inventory",
+        "hygiene",
+        "conflicts",
+        "baseline-score",
+        "gdap-expiry",
+    ]
     assert {c["name"] for c in listed.json()["customers"]} >= {"Contoso", "Litware Inc."}
     one = await web.client.get(
         "/api/reports/inventory", params={"tenant": web.tenant("contoso").tenant_id}, headers=headers

@@ -130,7 +130,7 @@ def report(
     ] = None,
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
 ) -> None:
-    """A report over the MSP's customers: inventory, hygiene, baseline-score or gdap-expiry.
+    """A report over the MSP's customers: inventory, hygiene, conflicts, baseline-score or gdap-expiry.
 
     Exit code: 0 every customer was read, 3 some customer was read partly or not at all.
     """

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from intune_assistant.analyses.assignments import Directory, assignment_overview, hygiene
 from intune_assistant.analyses.compare import compare_baseline
+from intune_assistant.analyses.conflicts import conflicts_report
 from intune_assistant.baselines import BUILTIN, UnknownBaselineError, builtin_baseline
 from intune_assistant.catalog.model import Kind
 from intune_assistant.customers.model import EXPIRY_WARNING_DAYS
@@ -95,6 +96,24 @@ def hygiene_rows(found: ReportInput) -> list[Row]:
     return rows
 
 
+def conflict_rows(found: ReportInput) -> list[Row]:
+    """The Conflicts page's three lists as counts: conflicting settings, duplicate policies, deprecated settings."""
+    snapshot = _snapshot(found)
+    report = conflicts_report(snapshot, found.catalog)
+    rows: list[Row] = [
+        ("Conflicting settings", len(report.conflicts), _names(c.name for c in report.conflicts)),
+        (
+            "Duplicate policies",
+            len(report.duplicates),
+            _names(" = ".join(p.name for p in d.policies) for d in report.duplicates),
+        ),
+        ("Deprecated settings in use", len(report.deprecated), _names(d.name for d in report.deprecated)),
+    ]
+    rows += [("Note", "", note) for note in report.notes]
+    rows += [("Note", "", f"Not read completely: {gap.label}") for gap in report.gaps]
+    return rows
+
+
 def baseline_reducer(baseline: str) -> Report:
     """The baseline-score report against the built-in baseline ``baseline``."""
     if baseline not in BUILTIN:
@@ -160,6 +179,13 @@ HYGIENE = Report(
     columns=("Finding", "Count", "Examples"),
     reduce=hygiene_rows,
 )
+CONFLICTS = Report(
+    name="conflicts",
+    title="Conflicts",
+    description="Settings configured differently on overlapping targets, duplicate policies and deprecated settings.",
+    columns=("Finding", "Count", "Examples"),
+    reduce=conflict_rows,
+)
 GDAP_EXPIRY = Report(
     name="gdap-expiry",
     title="GDAP expiry",
@@ -168,7 +194,7 @@ GDAP_EXPIRY = Report(
     reduce=expiry_rows,
     reads_tenant=False,
 )
-REPORT_NAMES = ("inventory", "hygiene", "baseline-score", "gdap-expiry")
+REPORT_NAMES = ("inventory", "hygiene", "conflicts", "baseline-score", "gdap-expiry")
 BASELINE_REPORT = "baseline-score"
 
 
@@ -179,7 +205,7 @@ def baseline_names() -> tuple[str, ...]:
 
 def report_named(name: str, *, baseline: str | None = None) -> Report:
     """The report ``name`` (``baseline-score`` against ``baseline``, default the first built-in one)."""
-    fixed = {r.name: r for r in (INVENTORY, HYGIENE, GDAP_EXPIRY)}
+    fixed = {r.name: r for r in (INVENTORY, HYGIENE, CONFLICTS, GDAP_EXPIRY)}
     if name in fixed:
         return fixed[name]
     if name == "baseline-score":
@@ -187,5 +213,5 @@ def report_named(name: str, *, baseline: str | None = None) -> Report:
     raise UnknownReportError(f"unknown report {name!r}; known: {', '.join(REPORT_NAMES)}")
 
 
-REPORTS: tuple[Report, ...] = (INVENTORY, HYGIENE, baseline_reducer(baseline_names()[0]), GDAP_EXPIRY)
+REPORTS: tuple[Report, ...] = (INVENTORY, HYGIENE, CONFLICTS, baseline_reducer(baseline_names()[0]), GDAP_EXPIRY)
 """Every report (the baseline score against the first built-in baseline), in the order pages list them."""
