@@ -56,8 +56,10 @@ def _refused(*args: str) -> str:
 
 
 def test_unknown_report_customer_or_format_is_one_clear_line(tmp_path: Path) -> None:
-    assert "known: inventory, hygiene, conflicts, baseline-score, gdap-expiry" in _refused("nope", "--demo")
+    assert "known: inventory, hygiene, conflicts, baseline-score, drift, gdap-expiry" in _refused("nope", "--demo")
     assert "no customer named nowhere" in _refused("hygiene", "--demo", "--tenants", "nowhere")
     wrong = _refused("hygiene", "--demo", "--tenants", "contoso", "-o", str(tmp_path / "x.txt"))
     assert "must end in .csv, .xlsx or .json" in wrong and not (tmp_path / "x.txt").exists()
     assert "--demo" in _refused("hygiene")
+    assert "needs --golden" in _refused("drift", "--demo", "--tenants", "fabrikam")
+    assert "expired" in _refused("drift", "--demo", "--tenants", "fabrikam", "--golden", "litware inc.")

@@ -12,7 +12,7 @@ from tests.reports.conftest import Partner
 from intune_assistant.baselines import builtin_baseline
 from intune_assistant.reports.fanout import Collected, tenant_state
 from intune_assistant.reports.model import ReportInput, TenantState
-from intune_assistant.reports.reducers import UnknownReportError, report_named
+from intune_assistant.reports.reducers import UnknownReportError, drift_report, report_named
 from intune_assistant.snapshot import Snapshot, TypeResult, TypeStatus
 from intune_assistant.snapshot.problems import Problem, ProblemKind
 
@@ -78,7 +78,9 @@ def test_gdap_expiry_reads_the_relationship_not_the_tenant(partner: Partner) -> 
 
 
 def test_unknown_names_list_the_known_ones() -> None:
-    with pytest.raises(UnknownReportError, match="known: inventory, hygiene, conflicts, baseline-score, gdap-expiry"):
+    with pytest.raises(
+        UnknownReportError, match="known: inventory, hygiene, conflicts, baseline-score, drift, gdap-expiry"
+    ):
         report_named("compliance")
     with pytest.raises(KeyError, match="known: windows-security"):
         report_named("baseline-score", baseline="cis-level-9")
@@ -91,3 +93,19 @@ def test_conflicts_count_what_the_generator_planted(partner: Partner, contoso: S
     duplicates = rows["Duplicate policies"]
     assert duplicates[1] >= 1 and all(name in duplicates[2] for name in planted["duplicates"][:2])
     assert rows["Deprecated settings in use"][1] >= len(set(planted["deprecated"])) > 0
+
+
+def test_drift_of_a_tenant_against_itself_and_another(partner: Partner, contoso: Snapshot) -> None:
+    itself = drift_report(contoso, "Contoso").reduce(
+        ReportInput(partner.customer("contoso"), contoso, partner.demo.catalog)
+    )
+    label = partner.demo.catalog["settingsCatalog"].label
+    row = next(r for r in itself if r[0] == label)
+    assert row[1:5] == (0, 0, 0, len(contoso.objects_of("settingsCatalog")))
+    fabrikam = asyncio.run(partner.reader()(partner.customer("fabrikam"))).snapshot
+    other = drift_report(contoso, "Contoso").reduce(
+        ReportInput(partner.customer("fabrikam"), fabrikam, partner.demo.catalog)
+    )
+    assert any(r[1] or r[2] or r[3] for r in other)
+    with pytest.raises(ValueError, match="golden tenant"):
+        report_named("drift").reduce(ReportInput(partner.customer("contoso"), contoso, partner.demo.catalog))

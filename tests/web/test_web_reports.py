@@ -145,6 +145,7 @@ async def test_json_api_runs_one_customer_per_request_with_a_bearer_token(web) -
         "hygiene",
         "conflicts",
         "baseline-score",
+        "drift",
         "gdap-expiry",
     ]
     assert {c["name"] for c in listed.json()["customers"]} >= {"Contoso", "Litware Inc."}
@@ -169,3 +170,19 @@ async def test_a_hostile_customer_name_stays_text(web) -> None:
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page.text
     answer = (await _tenant(web, "gdap-expiry", "litware")).json()
     assert answer["name"] == hostile  # JSON for the page's script, which sets it as text only
+
+
+async def test_drift_against_a_golden_customer(web) -> None:
+    await _partner_with_customers(web, "contoso", "fabrikam")
+    contoso = web.tenant("contoso").tenant_id
+    itself = (await _tenant(web, "drift", "contoso", golden=contoso)).json()
+    assert itself["state"] == "ok" and itself["rows"]
+    assert all(row[1] == row[2] == row[3] == 0 for row in itself["rows"] if row[5] == "")
+    other = (await _tenant(web, "drift", "fabrikam", golden=contoso)).json()
+    assert other["state"] == "ok" and any(row[1] or row[2] or row[3] for row in other["rows"])
+    missing = await _tenant(web, "drift", "fabrikam")
+    assert missing.status_code == 400 and "golden" in missing.json()["message"]
+    refused = await _tenant(web, "drift", "fabrikam", golden=web.tenant("litware").tenant_id)
+    assert refused.status_code == 409 and "onboarded" in refused.json()["message"]
+    page = await web.client.get("/reports", params={"report": "drift", "golden": contoso, "run": "1"})
+    assert page.status_code == 200 and 'data-golden="' + contoso + '"' in page.text

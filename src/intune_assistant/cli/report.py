@@ -21,16 +21,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from intune_assistant.catalog import default_catalog
+from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.customers.assess import assess, no_consent_problem
 from intune_assistant.customers.model import Customer
 from intune_assistant.customers.read import GdapUnreadable, read_gdap
 from intune_assistant.graph import GraphClient, StaticTokenProvider, TokenProvider
 from intune_assistant.reports.export import report_csv, report_json, report_xlsx
-from intune_assistant.reports.fanout import DEFAULT_CONCURRENCY, choose_customers, run_report
+from intune_assistant.reports.fanout import (
+    DEFAULT_CONCURRENCY,
+    TenantReader,
+    choose_customers,
+    run_report,
+    tenant_state,
+)
 from intune_assistant.reports.model import Report, TenantRefused, TenantResult, TenantState
 from intune_assistant.reports.reading import collecting_reader
-from intune_assistant.reports.reducers import REPORT_NAMES, UnknownReportError, report_named
+from intune_assistant.reports.reducers import DRIFT, REPORT_NAMES, UnknownReportError, drift_report, report_named
 
 from .common import EXIT_INCOMPLETE, EXIT_OK, GRAPH, UserError, console_for
 
@@ -71,8 +77,8 @@ def _write(path: Path, report: Report, results: list[TenantResult]) -> None:
 
 
 async def _demo_report(
-    report: Report, tenants: str, customers_count: int, concurrency: int, console: Console
-) -> list[TenantResult]:
+    report: Report, tenants: str, golden: str | None, customers_count: int, concurrency: int, console: Console
+) -> tuple[Report, list[TenantResult]]:
     from intune_assistant.emulator.demo import build_demo
     from intune_assistant.emulator.entra.errors import EntraError
 
@@ -111,7 +117,29 @@ async def _demo_report(
         console.print(f"{escape(result.name)}: {result.state.value} ({result.seconds:.1f} s)")
 
     reader = collecting_reader(provider_for, client_for, catalog)
-    return await run_report(report, chosen, reader, catalog, concurrency=concurrency, on_result=progress)
+    if report.name == DRIFT.name:
+        report = await _golden(golden, found, reader, catalog)
+    return report, await run_report(report, chosen, reader, catalog, concurrency=concurrency, on_result=progress)
+
+
+async def _golden(golden: str | None, customers: list[Customer], reader: TenantReader, catalog: Catalog) -> Report:
+    """The drift report against the customer ``golden``, read once before the others."""
+    if not golden:
+        raise UserError("the drift report needs --golden CUSTOMER (the golden tenant, by name, domain or id)")
+    try:
+        (customer,) = choose_customers(customers, golden)
+    except ValueError as exc:
+        raise UserError(f"--golden: {exc}") from None
+    if customer.problem is not None:
+        raise UserError(f"--golden: {customer.problem.reason}")
+    try:
+        collected = await reader(customer)
+    except TenantRefused as exc:
+        raise UserError(f"--golden: {exc.reason}") from None
+    state, why = tenant_state(collected.snapshot, catalog)
+    if state is TenantState.FAILED:
+        raise UserError(f"--golden {customer.name} could not be read: {why}")
+    return drift_report(collected.snapshot, customer.name)
 
 
 def report(
@@ -124,13 +152,14 @@ def report(
         int, typer.Option("--customers", help="With --demo: customers besides Contoso and Fabrikam.", min=0)
     ] = 3,
     baseline: Annotated[str | None, typer.Option(help="baseline-score: the built-in baseline.")] = None,
+    golden: Annotated[str | None, typer.Option(help="drift: the golden tenant (a customer).")] = None,
     concurrency: Annotated[int, typer.Option(help="Customers read at once.", min=1)] = DEFAULT_CONCURRENCY,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report (.csv, .xlsx or .json).")
     ] = None,
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
 ) -> None:
-    """A report over the MSP's customers: inventory, hygiene, conflicts, baseline-score or gdap-expiry.
+    """A report over the MSP's customers: inventory, hygiene, conflicts, baseline-score, drift or gdap-expiry.
 
     Exit code: 0 every customer was read, 3 some customer was read partly or not at all.
     """
@@ -147,7 +176,9 @@ def report(
             "web app's Cross-tenant reports page or its JSON API (each customer's token comes from On-Behalf-Of)"
         )
     try:
-        results = asyncio.run(_demo_report(chosen_report, tenants, demo_customers, concurrency, console))
+        chosen_report, results = asyncio.run(
+            _demo_report(chosen_report, tenants, golden, demo_customers, concurrency, console)
+        )
     except GdapUnreadable as exc:
         raise UserError(f"the GDAP relationships could not be read: {exc.error.describe()}") from None
     if output is not None:

@@ -7,10 +7,11 @@ over hundreds of tenants holds rows, never snapshots.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from intune_assistant.analyses.assignments import Directory, assignment_overview, hygiene
-from intune_assistant.analyses.compare import compare_baseline
+from intune_assistant.analyses.compare import ObjectStatus, compare_baseline, compare_tenants
 from intune_assistant.analyses.conflicts import conflicts_report
 from intune_assistant.baselines import BUILTIN, UnknownBaselineError, builtin_baseline
 from intune_assistant.catalog.model import Kind
@@ -19,7 +20,16 @@ from intune_assistant.snapshot import Snapshot, TypeStatus
 
 from .model import Report, ReportInput, Row
 
-__all__ = ["BASELINE_REPORT", "REPORTS", "REPORT_NAMES", "UnknownReportError", "baseline_names", "report_named"]
+__all__ = [
+    "BASELINE_REPORT",
+    "DRIFT",
+    "REPORTS",
+    "REPORT_NAMES",
+    "UnknownReportError",
+    "baseline_names",
+    "drift_report",
+    "report_named",
+]
 
 # Types that are reference data (setting definitions) or the partner's own (GDAP): not inventory.
 _NOT_INVENTORY = frozenset({Kind.REFERENCE, Kind.PARTNER})
@@ -114,6 +124,56 @@ def conflict_rows(found: ReportInput) -> list[Row]:
     return rows
 
 
+_DRIFT_COLUMNS = ("Type", "Only in the golden tenant", "Only in this customer", "Different", "Same", "Note")
+
+
+def drift_report(golden: Snapshot, golden_label: str) -> Report:
+    """Drift of each customer against the golden tenant ``golden``: objects per type by how they compare.
+
+    The golden snapshot is read once and shared (never changed); each customer's comparison
+    matches objects by name and type as the Compare page does, never by id.
+    """
+
+    def rows(found: ReportInput) -> list[Row]:
+        comparison = compare_tenants(golden, _snapshot(found), catalog=found.catalog, left_label=golden_label)
+        by_type: dict[str, dict[ObjectStatus, int]] = {}
+        for diff in comparison.objects:
+            label = found.catalog[diff.type_key].label if diff.type_key in found.catalog else diff.type_key
+            counts = by_type.setdefault(label, {})
+            counts[diff.status] = counts.get(diff.status, 0) + 1
+        found_rows: list[Row] = []
+        for label, counts in by_type.items():
+            unsure = counts.get(ObjectStatus.UNCONFIRMED, 0)
+            note = f"{unsure} not confirmed (a side read the type partly)" if unsure else ""
+            found_rows.append(
+                (
+                    label,
+                    counts.get(ObjectStatus.ONLY_LEFT, 0),
+                    counts.get(ObjectStatus.ONLY_RIGHT, 0),
+                    counts.get(ObjectStatus.DIFFERENT, 0),
+                    counts.get(ObjectStatus.SAME, 0),
+                    note,
+                )
+            )
+        found_rows += [(n.type_label, "", "", "", "", f"not compared: {n.reason}") for n in comparison.not_compared]
+        return found_rows
+
+    return replace(DRIFT, title=f"Drift against {golden_label}", reduce=rows)
+
+
+def _needs_golden(found: ReportInput) -> list[Row]:
+    raise ValueError("the drift report needs a golden tenant: build it with drift_report(golden, label)")
+
+
+DRIFT = Report(
+    name="drift",
+    title="Drift against a golden tenant",
+    description="Each customer's objects against a golden tenant's: only there, only here, different, same.",
+    columns=_DRIFT_COLUMNS,
+    reduce=_needs_golden,
+)
+
+
 def baseline_reducer(baseline: str) -> Report:
     """The baseline-score report against the built-in baseline ``baseline``."""
     if baseline not in BUILTIN:
@@ -194,7 +254,7 @@ GDAP_EXPIRY = Report(
     reduce=expiry_rows,
     reads_tenant=False,
 )
-REPORT_NAMES = ("inventory", "hygiene", "conflicts", "baseline-score", "gdap-expiry")
+REPORT_NAMES = ("inventory", "hygiene", "conflicts", "baseline-score", "drift", "gdap-expiry")
 BASELINE_REPORT = "baseline-score"
 
 
@@ -204,8 +264,11 @@ def baseline_names() -> tuple[str, ...]:
 
 
 def report_named(name: str, *, baseline: str | None = None) -> Report:
-    """The report ``name`` (``baseline-score`` against ``baseline``, default the first built-in one)."""
-    fixed = {r.name: r for r in (INVENTORY, HYGIENE, CONFLICTS, GDAP_EXPIRY)}
+    """The report ``name`` (``baseline-score`` against ``baseline``, default the first built-in one).
+
+    ``drift`` comes without its golden tenant (its name and columns only): ``drift_report`` makes it.
+    """
+    fixed = {r.name: r for r in (INVENTORY, HYGIENE, CONFLICTS, DRIFT, GDAP_EXPIRY)}
     if name in fixed:
         return fixed[name]
     if name == "baseline-score":
@@ -213,5 +276,12 @@ def report_named(name: str, *, baseline: str | None = None) -> Report:
     raise UnknownReportError(f"unknown report {name!r}; known: {', '.join(REPORT_NAMES)}")
 
 
-REPORTS: tuple[Report, ...] = (INVENTORY, HYGIENE, CONFLICTS, baseline_reducer(baseline_names()[0]), GDAP_EXPIRY)
+REPORTS: tuple[Report, ...] = (
+    INVENTORY,
+    HYGIENE,
+    CONFLICTS,
+    baseline_reducer(baseline_names()[0]),
+    DRIFT,
+    GDAP_EXPIRY,
+)
 """Every report (the baseline score against the first built-in baseline), in the order pages list them."""

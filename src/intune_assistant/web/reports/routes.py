@@ -31,6 +31,7 @@ from intune_assistant.reports.export import (
 from intune_assistant.reports.model import Report
 from intune_assistant.reports.reducers import (
     BASELINE_REPORT,
+    DRIFT,
     REPORTS,
     UnknownReportError,
     baseline_names,
@@ -44,7 +45,7 @@ from ..customers.routes import partner_context
 from ..errors import Link, ProblemPage
 from ..identity_api import ConsentRequired, Principal
 from ..templating import render
-from .service import report_customers, tenant_report
+from .service import GoldenUnavailable, golden_report, report_customers, tenant_report
 
 router = APIRouter()
 
@@ -76,6 +77,7 @@ async def reports_page(
     report: Annotated[str, Query(max_length=40)] = "",
     baseline: Annotated[str, Query(max_length=80)] = "",
     tenant: Annotated[list[str] | None, Query(max_length=100)] = None,
+    golden: Annotated[str, Query(max_length=100)] = "",
     run: Annotated[str, Query(max_length=5)] = "",
 ) -> Response:
     """Pick customers and a report; with ``run`` the page fans out one request per customer."""
@@ -109,6 +111,9 @@ async def reports_page(
             "customers": customers,
             "wanted": wanted,
             "running": running,
+            "drift_report": DRIFT.name,
+            "golden": golden,
+            "goldens": [c for c in customers if c.onboarded and c.usable],
             "nav": "reports",
         },
     )
@@ -121,19 +126,27 @@ async def reports_tenant(
     report: Annotated[str, Query(max_length=40)],
     tenant: Annotated[str, Query(max_length=100)],
     baseline: Annotated[str, Query(max_length=80)] = "",
+    golden: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     """One customer's rows of a report (JSON), for the page's fan-out."""
-    return await _tenant_answer(request, ctx.principal, ctx.session.api_token, report, tenant, baseline)
+    return await _tenant_answer(request, ctx.principal, ctx.session.api_token, report, tenant, baseline, golden)
 
 
 async def _tenant_answer(
-    request: Request, principal: Principal, api_token: str, name: str, tenant: str, baseline: str
+    request: Request, principal: Principal, api_token: str, name: str, tenant: str, baseline: str, golden: str
 ) -> Response:
     try:
         chosen = report_named(name, baseline=baseline or None)
     except (UnknownReportError, KeyError) as exc:
         return JSONResponse({"error": "unknown_report", "message": str(exc).strip("'\"")}, status_code=400)
     try:
+        if chosen.name == DRIFT.name:
+            if not golden:
+                return JSONResponse(
+                    {"error": "golden_required", "message": "Choose the golden tenant to compare with."},
+                    status_code=400,
+                )
+            chosen = await golden_report(request, principal, api_token, golden)
         result = await tenant_report(request, principal, api_token, chosen, tenant)
     except ConsentRequired:
         return JSONResponse(
@@ -142,6 +155,8 @@ async def _tenant_answer(
         )
     except GdapUnreadable as exc:
         return JSONResponse({"error": exc.error.code, "message": exc.error.describe()}, status_code=502)
+    except GoldenUnavailable as exc:
+        return JSONResponse({"error": "golden_unavailable", "message": str(exc)}, status_code=409)
     if result is None:
         return JSONResponse(
             {"error": "not_a_customer", "message": "That tenant is not a GDAP customer of your partner tenant."},
@@ -224,10 +239,14 @@ async def api_report_tenant(
     name: str,
     tenant: Annotated[str, Query(max_length=100)],
     baseline: Annotated[str, Query(max_length=80)] = "",
+    golden: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    """One customer's rows of report ``name`` (bearer API token of a member of the partner tenant)."""
+    """One customer's rows of report ``name`` (bearer API token of a member of the partner tenant).
+
+    ``golden``: the drift report's golden tenant (your own tenant or an onboarded customer).
+    """
     found = await _api_principal(request)
     if isinstance(found, JSONResponse):
         return found
     principal, token = found
-    return await _tenant_answer(request, principal, token, name, tenant, baseline)
+    return await _tenant_answer(request, principal, token, name, tenant, baseline, golden)

@@ -25,11 +25,14 @@ from intune_assistant.identity.obo import OboError
 from intune_assistant.reports.fanout import Collected, report_tenant
 from intune_assistant.reports.model import Report, TenantRefused, TenantResult, TenantState
 from intune_assistant.reports.reading import collecting_reader
+from intune_assistant.reports.reducers import drift_report
 
 from ..context import web_state
 from ..customers.service import partner_customers
 from ..fair_use import LimitReached
 from ..identity_api import ConsentRequired, OboTokenProvider, Principal, SignInRequired
+from ..modules import modules_in_use
+from ..policies.service import CollectJob
 from ..tenant_data import collections_per_hour
 
 # Customers one replica collects at once for reports (each a small snapshot while it is reduced).
@@ -102,6 +105,44 @@ async def tenant_report(
         async with state.report_slots:
             return await report_tenant(report, customer, reader, catalog)
     return await report_tenant(report, customer, _never_read, catalog)
+
+
+class GoldenUnavailable(Exception):
+    """The golden tenant of a drift report cannot be read now; the message says why."""
+
+
+async def golden_report(request: Request, principal: Principal, api_token: str, tenant_id: str) -> Report:
+    """The drift report against ``tenant_id`` (the partner's own tenant or one of its onboarded customers).
+
+    The golden tenant is read through the pages' collection cache of (that tenant, this user), so
+    one report's requests on a replica share one read of it; ``GoldenUnavailable`` says why not.
+    """
+    state = web_state(request)
+    wanted = tenant_id.strip().lower()
+    acting = principal
+    if wanted != principal.tenant_id.lower():
+        customer = await _customer(request, principal, api_token, wanted)
+        if customer is None or not customer.onboarded:
+            raise GoldenUnavailable("The golden tenant must be your own tenant or a customer you onboarded.")
+        if customer.problem is not None:
+            raise GoldenUnavailable(customer.problem.reason)
+        acting = principal.in_customer(customer.tenant_id, customer.roles)
+    record = await asyncio.to_thread(state.registry.get, acting.tenant_id)
+    if record is None or not record.enabled:
+        raise GoldenUnavailable("The golden tenant is not onboarded, or is disabled.")
+    modules, per_hour = modules_in_use(request, record.module_names), collections_per_hour(request, record)
+    try:
+        found = await state.policies.start(acting, api_token, modules, record.domain, per_hour=per_hour)
+        if isinstance(found, CollectJob):
+            await state.policies.wait(found, state.settings.export_wait_s)
+            found = found.result or await state.policies.start(
+                acting, api_token, modules, record.domain, per_hour=per_hour
+            )
+    except (OboError, LimitReached) as exc:
+        raise GoldenUnavailable(f"{record.domain} could not be read: {exc}") from None
+    if isinstance(found, CollectJob):
+        raise GoldenUnavailable(f"{record.domain} is still being read ({found.percent}%): run the report again soon.")
+    return drift_report(found.snapshot, record.domain)
 
 
 async def _never_read(customer: Customer) -> Collected:

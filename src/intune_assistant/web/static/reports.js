@@ -16,6 +16,7 @@
     if (!section) { return; }
     var report = section.getAttribute("data-report");
     var baseline = section.getAttribute("data-baseline") || "";
+    var golden = section.getAttribute("data-golden") || "";
     var rows = Array.prototype.slice.call(section.querySelectorAll("tr[data-tenant]"));
     var body = section.querySelector("[data-testid=report-table] tbody");
     var progress = section.querySelector("[data-testid=report-progress]");
@@ -68,7 +69,7 @@
       var row = rows[index];
       row.querySelector("[data-field=state]").textContent = "reading";
       var query = "report=" + encodeURIComponent(report) + "&tenant=" + encodeURIComponent(row.getAttribute("data-tenant")) +
-        "&baseline=" + encodeURIComponent(baseline);
+        "&baseline=" + encodeURIComponent(baseline) + "&golden=" + encodeURIComponent(golden);
       fetch("/reports/tenant?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
           var type = response.headers.get("Content-Type") || "";
