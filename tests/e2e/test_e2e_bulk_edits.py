@@ -1,6 +1,7 @@
 """Bulk edits in a real browser: activate the module, tick policies on the Policies page, preview a
 regular-expression rename and apply it; review deleting them, type the phrase, apply, download the
-backup; from a group's page add devices typed in a list, apply, see them in the group."""
+backup; from a group's page add devices typed in a list, apply, see them in the group; tick a policy
+on the Policies page and duplicate it with its assignments; from the Groups page open a group's members."""
 
 from __future__ import annotations
 
@@ -18,15 +19,22 @@ def _names(stack: Any) -> dict[str, str]:
     return {p["id"]: p["name"] for p in stack.demo.tenants["contoso"].objects["settingsCatalog"]}
 
 
+def _activate(page: Any, stack: Any) -> None:
+    """Turn the Bulk edits module on (admin consent on Entra's page) unless it is on already."""
+    page.goto(stack.base_url + "/tenant")
+    button = page.get_by_role("button", name=re.compile(r"Activate\s+Bulk edits"))
+    if not button.count():
+        return
+    button.click()
+    page.wait_for_url(re.compile(r".*/adminconsent.*"))
+    page.locator("button[name=user]", has_text=contoso_admin(stack)).click()
+    page.wait_for_url(re.compile(r".*/tenant\?activated=bulk-edit"))
+
+
 def test_tick_rename_delete_and_add_members_through_the_pages(stack: Any, browser: Any, shots: Path) -> None:
-    admin = contoso_admin(stack)
     context = sign_in_and_onboard(browser, stack)
     page = context.new_page()
-    page.goto(stack.base_url + "/tenant")
-    page.get_by_role("button", name=re.compile(r"Activate\s+Bulk edits")).click()
-    page.wait_for_url(re.compile(r".*/adminconsent.*"))
-    page.locator("button[name=user]", has_text=admin).click()
-    page.wait_for_url(re.compile(r".*/tenant\?activated=bulk-edit"))
+    _activate(page, stack)
 
     # Tick the BitLocker policies on the Policies page.
     page.goto(stack.base_url + "/policies?q=BitLocker")
@@ -36,7 +44,7 @@ def test_tick_rename_delete_and_add_members_through_the_pages(stack: Any, browse
         page.get_by_label(f"Choose {name}", exact=True).check()
     page.get_by_test_id("bulk-edit-chosen").click()
     page.wait_for_url(re.compile(r".*/bulk-edits\?.*"))
-    assert page.get_by_test_id("chosen-objects").get_by_role("checkbox").count() == len(wanted)
+    assert page.get_by_test_id("chosen-objects").locator("input[name=object]").count() == len(wanted)
 
     # Rename with a regular expression: the preview, then apply.
     page.get_by_label("How").select_option("regex")
@@ -87,4 +95,40 @@ def test_tick_rename_delete_and_add_members_through_the_pages(stack: Any, browse
     live = next(g for g in stack.demo.tenants["contoso"].objects["groups"] if g["id"] == group["id"])
     assert {m["id"] for m in live["members"]} == {d["id"] for d in devices}
     page.screenshot(path=str(shots / "31-bulk-members-results-1280.png"), full_page=True)
+    context.close()
+
+
+def test_tick_a_policy_and_duplicate_it_with_its_assignments(stack: Any, browser: Any, shots: Path) -> None:
+    context = sign_in_and_onboard(browser, stack)
+    page = context.new_page()
+    _activate(page, stack)
+    policies = stack.demo.tenants["contoso"].objects["settingsCatalog"]
+    original = next(p for p in policies if p["name"] == "WIN - Defender Antivirus - Standard")
+
+    page.goto(stack.base_url + "/policies?q=Defender+Antivirus+-+Standard")
+    page.wait_for_selector("[data-testid=policies-table]")
+    page.get_by_label(f"Choose {original['name']}", exact=True).check()
+    page.get_by_role("button", name="Rename, duplicate or delete the ticked objects").click()
+    page.wait_for_url(re.compile(r".*/bulk-edits\?.*"))
+    page.get_by_label("The copy's name (one object)").fill("WIN - Defender Antivirus - Standard (pilot copy)")
+    page.get_by_label("Assign each copy as its original").check()
+    page.get_by_role("button", name="Review the copies").click()
+    page.wait_for_url(re.compile(r".*/bulk-edits/review"))
+    assert page.get_by_test_id("count-objects").inner_text() == "1"
+    assert "duplicate 'WIN - Defender Antivirus - Standard' as" in page.get_by_test_id("preview").inner_text()
+    page.screenshot(path=str(shots / "32-bulk-duplicate-review-1280.png"), full_page=True)
+    page.get_by_test_id("apply").click()
+    page.wait_for_url(re.compile(r".*/bulk-edits/apply/[A-Za-z0-9_-]{30,}$"))
+    page.wait_for_selector("[data-testid=results-table]")
+    assert page.get_by_test_id("count-applied").inner_text() == "1"
+    now = stack.demo.tenants["contoso"].objects["settingsCatalog"]
+    copies = [p for p in now if p["name"] == "WIN - Defender Antivirus - Standard (pilot copy)"]
+    assert len(copies) == 1 and copies[0]["id"] != original["id"]
+    assert [a["target"] for a in copies[0]["assignments"]] == [a["target"] for a in original["assignments"]]
+
+    # The Groups page opens a static group's members form.
+    page.goto(stack.base_url + "/groups?q=Lab+Devices")
+    page.get_by_label("Add or remove members of Lab Devices").click()
+    page.wait_for_url(re.compile(r".*/bulk-edits\?group=Lab.*"))
+    assert page.get_by_test_id("members-group").input_value() == "Lab Devices"
     context.close()

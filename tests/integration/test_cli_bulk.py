@@ -62,3 +62,37 @@ def test_rename_delete_and_members_plans_apply_on_the_demo_tenant(tmp_path: Path
     added = run("bulk", "apply", str(tmp_path / "m.json"), *common, "--json")
     assert added.returncode == 0, added.stderr
     assert "assign" not in json.loads(added.stdout)["results"][0]["key"]
+
+
+def test_duplicate_plan_and_apply_and_a_taken_name_refused(tmp_path: Path) -> None:
+    key = tmp_path / "my.key"
+    assert run("assign", "key", "-o", str(key)).returncode == 0
+    common = ("--demo", "contoso", "--key-file", str(key))
+
+    planned = run("bulk", "duplicate", "--name", "WIN - Defender Antivirus - Standard", "--as",
+                  "WIN - Defender Antivirus - Standard copy", "--with-assignments", "-o", str(tmp_path / "dup.json"),
+                  *common, "--json")  # fmt: skip
+    assert planned.returncode == 0, planned.stderr
+    assert json.loads(planned.stdout) | {"plan": ""} == {
+        "plan": "", "objects": 1, "requests": 2, "rejected": [], "notes": []
+    }  # fmt: skip
+    applied = run("bulk", "apply", str(tmp_path / "dup.json"), *common, "--json")
+    assert applied.returncode == 0, applied.stderr
+    (result,) = json.loads(applied.stdout)["results"]
+    assert (result["object"], result["status"], result["requests"]) == (
+        "WIN - Defender Antivirus - Standard copy", "applied", 2  # the POST, then /assign
+    )  # fmt: skip
+
+    taken = run("bulk", "duplicate", "--name", "WIN - Defender Antivirus - Standard", "--as",
+                "WIN - Defender Antivirus - Pilot", "-o", str(tmp_path / "taken.json"), *common, "--json")  # fmt: skip
+    assert taken.returncode == 3
+    summary = json.loads(taken.stdout)
+    assert summary["objects"] == 0 and "has it already" in summary["rejected"][0]["reason"]
+    clash = run("bulk", "duplicate", "--name-contains", "Defender Antivirus", "--type", "settingsCatalog", "--regex",
+                r"^.*$", "--with", "One name", "-o", str(tmp_path / "clash.json"), *common, "--json")  # fmt: skip
+    assert clash.returncode == 3
+    summary = json.loads(clash.stdout)
+    assert summary["objects"] == 0 and all("would be copied to it too" in r["reason"] for r in summary["rejected"])
+    both = run("bulk", "duplicate", "--name", "x", "--as", "y", "--suffix", " (2)", "-o", str(tmp_path / "b.json"),
+               *common)  # fmt: skip
+    assert both.returncode == 1 and "not both" in " ".join(both.stderr.split())

@@ -112,6 +112,12 @@ async def test_members_from_the_groups_page_added_and_a_dynamic_group_refused(we
     groups = web.tenant("contoso").objects["groups"]
     static = next(g for g in groups if g["displayName"] == "Lab Devices")
     dynamic = next(g for g in groups if g["displayName"] == "All Employees")
+    listed = await web.client.get("/groups", params={"q": "Lab Devices"})
+    assert 'href="/bulk-edits?group=Lab%20Devices#members" aria-label="Add or remove members of Lab Devices"' in (
+        listed.text
+    )
+    dynamic_listed = await web.client.get("/groups", params={"q": "All Employees"})
+    assert "All Employees" in dynamic_listed.text and 'data-testid="group-members-action"' not in dynamic_listed.text
     static_page = await web.client.get(f"/groups/{static['id']}")
     dynamic_page = await web.client.get(f"/groups/{dynamic['id']}")
     assert 'href="/bulk-edits?group=Lab%20Devices#members"' in static_page.text
@@ -188,3 +194,53 @@ async def test_json_api_plans_and_applies_a_rename_and_a_delete_needs_its_phrase
                                     headers=headers)  # fmt: skip
     assert deleted.json()["counts"]["applied"] == len(edge) >= 2 and deleted.json()["backup_zip_base64"]
     assert _policies(web, "WIN - Microsoft Edge") == []
+
+
+async def test_ticked_policies_duplicated_with_their_assignments_and_a_taken_name_refused(web: Any) -> None:
+    await _activated_admin(web)
+    original = next(p for p in _policies(web, "WIN - Defender Antivirus - Standard"))
+    objects = [f"settingsCatalog/{original['id']}"]
+    picked = await web.client.get("/bulk-edits", params=[("object", o) for o in objects])
+    assert 'data-testid="review-duplicate"' in picked.text and 'data-testid="duplicate-name"' in picked.text
+
+    other = _policies(web, "WIN - Defender Antivirus - Pilot")[0]
+    taken = await _review(web, {"action": "duplicate", "object": objects, "new_name": other["name"]})
+    assert 'data-testid="count-objects">0<' in taken.text and "has it already" in taken.text
+    assert 'name="plan"' not in taken.text
+
+    review = await _review(web, {"action": "duplicate", "object": objects, "new_name": "Defender - Standard copy",
+                                 "assignments": "on"})  # fmt: skip
+    assert 'data-testid="count-objects">1<' in review.text
+    assert (
+        "duplicate &#39;WIN - Defender Antivirus - Standard&#39; as &#39;Defender - Standard copy&#39;" in review.text
+    )
+    result = await _apply(web, _document(review))
+    assert 'data-testid="count-applied">1<' in result.text
+    copies = _policies(web, "Defender - Standard copy")
+    assert len(copies) == 1 and copies[0]["id"] != original["id"]
+    assert len(copies[0]["settings"]) == len(original["settings"])
+    assert [a["target"] for a in copies[0]["assignments"]] == [a["target"] for a in original["assignments"]]
+
+
+async def test_json_api_duplicates_by_a_rule_and_copies_assignments_only_when_asked(web: Any) -> None:
+    await _activated_admin(web)
+    tenant = web.tenant("contoso")
+    operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
+    token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
+    headers = {"Authorization": f"Bearer {token}"}
+    chosen = [p for p in _policies(web, "WIN - BitLocker") if p["assignments"]]
+    objects = [f"settingsCatalog/{p['id']}" for p in chosen]
+    body = {"action": "duplicate", "object": objects, "rule": "prefix", "text": "[Copy] "}
+    planned = await web.client.post("/api/bulk-edits/plan", json=body, headers=headers)
+    assert planned.status_code == 200, planned.text
+    items = planned.json()["plan"]["items"]
+    assert len(items) == len(chosen) >= 1 and all(len(i["requests"]) == 1 for i in items)
+    assigned = await web.client.post("/api/bulk-edits/plan", json={**body, "assignments": True}, headers=headers)
+    assert all(len(i["requests"]) == 2 for i in assigned.json()["plan"]["items"])
+    one_name = await web.client.post("/api/bulk-edits/plan", json={**body, "new_name": "Same"}, headers=headers)
+    assert one_name.status_code == (400 if len(chosen) > 1 else 200)
+    applied = await web.client.post("/api/bulk-edits/apply", json={"document": planned.json()["document"]},
+                                    headers=headers)  # fmt: skip
+    assert applied.status_code == 200 and applied.json()["counts"]["applied"] == len(chosen), applied.text
+    copies = _policies(web, "[Copy] WIN - BitLocker")
+    assert len(copies) == len(chosen) and all(not c.get("assignments") for c in copies)

@@ -65,7 +65,7 @@ _WORDS: dict[str, ModuleWords] = {
     ),
     "bulk-edit": ModuleWords(
         "Bulk edits",
-        "Rename or delete many policies at once, and add or remove group members, reviewed first.",
+        "Rename, duplicate or delete many policies at once, and add or remove group members, reviewed first.",
     ),
     "restore": ModuleWords("Restore", "Put back objects from a backup or snapshot."),
 }

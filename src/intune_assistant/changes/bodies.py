@@ -55,10 +55,23 @@ def _setting_id(setting: Mapping[str, Any]) -> str:
     return str(found or "a setting")
 
 
+def _annotation(key: str) -> bool:
+    # OData annotations Graph adds to what it answers ("scheduledActionConfigurations@odata.context").
+    return "@odata." in key and key != "@odata.type"
+
+
+def _without_annotations(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _without_annotations(v) for k, v in value.items() if not _annotation(k)}
+    if isinstance(value, list):
+        return [_without_annotations(v) for v in value]
+    return value
+
+
 def _clean_child(item: Any) -> Any:
     if not isinstance(item, Mapping):
         return item
-    return {k: v for k, v in item.items() if k not in _CHILD_BOOKKEEPING}
+    return {k: _without_annotations(v) for k, v in item.items() if k not in _CHILD_BOOKKEEPING and not _annotation(k)}
 
 
 def object_body(record: ResourceType, creation: Creation, obj: Mapping[str, Any]) -> Body:
@@ -102,7 +115,11 @@ def object_body(record: ResourceType, creation: Creation, obj: Mapping[str, Any]
 def _comparable(value: Any) -> Any:
     # null and absent are one state; child ids are Intune's numbering, not content.
     if isinstance(value, Mapping):
-        return {k: _comparable(v) for k, v in value.items() if v is not None and k not in _CHILD_BOOKKEEPING}
+        return {
+            k: _comparable(v)
+            for k, v in value.items()
+            if v is not None and k not in _CHILD_BOOKKEEPING and not _annotation(k)
+        }
     if isinstance(value, list):
         return [_comparable(v) for v in value]
     return value

@@ -39,12 +39,16 @@ class Found:
 
 
 def find_object(snapshot: Snapshot, catalog: Catalog, key: ObjectKey, *, action: str) -> Found | str:
-    """The object ``key`` names, if ``action`` ("rename", "delete") is possible on it; else why not."""
+    """The object ``key`` names, if ``action`` ("rename", "delete", "duplicate") is possible on it; else why not."""
     if key.type_key not in catalog:
         return f"unknown object type '{key.type_key}'"
     record = catalog[key.type_key]
-    allowed = record.write.update if action == "rename" else record.write.delete
-    if record.kind not in EDITABLE_KINDS or record.singleton or not allowed or record.write_scope == CA_WRITE:
+    if (
+        record.kind not in EDITABLE_KINDS
+        or record.singleton
+        or not _allows(record, action)
+        or record.write_scope == CA_WRITE
+    ):
         return f"'{record.label}' objects can't be {action}d here"
     objects = snapshot.read_objects(record.key)
     if objects is None:
@@ -73,15 +77,21 @@ def edit_plan(
     )
 
 
+def _allows(record: ResourceType, action: str) -> bool:
+    """Whether Graph offers the write ``action`` needs: a PATCH (rename), a DELETE, a POST (duplicate)."""
+    if action == "rename":
+        return record.write.update
+    if action == "duplicate":
+        return record.write.create
+    return record.write.delete
+
+
 def editable_types(catalog: Catalog, action: str) -> list[ResourceType]:
-    """The catalog types ``action`` ("rename", "delete") works on."""
+    """The catalog types ``action`` ("rename", "delete", "duplicate") works on."""
     return [
         r
         for r in catalog
-        if r.kind in EDITABLE_KINDS
-        and not r.singleton
-        and r.write_scope != CA_WRITE
-        and (r.write.update if action == "rename" else r.write.delete)
+        if r.kind in EDITABLE_KINDS and not r.singleton and r.write_scope != CA_WRITE and _allows(r, action)
     ]
 
 

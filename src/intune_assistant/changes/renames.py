@@ -25,7 +25,7 @@ from .desired import ObjectKey
 from .edits import Found, edit_plan, find_object
 from .model import GraphRequest, Operation, Plan, PlanItem, Precondition, RejectedChange
 
-__all__ = ["MAX_NAME", "RenameKind", "RenameRule", "RuleError", "plan_renames"]
+__all__ = ["MAX_NAME", "RenameKind", "RenameRule", "RuleError", "name_clashes", "name_problem", "plan_renames"]
 
 # Intune's admin center refuses longer names; Graph's own limit is not documented per type.
 MAX_NAME = 256
@@ -116,17 +116,32 @@ def _check_groups(pattern: re.Pattern[str], replacement: str) -> None:
             raise re.error(f"the replacement refers to group '{ref}', which the pattern doesn't name")
 
 
+def name_problem(new: str) -> str | None:
+    """Why ``new`` can't be an object's name (empty, spaces around it, too long), or None."""
+    if not new.strip():
+        return "the new name would be empty"
+    if new != new.strip():
+        return "the new name would start or end with a space (Intune trims names, so compare would differ)"
+    if len(new) > MAX_NAME:
+        return f"the new name would be longer than {MAX_NAME} characters"
+    return None
+
+
 def _folded(name: str) -> str:
     return name.strip().casefold()
 
 
-def _clashes(snapshot: Snapshot, renamed: Sequence[tuple[Found, str]]) -> dict[str, str]:
-    """Per renamed object id, why its new name clashes (empty when none does)."""
+def name_clashes(snapshot: Snapshot, renamed: Sequence[tuple[Found, str]], *, copies: bool = False) -> dict[str, str]:
+    """Per object id in ``renamed``, why its new name clashes (empty when none does).
+
+    With ``copies`` the objects keep their names and the new names go to new objects (a
+    duplicate); otherwise the objects are renamed (their old names are freed).
+    """
     found: dict[str, str] = {}
     for type_key in dict.fromkeys(f.record.key for f, _ in renamed):
         mine = [(f, new) for f, new in renamed if f.record.key == type_key]
         label = mine[0][0].record.label
-        moving = {str(f.obj.get("id")) for f, _ in mine}
+        moving = set() if copies else {str(f.obj.get("id")) for f, _ in mine}
         final: dict[str, list[tuple[str, str, bool]]] = {}
         for obj in snapshot.read_objects(type_key) or ():
             object_id = str(obj.get("id") or "")
@@ -136,15 +151,16 @@ def _clashes(snapshot: Snapshot, renamed: Sequence[tuple[Found, str]]) -> dict[s
             final.setdefault(_folded(name), []).append((object_id, name, False))
         for f, new in mine:
             final.setdefault(_folded(new), []).append((str(f.obj.get("id")), f.name, True))
+        made = "copied" if copies else "renamed"
         for holders in final.values():
             if len(holders) < 2 or not any(renamed_ for _, _, renamed_ in holders):
                 continue
-            for object_id, _, renamed_ in holders:
+            for index, (object_id, _, renamed_) in enumerate(holders):
                 if not renamed_:
                     continue
-                others = [h for h in holders if h[0] != object_id]
+                others = [h for i, h in enumerate(holders) if i != index]
                 words = "; ".join(
-                    f"'{name}' (id {oid}) {'would be renamed to it too' if moved else 'has it already'}"
+                    f"'{name}' (id {oid}) {f'would be {made} to it too' if moved else 'has it already'}"
                     for oid, name, moved in others
                 )
                 found[object_id] = f"two {label} objects would have the same name: {words}"
@@ -176,20 +192,14 @@ def plan_renames(
             unchanged += 1
             continue
         summary = f"rename '{found.name}' to '{new}'"
-        reason = ""
-        if not new.strip():
-            reason = "the new name would be empty"
-        elif new != new.strip():
-            reason = "the new name would start or end with a space (Intune trims names, so compare would differ)"
-        elif len(new) > MAX_NAME:
-            reason = f"the new name would be longer than {MAX_NAME} characters"
+        reason = name_problem(new)
         if reason:
             rejected.append(RejectedChange(found.name, summary, reason))
             continue
         renamed.append((found, new))
     if unchanged:
         notes.append(f"{unchanged} of the chosen objects keep their names: the rule doesn't change them")
-    clashes = _clashes(snapshot, renamed)
+    clashes = name_clashes(snapshot, renamed)
     if clashes:
         for found, new in renamed:
             why = clashes.get(str(found.obj.get("id")))

@@ -1,4 +1,4 @@
-"""``intune-assistant bulk``: rename or delete many objects, change a static group's members.
+"""``intune-assistant bulk``: rename, delete or duplicate many objects, change a static group's members.
 
 Each command reads the tenant, prints the plan (the preview) and writes it sealed; ``bulk apply``
 applies it exactly, with the backup beside the plan, as ``assign apply`` does (``plans.py``). A plan
@@ -21,6 +21,7 @@ from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.changes import Plan, RejectedChange
 from intune_assistant.changes.deletes import ConfirmationMismatch, check_confirmation, confirmation_phrase, plan_deletes
 from intune_assistant.changes.document import DEFAULT_LIFETIME, PlanSealer
+from intune_assistant.changes.duplicates import plan_duplicates
 from intune_assistant.changes.edits import BULK_EDIT, editable_types, select_objects
 from intune_assistant.changes.members import MemberAction, MembershipRefused, members_from_text, plan_members
 from intune_assistant.changes.renames import RenameKind, RenameRule, RuleError, plan_renames
@@ -60,6 +61,8 @@ ContainsOption = Annotated[str, typer.Option("--name-contains", help="Only objec
 HoursOption = Annotated[float, typer.Option(help="How long the plan stays valid.")]
 _HOURS = DEFAULT_LIFETIME.seconds / 3600
 _DIRECTORY_TYPES = {"groups", "users", "entraDevices", "managedDevices"}
+# A copy keeps its references (scope tags, apps, notification templates): read them to map them.
+_REFERENCED_TYPES = {"scopeTags", "notificationTemplates", "mobileApps"}
 
 
 class _Where:
@@ -132,14 +135,21 @@ def _finish(
     raise typer.Exit(EXIT_INCOMPLETE if made.rejected else EXIT_OK)
 
 
-def _rule(prefix: str | None, suffix: str | None, replace: str | None, regex: str | None, with_: str) -> RenameRule:
+def _rule(
+    prefix: str | None, suffix: str | None, replace: str | None, regex: str | None, with_: str, *, also: str = ""
+) -> RenameRule:
     options = ((RenameKind.PREFIX, prefix), (RenameKind.SUFFIX, suffix), (RenameKind.REPLACE, replace),
                (RenameKind.REGEX, regex))  # fmt: skip
     given = [(k, v) for k, v in options if v is not None]
     if len(given) != 1:
-        raise UserError("give exactly one of --prefix, --suffix, --replace or --regex")
+        raise UserError(f"give exactly one of {also}--prefix, --suffix, --replace or --regex")
     kind, text = given[0]
-    return RenameRule(kind, text, with_)
+    rule = RenameRule(kind, text, with_)
+    try:
+        rule.compiled()
+    except RuleError as exc:
+        raise UserError(str(exc)) from None
+    return rule
 
 
 def rename(
@@ -170,10 +180,6 @@ def rename(
     console = console_for(json_output)
     catalog = default_catalog()
     rule = _rule(prefix, suffix, replace, regex, with_)
-    try:
-        rule.compiled()
-    except RuleError as exc:
-        raise UserError(str(exc)) from None
     if rule.kind in (RenameKind.PREFIX, RenameKind.SUFFIX) and not (names or contains or type_keys):
         raise UserError("a prefix or suffix goes on the objects you choose: give --name, --name-contains or --type")
     key = read_key(key_file)
@@ -216,6 +222,60 @@ def delete(
                                      contains=contains)  # fmt: skip
     made = _with_missing(plan_deletes(snapshot, chosen, catalog=catalog), missing, "delete")
     _finish(made, output, key, who, hours, console, json_output)
+
+
+def duplicate(
+    output: OutputOption,
+    new_name: Annotated[str | None, typer.Option("--as", help="The copy's name (one object).")] = None,
+    prefix: Annotated[str | None, typer.Option(help="Each copy's name: this in front of the original's.")] = None,
+    suffix: Annotated[str | None, typer.Option(help="Each copy's name: the original's followed by this.")] = None,
+    replace: Annotated[str | None, typer.Option(help="Each copy's name: this text replaced with --with.")] = None,
+    regex: Annotated[str | None, typer.Option(help=r"Each copy's name: this expression replaced with --with.")] = None,
+    with_: Annotated[str, typer.Option("--with", help="The replacement for --replace or --regex.")] = "",
+    assignments: Annotated[
+        bool, typer.Option("--with-assignments", help="Give each copy the original's assignments.")
+    ] = False,
+    type_keys: TypeOption = None,
+    names: NameOption = None,
+    contains: ContainsOption = "",
+    demo: DemoOption = None,
+    tenant: TenantOption = None,
+    client_id: ClientIdOption = None,
+    authority: AuthorityOption = None,
+    graph_url: GraphUrlOption = GRAPH,
+    ca_file: CaFileOption = None,
+    key_file: KeyFileOption = None,
+    hours: HoursOption = _HOURS,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan copying policies under new names (created as a deploy creates them), optionally assigned as the
+    originals; print the preview; write the sealed plan.
+
+    A new name another object of the type has (or two copies sharing one) refuses the whole duplicate
+    before anything is written. Exit 0 when planned, 3 when anything was refused.
+    """
+    console = console_for(json_output)
+    catalog = default_catalog()
+    if not (names or contains):
+        raise UserError("choose what to duplicate with --name (repeatable) or --name-contains")
+    naming: RenameRule | str
+    if new_name is not None:
+        if any(v is not None for v in (prefix, suffix, replace, regex)):
+            raise UserError("give either --as or a rule (--prefix, --suffix, --replace, --regex), not both")
+        naming = new_name
+    else:
+        naming = _rule(prefix, suffix, replace, regex, with_, also="--as, ")
+    key = read_key(key_file)
+    types = _types(catalog, "duplicate", type_keys)
+    where = _Where(demo, tenant, client_id, authority, graph_url, ca_file)
+    snapshot, who = _read(where, catalog, types | _REFERENCED_TYPES, console)
+    chosen, missing = select_objects(snapshot, catalog, action="duplicate", types=sorted(types), names=names or (),
+                                     contains=contains)  # fmt: skip
+    try:
+        made = plan_duplicates(snapshot, chosen, naming, assignments=assignments, catalog=catalog)
+    except RuleError as exc:
+        raise UserError(str(exc)) from None
+    _finish(_with_missing(made, missing, "duplicate"), output, key, who, hours, console, json_output)
 
 
 def members(
@@ -265,7 +325,9 @@ def members(
 
 
 def apply(
-    plan_file: Annotated[Path, typer.Argument(help="A plan written by 'bulk rename', 'delete' or 'members'.")],
+    plan_file: Annotated[
+        Path, typer.Argument(help="A plan written by 'bulk rename', 'delete', 'duplicate' or 'members'.")
+    ],
     confirm: Annotated[
         str | None, typer.Option(help='For a plan that deletes: the phrase it shows, e.g. "delete 20 objects".')
     ] = None,
@@ -302,10 +364,11 @@ def register(app: typer.Typer) -> None:
     """Add the ``bulk`` commands to ``app``."""
     bulk_app = typer.Typer(
         no_args_is_help=True,
-        help="Bulk edits: rename, delete, group members — plan with a preview, then apply exactly, verified.",
+        help="Bulk edits: rename, delete, duplicate, group members — plan with a preview, then apply exactly.",
     )
     bulk_app.command()(rename)
     bulk_app.command()(delete)
+    bulk_app.command()(duplicate)
     bulk_app.command()(members)
     bulk_app.command()(apply)
     app.add_typer(bulk_app, name="bulk")

@@ -1,12 +1,13 @@
 """``/api/bulk-edits/plan`` and ``/api/bulk-edits/apply``: bulk edits as JSON (bearer token).
 
 ``plan`` takes ``{"action": "rename", "object": ["type/id"…], "rule": "prefix|suffix|replace|regex",
-"text", "replacement"}``, ``{"action": "delete", "object": […]}`` or ``{"action": "members",
-"group", "member_action": "add|remove", "members": "<one per line, or CSV>", "member": [ids…]}``
-(``member``: users or devices by id, Intune device ids included, as the Devices page ticks them)
-and answers the plan as JSON with its sealed ``document`` (when the tenant has the module) and, for
-a delete, the ``confirm`` phrase. ``apply`` takes ``{"document", "confirm"}`` back and answers every
-item's result and the backup (a snapshot zip, base64). The server keeps neither.
+"text", "replacement"}``, ``{"action": "duplicate", "object": […], "new_name"`` (one object) or the
+rule's fields, ``"assignments": true|false}``, ``{"action": "delete", "object": […]}`` or
+``{"action": "members", "group", "member_action": "add|remove", "members": "<one per line, or CSV>",
+"member": [ids…]}`` (``member``: users or devices by id, Intune device ids included, as the Devices
+page ticks them) and answers the plan as JSON with its sealed ``document`` (when the tenant has the
+module) and, for a delete, the ``confirm`` phrase. ``apply`` takes ``{"document", "confirm"}`` back
+and answers every item's result and the backup (a snapshot zip, base64). The server keeps neither.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     if body is None:
         return api_error(400, "invalid_request", "send a JSON object with 'action' and its fields")
     tenant = await data.analysis(TARGETING)
+    fields = json_fields(body)
+    # A duplicate copies the assignments only when asked to, with JSON's true.
+    fields["assignments"] = ["on"] if body.get("assignments") is True else []
     try:
-        plan = await asyncio.to_thread(plan_input, json_fields(body), "", tenant)
+        plan = await asyncio.to_thread(plan_input, fields, "", tenant)
     except InputRefused as exc:
         return api_error(400, "invalid_input", f"{exc}; nothing was planned")
     allowed = can_apply(request, data)

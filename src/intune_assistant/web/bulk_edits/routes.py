@@ -1,10 +1,11 @@
-"""``/bulk-edits``: rename or delete the objects ticked on the Policies page, change a static group's
-members (from a list, a CSV, the devices ticked on the Devices page, the Groups or Troubleshoot
-page) → review → confirm → apply → results.
+"""``/bulk-edits``: rename, duplicate or delete the objects ticked on the Policies page, change a static
+group's members (from a list, a CSV, the devices ticked on the Devices page, the Groups or
+Troubleshoot page) → review → confirm → apply → results.
 
-Planning only reads the collection (``changes/renames.py``, ``deletes.py``, ``members.py``), so
-anyone signed in may review; applying needs the module. The plan travels sealed in the confirm form
-(nothing of it is kept on the server), and apply runs on the Assignment manager's run pages.
+Planning only reads the collection (``changes/renames.py``, ``duplicates.py``, ``deletes.py``,
+``members.py``), so anyone signed in may review; applying needs the module. The plan travels sealed
+in the confirm form (nothing of it is kept on the server), and apply runs on the Assignment manager's
+run pages.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from intune_assistant.changes.deletes import (
     plan_deletes,
 )
 from intune_assistant.changes.document import PlanRefused
+from intune_assistant.changes.duplicates import plan_duplicates
 from intune_assistant.changes.edits import BULK_EDIT
 from intune_assistant.changes.members import (
     MemberAction,
@@ -111,7 +113,7 @@ def _refused(message: str, back: Link | None = None) -> ProblemPage:
 
 @router.get("/bulk-edits", name="bulk_edits", response_class=HTMLResponse)
 async def input_page(request: Request, data: PageData) -> Response:
-    """The objects ticked on the Policies page (rename, delete) and the group members form."""
+    """The objects ticked on the Policies page (rename, duplicate, delete) and the group members form."""
     tenant = await data.analysis(TARGETING)
     chosen = []
     for key in _keys(request.query_params.getlist("object")):
@@ -172,10 +174,18 @@ def _text(fields: Mapping[str, list[str]], key: str) -> str:
     return values[0]
 
 
+def _rule(fields: Mapping[str, list[str]], what: str) -> RenameRule:
+    try:
+        return RenameRule(RenameKind(_text(fields, "rule")), _text(fields, "text"), _text(fields, "replacement"))
+    except ValueError:  # a rule kind the form doesn't offer
+        raise InputRefused(f"choose how to {what}") from None
+
+
 def plan_input(fields: Mapping[str, list[str]], upload: str, tenant: Tenant) -> Plan:
     """The plan for one bulk edit: ``action`` rename (``object``, ``rule``, ``text``, ``replacement``),
-    delete (``object``) or members (``group``, ``member_action``, ``members``, each ticked ``member``
-    and an uploaded list).
+    duplicate (``object``, and ``new_name`` for one object or the rule; ``assignments`` "on" to copy
+    them), delete (``object``) or members (``group``, ``member_action``, ``members``, each ticked
+    ``member`` and an uploaded list).
 
     Raises:
         InputRefused: the input can't be planned; nothing is.
@@ -184,10 +194,17 @@ def plan_input(fields: Mapping[str, list[str]], upload: str, tenant: Tenant) -> 
     keys = _keys(list(fields.get("object") or ()))
     if action == "rename":
         try:
-            rule = RenameRule(RenameKind(_text(fields, "rule")), _text(fields, "text"), _text(fields, "replacement"))
-            return plan_renames(tenant.snapshot, keys, rule, catalog=tenant.catalog)
-        except ValueError as exc:  # RuleError, or a rule kind the form doesn't offer
-            raise InputRefused(str(exc) if isinstance(exc, RuleError) else "choose how to rename") from None
+            return plan_renames(tenant.snapshot, keys, _rule(fields, "rename"), catalog=tenant.catalog)
+        except RuleError as exc:
+            raise InputRefused(str(exc)) from None
+    if action == "duplicate":
+        new_name = _text(fields, "new_name")
+        naming = new_name if new_name.strip() else _rule(fields, "name the copies")
+        try:
+            return plan_duplicates(tenant.snapshot, keys, naming, assignments=_text(fields, "assignments") == "on",
+                                   catalog=tenant.catalog)  # fmt: skip
+        except RuleError as exc:
+            raise InputRefused(str(exc)) from None
     if action == "delete":
         return plan_deletes(tenant.snapshot, keys, catalog=tenant.catalog, directory=tenant.directory)
     if action == "members":
@@ -199,7 +216,7 @@ def plan_input(fields: Mapping[str, list[str]], upload: str, tenant: Tenant) -> 
                                 directory=tenant.directory)  # fmt: skip
         except MembershipRefused as exc:
             raise InputRefused(str(exc)) from None
-    raise InputRefused("choose rename, delete or group members")
+    raise InputRefused("choose rename, duplicate, delete or group members")
 
 
 @router.post("/bulk-edits/review", name="bulk_edits_review", response_class=HTMLResponse)
