@@ -7,6 +7,7 @@ their reason and fix; the export is made from the rows posted back and neutralis
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -20,16 +21,18 @@ import pytest
 
 
 class TokenTenants(httpx.AsyncBaseTransport):
-    """Records the ``tid`` of the bearer token of every Graph request."""
+    """Records the ``tid`` of the bearer token and the path of every Graph request."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.tids: list[str] = []
+        self.paths: list[str] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         token = request.headers.get("authorization", "").partition(" ")[2]
         claims = jwt.decode(token, options={"verify_signature": False}) if token else {}
         self.tids.append(str(claims.get("tid", "")))
+        self.paths.append(request.url.path)
         return await self.inner.handle_async_request(request)
 
 
@@ -186,3 +189,15 @@ async def test_drift_against_a_golden_customer(web) -> None:
     assert refused.status_code == 409 and "onboarded" in refused.json()["message"]
     page = await web.client.get("/reports", params={"report": "drift", "golden": contoso, "run": "1"})
     assert page.status_code == 200 and 'data-golden="' + contoso + '"' in page.text
+
+
+async def test_concurrent_requests_on_a_replica_without_the_list_share_one_read(web, graph_transport) -> None:
+    await _partner_with_customers(web, "contoso", "woodgrove")
+    # As on a replica that did not serve the page: no customer list in memory.
+    web.app.state.web.customers.entries.clear()
+    graph_transport.paths.clear()
+    names = ("contoso", "woodgrove", "litware", "adatum", "fabrikam")
+    answers = await asyncio.gather(*(_tenant(web, "gdap-expiry", n) for n in names))
+    assert [a.status_code for a in answers] == [200] * len(names)
+    listed = [p for p in graph_transport.paths if p.endswith("/tenantRelationships/delegatedAdminRelationships")]
+    assert len(listed) == 1

@@ -45,7 +45,7 @@ from .context import UserContext, here, live_session, safe_next, user_context, w
 from .cookies import CookieCipher
 from .csrf import release_form
 from .customers import routes as customer_routes
-from .customers.service import CustomerCache, consent_link
+from .customers.service import CustomerCache, CustomerList, consent_link
 from .deploy import api as deploy_api
 from .deploy import routes as deploy_routes
 from .documentation import routes as documentation_routes
@@ -105,6 +105,8 @@ class WebState:
     """Partner users' customer lists (GDAP), in memory for a few minutes, by partner tenant and user."""
     report_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(REPORT_SLOTS))
     """Customers this replica collects at once for cross-tenant reports (one request per customer)."""
+    report_lists: dict[tuple[str, str], asyncio.Future[CustomerList]] = field(default_factory=dict)
+    """Partner customer lists being read for reports: concurrent requests of one user share one read."""
 
 
 def create_app(

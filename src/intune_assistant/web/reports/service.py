@@ -28,7 +28,7 @@ from intune_assistant.reports.reading import collecting_reader
 from intune_assistant.reports.reducers import drift_report
 
 from ..context import web_state
-from ..customers.service import partner_customers
+from ..customers.service import CustomerList, partner_customers
 from ..fair_use import LimitReached
 from ..identity_api import ConsentRequired, OboTokenProvider, Principal, SignInRequired
 from ..modules import modules_in_use
@@ -50,9 +50,23 @@ async def report_customers(request: Request, principal: Principal, api_token: st
 async def _customer(request: Request, principal: Principal, api_token: str, tenant_id: str) -> Customer | None:
     listed = web_state(request).customers.get(principal.cache_key())
     if listed is None:
-        # Another replica served the page (or the list expired): check this one customer only.
-        listed = await partner_customers(request, principal, api_token, only=tenant_id)
+        # Another replica served the page (or the list expired): read the whole list once for all
+        # of this report's requests here, rather than the relationships again for every customer.
+        listed = await _shared_list(request, principal, api_token)
     return next((c for c in listed.customers if c.tenant_id == tenant_id), None)
+
+
+async def _shared_list(request: Request, principal: Principal, api_token: str) -> CustomerList:
+    """The partner's customer list, one read shared by the concurrent requests of this user."""
+    reading = web_state(request).report_lists
+    key = principal.cache_key()
+    running = reading.get(key)
+    if running is None:
+        running = asyncio.ensure_future(partner_customers(request, principal, api_token))
+        reading[key] = running
+        running.add_done_callback(lambda _: reading.pop(key, None))
+    # Shielded: one request giving up (its browser went away) does not cancel the others' read.
+    return await asyncio.shield(running)
 
 
 def _unusable(customer: Customer, why: str, fix: str) -> TenantResult:
