@@ -40,6 +40,8 @@ def test_chosen_customers_and_every_export_format(tmp_path: Path) -> None:
             rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
             assert rows[0] == ["Customer", "Domain", "State", "Finding", "Count", "Examples", "Reason", "Fix"]
             assert {r[0] for r in rows[1:]} == {"Contoso", "Woodgrove Bank"}
+            # Each customer's domain, read with the token that customer issued.
+            assert {r[1] for r in rows[1:]} == {"contoso.onmicrosoft.com", "woodgrove.onmicrosoft.com"}
         elif suffix == "xlsx":
             book = openpyxl.load_workbook(target)
             assert [s.title for s in book.worksheets] == ["Assignment hygiene", "Tenants"]

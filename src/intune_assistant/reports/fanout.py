@@ -44,6 +44,8 @@ class Collected:
 
     snapshot: Snapshot
     requests: int
+    # The tenant's default domain when the reader had to read it (the customer list lacked it).
+    domain: str | None = None
 
 
 TenantReader = Callable[[Customer], Awaitable[Collected]]
@@ -82,10 +84,10 @@ def _result(
     fix: str = "",
     seconds: float = 0.0,
     requests: int = 0,
+    domain: str | None = None,
 ) -> TenantResult:
-    return TenantResult(
-        customer.tenant_id, customer.name, customer.domain or "", state, tuple(rows), reason, fix, seconds, requests
-    )
+    found = domain or customer.domain or ""
+    return TenantResult(customer.tenant_id, customer.name, found, state, tuple(rows), reason, fix, seconds, requests)
 
 
 async def report_tenant(
@@ -110,11 +112,21 @@ async def report_tenant(
     seconds = clock() - started
     state, why = tenant_state(collected.snapshot, catalog)
     if state is TenantState.FAILED:
-        return _result(customer, state, reason=why, seconds=seconds, requests=collected.requests)
+        return _result(
+            customer, state, reason=why, seconds=seconds, requests=collected.requests, domain=collected.domain
+        )
     found = ReportInput(customer, collected.snapshot, catalog)
     # The analyses are CPU work: off the event loop, so other tenants' reads keep flowing.
     rows = await asyncio.to_thread(report.reduce, found)
-    return _result(customer, state, rows=rows, reason=why, seconds=seconds, requests=collected.requests)
+    return _result(
+        customer,
+        state,
+        rows=rows,
+        reason=why,
+        seconds=seconds,
+        requests=collected.requests,
+        domain=collected.domain,
+    )
 
 
 async def run_report(

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from intune_assistant.catalog import Catalog
 from intune_assistant.collect.collector import collect
 from intune_assistant.customers.model import Customer
+from intune_assistant.customers.read import read_default_domain
 from intune_assistant.graph import GraphClient, TokenProvider
 from intune_assistant.snapshot import TenantInfo
 
@@ -30,7 +31,9 @@ def collecting_reader(
     async def read(customer: Customer) -> Collected:
         provider = await provider_for(customer)
         async with client_for(provider) as client:
-            snapshot = await collect(client, catalog, TenantInfo(customer.tenant_id, customer.domain, customer.name))
-            return Collected(snapshot, client.stats.http_requests)
+            # The CLI's customer list has no domains (no token per customer was asked for it): one read.
+            domain = customer.domain or await read_default_domain(client)
+            snapshot = await collect(client, catalog, TenantInfo(customer.tenant_id, domain, customer.name))
+            return Collected(snapshot, client.stats.http_requests, None if customer.domain else domain)
 
     return read
