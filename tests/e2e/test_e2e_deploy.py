@@ -2,7 +2,9 @@
 IntuneCD sample (a zip of the copy in tests/fixtures), reviews the plan (creates, what is not
 deployable and why, the reference mapping), applies it, reads the results; the same deploy again
 plans nothing. Restore: Contoso's admin deletes a policy with Bulk edits, downloads the backup it
-offers, uploads it on the Restore page, applies, and finds the policy back on Policies."""
+offers, uploads it on the Restore page, applies, and finds the policy back on Policies. Golden
+tenant: an MSP's partner admin working in Fabrikam deploys Contoso (both GDAP customers) into it
+with assignments as in the source — groups mapped to Fabrikam's own by name, the rest flagged."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .browsing import sign_in_and_onboard
+from .browsing import WIDE, sign_in_and_onboard
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "samples" / "intunecd-backup"
 
@@ -106,4 +108,51 @@ def test_restore_a_deleted_policy_from_the_backup_its_delete_offered(stack: Any,
     if page.get_by_test_id("refreshing").count():
         page.get_by_test_id("newer-data").click(timeout=60_000)
     expect(page.get_by_test_id("policies-table")).to_contain_text(name, timeout=60_000)
+    context.close()
+
+
+def test_deploy_contoso_into_fabrikam_as_a_golden_tenant(stack: Any, browser: Any, shots: Path) -> None:
+    tenants = stack.demo.tenants
+    # Fabrikam's own administrator turns Deploy baselines on (admin consent for its write scopes).
+    sign_in_and_onboard(browser, stack, modules=("deploy-baseline",), tenant_name="fabrikam").close()
+    admin = next(o for o in tenants["partner"].operators if o.role == "admin" and o.enabled and not o.mfa_required)
+    context = browser.new_context(viewport=WIDE, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto(stack.base_url + "/")
+    page.get_by_role("link", name="Sign in with Microsoft").click()
+    page.locator("button[name=user]", has_text=admin.user_principal_name).click()
+    page.wait_for_url(re.compile(r".*/(onboarding|policies)$"))
+    if page.url.endswith("/onboarding"):
+        page.get_by_role("button", name="Grant admin consent").click()
+        page.wait_for_url(re.compile(r".*/adminconsent.*"))
+        page.locator("button[name=user]", has_text=admin.user_principal_name).click()
+        page.wait_for_url(re.compile(r".*/policies"))
+    page.goto(stack.base_url + "/customers")
+    for name in ("Contoso", "Fabrikam"):
+        box = page.get_by_label(f"Onboard {name}")
+        if box.count():
+            box.check()
+    if page.get_by_test_id("onboard-selected").is_enabled():
+        page.get_by_test_id("onboard-selected").click()
+        expect(page.get_by_test_id("onboarded-notice")).to_contain_text("onboarded")
+    page.goto(stack.base_url + f"/customers/switch?tenant={tenants['fabrikam'].tenant_id}")
+    page.wait_for_selector("[data-testid=policies-table]", timeout=60_000)
+
+    page.goto(stack.base_url + "/deploy")
+    page.get_by_label("What to deploy").select_option(f"tenant:{tenants['contoso'].tenant_id}")
+    page.get_by_label(re.compile(r"^As in the source")).check()
+    page.get_by_test_id("review-deploy").click()
+    page.wait_for_url(re.compile(r".*/deploy/review$"))
+    page.wait_for_selector("[data-testid=counts]", timeout=60_000)
+    expect(page.get_by_test_id("source-label")).to_have_text(tenants["contoso"].domain)
+    fabrikam_groups = {g["displayName"]: g["id"] for g in tenants["fabrikam"].objects["groups"]}
+    mapped = page.get_by_test_id("item-references").filter(has_text="group '").first.inner_text()
+    name, target = re.search(r"group '([^']+)' → (\S+)", mapped).groups()
+    assert fabrikam_groups[name] == target  # Fabrikam's own group of that name
+    expect(page.get_by_test_id("flagged")).to_contain_text("not mapped")
+    page.screenshot(path=str(shots / "42-deploy-golden-review-1280.png"), full_page=False)
+    planned = page.get_by_test_id("plan-item").count()
+    page.get_by_test_id("apply").click()
+    page.wait_for_selector("[data-testid=results-table]", timeout=180_000)
+    assert page.get_by_test_id("count-applied").inner_text() == str(planned)
     context.close()
