@@ -99,6 +99,22 @@ def collections_per_hour(request: Request, record: TenantRecord) -> int | None:
     return plan.quotas.collections_per_hour if plan is not None else None
 
 
+async def read_as(
+    request: Request, principal: Principal, api_token: str, record: TenantRecord
+) -> Inventory | CollectJob:
+    """Another tenant's data as ``principal`` reads it there (a golden tenant, a deploy's source),
+    through the pages' collection cache of (that tenant, this user); a first read running is waited
+    for up to the export wait, and is still the answer if it has not finished by then."""
+    state = web_state(request)
+    modules, per_hour = modules_in_use(request, record.module_names), collections_per_hour(request, record)
+    found = await state.policies.start(principal, api_token, modules, record.domain, per_hour=per_hour)
+    if isinstance(found, CollectJob):
+        await state.policies.wait(found, state.settings.export_wait_s)
+        found = found.result or await state.policies.start(principal, api_token, modules, record.domain,
+                                                           per_hour=per_hour)  # fmt: skip
+    return found
+
+
 def _wants_file(request: Request) -> bool:
     """A form post or a ``download=`` link: the answer must be the result, never a progress page."""
     return request.method != "GET" or "download" in request.query_params

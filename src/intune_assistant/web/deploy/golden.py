@@ -19,9 +19,8 @@ from intune_assistant.snapshot import Snapshot
 
 from ..context import web_state
 from ..customers.service import usable_customer
-from ..modules import modules_in_use
 from ..policies.service import CollectJob
-from ..tenant_data import TenantData, collections_per_hour
+from ..tenant_data import TenantData, read_as
 from .planning import PlanInputError
 
 PREFIX = "tenant:"
@@ -82,14 +81,7 @@ async def golden_snapshot(request: Request, data: TenantData, value: str) -> tup
     record = await asyncio.to_thread(state.registry.get, chosen.tenant_id)
     if record is None or not record.enabled:
         raise PlanInputError(f"{chosen.domain} is no longer onboarded or is disabled")
-    modules = modules_in_use(request, record.module_names)
-    per_hour = collections_per_hour(request, record)
-    result = await state.policies.start(principal, data.api_token, modules, record.domain, per_hour=per_hour)
+    result = await read_as(request, principal, data.api_token, record)
     if isinstance(result, CollectJob):
-        await state.policies.wait(result, state.settings.export_wait_s)
-        result = result.result or await state.policies.start(
-            principal, data.api_token, modules, record.domain, per_hour=per_hour
-        )
-        if isinstance(result, CollectJob):
-            raise PlanInputError(f"{record.domain} is still being read ({result.percent}%): try again in a moment")
+        raise PlanInputError(f"{record.domain} is still being read ({result.percent}%): try again in a moment")
     return result.snapshot, record.domain

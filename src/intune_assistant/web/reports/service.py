@@ -31,9 +31,8 @@ from ..context import web_state
 from ..customers.service import CustomerList, partner_customers
 from ..fair_use import LimitReached
 from ..identity_api import ConsentRequired, OboTokenProvider, Principal, SignInRequired
-from ..modules import modules_in_use
 from ..policies.service import CollectJob
-from ..tenant_data import collections_per_hour
+from ..tenant_data import collections_per_hour, read_as
 
 # Customers one replica collects at once for reports (each a small snapshot while it is reduced).
 REPORT_SLOTS = 16
@@ -144,14 +143,8 @@ async def golden_report(request: Request, principal: Principal, api_token: str, 
     record = await asyncio.to_thread(state.registry.get, acting.tenant_id)
     if record is None or not record.enabled:
         raise GoldenUnavailable("The golden tenant is not onboarded, or is disabled.")
-    modules, per_hour = modules_in_use(request, record.module_names), collections_per_hour(request, record)
     try:
-        found = await state.policies.start(acting, api_token, modules, record.domain, per_hour=per_hour)
-        if isinstance(found, CollectJob):
-            await state.policies.wait(found, state.settings.export_wait_s)
-            found = found.result or await state.policies.start(
-                acting, api_token, modules, record.domain, per_hour=per_hour
-            )
+        found = await read_as(request, acting, api_token, record)
     except (OboError, LimitReached) as exc:
         raise GoldenUnavailable(f"{record.domain} could not be read: {exc}") from None
     if isinstance(found, CollectJob):
