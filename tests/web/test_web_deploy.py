@@ -186,7 +186,10 @@ async def test_bad_input_is_refused_in_words_and_nothing_is_planned(web: Any) ->
     group = await _review(web, "/deploy/review", {"source": "builtin:windows-security", "assign": "group",
                                                   "group": "No such group"})  # fmt: skip
     assert group.status_code == 400 and "no single group named &#39;No such group&#39;" in group.text
-    for page in (text, missing, unknown, group):
+    both = await _review(web, "/deploy/review", {"source": "builtin:windows-security"},
+                         {"file": ("policy.json", b"{}", "application/json")})  # fmt: skip
+    assert both.status_code == 400 and "A file was chosen, but the source is not" in both.text
+    for page in (text, missing, unknown, group, both):
         assert "Traceback" not in page.text
 
 

@@ -138,7 +138,7 @@ async def deploy_review(request: Request, data: FileData) -> Response:
         form = await sources.read_source_form(request)
         await check_csrf(request, data.session)
         catalog = web_state(request).catalog
-        if form.field("source").startswith(golden.PREFIX):
+        if form.field("source").startswith(golden.PREFIX) and not form.data:
             source, label = await golden.golden_snapshot(request, data, form.field("source"))
         else:
             source, label = await sources.deploy_source(form, catalog)

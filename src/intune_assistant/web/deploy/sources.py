@@ -86,6 +86,9 @@ def builtin(spec: str) -> Snapshot:
 async def deploy_source(form: SourceForm, catalog: Catalog) -> tuple[Snapshot, str]:
     """The source a Deploy form chose (``source`` = ``builtin:NAME`` or ``upload``) and its label."""
     choice = form.field("source")
+    if form.data and choice != "upload":
+        # Both a file and another source: say so rather than quietly ignore one of them.
+        raise PlanInputError("a file was chosen, but the source is not 'The file uploaded below': choose one of them")
     if choice == "upload":
         return await uploaded(form.data, form.filename, catalog), form.filename
     if choice.startswith(BUILTIN_PREFIX):
