@@ -11,7 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .browsing import WIDE, sign_in_and_onboard
+from playwright.sync_api import expect
+
+from intune_assistant.emulator.tenants.model import INTUNE_ADMINISTRATOR, Operator
+
+from .browsing import WIDE, contoso_admin, sign_in_and_onboard
 
 
 def _operator(stack: Any, role: str) -> Any:
@@ -148,3 +152,88 @@ def test_a_non_admin_requests_consent_and_is_onboarded_after_an_admin_approves(
     record = stack.registry.get(tenant_id)
     assert record is not None and record.domain == reader.user_principal_name.rsplit("@", 1)[1].lower()
     context.close()
+
+
+def _sign_in(browser: Any, stack: Any, upn: str) -> Any:
+    context = browser.new_context(viewport=WIDE, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto(stack.base_url + "/")
+    page.get_by_role("link", name="Sign in with Microsoft").click()
+    page.locator("button[name=user]", has_text=upn).click()
+    page.wait_for_url(re.compile(r".*/policies"))
+    return page
+
+
+def test_an_eligible_admin_sees_which_role_to_activate_and_reads_once_activated(
+    stack: Any, browser: Any, shots: Path
+) -> None:
+    contoso = stack.demo.tenants["contoso"]
+    taken = {o.user_id for o in contoso.operators}
+    user = next(u for u in contoso.objects["users"] if u["id"] not in taken and u.get("accountEnabled", True))
+    # A colleague with no permanent role, eligible for Intune Administrator in PIM.
+    contoso.operators.append(Operator(user["id"], user["userPrincipalName"], user["displayName"], "none"))
+    entra = stack.demo.entra
+    entra.make_eligible(contoso.tenant_id, user["id"], INTUNE_ADMINISTRATOR, days=30)
+    page = _sign_in(browser, stack, user["userPrincipalName"])
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("main")).to_contain_text(
+        "activate Intune Administrator in Privileged Identity Management), then reload"
+    )
+    page.screenshot(path=str(shots / "tenant-control-pim-eligible-1280.png"), full_page=True)
+
+    entra.activate_role(contoso.tenant_id, user["id"], INTUNE_ADMINISTRATOR, hours=1)
+    page.get_by_test_id("refresh-data").click()
+    page.get_by_test_id("newer-data").click(timeout=60_000)
+    page.wait_for_selector("[data-testid=policies-table] tbody tr", timeout=60_000)
+    expect(page.locator("main")).not_to_contain_text("Privileged Identity Management")
+    page.context.close()
+
+
+def test_a_role_expiring_mid_session_stops_the_next_write_and_reads_go_on(
+    stack: Any, browser: Any, shots: Path
+) -> None:
+    contoso = stack.demo.tenants["contoso"]
+    admin_context = sign_in_and_onboard(browser, stack)
+    admin_page = admin_context.new_page()
+    admin_page.goto(stack.base_url + "/tenant")
+    activate = admin_page.get_by_role("button", name=re.compile(r"Activate\s+Bulk edits"))
+    if activate.count():
+        activate.click()
+        admin_page.wait_for_url(re.compile(r".*/adminconsent.*"))
+        admin_page.locator("button[name=user]", has_text=contoso_admin(stack)).click()
+        admin_page.wait_for_url(re.compile(r".*/tenant\?activated=bulk-edit"))
+    admin_context.close()
+
+    # The Global Reader activates Intune Administrator for a while (PIM) and signs in.
+    reader = _operator(stack, "readOnly")
+    entra = stack.demo.entra
+    entra.make_eligible(contoso.tenant_id, reader.user_id, INTUNE_ADMINISTRATOR, days=30)
+    entra.activate_role(contoso.tenant_id, reader.user_id, INTUNE_ADMINISTRATOR, hours=1)
+    page = _sign_in(browser, stack, reader.user_principal_name)
+    page.wait_for_selector("[data-testid=policies-table]", timeout=60_000)
+    policies = [p for p in contoso.objects["settingsCatalog"] if p["name"].startswith("WIN - ")][:2]
+
+    def rename(policy: dict[str, Any], suffix: str) -> None:
+        page.goto(stack.base_url + f"/bulk-edits?object=settingsCatalog/{policy['id']}")
+        page.get_by_label("How").select_option("suffix")
+        page.get_by_label("Prefix, suffix, text to find, or pattern").fill(suffix)
+        page.get_by_test_id("review-rename").click()
+        page.wait_for_url(re.compile(r".*/bulk-edits/review"))
+        page.get_by_test_id("apply").click()
+        page.wait_for_selector("[data-testid=results-table]", timeout=60_000)
+
+    rename(policies[0], " (PIM)")
+    assert page.get_by_test_id("count-applied").inner_text() == "1"
+
+    # The activation ends (by the emulator's control, not by waiting): the next write is refused.
+    entra.end_role_activation(contoso.tenant_id, reader.user_id, INTUNE_ADMINISTRATOR)
+    rename(policies[1], " (PIM)")
+    results = page.get_by_test_id("results-table").inner_text()
+    assert "activate Intune Administrator in Privileged Identity Management, then reload" in results
+    assert not policies[1]["name"].endswith(" (PIM)")
+    page.screenshot(path=str(shots / "tenant-control-pim-expired-write-1280.png"), full_page=True)
+
+    # Reads keep working with the role still held (Global Reader).
+    page.goto(stack.base_url + "/policies")
+    page.wait_for_selector("[data-testid=policies-table] tbody tr", timeout=60_000)
+    page.context.close()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from intune_assistant.catalog import ResourceType
 from intune_assistant.graph import GraphError
 
-__all__ = ["INTUNE_WRITE_ROLES", "write_failure"]
+__all__ = ["INTUNE_WRITE_ROLES", "PIM_ADVICE", "write_failure"]
 
 # Built-in Intune roles that may change assignments of policies, apps and scripts.
 INTUNE_WRITE_ROLES = "Intune Administrator, or a custom Intune role with the Assign permission"
+# A time-bound role that ended (or was never activated) refuses the same way (PIM).
+PIM_ADVICE = "if you hold it through PIM, activate Intune Administrator in Privileged Identity Management, then reload"
 
 
 def write_failure(record: ResourceType, error: GraphError, *, reading: bool = False) -> str:
@@ -24,7 +26,8 @@ def write_failure(record: ResourceType, error: GraphError, *, reading: bool = Fa
                 "activate the write module so an admin consents to it"
             )
         return (
-            f"403: your Intune role doesn't allow {doing} '{record.label}' (read-only); it needs {INTUNE_WRITE_ROLES}"
+            f"403: your Intune role doesn't allow {doing} '{record.label}' (read-only); it needs {INTUNE_WRITE_ROLES} "
+            f"— {PIM_ADVICE}"
         )
     if status == 401:
         return "401: the sign-in has expired or was revoked; sign in again and re-run"

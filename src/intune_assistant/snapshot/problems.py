@@ -86,7 +86,11 @@ class Problem:
         kind = self.kind
         if kind is ProblemKind.MISSING_ROLE:
             role = self.role or INTUNE_READ_ROLE
-            return f"The signed-in user's Intune role does not allow reading this: ask for {role}"
+            return (
+                f"The signed-in user has no active Intune role that allows reading this: ask for {role}, or, for a "
+                "role eligible in Privileged Identity Management, activate it there (e.g. activate Intune "
+                "Administrator in Privileged Identity Management), then reload"
+            )
         if kind is ProblemKind.MISSING_SCOPE:
             scope = self.scope or "a read permission"
             return f"The app's permissions lack {scope}: a Global Administrator must consent to it"

@@ -23,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..tenants.model import TenantData
+from ..tenants import pim
+from ..tenants.model import RoleSchedule, TenantData
 from ..tokens import TokenVerifier
 from . import device_code, discovery, errors
 from .authorize import SESSION_COOKIE, Browser
@@ -190,6 +191,34 @@ class EntraEmulator:
         if not workflow.is_reviewer(tenant_id, reviewer_id):
             raise PermissionError("Only a designated reviewer can act on admin consent requests.")
         return request, self._principal(tenant_id, reviewer_id, request.client_id)
+
+    # --- Privileged Identity Management ------------------------------------------------------
+
+    def make_eligible(
+        self, tenant_id: str, user_id: str, role_id: str, *, intune: bool = False, days: float | None = None
+    ) -> None:
+        """Make the user eligible (PIM) for a directory role (template id) or, with ``intune``, an Intune
+        role (its name), from now for ``days`` (``None``: no end). Eligible grants nothing until activated."""
+        with self.core.lock:
+            now = self.core.now()
+            end = None if days is None else now + days * 86_400
+            self._tenant(tenant_id).role_schedules.append(RoleSchedule(user_id, role_id, "eligible", now, end, intune))
+
+    def activate_role(self, tenant_id: str, user_id: str, role_id: str, *, hours: float = 8.0) -> None:
+        """What the user does in PIM: activate an eligible role for ``hours``. ``ValueError`` if not eligible."""
+        with self.core.lock:
+            pim.activate(self._tenant(tenant_id), user_id, role_id, self.core.now(), hours=hours)
+
+    def end_role_activation(self, tenant_id: str, user_id: str, role_id: str) -> None:
+        """The activation's end time comes now (tests end it by this control, not by waiting)."""
+        with self.core.lock:
+            pim.end_activation(self._tenant(tenant_id), user_id, role_id, self.core.now())
+
+    def _tenant(self, tenant_id: str) -> TenantData:
+        tenant = self.core.directory.tenant(tenant_id)
+        if tenant is None:
+            raise errors.user_not_found(tenant_id)
+        return tenant
 
     # --- conditional access ------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ class Core:
     ) -> None:
         self.options = options
         self.registrations = registrations
-        self.directory = Directory(tenants)
+        self.directory = Directory(tenants, options.clock)
         self.keys = KeySet(key_size=options.key_size, max_previous=options.max_previous_keys)
         self.minter = Minter(self.keys)
         self.consent = ConsentStore(registrations, options.preconsented)

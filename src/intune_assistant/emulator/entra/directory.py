@@ -7,11 +7,13 @@ operators and groups while it runs), so nothing here is cached.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from ..tenants.model import CLOUD_APPLICATION_ADMINISTRATOR, GDAP_INDICATOR, GLOBAL_ADMINISTRATOR, Operator, TenantData
+from ..tenants.pim import active_directory_roles
 from ..tokens import v1_issuer
 from . import errors
 from .gdap import partner_technicians, technician_roles
@@ -65,6 +67,8 @@ class Principal:
     home_tenant_id: str
     operator: Operator
     gdap_roles: tuple[str, ...] | None = None
+    # Directory roles the member holds through PIM when resolved (activated, not merely eligible).
+    active_roles: tuple[str, ...] = ()
 
     @property
     def user_id(self) -> str:
@@ -96,7 +100,7 @@ class Principal:
         """Role template ids in tokens: the GDAP indicator plus GDAP roles for technicians."""
         if self.gdap_roles is not None:
             return (GDAP_INDICATOR, *self.gdap_roles)
-        return tuple(self.operator.wids)
+        return tuple(dict.fromkeys((*self.operator.wids, *self.active_roles)))
 
     @property
     def idp(self) -> str:
@@ -136,8 +140,9 @@ class Candidate:
 class Directory:
     """Look-ups over the served tenants (by tenant id)."""
 
-    def __init__(self, tenants: Mapping[str, TenantData]) -> None:
+    def __init__(self, tenants: Mapping[str, TenantData], clock: Callable[[], float] = time.time) -> None:
         self._tenants = tenants
+        self._clock = clock
 
     def tenants(self) -> list[TenantData]:
         """Every served tenant."""
@@ -199,7 +204,8 @@ class Directory:
         if not operator.enabled:
             raise errors.user_disabled()
         if home.tenant_id == target.tenant_id:
-            return Principal(target.tenant_id, home.tenant_id, operator)
+            active = active_directory_roles(home, operator.user_id, self._clock())
+            return Principal(target.tenant_id, home.tenant_id, operator, active_roles=active)
         roles = technician_roles(home, target.tenant_id, operator.user_id)
         if not roles:
             raise errors.user_not_in_tenant(

@@ -160,7 +160,7 @@ class GraphEmulator:
         if version not in _VERSIONS:
             return self._stamp(req, self.render_error(req, segment_not_found(version)))
         try:
-            caller, store = authenticate(req.headers, self.verifier, self.stores)
+            caller, store = authenticate(req.headers, self.verifier, self.stores, now=self.options.wall_clock())
             body = await _read_json(request)
         except GraphError as error:
             return self._stamp(req, self.render_error(req, error))

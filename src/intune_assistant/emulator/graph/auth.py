@@ -4,7 +4,8 @@ Only delegated tokens are accepted (the product never uses application permissio
 token without ``scp`` is refused with 403. The tenant is the token's ``tid``; a tenant the emulator
 does not serve is a 401. The role comes from the tenant's demo operators by ``oid``; a user who is
 not an operator gets a role from the token's ``wids`` (Global/Intune Administrator → admin, Global
-Reader → readOnly, else none). Error messages never contain the token.
+Reader → readOnly, else none). An operator's time-bound roles (PIM) count while active.
+Error messages never contain the token.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..tenants.model import GLOBAL_ADMINISTRATOR, GLOBAL_READER, INTUNE_ADMINISTRATOR, OperatorRole
+from ..tenants.pim import effective_role
 from ..tokens import InvalidToken, TokenVerifier
 from .errors import GraphError
 from .protocol import Caller
@@ -43,9 +45,10 @@ def _claim(claims: Mapping[str, Any], *names: str) -> str:
 
 
 def authenticate(
-    headers: Mapping[str, str], verifier: TokenVerifier, stores: Mapping[str, TenantStore]
+    headers: Mapping[str, str], verifier: TokenVerifier, stores: Mapping[str, TenantStore], *, now: float
 ) -> tuple[Caller, TenantStore]:
-    """The caller and their tenant, or the 401/403 Graph would answer."""
+    """The caller and their tenant, or the 401/403 Graph would answer. ``now`` (Unix seconds) decides
+    which time-bound (PIM) roles are active: Intune checks the roles held at each request."""
     authorization = headers.get("authorization", "")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -70,7 +73,9 @@ def authenticate(
     operator = store.operator(user_id)
     if operator is not None and not operator.enabled:
         raise _unauthorized("Access token has been revoked: the user account is disabled.")
-    role: OperatorRole = operator.role if operator is not None else _role_from_wids(claims.get("wids"))
+    role: OperatorRole = (
+        effective_role(store.tenant, operator, now) if operator is not None else _role_from_wids(claims.get("wids"))
+    )
     caller = Caller(
         tenant_id=tenant_id,
         user_id=user_id,

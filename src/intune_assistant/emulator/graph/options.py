@@ -67,6 +67,8 @@ class EmulatorOptions:
     retry_after_missing_rate: float = 0.0
     # Monotonic seconds, for throttling windows (tests inject a fake clock).
     clock: Callable[[], float] = time.monotonic
+    # Unix seconds, for the time-bound roles (PIM) Intune checks on every request.
+    wall_clock: Callable[[], float] = time.time
     # Used for latency and timeouts (tests inject a no-op to stay fast).
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     # Latency and faults.

@@ -30,6 +30,21 @@ class Operator:
 
 
 @dataclass
+class RoleSchedule:
+    """A Privileged Identity Management assignment: ``user_id`` is ``eligible`` for, or holds as
+    ``active``, a directory role (``role_id``: its template id) or, with ``intune``, an Intune role
+    (``role_id``: the role definition's name), from ``start`` until ``end`` (Unix seconds; ``None``:
+    no end). Permanent roles stay on the operator (``role``, ``wids``)."""
+
+    user_id: str
+    role_id: str
+    kind: Literal["eligible", "active"]
+    start: float
+    end: float | None = None
+    intune: bool = False
+
+
+@dataclass
 class TenantData:
     """One synthetic tenant.
 
@@ -46,6 +61,8 @@ class TenantData:
     objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     setting_definitions: list[dict[str, Any]] = field(default_factory=list)
     operators: list[Operator] = field(default_factory=list)
+    # Time-bound roles (PIM): eligible ones grant nothing until activated (``emulator/tenants/pim.py``).
+    role_schedules: list[RoleSchedule] = field(default_factory=list)
     audit_events: list[dict[str, Any]] = field(default_factory=list)
     # Intune audit events from before the emulator started (served before ``audit_events``, which
     # holds what was written through the emulator since).
