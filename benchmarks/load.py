@@ -16,6 +16,11 @@ wall time, throughput, the server's CPU time and its peak RSS. Target: page p95 
     .venv/bin/python benchmarks/load.py
     .venv/bin/python benchmarks/load.py --users 50 --requests 20
     .venv/bin/python benchmarks/load.py --only Policies,Assignments,Conflicts   # some kinds only
+    .venv/bin/python benchmarks/load.py --think 2    # each user pauses ~2 s between requests
+
+By default users do not pause (``--think 0``): 50 requests are always in flight, the worst case;
+with ``--think S`` each pause is drawn (seeded) from an exponential distribution of mean S seconds,
+as people reading a page do.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import sys
 import time
 from collections.abc import Sequence
@@ -80,14 +86,20 @@ class User:
     token: str
 
 
-async def run_users(base_url: str, users: list[User], kinds: list[Kind], per_user: int) -> dict[str, Figures]:
-    """Every user at once, each making ``per_user`` requests through ``kinds`` from its own offset."""
+async def run_users(
+    base_url: str, users: list[User], kinds: list[Kind], per_user: int, think: float
+) -> dict[str, Figures]:
+    """Every user at once, each making ``per_user`` requests through ``kinds`` from its own offset,
+    pausing a random time of mean ``think`` seconds before each (none when 0)."""
     figures = {k.label: Figures() for k in kinds}
     limits = httpx.Limits(max_connections=len(users) + 10)
 
     async def one(index: int, user: User) -> None:
+        pauses = random.Random(index)
         async with httpx.AsyncClient(base_url=base_url, cookies=user.cookies, timeout=300, limits=limits) as client:
             for n in range(per_user):
+                if think > 0:
+                    await asyncio.sleep(pauses.expovariate(1 / think))
                 kind = kinds[(index + n) % len(kinds)]
                 headers = {"Authorization": f"Bearer {user.token}"} if kind.api else None
                 started = time.perf_counter()
@@ -163,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent signed-in users")
     parser.add_argument("--requests", type=int, default=20, help="requests per user")
     parser.add_argument("--docs", default="format=md&type=settingsCatalog", help="query of the documentation download")
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds a user pauses before a request")
     parser.add_argument("--only", default="", help="only kinds whose label starts with one of these (comma-separated)")
     args = parser.parse_args(argv)
 
@@ -190,12 +203,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         warm(stack, users, kinds)
         cpu_before = stack.cpu_s()
         started = time.perf_counter()
-        figures = asyncio.run(run_users(stack.base_url, users, kinds, args.requests))
+        figures = asyncio.run(run_users(stack.base_url, users, kinds, args.requests, args.think))
         wall = time.perf_counter() - started
         cpu = stack.cpu_s() - cpu_before
         total = sum(len(f.wall) + len(f.errors) for f in figures.values())
         errors = sum(len(f.errors) for f in figures.values())
-        print(f"\n{len(users)} concurrent users, {args.requests} requests each (ms; p50/p95/max as the client waited):")
+        pause = f", pausing {args.think:g} s on average" if args.think > 0 else ", without pauses"
+        print(
+            f"\n{len(users)} concurrent users, {args.requests} requests each{pause} "
+            "(ms; p50/p95/max as the client waited):"
+        )
         missed = print_figures(figures, kinds)
         print(f"\nrequests: {total}, errors: {errors}, wall: {wall:.1f} s, throughput: {total / wall:.1f} requests/s")
         print(
