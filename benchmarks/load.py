@@ -63,9 +63,9 @@ def kinds_of(device: str, policy: tuple[str, str], docs_query: str) -> list[Kind
         Kind("Settings search", "/settings?q=firewall"),
         Kind("Policy page", f"/objects/{policy[0]}/{quote(policy[1])}"),
         Kind("Docs download", f"/documentation/download?{docs_query}", page=False),
-        Kind("API policies", "/api/policies?q=windows", page=False, api=True),
-        Kind("API assignments", "/api/assignments", page=False, api=True),
-        Kind("API troubleshoot", f"/api/troubleshoot?device={quote(device)}", page=False, api=True),
+        Kind("API policies", "/api/v1/policies?q=windows", page=False, api=True),
+        Kind("API assignments", "/api/v1/assignments", page=False, api=True),
+        Kind("API troubleshoot", f"/api/v1/troubleshoot?device={quote(device)}", page=False, api=True),
     ]
 
 

@@ -250,9 +250,9 @@ def test_a_session_alternating_between_replicas_keeps_working_and_a_plan_applies
         token = replicas.demo.entra.issue_api_token_for(tenant.tenant_id, admin.user_id, base_url=replicas.emulator_url)
         bearer = {"Authorization": f"Bearer {token}"}
         edit = {"action": "rename", "object": [f"settingsCatalog/{policy['id']}"], "rule": "prefix", "text": "RR - "}
-        plan = _ready_json(f"{replicas.replicas[0]}/api/bulk-edits/plan", edit, bearer)
+        plan = _ready_json(f"{replicas.replicas[0]}/api/v1/bulk-edits/plan", edit, bearer)
         assert plan["can_apply"] and plan["document"], plan
-        applied = _ready_json(f"{replicas.replicas[1]}/api/bulk-edits/apply", {"document": plan["document"]}, bearer)
+        applied = _ready_json(f"{replicas.replicas[1]}/api/v1/bulk-edits/apply", {"document": plan["document"]}, bearer)
         results = applied["results"]
         assert isinstance(results, list) and [r["status"] for r in results] == ["applied"], applied
         assert tenant.objects["settingsCatalog"][0]["name"] == f"RR - {policy['name']}"

@@ -211,15 +211,15 @@ async def test_json_api_plans_and_applies_with_a_bearer_token(web) -> None:
     body = {"input": "form", "object": [f"settingsCatalog/{policy['id']}"], "action": "add", "target": "group"}
     body |= {"group": name, "direction": "include"}
     for _ in range(200):
-        planned = await web.client.post("/api/assignments/plan", json=body, headers=headers)
+        planned = await web.client.post("/api/v1/assignments/plan", json=body, headers=headers)
         if planned.status_code != 202:
             break
     assert planned.status_code == 200, planned.text
     answer = planned.json()
     assert answer["can_apply"] and answer["document"] and len(answer["plan"]["items"]) == 1
-    bad = await web.client.post("/api/assignments/plan", json={"input": "form"}, headers=headers)
-    assert bad.status_code == 400 and bad.json()["error"] == "invalid_input"
-    applied = await web.client.post("/api/assignments/apply", json={"document": answer["document"]}, headers=headers)
+    bad = await web.client.post("/api/v1/assignments/plan", json={"input": "form"}, headers=headers)
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_input"
+    applied = await web.client.post("/api/v1/assignments/apply", json={"document": answer["document"]}, headers=headers)
     assert applied.status_code == 200, applied.text
     assert applied.json()["counts"]["applied"] == 1 and applied.json()["backup_zip_base64"]
     assert group_id in {parse_target(a).group_id for a in _live(web, policy)}

@@ -107,11 +107,11 @@ async def test_api_audit_answers_a_bearer_token(web) -> None:
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(200):
-        response = await web.client.get("/api/audit", params={"days": "7", "per": "25"}, headers=headers)
+        response = await web.client.get("/api/v1/audit", params={"days": "7", "per": "25"}, headers=headers)
         if response.status_code == 200:
             break
     body = response.json()
-    assert body["status"] == "ready" and _about(body["matched"], tenant, 7) and len(body["events"]) == 25
+    assert body["status"] == "ready" and _about(body["paging"]["matched"], tenant, 7) and len(body["events"]) == 25
     assert body["changed"] and all(c["changes"] >= 1 for c in body["changed"])
     times = [e["when"] for e in body["events"]]
     assert times == sorted(times, reverse=True)

@@ -168,29 +168,31 @@ async def test_json_api_plans_and_applies_a_rename_and_a_delete_needs_its_phrase
     chosen = _policies(web, "WIN - BitLocker")
     objects = [f"settingsCatalog/{p['id']}" for p in chosen]
     body = {"action": "rename", "object": objects, "rule": "suffix", "text": " (old)"}
-    planned = await web.client.post("/api/bulk-edits/plan", json=body, headers=headers)
+    planned = await web.client.post("/api/v1/bulk-edits/plan", json=body, headers=headers)
     assert planned.status_code == 200, planned.text
     answer = planned.json()
     assert answer["can_apply"] and answer["confirm"] is None and len(answer["plan"]["items"]) == len(chosen)
-    bad = await web.client.post("/api/bulk-edits/plan", json={"action": "rename", "rule": "regex", "text": "("},
+    bad = await web.client.post("/api/v1/bulk-edits/plan", json={"action": "rename", "rule": "regex", "text": "("},
                                 headers=headers)  # fmt: skip
-    assert bad.status_code == 400 and "invalid regular expression" in bad.json()["message"]
+    assert bad.status_code == 400 and "invalid regular expression" in bad.json()["detail"]
     # A bulk-edit plan is applied by its own module only.
-    elsewhere = await web.client.post("/api/assignments/apply", json={"document": answer["document"]}, headers=headers)
+    elsewhere = await web.client.post(
+        "/api/v1/assignments/apply", json={"document": answer["document"]}, headers=headers
+    )
     assert elsewhere.status_code in (400, 403) and all(not p["name"].endswith(" (old)") for p in _policies(web, "WIN"))
-    applied = await web.client.post("/api/bulk-edits/apply", json={"document": answer["document"]}, headers=headers)
+    applied = await web.client.post("/api/v1/bulk-edits/apply", json={"document": answer["document"]}, headers=headers)
     assert applied.status_code == 200 and applied.json()["counts"]["applied"] == len(chosen), applied.text
     assert all(p["name"].endswith(" (old)") for p in _policies(web, "WIN - BitLocker"))
 
     # Objects the rename didn't touch (the collection being read again still shows the old names).
     edge = _policies(web, "WIN - Microsoft Edge")
     objects = [f"settingsCatalog/{p['id']}" for p in edge]
-    deleting = await web.client.post("/api/bulk-edits/plan", json={"action": "delete", "object": objects},
+    deleting = await web.client.post("/api/v1/bulk-edits/plan", json={"action": "delete", "object": objects},
                                      headers=headers)  # fmt: skip
     document, phrase = deleting.json()["document"], deleting.json()["confirm"]
-    refused = await web.client.post("/api/bulk-edits/apply", json={"document": document}, headers=headers)
-    assert refused.status_code == 400 and refused.json()["error"] == "confirmation_needed"
-    deleted = await web.client.post("/api/bulk-edits/apply", json={"document": document, "confirm": phrase},
+    refused = await web.client.post("/api/v1/bulk-edits/apply", json={"document": document}, headers=headers)
+    assert refused.status_code == 400 and refused.json()["code"] == "confirmation_needed"
+    deleted = await web.client.post("/api/v1/bulk-edits/apply", json={"document": document, "confirm": phrase},
                                     headers=headers)  # fmt: skip
     assert deleted.json()["counts"]["applied"] == len(edge) >= 2 and deleted.json()["backup_zip_base64"]
     assert _policies(web, "WIN - Microsoft Edge") == []
@@ -231,15 +233,15 @@ async def test_json_api_duplicates_by_a_rule_and_copies_assignments_only_when_as
     chosen = [p for p in _policies(web, "WIN - BitLocker") if p["assignments"]]
     objects = [f"settingsCatalog/{p['id']}" for p in chosen]
     body = {"action": "duplicate", "object": objects, "rule": "prefix", "text": "[Copy] "}
-    planned = await web.client.post("/api/bulk-edits/plan", json=body, headers=headers)
+    planned = await web.client.post("/api/v1/bulk-edits/plan", json=body, headers=headers)
     assert planned.status_code == 200, planned.text
     items = planned.json()["plan"]["items"]
     assert len(items) == len(chosen) >= 1 and all(len(i["requests"]) == 1 for i in items)
-    assigned = await web.client.post("/api/bulk-edits/plan", json={**body, "assignments": True}, headers=headers)
+    assigned = await web.client.post("/api/v1/bulk-edits/plan", json={**body, "assignments": True}, headers=headers)
     assert all(len(i["requests"]) == 2 for i in assigned.json()["plan"]["items"])
-    one_name = await web.client.post("/api/bulk-edits/plan", json={**body, "new_name": "Same"}, headers=headers)
+    one_name = await web.client.post("/api/v1/bulk-edits/plan", json={**body, "new_name": "Same"}, headers=headers)
     assert one_name.status_code == (400 if len(chosen) > 1 else 200)
-    applied = await web.client.post("/api/bulk-edits/apply", json={"document": planned.json()["document"]},
+    applied = await web.client.post("/api/v1/bulk-edits/apply", json={"document": planned.json()["document"]},
                                     headers=headers)  # fmt: skip
     assert applied.status_code == 200 and applied.json()["counts"]["applied"] == len(chosen), applied.text
     copies = _policies(web, "[Copy] WIN - BitLocker")

@@ -212,9 +212,9 @@ async def test_json_api_compares_with_the_builtin_baseline(web) -> None:
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(200):
-        response = await web.client.get("/api/compare/baseline?baseline=builtin:windows-security", headers=headers)
+        response = await web.client.get("/api/v1/compare/baseline?baseline=builtin:windows-security", headers=headers)
         if response.status_code == 200:
             break
     body = response.json()
     assert body["status"] == "ready" and body["kind"] == "baseline" and body["scores"]
-    assert (await web.client.get("/api/compare/baseline")).status_code == 401
+    assert (await web.client.get("/api/v1/compare/baseline")).status_code == 401

@@ -56,13 +56,13 @@ async def test_troubleshoot_fragment_and_api(web: Any) -> None:
     )
     assert "✖ Excluded" in fragment and "Decided at each sign-in" in fragment
 
-    assert (await web.client.get("/api/conditional-access")).status_code == 401
+    assert (await web.client.get("/api/v1/conditional-access")).status_code == 401
     tenant = web.tenant("contoso")
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(400):
-        response = await web.client.get("/api/conditional-access", headers=headers)
+        response = await web.client.get("/api/v1/conditional-access", headers=headers)
         if response.status_code == 200:
             break
         await asyncio.sleep(0.02)
@@ -70,11 +70,11 @@ async def test_troubleshoot_fragment_and_api(web: Any) -> None:
     assert body["status"] == "ready" and len(body["policies"]) == len(tenant.objects["conditionalAccessPolicies"])
     assert {f["finding"] for f in body["findings"]} >= {"Many users excluded", "Break-glass account not excluded"}
     whatif = await web.client.get(
-        f"/api/conditional-access/whatif?user={quote(upn)}&location=KP&role=none", headers=headers
+        f"/api/v1/conditional-access/whatif?user={quote(upn)}&location=KP&role=none", headers=headers
     )
     answer: dict[str, Any] = whatif.json()
     assert whatif.status_code == 200 and answer["access"] == "Unknown"  # no app given: CA010 depends on it
     verdicts = {p["policy"]: p["verdict"] for p in answer["policies"]}
     assert verdicts["CA005 - Block access from blocked countries"] == "excluded"
-    missing = await web.client.get("/api/conditional-access/whatif", headers=headers)
+    missing = await web.client.get("/api/v1/conditional-access/whatif", headers=headers)
     assert missing.status_code == 400

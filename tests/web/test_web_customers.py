@@ -187,7 +187,7 @@ async def test_customer_consent_never_asks_for_the_partner_scope(web) -> None:
 async def test_json_api_lists_customers_for_a_partner_member_only(web) -> None:
     await _partner_admin(web)
     session = web.app.state.web.cookies.load(_Cookies(web.client.cookies))
-    answer = await web.client.get("/api/customers", headers={"Authorization": f"Bearer {session.api_token}"})
+    answer = await web.client.get("/api/v1/customers", headers={"Authorization": f"Bearer {session.api_token}"})
     assert answer.status_code == 200, answer.text
     by_name = {c["name"]: c for c in answer.json()["customers"]}
     assert by_name["Litware Inc."]["problem"]["code"] == "expired"

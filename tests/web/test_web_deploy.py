@@ -201,16 +201,16 @@ async def test_json_api_deploys_a_builtin_baseline_and_a_second_plan_is_empty(we
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
     body = {"source": "builtin:windows-security", "assign": "group", "group": "Lab Devices"}
-    planned = await web.client.post("/api/deploy/plan", json=body, headers=headers)
+    planned = await web.client.post("/api/v1/deploy/plan", json=body, headers=headers)
     assert planned.status_code == 200, planned.text
     answer = planned.json()
     assert answer["can_apply"] and answer["document"] and answer["plan"]["items"]
-    elsewhere = await web.client.post("/api/restore/apply", json={"document": answer["document"]}, headers=headers)
+    elsewhere = await web.client.post("/api/v1/restore/apply", json={"document": answer["document"]}, headers=headers)
     assert elsewhere.status_code in (400, 403)
-    applied = await web.client.post("/api/deploy/apply", json={"document": answer["document"]}, headers=headers)
+    applied = await web.client.post("/api/v1/deploy/apply", json={"document": answer["document"]}, headers=headers)
     assert applied.status_code == 200, applied.text
     assert applied.json()["counts"]["applied"] == len(answer["plan"]["items"])
-    again = await web.client.post("/api/deploy/plan", json=body, headers=headers)
+    again = await web.client.post("/api/v1/deploy/plan", json=body, headers=headers)
     assert again.json()["plan"]["items"] == [] and again.json()["document"] is None
-    bad = await web.client.post("/api/restore/plan", json={"file_base64": "###"}, headers=headers)
-    assert bad.status_code == 400 and "not base64" in bad.json()["message"]
+    bad = await web.client.post("/api/v1/restore/plan", json={"file_base64": "###"}, headers=headers)
+    assert bad.status_code == 400 and "not base64" in bad.json()["detail"]

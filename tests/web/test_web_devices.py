@@ -105,11 +105,11 @@ async def test_api_devices_answers_a_bearer_token_with_findings(web) -> None:
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(200):
-        response = await web.client.get("/api/devices", params={"finding": "Duplicate record"}, headers=headers)
+        response = await web.client.get("/api/v1/devices", params={"finding": "Duplicate record"}, headers=headers)
         if response.status_code == 200:
             break
     body = response.json()
-    assert body["status"] == "ready" and body["matched"] == len(tenant.planted["duplicateDevices"])
+    assert body["status"] == "ready" and body["paging"]["matched"] == len(tenant.planted["duplicateDevices"])
     assert {d["id"] for d in body["devices"]} == set(tenant.planted["duplicateDevices"])
     assert all(any(f["kind"] == "Duplicate record" for f in d["findings"]) for d in body["devices"])
 
@@ -156,7 +156,7 @@ async def test_ticked_devices_review_without_the_module_and_a_dynamic_group_is_r
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     body = {"action": "members", "group": "Lab Devices", "member": chosen}
-    planned = await web.client.post("/api/bulk-edits/plan", json=body, headers={"Authorization": f"Bearer {token}"})
+    planned = await web.client.post("/api/v1/bulk-edits/plan", json=body, headers={"Authorization": f"Bearer {token}"})
     assert planned.status_code == 200 and not planned.json()["can_apply"], planned.text
     assert len(planned.json()["plan"]["items"]) == 3
 

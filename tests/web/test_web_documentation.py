@@ -140,13 +140,13 @@ async def test_api_settings_answers_a_bearer_token(ready) -> None:
     tenant = ready.tenant("contoso")
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     token = ready.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=ready.emulator.base_url)
-    response = await ready.client.get("/api/settings?q=bitlocker", headers={"Authorization": f"Bearer {token}"})
+    response = await ready.client.get("/api/v1/settings?q=bitlocker", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready" and body["matched"] == len(body["rows"]) > 0
     assert all("bitlocker" in json.dumps(r).lower() for r in body["rows"])
-    refused = await ready.client.get("/api/settings")
-    assert refused.status_code == 401 and "application/json" in refused.headers["content-type"]
+    refused = await ready.client.get("/api/v1/settings")
+    assert refused.status_code == 401 and refused.headers["content-type"].startswith("application/problem+json")
 
 
 SIGNED_OUT = ["/documentation", "/documentation/download?format=html", "/settings", "/settings.csv"]

@@ -219,10 +219,10 @@ async def test_json_api_serves_policies_to_a_bearer_token(web) -> None:
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
-    me = await web.client.get("/api/me", headers=headers)
+    me = await web.client.get("/api/v1/me", headers=headers)
     assert me.status_code == 200 and me.json()["tenant_id"] == tenant.tenant_id
     for _ in range(200):
-        response = await web.client.get("/api/policies?q=defender", headers=headers)
+        response = await web.client.get("/api/v1/policies?q=defender", headers=headers)
         if response.status_code == 200:
             break
     body = response.json()

@@ -14,11 +14,13 @@ from html import unescape
 from typing import Any
 
 import pytest
+from fastapi.routing import RouteContext, iter_route_contexts
 from openpyxl import load_workbook
 from starlette.routing import BaseRoute, Route
 
 from intune_assistant.render import FORMATS
 from intune_assistant.spreadsheet_cells import from_cell, looks_like_formula
+from intune_assistant.web.api_v1 import API_PREFIX, OPENAPI_URL
 
 POLICY = '=HYPERLINK("https://evil.example/","open")'
 PROFILE = "+cmd|' /C calc'!A0"
@@ -45,15 +47,9 @@ def plant(web: Any) -> dict[str, str]:
     }
 
 
-def _walk(routes: list[BaseRoute]) -> list[Route]:
-    found: list[Route] = []
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            found += _walk(inner.routes)
-        elif isinstance(route, Route):
-            found.append(route)
-    return found
+def _walk(routes: list[BaseRoute]) -> list[RouteContext]:
+    """Every route, included routers' too, with its path as served (their prefixes included)."""
+    return [r for r in iter_route_contexts(routes) if isinstance(r.original_route, Route)]
 
 
 async def _export_urls(web: Any, ids: dict[str, str]) -> list[str]:
@@ -131,7 +127,7 @@ HTML_NAMES = {
 }
 RAW = ("<script>alert", "<img src=x", "<svg onload", "</td></tr><b>")
 # Routes a GET page can be checked at, with the values they need; anything else fails the test.
-NOT_PAGES = {"/signin", "/signout", "/tenants/switch", "/onboarding/consent", "/healthz", "/api/openapi.json"}
+NOT_PAGES = {"/signin", "/signout", "/tenants/switch", "/onboarding/consent", "/healthz", OPENAPI_URL}
 
 
 def plant_html(web: Any) -> dict[str, str]:
@@ -189,7 +185,7 @@ async def _page_urls(web: Any, ids: dict[str, str]) -> list[str]:
     for route in _walk(web.app.routes):
         if "GET" not in (route.methods or ()) or route.path in NOT_PAGES or route.path.endswith(".csv"):
             continue
-        if route.path.startswith("/api/"):
+        if route.path.startswith(API_PREFIX + "/"):
             continue  # JSON for bearer tokens, never rendered as a page
         if "{" in route.path:
             assert route.path in needs, f"no parameters known for the page {route.path}: add them here"

@@ -8,28 +8,31 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute, Route
 
+from intune_assistant.web.api_v1 import API_PREFIX
 from intune_assistant.web.origin import CROSS_SITE_PATHS
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 # Authenticated by a bearer token only: the session cookie is not accepted (checked below).
-BEARER_ONLY_PREFIX = "/api/"
+BEARER_ONLY_PREFIX = API_PREFIX + "/"
 # Protected by MSAL's state, bound to the sign-in flow cookie, instead of the session's CSRF token.
 FLOW_BOUND = {"/auth/complete"}
 PATH_VALUES = {"module": "bulk-assign"}
 
 
 def state_changing_routes(routes: list[BaseRoute]) -> list[tuple[str, str]]:
-    """(method, path template) of every route that is not GET/HEAD/OPTIONS, included routers too."""
-    found: list[tuple[str, str]] = []
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            found += state_changing_routes(inner.routes)
-        elif isinstance(route, Route):
-            found += [(method, route.path) for method in sorted((route.methods or set()) - SAFE)]
-    return found
+    """(method, path template) of every route that is not GET/HEAD/OPTIONS, included routers too.
+
+    Paths as served (an included router's prefix, such as the API's version, included).
+    """
+    return [
+        (method, str(route.path))
+        for route in iter_route_contexts(routes)
+        if isinstance(route.original_route, Route)
+        for method in sorted((route.methods or set()) - SAFE)
+    ]
 
 
 def _concrete(path: str) -> str:
@@ -121,6 +124,6 @@ async def test_a_bearer_request_needs_no_origin(web) -> None:
         base_url=web.emulator.base_url,
     )
     async with httpx.AsyncClient(transport=web.client._transport, base_url="https://testserver") as bare:
-        answer = await bare.post("/api/assignments/plan", json={}, headers={"Authorization": f"Bearer {token}"})
+        answer = await bare.post("/api/v1/assignments/plan", json={}, headers={"Authorization": f"Bearer {token}"})
     # Served (202: the tenant is still being read) rather than refused as cross-site.
     assert answer.status_code in (200, 202, 400, 422) and "another site" not in answer.text, answer.text

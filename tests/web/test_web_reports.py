@@ -90,7 +90,7 @@ async def test_baseline_score_and_gdap_expiry_rows(web) -> None:
     expiry = (await _tenant(web, "gdap-expiry", "litware")).json()
     assert expiry["state"] == "ok" and expiry["rows"][0][1] == "expired" and expiry["rows"][0][5] == "expired"
     unknown = await web.client.get("/reports/tenant", params={"report": "nope", "tenant": "x"})
-    assert unknown.status_code == 400 and "known: inventory" in unknown.json()["message"]
+    assert unknown.status_code == 400 and "known: inventory" in unknown.json()["detail"]
     stranger = await web.client.get("/reports/tenant", params={"report": "hygiene", "tenant": "not-a-tenant"})
     assert stranger.status_code == 404
 
@@ -141,7 +141,7 @@ async def test_json_api_runs_one_customer_per_request_with_a_bearer_token(web) -
     admin = next(o for o in partner.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     token = web.demo.entra.issue_api_token_for(partner.tenant_id, admin.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
-    listed = await web.client.get("/api/reports", headers=headers)
+    listed = await web.client.get("/api/v1/reports", headers=headers)
     assert listed.status_code == 200, listed.text
     assert [r["name"] for r in listed.json()["reports"]] == [
         "inventory",
@@ -153,7 +153,7 @@ async def test_json_api_runs_one_customer_per_request_with_a_bearer_token(web) -
     ]
     assert {c["name"] for c in listed.json()["customers"]} >= {"Contoso", "Litware Inc."}
     one = await web.client.get(
-        "/api/reports/inventory", params={"tenant": web.tenant("contoso").tenant_id}, headers=headers
+        "/api/v1/reports/inventory", params={"tenant": web.tenant("contoso").tenant_id}, headers=headers
     )
     assert one.status_code == 200 and one.json()["state"] == "ok"
     assert any(row[0] == "Settings catalog" for row in one.json()["rows"])
@@ -184,9 +184,9 @@ async def test_drift_against_a_golden_customer(web) -> None:
     other = (await _tenant(web, "drift", "fabrikam", golden=contoso)).json()
     assert other["state"] == "ok" and any(row[1] or row[2] or row[3] for row in other["rows"])
     missing = await _tenant(web, "drift", "fabrikam")
-    assert missing.status_code == 400 and "golden" in missing.json()["message"]
+    assert missing.status_code == 400 and "golden" in missing.json()["detail"]
     refused = await _tenant(web, "drift", "fabrikam", golden=web.tenant("litware").tenant_id)
-    assert refused.status_code == 409 and "onboarded" in refused.json()["message"]
+    assert refused.status_code == 409 and "onboarded" in refused.json()["detail"]
     page = await web.client.get("/reports", params={"report": "drift", "golden": contoso, "run": "1"})
     assert page.status_code == 200 and 'data-golden="' + contoso + '"' in page.text
 

@@ -13,7 +13,7 @@ async def test_roles_need_a_signed_in_user(web: Any) -> None:
     for path in ("/roles", "/roles.csv"):
         response = await web.client.get(path)
         assert response.status_code in (302, 303), path
-    assert (await web.client.get("/api/roles")).status_code == 401
+    assert (await web.client.get("/api/v1/roles")).status_code == 401
 
 
 async def test_the_roles_page_shows_each_planted_finding_with_its_reason(web: Any) -> None:
@@ -56,7 +56,7 @@ async def test_who_can_do_what_filters_exports_and_answers_json(web: Any) -> Non
     tenant = web.tenant("contoso")
     operator = next(o for o in tenant.operators if o.user_principal_name == admin)
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
-    body = (await web.client.get("/api/roles", headers={"Authorization": f"Bearer {token}"})).json()
+    body = (await web.client.get("/api/v1/roles", headers={"Authorization": f"Bearer {token}"})).json()
     assert body["status"] == "ready" and body["audit_read"] is True
     found = {(f["finding"], f["subject"]) for f in body["findings"] if f["status"] == "Found"}
     assert ("Intune Administrator who only reads", reader) in found

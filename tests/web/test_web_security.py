@@ -21,7 +21,7 @@ def _check_headers(response) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_security_headers_on_every_kind_of_response(web) -> None:
-    for path in ("/", "/static/app.css", "/signin", "/policies", "/does-not-exist", "/api/me", "/healthz"):
+    for path in ("/", "/static/app.css", "/signin", "/policies", "/does-not-exist", "/api/v1/me", "/healthz"):
         response = await web.client.get(path)
         _check_headers(response)
     page = await web.client.get("/")
@@ -62,10 +62,10 @@ async def test_errors_are_pages_with_a_correlation_id_never_a_trace(web) -> None
 
 
 async def test_json_api_needs_a_bearer_token(web) -> None:
-    response = await web.client.get("/api/policies")
+    response = await web.client.get("/api/v1/policies")
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
-    bad = await web.client.get("/api/me", headers={"Authorization": "Bearer not-a-token"})
+    bad = await web.client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
     assert bad.status_code == 401
 
 

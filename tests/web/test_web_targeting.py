@@ -227,13 +227,13 @@ async def test_conflicts_page_names_both_policies(web: Any) -> None:
 
 async def test_api_assignments_and_troubleshoot(web: Any) -> None:
     await web.onboarded_admin(modules=("managed-devices",))  # these pages read managed devices
-    assert (await web.client.get("/api/assignments")).status_code == 401
+    assert (await web.client.get("/api/v1/assignments")).status_code == 401
     tenant = web.tenant("contoso")
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(400):
-        response = await web.client.get("/api/assignments?target=allUsers", headers=headers)
+        response = await web.client.get("/api/v1/assignments?target=allUsers", headers=headers)
         if response.status_code == 200:
             break
         await asyncio.sleep(0.02)
@@ -241,7 +241,7 @@ async def test_api_assignments_and_troubleshoot(web: Any) -> None:
     assert body["status"] == "ready" and body["policies"]
     assert all(r["target_kind"] == "allUsers" for p in body["policies"] for r in p["rows"])
     user, device = _windows_pair(web)
-    verdicts = await web.client.get(f"/api/troubleshoot?user={quote(user)}&device={quote(device)}", headers=headers)
+    verdicts = await web.client.get(f"/api/v1/troubleshoot?user={quote(user)}&device={quote(device)}", headers=headers)
     answer = verdicts.json()
     assert verdicts.status_code == 200 and answer["effective"]["items"] and answer["resultant"]["settings"]
     assert {"applies", "not_targeted"} <= {i["verdict"] for i in answer["effective"]["items"]}

@@ -79,7 +79,7 @@ async def test_the_api_answers_202_while_reading(web, graph_transport: GatedTran
     operator = next(o for o in tenant.operators if o.role == "admin" and o.enabled and not o.mfa_required)
     await web.onboarded_admin()
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
-    answer = await web.client.get("/api/settings", headers={"Authorization": f"Bearer {token}"})
+    answer = await web.client.get("/api/v1/settings", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 202 and answer.json()["status"] == "collecting"
     graph_transport.opened.set()
     await web.wait_for_policies()

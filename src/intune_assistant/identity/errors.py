@@ -35,6 +35,8 @@ class AuthError(HTTPException):
         self.status = status
         self.code = code
         self.message = message
+        # The scope the token lacks (a 403 ``insufficient_scope``), for the answer to name.
+        self.required_scope = required_scope
         self.www_authenticate = self._challenge(status, code, message, required_scope)
         super().__init__(
             status_code=status,

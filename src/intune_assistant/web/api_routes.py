@@ -1,4 +1,4 @@
-"""The JSON API (``/api/*``): the same services, with the API token as ``Authorization: Bearer``.
+"""The JSON API's own routes (``/api/v1/me``, ``/api/v1/policies``): the API token as ``Authorization: Bearer``.
 
 Clients (scripts, other front ends) obtain the API token for ``access_as_user`` themselves; the
 tenant must be onboarded. Problems are JSON with a correlation id, never a page.
@@ -18,7 +18,7 @@ from .identity_api import Principal
 from .policies.query import policies_of
 from .tenant_data import ApiData
 
-router = APIRouter(prefix="/api")
+router = APIRouter()
 
 
 class BearerContext:

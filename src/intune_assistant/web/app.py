@@ -14,14 +14,14 @@ from urllib.parse import urlencode
 import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.identity.dependency import auth_error_handler
 from intune_assistant.tenants import Registry
 
 from . import (
-    api_routes,
+    api_v1,
     audit_routes,
     auth_routes,
     conditional_access_routes,
@@ -33,11 +33,9 @@ from . import (
     tenant_routes,
 )
 from .analyses import WARM
-from .assignment_manager import api as assignment_manager_api
 from .assignment_manager import apply as assignment_manager_apply
 from .assignment_manager import routes as assignment_manager_routes
 from .assignment_manager.runs import ApplyRuns
-from .bulk_edits import api as bulk_edits_api
 from .bulk_edits import routes as bulk_edits_routes
 from .comparison import routes as comparison_routes
 from .comparison.pickers import COMPARE_OPTIONS
@@ -46,11 +44,10 @@ from .cookies import CookieCipher
 from .csrf import release_form
 from .customers import routes as customer_routes
 from .customers.service import CustomerCache, CustomerList, consent_link
-from .deploy import api as deploy_api
 from .deploy import routes as deploy_routes
 from .documentation import routes as documentation_routes
 from .documentation.settings_view import SETTINGS_TABLE
-from .errors import Link, ProblemPage, install_error_handlers, is_htmx, problem_response
+from .errors import Link, ProblemPage, install_error_handlers, is_api, is_htmx, problem_json, problem_response
 from .fair_use import LimitReached
 from .headers import SecurityHeadersMiddleware
 from .identity_api import (
@@ -134,7 +131,8 @@ def create_app(
         title="Intune Assistant",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=api_v1.OPENAPI_URL,
+        version="1",
         # Every state-changing request must come from this app's own pages (besides its CSRF token).
         dependencies=[Depends(same_origin), Depends(release_form)],
     )
@@ -165,33 +163,35 @@ def create_app(
     _install_identity_handlers(app)
     _install_limit_handler(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    app.include_router(auth_routes.router)
-    app.include_router(onboarding_routes.router)
-    app.include_router(tenant_routes.router)
-    app.include_router(policy_routes.router)
-    app.include_router(documentation_routes.router)
-    app.include_router(targeting_routes.router)
-    app.include_router(object_routes.router)
-    app.include_router(search_routes.router)
-    app.include_router(comparison_routes.router)
-    app.include_router(assignment_manager_routes.router)
-    app.include_router(assignment_manager_apply.router)
-    app.include_router(assignment_manager_api.router)
-    app.include_router(bulk_edits_routes.router)
-    app.include_router(bulk_edits_api.router)
-    app.include_router(deploy_routes.router)
-    app.include_router(deploy_api.router)
-    app.include_router(health_routes.router)
-    app.include_router(roles_routes.router)
-    app.include_router(conditional_access_routes.router)
-    app.include_router(devices_routes.router)
-    app.include_router(audit_routes.router)
-    app.include_router(api_routes.router)
-    app.include_router(customer_routes.router)
-    app.include_router(report_routes.router)
-    app.include_router(data_routes.router)
+    # Pages stay out of the OpenAPI document: it describes the JSON API alone.
+    for pages in (
+        auth_routes.router,
+        onboarding_routes.router,
+        tenant_routes.router,
+        policy_routes.router,
+        documentation_routes.router,
+        targeting_routes.router,
+        object_routes.router,
+        search_routes.router,
+        comparison_routes.router,
+        assignment_manager_routes.router,
+        assignment_manager_apply.router,
+        bulk_edits_routes.router,
+        deploy_routes.router,
+        health_routes.router,
+        roles_routes.router,
+        conditional_access_routes.router,
+        devices_routes.router,
+        audit_routes.router,
+        customer_routes.router,
+        report_routes.router,
+        data_routes.router,
+    ):
+        app.include_router(pages, include_in_schema=False)
+    app.include_router(api_v1.api_router())
+    api_v1.install_openapi(app)
 
-    @app.get("/", response_class=HTMLResponse, name="home")
+    @app.get("/", response_class=HTMLResponse, name="home", include_in_schema=False)
     async def home(request: Request) -> Response:
         """Signed in: to Policies. Signed out: the sign-in page."""
         session = await live_session(request)
@@ -199,7 +199,7 @@ def create_app(
             return Response(status_code=303, headers={"Location": "/policies"})
         return render(request, "signin.html", {"nav": "signin"})
 
-    @app.get("/tenants/switch", name="tenant_switch")
+    @app.get("/tenants/switch", name="tenant_switch", include_in_schema=False)
     async def tenant_switch(request: Request, ctx: Annotated[UserContext, Depends(user_context)]) -> Response:
         """Switch to another tenant: a silent sign-in into it (GDAP customers included)."""
         tenant = (request.query_params.get("tenant") or "").strip()
@@ -246,10 +246,15 @@ def _install_identity_handlers(app: FastAPI) -> None:
 
     async def on_consent(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ConsentRequired)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(
-                {"error": "consent_required", "scopes": list(exc.scopes), "correlation_id": _cid(request)},
-                status_code=403,
+        if is_api(request):
+            return problem_json(
+                request,
+                403,
+                "consent_required",
+                "Consent is needed",
+                "Intune Assistant may not yet use these Microsoft Graph permissions in your tenant: an administrator "
+                "grants them on the onboarding page.",
+                missing_scope=list(exc.scopes),
             )
         if is_htmx(request):
             return Response(status_code=200, headers={"HX-Refresh": "true"})
@@ -265,10 +270,13 @@ def _install_identity_handlers(app: FastAPI) -> None:
 
     async def on_interaction(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, InteractionRequired)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(
-                {"error": "interaction_required", "message": exc.message, "correlation_id": _cid(request)},
-                status_code=401,
+        if is_api(request):
+            return problem_json(
+                request,
+                401,
+                "interaction_required",
+                "Sign in again",
+                exc.message,
                 headers={"WWW-Authenticate": exc.www_authenticate},
             )
         session = getattr(request.state, "session", None)
@@ -291,6 +299,7 @@ def _install_identity_handlers(app: FastAPI) -> None:
                 401,
                 "Access to the tenant was refused",
                 exc.message or "Entra ID refused to let Intune Assistant act for you.",
+                code="sign_in_required",
                 advice="Sign in again. If this persists, your account may be disabled, or your administrator "
                 "may have removed Intune Assistant's consent: ask them to re-grant it (onboarding).",
                 links=[
@@ -314,6 +323,7 @@ def _install_identity_handlers(app: FastAPI) -> None:
                 403,
                 "You have no access to Intune Assistant",
                 exc.message,
+                code="not_assigned",
                 advice="Ask an administrator of your tenant to assign you (or a group you belong to) to the app, "
                 "then sign in again. Quote the correlation id below if they need to find this sign-in.",
                 links=[Link("Sign in with another account", "/signin?prompt=select_account")],
@@ -324,10 +334,13 @@ def _install_identity_handlers(app: FastAPI) -> None:
         # Signing in again helps only from a compliant device: explain first, then offer that sign-in
         # with the challenge (from this device Entra blocks it on its own page).
         assert isinstance(exc, DeviceNotCompliant)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(
-                {"error": "device_not_compliant", "message": exc.message, "correlation_id": _cid(request)},
-                status_code=401,
+        if is_api(request):
+            return problem_json(
+                request,
+                401,
+                "device_not_compliant",
+                "A compliant device is needed",
+                exc.message,
                 headers={"WWW-Authenticate": exc.www_authenticate},
             )
         _forget(request)
@@ -347,8 +360,23 @@ def _install_identity_handlers(app: FastAPI) -> None:
             ),
         )
 
-    # The JSON API's refused tokens: JSON with WWW-Authenticate (pages catch AuthError themselves).
-    app.add_exception_handler(AuthError, auth_error_handler)
+    async def on_auth_error(request: Request, exc: Exception) -> Response:
+        # The JSON API's refused tokens: problem details with the challenge (pages catch AuthError themselves).
+        assert isinstance(exc, AuthError)
+        if not is_api(request):
+            return await auth_error_handler(request, exc)
+        extensions = {"missing_scope": [exc.required_scope]} if exc.required_scope else {}
+        return problem_json(
+            request,
+            exc.status,
+            exc.code,
+            "Not signed in" if exc.status == 401 else "Not allowed",
+            exc.message,
+            headers={"WWW-Authenticate": exc.www_authenticate, "Cache-Control": "no-store"},
+            **extensions,
+        )
+
+    app.add_exception_handler(AuthError, on_auth_error)
 
     async def on_unavailable(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, GraphTokenUnavailable)
@@ -362,6 +390,7 @@ def _install_identity_handlers(app: FastAPI) -> None:
                 503,
                 "Microsoft Graph is not reachable for now",
                 exc.message,
+                code="graph_unavailable",
                 advice="Try again in a few minutes. If it persists, quote the correlation id to your support.",
                 links=[Link("Try again", here(request), primary=True)],
             ),

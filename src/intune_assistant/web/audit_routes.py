@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from intune_assistant.analyses.audit import AuditRow, ChangedObject, audit_rows, what_changed
 from intune_assistant.catalog import Catalog
 
+from .api_schema import Paging
 from .audit_log import audit_events_of_this_minute
 from .context import web_state
 from .errors import Link, ProblemPage
@@ -27,6 +28,8 @@ from .templating import render
 from .tenant_data import ApiData, FileData, PageData, TenantData
 
 router = APIRouter()
+api_router = APIRouter()
+"""This feature's JSON API routes (mounted under ``/api/v1`` by ``api_v1``)."""
 RANGES = {1: "Last 24 hours", 7: "Last 7 days", 30: "Last 30 days"}
 DEFAULT_DAYS = 7
 
@@ -129,7 +132,7 @@ async def audit_export(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params, keep=("days",)), data.domain)
 
 
-@router.get("/api/audit")
+@api_router.get("/audit")
 async def api_audit(request: Request, data: ApiData) -> JSONResponse:
     """Audit events of the range (``days``: 1, 7 or 30; search, filters, sort, paging as the page) and changes."""
     days, since, table, changed = await audit_of(request, data)
@@ -139,10 +142,7 @@ async def api_audit(request: Request, data: ApiData) -> JSONResponse:
         "status": "ready",
         "since": since.isoformat(),
         "days": days,
-        "matched": page.matched,
-        "total": page.total,
-        "page": state.page,
-        "per": state.per,
+        "paging": Paging.of(page).model_dump(),
         "events": [
             {
                 "id": r.id,

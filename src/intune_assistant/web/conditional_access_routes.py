@@ -2,8 +2,8 @@
 
 Read from the tenant's one collection like every page. The policy list searches, filters by state,
 sorts and exports on the server with its state in the URL; the what-if form is a GET, so a
-what-if can be bookmarked and shared. JSON beside: ``/api/conditional-access`` and
-``/api/conditional-access/whatif``. Troubleshoot loads the policies that cover its user from
+what-if can be bookmarked and shared. JSON beside: ``/api/v1/conditional-access`` and
+``/api/v1/conditional-access/whatif``. Troubleshoot loads the policies that cover its user from
 ``/conditional-access/user``.
 """
 
@@ -36,12 +36,14 @@ from intune_assistant.catalog.conditional_access import CLIENT_APP_TYPES, FIRST_
 
 from .analyses import TARGETING
 from .derived import Analysis, Derived
-from .errors import ProblemPage
+from .errors import api_error
 from .listing import Column, Facet, Listing, Table
 from .templating import render
 from .tenant_data import ApiData, FileData, PageData
 
 router = APIRouter()
+api_router = APIRouter()
+"""This feature's JSON API routes (mounted under ``/api/v1`` by ``api_v1``)."""
 
 _STATE_ORDER = {"On": 0, "Report-only": 1, "Off": 2}
 PLATFORMS = ("android", "iOS", "windows", "macOS", "linux", "windowsPhone")
@@ -207,20 +209,20 @@ async def ca_for_user(request: Request, data: PageData) -> Response:
     return render(request, "_conditional_access_user.html", {"user": user, "verdicts": verdicts, "error": error})
 
 
-@router.get("/api/conditional-access")
+@api_router.get("/conditional-access")
 async def api_ca(data: ApiData) -> JSONResponse:
     """Every CA policy in words and the gaps found (Bearer token; 202 while collecting)."""
     overview, _ = await data.analysis(CA_OVERVIEW)
     return JSONResponse({"status": "ready", **overview_json(overview, data.domain)})
 
 
-@router.get("/api/conditional-access/whatif")
+@api_router.get("/conditional-access/whatif")
 async def api_ca_what_if(request: Request, data: ApiData) -> JSONResponse:
     """The what-if for ``user`` (and ``app``, ``platform``, ``location``, ``client_app``, ``role``...)."""
     query = WhatIfQuery.parse(request.query_params)
     if not query.user:
-        raise ProblemPage(400, "user_missing", "Give user=UPN (and app, platform, location, client_app, role).")
+        raise api_error(400, "user_missing", "Give user=UPN (and app, platform, location, client_app, role).")
     answer = await _what_if(data, query)
     if answer.result is None:
-        raise ProblemPage(400, "what_if_input", answer.error or "The what-if couldn't be computed.")
+        raise api_error(400, "what_if_input", answer.error or "The what-if couldn't be computed.")
     return JSONResponse({"status": "ready", **what_if_json(answer.result, data.domain)})

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from intune_assistant.analyses.devices import DeviceRow, DevicesReport, FindingKind, device_inventory
 
+from .api_schema import Paging
 from .bulk_edits.routes import can_apply
 from .context import here
 from .derived import Analysis, Derived
@@ -25,6 +26,8 @@ from .templating import render
 from .tenant_data import ApiData, FileData, PageData
 
 router = APIRouter()
+api_router = APIRouter()
+"""This feature's JSON API routes (mounted under ``/api/v1`` by ``api_v1``)."""
 MODULE = "managed-devices"
 _GB = 1024**3
 
@@ -122,7 +125,7 @@ async def devices_export(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params), data.domain)
 
 
-@router.get("/api/devices")
+@api_router.get("/devices")
 async def api_devices(request: Request, data: ApiData) -> JSONResponse:
     """Managed devices (search, filters, sort and paging like the page) with findings; 202 while collecting."""
     report, table = await data.analysis(DEVICES_TABLE)
@@ -133,10 +136,7 @@ async def api_devices(request: Request, data: ApiData) -> JSONResponse:
         "taken_at": report.as_of.isoformat(),
         "unread": report.unread,
         "partial": report.partial,
-        "matched": page.matched,
-        "total": page.total,
-        "page": state.page,
-        "per": state.per,
+        "paging": Paging.of(page).model_dump(),
         "devices": [
             {
                 **dict(zip(table.listing.headers(), table.listing.cells(row), strict=True)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from types import FrameType
 from typing import Any
 
@@ -36,7 +37,12 @@ class Link:
 
 
 class ProblemPage(Exception):
-    """Stop the request and show a page: what happened, what to do, and links to do it."""
+    """Stop the request and show a page: what happened, what to do, and links to do it.
+
+    The JSON API answers the same problem as RFC 9457 problem details: ``code`` names it for
+    programs (its ``type`` is ``PROBLEM_TYPE`` + code; default: from the status) and
+    ``extensions`` adds members such as ``missing_scope``.
+    """
 
     def __init__(
         self,
@@ -47,12 +53,65 @@ class ProblemPage(Exception):
         advice: str = "",
         links: list[Link] | None = None,
         headers: dict[str, str] | None = None,
+        code: str = "",
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(title)
         self.status, self.title, self.message, self.advice = status, title, message, advice
         self.links = links or []
         # Extra response headers (``Retry-After`` on a 503).
         self.headers = headers or {}
+        self.code = code or _STATUS_CODES.get(status, "error")
+        self.extensions = extensions or {}
+
+
+PROBLEM_JSON = "application/problem+json"
+"""RFC 9457's media type: every error of the JSON API is answered in it."""
+
+PROBLEM_TYPE = "urn:intune-assistant:problem:"
+"""The prefix of every problem's ``type``; the codes are listed in docs/api.md."""
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "invalid_parameters",
+    429: "limit_reached",
+    500: "internal_error",
+    502: "upstream_error",
+    503: "unavailable",
+}
+
+
+def api_error(status: int, code: str, message: str, **extensions: Any) -> ProblemPage:
+    """An API problem to raise: ``code`` for programs, ``message`` (the ``detail``) for people."""
+    return ProblemPage(status, HTTPStatus(status).phrase, message, code=code, extensions=extensions)
+
+
+def problem_json(
+    request: Request,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """An RFC 9457 problem details answer (``application/problem+json``) with the correlation id."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+        "correlation_id": _cid(request),
+        **extensions,
+    }
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 @dataclass
@@ -82,15 +141,17 @@ def is_api(request: Request) -> bool:
 
 def problem_response(request: Request, problem: ProblemPage) -> Response:
     """The problem as a page, or as JSON for the API."""
-    correlation_id = getattr(request.state, "correlation_id", "")
     if is_api(request):
-        body: dict[str, Any] = {
-            "error": problem.title,
-            "message": problem.message,
-            "advice": problem.advice,
-            "correlation_id": correlation_id,
-        }
-        return JSONResponse(body, status_code=problem.status, headers=problem.headers)
+        extensions = {"advice": problem.advice, **problem.extensions} if problem.advice else problem.extensions
+        return problem_json(
+            request,
+            problem.status,
+            problem.code,
+            problem.title,
+            problem.message,
+            headers=problem.headers,
+            **extensions,
+        )
     response = render(request, "problem.html", {"problem": problem}, status_code=problem.status)
     response.headers.update(problem.headers)
     return response
@@ -115,6 +176,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 403,
                 "This form has expired",
                 "The request did not carry this browser session's security token, so nothing was changed.",
+                code="csrf_failed",
                 advice="Go back, reload the page and try again. If you signed out or in meanwhile, start over.",
                 links=[Link("Back to Policies", "/policies", primary=True)],
             ),
@@ -129,6 +191,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 "This request came from another site",
                 "Your browser said the request was sent by a page that is not Intune Assistant, so nothing "
                 "was changed.",
+                code="cross_origin",
                 advice="If you clicked something on another site, that site tried to act as you here. Open "
                 "Intune Assistant directly and try again from its own page.",
                 links=[Link("Back to Policies", "/policies", primary=True)],
@@ -144,11 +207,27 @@ def install_error_handlers(app: FastAPI) -> None:
                 exc.status_code,
                 titles.get(exc.status_code, "Request refused"),
                 "There is nothing at this address." if exc.status_code == 404 else "The request could not be served.",
+                code=_STATUS_CODES.get(exc.status_code, "request_refused"),
                 links=[Link("Go to Policies", "/policies", primary=True)],
             ),
         )
 
     async def on_validation(request: Request, exc: Exception) -> Response:
+        if is_api(request):
+            assert isinstance(exc, RequestValidationError)
+            # Where and why, never the value sent (it may quote tenant data).
+            errors = [
+                {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                for e in exc.errors()
+            ]
+            invalid = ProblemPage(
+                422,
+                "Some parameters are not valid",
+                "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors),
+                code="invalid_parameters",
+                extensions={"errors": errors},
+            )
+            return problem_response(request, invalid)
         return problem_response(
             request,
             ProblemPage(

@@ -33,6 +33,8 @@ from .templating import render
 from .tenant_data import ApiData, FileData, PageData, TenantData
 
 router = APIRouter()
+api_router = APIRouter()
+"""This feature's JSON API routes (mounted under ``/api/v1`` by ``api_v1``)."""
 
 # Where roles are held: without these read, a user's roles are unknown (not "none").
 _HOLDING_TYPES = ("roleAssignments", "directoryRoles", "groups")
@@ -114,7 +116,7 @@ async def roles_export(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params), data.domain)
 
 
-@router.get("/api/roles")
+@api_router.get("/roles")
 async def api_roles(request: Request, data: ApiData) -> JSONResponse:
     """The whole report as JSON: roles, assignments, grants, findings, what could not be read."""
     report, _ = await roles_report(request, data)

@@ -30,7 +30,7 @@ from intune_assistant.tenants import TenantRecord
 
 from .context import tenant_context, web_state
 from .derived import Analysis
-from .errors import Link, ProblemPage, is_api, is_htmx
+from .errors import Link, ProblemPage, api_error, is_api, is_htmx
 from .identity_api import Principal
 from .modules import modules_in_use
 from .navigation import NAV_ITEMS
@@ -158,7 +158,7 @@ async def api_data(request: Request) -> TenantData:
     request.state.principal = principal
     record = await asyncio.to_thread(state.registry.get, principal.tenant_id)
     if record is None or not record.enabled:
-        raise ProblemPage(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
+        raise api_error(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
     request.state.record = record
     result = await _start(request, principal, token, record)
     if isinstance(result, CollectJob):

@@ -1,4 +1,4 @@
-"""``/api/assignments/plan`` and ``/api/assignments/apply``: the Assignment manager as JSON (bearer token).
+"""``/api/v1/assignments/plan`` and ``/api/v1/assignments/apply``: the Assignment manager as JSON (bearer token).
 
 ``plan`` takes one input — ``{"input": "csv", "csv": "<text>"}`` (either CSV format), ``{"input":
 "form", "object": ["type/id"…], "action", "target", "group", "direction", "filter",
@@ -24,20 +24,16 @@ from intune_assistant.changes.serialize import plan_to_json
 from intune_assistant.snapshot import snapshot_zip
 
 from ..context import web_state
+from ..errors import api_error
 from ..tenant_data import ApiData
 from .apply import run_plan
 from .documents import open_document, seal
 from .inputs import InputError
 from .routes import can_apply, plan_from_request
 
-router = APIRouter(prefix="/api/assignments")
+router = APIRouter(prefix="/assignments")
 
 _MAX_VALUES = 5000
-
-
-def api_error(status: int, code: str, message: str) -> JSONResponse:
-    """A JSON error answer: ``{"error": code, "message": message}``."""
-    return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
 async def json_body(request: Request) -> dict[str, Any] | None:
@@ -63,14 +59,14 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     """The plan for one input, with its sealed document when the tenant may apply it."""
     body = await json_body(request)
     if body is None:
-        return api_error(400, "invalid_request", "send a JSON object with 'input' and its fields")
+        raise api_error(400, "invalid_request", "send a JSON object with 'input' and its fields")
     kind = str(body.get("input") or "")
     csv_text = body.get("csv")
     upload = csv_text.encode("utf-8") if kind == "csv" and isinstance(csv_text, str) else b""
     try:
         plan, _ = await plan_from_request(data, kind, json_fields(body), upload)
     except InputError as exc:
-        return api_error(400, "invalid_input", f"{exc}; nothing was planned")
+        raise api_error(400, "invalid_input", f"{exc}; nothing was planned") from None
     applicable = can_apply(request, data) and not plan.empty
     return JSONResponse(
         {
@@ -86,17 +82,17 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
 async def api_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed plan; every item's result and the backup taken before the first write."""
     if not can_apply(request, data):
-        return api_error(403, "module_not_active", "the Assignment manager is not active for this tenant")
+        raise api_error(403, "module_not_active", "the Assignment manager is not active for this tenant")
     body = await json_body(request)
     document = body.get("document") if body else None
     if not isinstance(document, str):
-        return api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
+        raise api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
     try:
         plan = open_document(request, data, document)
     except PlanRefused as exc:
-        return api_error(400, "plan_refused", f"{exc}; nothing was changed")
+        raise api_error(400, "plan_refused", f"{exc}; nothing was changed") from None
     if plan.module != BULK_ASSIGN:
-        return api_error(400, "plan_refused", f"a plan of the '{plan.module}' module; nothing was changed")
+        raise api_error(400, "plan_refused", f"a plan of the '{plan.module}' module; nothing was changed")
     return await applied_json(request, data, plan)
 
 

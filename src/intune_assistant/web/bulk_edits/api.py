@@ -1,4 +1,4 @@
-"""``/api/bulk-edits/plan`` and ``/api/bulk-edits/apply``: bulk edits as JSON (bearer token).
+"""``/api/v1/bulk-edits/plan`` and ``/api/v1/bulk-edits/apply``: bulk edits as JSON (bearer token).
 
 ``plan`` takes ``{"action": "rename", "object": ["type/id"…], "rule": "prefix|suffix|replace|regex",
 "text", "replacement"}``, ``{"action": "duplicate", "object": […], "new_name"`` (one object) or the
@@ -24,12 +24,13 @@ from intune_assistant.changes.model import Operation
 from intune_assistant.changes.serialize import plan_to_json
 
 from ..analyses import TARGETING
-from ..assignment_manager.api import api_error, applied_json, json_body, json_fields
+from ..assignment_manager.api import applied_json, json_body, json_fields
 from ..assignment_manager.documents import open_document, seal
+from ..errors import api_error
 from ..tenant_data import ApiData
 from .routes import InputRefused, can_apply, plan_input
 
-router = APIRouter(prefix="/api/bulk-edits")
+router = APIRouter(prefix="/bulk-edits")
 
 
 @router.post("/plan")
@@ -37,7 +38,7 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     """The plan for one bulk edit, with its sealed document when the tenant may apply it."""
     body = await json_body(request)
     if body is None:
-        return api_error(400, "invalid_request", "send a JSON object with 'action' and its fields")
+        raise api_error(400, "invalid_request", "send a JSON object with 'action' and its fields")
     tenant = await data.analysis(TARGETING)
     fields = json_fields(body)
     # A duplicate copies the assignments only when asked to, with JSON's true.
@@ -45,7 +46,7 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     try:
         plan = await asyncio.to_thread(plan_input, fields, "", tenant)
     except InputRefused as exc:
-        return api_error(400, "invalid_input", f"{exc}; nothing was planned")
+        raise api_error(400, "invalid_input", f"{exc}; nothing was planned") from None
     allowed = can_apply(request, data)
     deletes = any(i.operation == Operation.DELETE for i in plan.items)
     return JSONResponse(
@@ -63,19 +64,19 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
 async def api_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed bulk-edit plan (a delete only with its ``confirm`` phrase); every item's result."""
     if not can_apply(request, data):
-        return api_error(403, "module_not_active", "Bulk edits are not active for this tenant")
+        raise api_error(403, "module_not_active", "Bulk edits are not active for this tenant")
     body = await json_body(request) or {}
     document, typed = body.get("document"), body.get("confirm")
     if not isinstance(document, str):
-        return api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
+        raise api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
     try:
         plan = open_document(request, data, document)
     except PlanRefused as exc:
-        return api_error(400, "plan_refused", f"{exc}; nothing was changed")
+        raise api_error(400, "plan_refused", f"{exc}; nothing was changed") from None
     if plan.module != BULK_EDIT:
-        return api_error(400, "plan_refused", "this plan was made by another module; nothing was changed")
+        raise api_error(400, "plan_refused", "this plan was made by another module; nothing was changed")
     try:
         check_confirmation(plan, typed if isinstance(typed, str) else None)
     except ConfirmationMismatch as exc:
-        return api_error(400, "confirmation_needed", f"{exc}; nothing was changed")
+        raise api_error(400, "confirmation_needed", f"{exc}; nothing was changed") from None
     return await applied_json(request, data, plan)

@@ -1,4 +1,4 @@
-"""``/api/compare/*``: the comparisons as JSON for a bearer token (as ``/api/policies``)."""
+"""``/api/v1/compare/*``: the comparisons as JSON for a bearer token (as ``/api/v1/policies``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..context import web_state
 from ..tenant_data import ApiData
 from . import service
 
-router = APIRouter(prefix="/api/compare")
+router = APIRouter(prefix="/compare")
 
 
 @router.get("/baseline")

@@ -30,12 +30,10 @@ from ..errors import ProblemPage
 from ..templating import render
 from ..tenant_data import PageData
 from . import service
-from .api import router as api_router
 from .forms import read_form
 from .pickers import COMPARE_OPTIONS, SIDES, picker
 
 router = APIRouter()
-router.include_router(api_router)
 
 _ID = Annotated[str | None, Query(max_length=200)]
 _FLAG = Annotated[str | None, Query(max_length=10)]

@@ -22,13 +22,15 @@ from intune_assistant.tenants import CustomerLimitReached, RegistryError
 from ..consent import ConsentState
 from ..context import UserContext, safe_next, user_context, web_state
 from ..csrf import check_csrf
-from ..errors import Link, ProblemPage, Redirect
+from ..errors import Link, ProblemPage, Redirect, api_error
 from ..identity_api import ConsentRequired, Principal, is_admin
 from ..onboarding_routes import to_consent
 from ..templating import render
 from .service import partner_customers, partner_scopes
 
 router = APIRouter()
+api_router = APIRouter()
+"""This feature's JSON API routes (mounted under ``/api/v1`` by ``api_v1``)."""
 
 
 async def partner_context(request: Request) -> UserContext:
@@ -242,22 +244,19 @@ def next_customer(customers: list[Customer], tenant_id: str) -> Customer | None:
     return next((c for c in customers if c.tenant_id == tenant_id), None)
 
 
-@router.get("/api/customers", name="api_customers")
+@api_router.get("/customers", name="api_customers")
 async def api_customers(request: Request) -> Response:
     """The partner's customers (bearer API token of a member of the partner tenant)."""
     state = web_state(request)
     token = bearer_token(request)
     principal: Principal = await state.validator.validate(token)
     if principal.is_partner_technician:
-        return JSONResponse(
-            {"error": "partner_tenant_only", "message": "Customers are read from your own (partner) tenant."},
-            status_code=403,
-        )
+        raise api_error(403, "partner_tenant_only", "Customers are read from your own (partner) tenant.")
     record = await asyncio.to_thread(state.registry.get, principal.tenant_id)
     if record is None or not record.enabled:
-        return JSONResponse({"error": "tenant_not_onboarded"}, status_code=403)
+        raise api_error(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
     try:
         listed = await partner_customers(request, principal, token)
     except GdapUnreadable as exc:
-        return JSONResponse({"error": exc.error.code, "message": exc.error.describe()}, status_code=502)
+        raise api_error(502, exc.error.code, exc.error.describe()) from exc
     return JSONResponse({"customers": [customer_json(c) for c in listed.customers], "gaps": listed.gaps})

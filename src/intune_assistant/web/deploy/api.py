@@ -1,9 +1,9 @@
-"""``/api/deploy/...`` and ``/api/restore/...``: Deploy and Restore as JSON (bearer token).
+"""``/api/v1/deploy/...`` and ``/api/v1/restore/...``: Deploy and Restore as JSON (bearer token).
 
-``/api/deploy/plan`` takes ``{"source": "builtin:NAME"}``, ``{"source": "tenant:<id>"}`` (another
+``/api/v1/deploy/plan`` takes ``{"source": "builtin:NAME"}``, ``{"source": "tenant:<id>"}`` (another
 tenant the user can read) or ``{"file_base64", "filename"}`` (an
 export, backup or snapshot: a zip or one JSON file, as the page uploads it) with ``"assign"``
-(``none``, ``source`` or ``group``) and ``"group"``; ``/api/restore/plan`` takes ``{"file_base64",
+(``none``, ``source`` or ``group``) and ``"group"``; ``/api/v1/restore/plan`` takes ``{"file_base64",
 "filename", "only": [names]}``. Both answer the plan as JSON with its sealed ``document`` (when the
 tenant has the module). ``.../apply`` takes ``{"document", "items": [keys]}`` back (no ``items``:
 all) and answers every item's result and the backup (a snapshot zip, base64). The server keeps
@@ -23,10 +23,11 @@ from starlette.responses import JSONResponse
 from intune_assistant.changes.document import PlanRefused
 from intune_assistant.changes.serialize import plan_to_json
 
-from ..assignment_manager.api import api_error, applied_json, json_body
+from ..assignment_manager.api import applied_json, json_body
 from ..assignment_manager.documents import open_document, seal
 from ..comparison.uploads import MAX_UPLOAD_BYTES
 from ..context import web_state
+from ..errors import api_error
 from ..tenant_data import ApiData, TenantData, api_data
 from . import golden, sources
 from .planning import PlanInputError, deploy_options, plan_into, restore_options, ticked
@@ -74,7 +75,7 @@ async def _planned(request: Request, data: TenantData, page: WritePage, body: di
         data = await current_data(request, data, api_data)
         plan = await asyncio.to_thread(plan_into, source, data.snapshot, options, catalog)
     except PlanInputError as exc:
-        return api_error(400, "invalid_input", f"{exc}; nothing was planned")
+        raise api_error(400, "invalid_input", f"{exc}; nothing was planned") from None
     allowed = can_apply(request, data, page.module)
     return JSONResponse(
         {
@@ -88,51 +89,51 @@ async def _planned(request: Request, data: TenantData, page: WritePage, body: di
 
 async def _applied(request: Request, data: TenantData, page: WritePage) -> JSONResponse:
     if not can_apply(request, data, page.module):
-        return api_error(403, "module_not_active", f"{page.title} is not active for this tenant")
+        raise api_error(403, "module_not_active", f"{page.title} is not active for this tenant")
     body = await json_body(request) or {}
     document = body.get("document")
     if not isinstance(document, str):
-        return api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
+        raise api_error(400, "invalid_request", "send {'document': '<the plan document>'}")
     try:
         plan = open_document(request, data, document)
     except PlanRefused as exc:
-        return api_error(400, "plan_refused", f"{exc}; nothing was changed")
+        raise api_error(400, "plan_refused", f"{exc}; nothing was changed") from None
     if plan.module != page.module:
-        return api_error(400, "plan_refused", f"a plan of the '{plan.module}' module; nothing was changed")
+        raise api_error(400, "plan_refused", f"a plan of the '{plan.module}' module; nothing was changed")
     items = body.get("items")
     if isinstance(items, list):
         try:
             plan = ticked(plan, [i for i in items[:MAX_ITEMS] if isinstance(i, str)])
         except PlanInputError as exc:
-            return api_error(400, "invalid_input", f"{exc}; nothing was changed")
+            raise api_error(400, "invalid_input", f"{exc}; nothing was changed") from None
     return await applied_json(request, data, plan)
 
 
-@router.post("/api/deploy/plan")
+@router.post("/deploy/plan")
 async def api_deploy_plan(request: Request, data: ApiData) -> JSONResponse:
     """The deploy plan for a built-in baseline or an uploaded export, with its sealed document."""
     body = await json_body(request)
     if body is None:
-        return api_error(400, "invalid_request", "send a JSON object with 'source' or 'file_base64'")
+        raise api_error(400, "invalid_request", "send a JSON object with 'source' or 'file_base64'")
     return await _planned(request, data, DEPLOY_PAGE, body)
 
 
-@router.post("/api/deploy/apply")
+@router.post("/deploy/apply")
 async def api_deploy_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed deploy plan (all its items, or those listed); every item's result."""
     return await _applied(request, data, DEPLOY_PAGE)
 
 
-@router.post("/api/restore/plan")
+@router.post("/restore/plan")
 async def api_restore_plan(request: Request, data: ApiData) -> JSONResponse:
     """The restore plan for an uploaded backup or snapshot, with its sealed document."""
     body = await json_body(request)
     if body is None:
-        return api_error(400, "invalid_request", "send a JSON object with 'file_base64' and 'filename'")
+        raise api_error(400, "invalid_request", "send a JSON object with 'file_base64' and 'filename'")
     return await _planned(request, data, RESTORE_PAGE, body)
 
 
-@router.post("/api/restore/apply")
+@router.post("/restore/apply")
 async def api_restore_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed restore plan (all its items, or those listed); every item's result."""
     return await _applied(request, data, RESTORE_PAGE)

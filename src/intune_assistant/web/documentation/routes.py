@@ -1,7 +1,7 @@
 """Routes of the documentation pages (included by ``web.app``).
 
 ``/documentation`` (form) and ``/documentation/download`` (the file, built in memory);
-``/settings`` (where is a setting configured), ``/settings.csv`` and ``/api/settings``.
+``/settings`` (where is a setting configured), ``/settings.csv`` and ``/api/v1/settings``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from .settings_view import SETTINGS_TABLE
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
+api_router = APIRouter()
+"""This feature's JSON API routes (mounted under ``/api/v1`` by ``api_v1``)."""
 
 
 def _wanted(request: Request) -> DocumentRequest:
@@ -102,7 +104,7 @@ async def settings_csv(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params), data.domain)
 
 
-@router.get("/api/settings", name="api_settings")
+@api_router.get("/settings", name="api_settings")
 async def api_settings(request: Request, data: ApiData) -> JSONResponse:
     """Every matching setting as JSON (``q``, ``type``, ``platform``, ``sort`` like the page); 202 while collecting."""
     table = await data.analysis(SETTINGS_TABLE)

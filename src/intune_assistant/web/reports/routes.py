@@ -5,7 +5,7 @@ URL (``?report=…&tenant=…&run=1``), and the page's script then asks ``/repor
 customer (a few at a time, each with the user's own session cookie), showing each customer's state
 as it finishes and its rows in the table. Export posts the rows the page gathered back to be
 turned into CSV, XLSX or JSON: the server keeps nothing. API clients do the same fan-out with
-``/api/reports/{name}?tenant=`` and a bearer token.
+``/api/v1/reports/{name}?tenant=`` and a bearer token.
 """
 
 from __future__ import annotations
@@ -42,12 +42,14 @@ from ..context import UserContext, web_state
 from ..csrf import check_csrf
 from ..csv_export import content_disposition, export_filename
 from ..customers.routes import partner_context
-from ..errors import Link, ProblemPage
+from ..errors import Link, ProblemPage, api_error, problem_json
 from ..identity_api import ConsentRequired, Principal
 from ..templating import render
 from .service import GoldenUnavailable, golden_report, report_customers, tenant_report
 
 router = APIRouter()
+api_router = APIRouter()
+"""The reports' JSON API routes (mounted under ``/api/v1`` by ``api_v1``)."""
 
 # The largest export a page may post back (a few hundred customers' rows).
 MAX_EXPORT_BYTES = 8 * 1024 * 1024
@@ -138,29 +140,38 @@ async def _tenant_answer(
     try:
         chosen = report_named(name, baseline=baseline or None)
     except (UnknownReportError, KeyError) as exc:
-        return JSONResponse({"error": "unknown_report", "message": str(exc).strip("'\"")}, status_code=400)
+        return problem_json(request, 400, "unknown_report", "Unknown report", str(exc).strip("'\""))
     try:
         if chosen.name == DRIFT.name:
             if not golden:
-                return JSONResponse(
-                    {"error": "golden_required", "message": "Choose the golden tenant to compare with."},
-                    status_code=400,
+                return problem_json(
+                    request,
+                    400,
+                    "golden_required",
+                    "A golden tenant is needed",
+                    "Choose the golden tenant to compare with.",
                 )
             chosen = await golden_report(request, principal, api_token, golden)
         result = await tenant_report(request, principal, api_token, chosen, tenant)
     except ConsentRequired:
-        return JSONResponse(
-            {"error": "partner_consent_required", "message": "Your partner tenant has not consented to reading GDAP."},
-            status_code=403,
+        return problem_json(
+            request,
+            403,
+            "partner_consent_required",
+            "Consent is needed",
+            "Your partner tenant has not consented to reading GDAP.",
         )
     except GdapUnreadable as exc:
-        return JSONResponse({"error": exc.error.code, "message": exc.error.describe()}, status_code=502)
+        return problem_json(request, 502, exc.error.code, "GDAP could not be read", exc.error.describe())
     except GoldenUnavailable as exc:
-        return JSONResponse({"error": "golden_unavailable", "message": str(exc)}, status_code=409)
+        return problem_json(request, 409, "golden_unavailable", "The golden tenant cannot be read", str(exc))
     if result is None:
-        return JSONResponse(
-            {"error": "not_a_customer", "message": "That tenant is not a GDAP customer of your partner tenant."},
-            status_code=404,
+        return problem_json(
+            request,
+            404,
+            "not_a_customer",
+            "Not a customer",
+            "That tenant is not a GDAP customer of your partner tenant.",
         )
     return JSONResponse(result_json(result))
 
@@ -193,31 +204,26 @@ async def reports_export(request: Request, ctx: Annotated[UserContext, Depends(p
     return Response(body, media_type=_TYPES[str(fmt)], headers={"Content-Disposition": content_disposition(filename)})
 
 
-async def _api_principal(request: Request) -> tuple[Principal, str] | JSONResponse:
+async def _api_principal(request: Request) -> tuple[Principal, str]:
     state = web_state(request)
     token = bearer_token(request)
     principal: Principal = await state.validator.validate(token)
     if principal.is_partner_technician:
-        return JSONResponse(
-            {"error": "partner_tenant_only", "message": "Reports run from your own (partner) tenant."}, status_code=403
-        )
+        raise api_error(403, "partner_tenant_only", "Reports run from your own (partner) tenant.")
     record = await asyncio.to_thread(state.registry.get, principal.tenant_id)
     if record is None or not record.enabled:
-        return JSONResponse({"error": "tenant_not_onboarded"}, status_code=403)
+        raise api_error(403, "tenant_not_onboarded", "This tenant is not onboarded (or is disabled).")
     return principal, token
 
 
-@router.get("/api/reports", name="api_reports")
+@api_router.get("/reports", name="api_reports")
 async def api_reports(request: Request) -> Response:
     """The reports, their columns, the built-in baselines, and the partner's customers to run them over."""
-    found = await _api_principal(request)
-    if isinstance(found, JSONResponse):
-        return found
-    principal, token = found
+    principal, token = await _api_principal(request)
     try:
         customers = await report_customers(request, principal, token)
     except GdapUnreadable as exc:
-        return JSONResponse({"error": exc.error.code, "message": exc.error.describe()}, status_code=502)
+        raise api_error(502, exc.error.code, exc.error.describe()) from None
     return JSONResponse(
         {
             "reports": [
@@ -233,7 +239,7 @@ async def api_reports(request: Request) -> Response:
     )
 
 
-@router.get("/api/reports/{name}", name="api_report_tenant")
+@api_router.get("/reports/{name}", name="api_report_tenant")
 async def api_report_tenant(
     request: Request,
     name: str,
@@ -245,8 +251,5 @@ async def api_report_tenant(
 
     ``golden``: the drift report's golden tenant (your own tenant or an onboarded customer).
     """
-    found = await _api_principal(request)
-    if isinstance(found, JSONResponse):
-        return found
-    principal, token = found
+    principal, token = await _api_principal(request)
     return await _tenant_answer(request, principal, token, name, tenant, baseline, golden)

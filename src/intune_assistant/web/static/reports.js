@@ -78,7 +78,7 @@
             return;
           }
           return response.json().then(function (answer) {
-            if (response.ok) { show(index, answer); } else { failed(index, answer.message || ("HTTP " + response.status)); }
+            if (response.ok) { show(index, answer); } else { failed(index, answer.detail || ("HTTP " + response.status)); }
           });
         })
         .catch(function () { failed(index, "The server could not be reached."); })

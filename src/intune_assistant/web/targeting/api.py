@@ -1,4 +1,4 @@
-"""JSON API of the targeting module: ``/api/assignments`` and ``/api/troubleshoot`` (Bearer token)."""
+"""JSON API of the targeting module: ``/api/v1/assignments`` and ``/api/v1/troubleshoot`` (Bearer token)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from starlette.responses import JSONResponse
 from intune_assistant.analyses.assignments import to_jsonable
 
 from ..analyses import SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT_OBJECTS
-from ..errors import ProblemPage
+from ..errors import api_error
 from ..tenant_data import ApiData
 from .assignments import AssignmentQuery, match
 from .troubleshoot import TroubleshootQuery, answer
 
-router = APIRouter(prefix="/api")
+router = APIRouter()
 
 
 @router.get("/assignments")
@@ -37,12 +37,12 @@ async def api_troubleshoot(request: Request, data: ApiData) -> JSONResponse:
     """Verdicts (with reason chains) for ``user`` and/or ``device``, and the device's resultant settings."""
     query = TroubleshootQuery.parse(dict(request.query_params))
     if not query.asked:
-        raise ProblemPage(400, "subject_missing", "Give user=UPN, device=NAME, or both.")
+        raise api_error(400, "subject_missing", "Give user=UPN, device=NAME, or both.")
     tenant = await data.analysis(TARGETING)
     prepared, by_policy = await data.analysis(TROUBLESHOOT_OBJECTS), await data.analysis(SETTINGS_BY_POLICY)
     result = await data.answer("troubleshoot", query.subject_key, lambda: answer(tenant, query, prepared, by_policy))
     if result.error is not None:
-        raise ProblemPage(404, "subject_not_found", result.error)
+        raise api_error(404, "subject_not_found", result.error)
     body: dict[str, Any] = {
         "status": "ready",
         "taken_at": tenant.snapshot.taken_at.isoformat(),

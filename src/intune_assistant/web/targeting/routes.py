@@ -23,7 +23,6 @@ from ..listing import Table
 from ..roles_routes import ROLES_OF_SNAPSHOT, user_roles
 from ..templating import render
 from ..tenant_data import FileData, PageData, TenantData
-from . import api
 from .assignments import SORTS, AssignmentQuery, choices, match
 from .filters import DeviceOutcome, Preview, preview
 from .groups import Member
@@ -45,7 +44,6 @@ from .lists import (
 from .troubleshoot import ACTIONS, GROUP_NAMES, SUBJECTS, Answer, TroubleshootQuery, answer
 
 router = APIRouter()
-router.include_router(api.router)
 
 
 def _not_found(what: str) -> ProblemPage:
