@@ -10,6 +10,7 @@ import jsonschema
 from intune_assistant.web.api_v1 import API_PREFIX, OPENAPI_URL
 
 PROBLEM_JSON = "application/problem+json"
+REPORT = f"{API_PREFIX}/reports/{{name}}"
 
 
 async def _document(web: Any) -> dict[str, Any]:
@@ -94,3 +95,153 @@ async def _bearer(web: Any, name: str = "contoso") -> dict[str, str]:
     operator = next(o for o in tenant.operators if o.user_principal_name == upn)
     token = web.demo.entra.issue_api_token_for(tenant.tenant_id, operator.user_id, base_url=web.emulator.base_url)
     return {"Authorization": f"Bearer {token}"}
+
+
+async def _activate(web: Any, upn: str, module: str) -> None:
+    """Activate a write module the way an admin does: the Tenant page, then Entra's consent."""
+    started = await web.client.post(f"/tenant/modules/{module}/activate", data={"csrf_token": web.csrf()})
+    done = await web.consent(started, upn)
+    assert done.headers["location"] == f"/tenant?activated={module}", done.text
+
+
+def _free_group(web: Any, policy: dict[str, Any]) -> str:
+    """A group with a unique name that is not assigned to ``policy`` yet."""
+    assigned = {str(a.get("target", {}).get("groupId")) for a in policy.get("assignments") or ()}
+    groups = web.tenant("contoso").objects["groups"]
+    names = [g["displayName"] for g in groups]
+    return str(
+        next(
+            g["displayName"]
+            for g in groups
+            if g["id"] not in assigned and names.count(g["displayName"]) == 1 and g.get("members") is not None
+        )
+    )
+
+
+Call = tuple[str, str, Any]
+"""(method, path, recipe): the recipe gets the answers so far and gives the request's params or json."""
+
+
+def _calls(web: Any) -> list[Call]:
+    """A valid call of every operation, in an order where each finds what it needs (a plan before its apply)."""
+    tenant = web.tenant("contoso")
+    users = {u["id"]: u["userPrincipalName"] for u in tenant.objects["users"]}
+    device = next(
+        d
+        for d in tenant.objects["managedDevices"]
+        if d.get("operatingSystem") == "Windows" and d.get("userId") in users
+    )
+    user = users[device["userId"]]
+    policies = [p for p in tenant.objects["settingsCatalog"] if p.get("assignments")]
+    assign, rename = policies[0], policies[1]
+    v = API_PREFIX
+    return [
+        ("GET", f"{v}/me", lambda _: {}),
+        ("GET", f"{v}/policies", lambda _: {"params": {"q": "WIN"}}),
+        ("GET", f"{v}/settings", lambda _: {"params": {"q": "firewall"}}),
+        ("GET", f"{v}/assignments", lambda _: {"params": {"target": "allUsers"}}),
+        ("GET", f"{v}/troubleshoot", lambda _: {"params": {"user": user, "device": device["deviceName"]}}),
+        ("GET", f"{v}/compare/baseline", lambda _: {}),
+        ("GET", f"{v}/roles", lambda _: {}),
+        ("GET", f"{v}/conditional-access", lambda _: {}),
+        ("GET", f"{v}/conditional-access/whatif", lambda _: {"params": {"user": user, "platform": "windows"}}),
+        ("GET", f"{v}/devices", lambda _: {"params": {"per": "10"}}),
+        ("GET", f"{v}/audit", lambda _: {"params": {"per": "10"}}),
+        (
+            "POST",
+            f"{v}/assignments/plan",
+            lambda _: {
+                "json": {
+                    "input": "form",
+                    "object": [f"settingsCatalog/{assign['id']}"],
+                    "action": "add",
+                    "target": "group",
+                    "group": _free_group(web, assign),
+                    "direction": "include",
+                }
+            },
+        ),
+        ("POST", f"{v}/assignments/apply", lambda a: {"json": {"document": a[f"{v}/assignments/plan"]["document"]}}),
+        (
+            "POST",
+            f"{v}/bulk-edits/plan",
+            lambda _: {
+                "json": {
+                    "action": "rename",
+                    "object": [f"settingsCatalog/{rename['id']}"],
+                    "rule": "suffix",
+                    "text": " (v2)",
+                }
+            },
+        ),
+        ("POST", f"{v}/bulk-edits/apply", lambda a: {"json": {"document": a[f"{v}/bulk-edits/plan"]["document"]}}),
+        ("POST", f"{v}/deploy/plan", lambda _: {"json": {"source": "builtin:windows-security", "assign": "none"}}),
+        ("POST", f"{v}/deploy/apply", lambda a: {"json": {"document": a[f"{v}/deploy/plan"]["document"]}}),
+        (
+            "POST",
+            f"{v}/restore/plan",
+            # The backup the rename took before its first write: a snapshot, restorable as it is.
+            lambda a: {
+                "json": {"file_base64": a[f"{v}/bulk-edits/apply"]["backup_zip_base64"], "filename": "backup.zip"}
+            },
+        ),
+        ("POST", f"{v}/restore/apply", lambda a: {"json": {"document": a[f"{v}/restore/plan"]["document"]}}),
+    ]
+
+
+async def _answer(
+    web: Any, document: dict[str, Any], method: str, path: str, headers: dict[str, str], url: str = "", **request: Any
+) -> Any:
+    """The operation's 200 answer, validated; a 202 (the tenant being read again) is validated and waited out."""
+    operation = document["paths"][path][method.lower()]
+    for _ in range(50):
+        answer = await web.client.request(method, url or path, headers=headers, **request)
+        if answer.status_code != 202:
+            break
+        _validate(document, operation["responses"]["202"]["content"]["application/json"]["schema"], answer.json())
+        await web.wait_for_policies()
+    assert answer.status_code == 200, (method, path, answer.text)
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "$ref" in schema, f"{method} {path} declares no response model"
+    _validate(document, schema, answer.json())
+    return answer.json()
+
+
+async def test_every_operation_answers_what_the_document_declares(web: Any) -> None:
+    upn = await web.onboarded_admin(modules=("managed-devices", "intune-roles"))
+    for module in ("bulk-assign", "bulk-edit", "deploy-baseline", "restore"):
+        await _activate(web, upn, module)
+    await web.wait_for_policies()
+    document = await _document(web)
+    declared = {(m.upper(), p) for p, operations in document["paths"].items() for m in operations}
+    calls = _calls(web)
+    partner_only = {("GET", f"{API_PREFIX}/customers"), ("GET", f"{API_PREFIX}/reports"), ("GET", REPORT)}
+    assert declared == {(m, p) for m, p, _ in calls} | partner_only, "an operation without a call here, or gone"
+    headers = await _bearer(web)
+    answers: dict[str, Any] = {}
+    for method, path, recipe in calls:
+        answers[path] = await _answer(web, document, method, path, headers, **recipe(answers))
+    assert answers[f"{API_PREFIX}/assignments/apply"]["counts"]["applied"] == 1
+    assert answers[f"{API_PREFIX}/restore/apply"]["results"]
+    # Customers: a member of a partner tenant (GDAP) asks.
+    web.forget_browser()
+    partner = web.upn("partner")
+    assert (await web.sign_in(partner)).status_code == 303
+    assert (await web.onboard(partner, web.tenant("partner").domain)).status_code == 303
+    partner_headers = await _bearer(web, "partner")
+    customers = await _answer(web, document, "GET", f"{API_PREFIX}/customers", partner_headers)
+    assert customers["customers"]
+    reports = await _answer(web, document, "GET", f"{API_PREFIX}/reports", partner_headers)
+    # Contoso, onboarded above, first if listed; a customer not onboarded answers its state too.
+    customer = sorted(reports["customers"], key=lambda c: not c["onboarded"])[0]
+    name = reports["reports"][0]["name"]
+    report = await _answer(
+        web,
+        document,
+        "GET",
+        REPORT,
+        partner_headers,
+        url=REPORT.format(name=name),
+        params={"tenant": customer["tenant_id"]},
+    )
+    assert report["tenant_id"] == customer["tenant_id"]

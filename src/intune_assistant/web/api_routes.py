@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 
 from intune_assistant.identity.dependency import bearer_token
 
+from . import api_models
 from .context import web_state
 from .identity_api import Principal
 from .policies.query import policies_of
@@ -36,7 +37,7 @@ async def bearer_context(request: Request) -> BearerContext:
     return BearerContext(token, principal)
 
 
-@router.get("/me")
+@router.get("/me", response_model=api_models.Me)
 async def me(ctx: Annotated[BearerContext, Depends(bearer_context)]) -> dict[str, Any]:
     """Who the token belongs to and whether the tenant is onboarded."""
     return {
@@ -47,7 +48,7 @@ async def me(ctx: Annotated[BearerContext, Depends(bearer_context)]) -> dict[str
     }
 
 
-@router.get("/policies")
+@router.get("/policies", response_model=api_models.Policies)
 async def api_policies(request: Request, data: ApiData) -> JSONResponse:
     """Every configuration object (search/sort like the page); 202 while collecting."""
     result = data.inventory

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from intune_assistant.analyses.audit import AuditRow, ChangedObject, audit_rows, what_changed
 from intune_assistant.catalog import Catalog
 
+from . import api_models
 from .api_schema import Paging
 from .audit_log import audit_events_of_this_minute
 from .context import web_state
@@ -132,7 +133,7 @@ async def audit_export(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params, keep=("days",)), data.domain)
 
 
-@api_router.get("/audit")
+@api_router.get("/audit", response_model=api_models.Audit)
 async def api_audit(request: Request, data: ApiData) -> JSONResponse:
     """Audit events of the range (``days``: 1, 7 or 30; search, filters, sort, paging as the page) and changes."""
     days, since, table, changed = await audit_of(request, data)

@@ -34,6 +34,7 @@ from intune_assistant.analyses.troubleshoot import SubjectError
 from intune_assistant.catalog import condition_platform_label
 from intune_assistant.catalog.conditional_access import CLIENT_APP_TYPES, FIRST_PARTY_APPS
 
+from . import api_models
 from .analyses import TARGETING
 from .derived import Analysis, Derived
 from .errors import api_error
@@ -209,14 +210,14 @@ async def ca_for_user(request: Request, data: PageData) -> Response:
     return render(request, "_conditional_access_user.html", {"user": user, "verdicts": verdicts, "error": error})
 
 
-@api_router.get("/conditional-access")
+@api_router.get("/conditional-access", response_model=api_models.ConditionalAccess)
 async def api_ca(data: ApiData) -> JSONResponse:
     """Every CA policy in words and the gaps found (Bearer token; 202 while collecting)."""
     overview, _ = await data.analysis(CA_OVERVIEW)
     return JSONResponse({"status": "ready", **overview_json(overview, data.domain)})
 
 
-@api_router.get("/conditional-access/whatif")
+@api_router.get("/conditional-access/whatif", response_model=api_models.WhatIf)
 async def api_ca_what_if(request: Request, data: ApiData) -> JSONResponse:
     """The what-if for ``user`` (and ``app``, ``platform``, ``location``, ``client_app``, ``role``...)."""
     query = WhatIfQuery.parse(request.query_params)

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from intune_assistant.analyses.devices import DeviceRow, DevicesReport, FindingKind, device_inventory
 
+from . import api_models
 from .api_schema import Paging
 from .bulk_edits.routes import can_apply
 from .context import here
@@ -125,7 +126,7 @@ async def devices_export(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params), data.domain)
 
 
-@api_router.get("/devices")
+@api_router.get("/devices", response_model=api_models.Devices)
 async def api_devices(request: Request, data: ApiData) -> JSONResponse:
     """Managed devices (search, filters, sort and paging like the page) with findings; 202 while collecting."""
     report, table = await data.analysis(DEVICES_TABLE)

@@ -25,6 +25,7 @@ from intune_assistant.analyses.roles import (
 )
 from intune_assistant.snapshot import Snapshot
 
+from . import api_models
 from .audit_log import AUDIT_WINDOW_DAYS, audit_events_of_this_minute
 from .derived import Analysis, Derived
 from .listing import Column, Facet, Listing, Table
@@ -116,7 +117,7 @@ async def roles_export(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params), data.domain)
 
 
-@api_router.get("/roles")
+@api_router.get("/roles", response_model=api_models.Roles)
 async def api_roles(request: Request, data: ApiData) -> JSONResponse:
     """The whole report as JSON: roles, assignments, grants, findings, what could not be read."""
     report, _ = await roles_report(request, data)

@@ -23,6 +23,7 @@ from intune_assistant.changes.document import PlanRefused
 from intune_assistant.changes.serialize import plan_to_json
 from intune_assistant.snapshot import snapshot_zip
 
+from .. import api_models
 from ..context import web_state
 from ..errors import api_error
 from ..tenant_data import ApiData
@@ -54,7 +55,7 @@ def json_fields(body: dict[str, Any]) -> dict[str, list[str]]:
     return fields
 
 
-@router.post("/plan")
+@router.post("/plan", response_model=api_models.Planned)
 async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     """The plan for one input, with its sealed document when the tenant may apply it."""
     body = await json_body(request)
@@ -78,7 +79,7 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     )
 
 
-@router.post("/apply")
+@router.post("/apply", response_model=api_models.Applied)
 async def api_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed plan; every item's result and the backup taken before the first write."""
     if not can_apply(request, data):

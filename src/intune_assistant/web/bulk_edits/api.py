@@ -23,6 +23,7 @@ from intune_assistant.changes.edits import BULK_EDIT
 from intune_assistant.changes.model import Operation
 from intune_assistant.changes.serialize import plan_to_json
 
+from .. import api_models
 from ..analyses import TARGETING
 from ..assignment_manager.api import applied_json, json_body, json_fields
 from ..assignment_manager.documents import open_document, seal
@@ -33,7 +34,7 @@ from .routes import InputRefused, can_apply, plan_input
 router = APIRouter(prefix="/bulk-edits")
 
 
-@router.post("/plan")
+@router.post("/plan", response_model=api_models.BulkEditPlanned)
 async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     """The plan for one bulk edit, with its sealed document when the tenant may apply it."""
     body = await json_body(request)
@@ -60,7 +61,7 @@ async def api_plan(request: Request, data: ApiData) -> JSONResponse:
     )
 
 
-@router.post("/apply")
+@router.post("/apply", response_model=api_models.Applied)
 async def api_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed bulk-edit plan (a delete only with its ``confirm`` phrase); every item's result."""
     if not can_apply(request, data):

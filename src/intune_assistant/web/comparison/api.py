@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse
 
 from intune_assistant.render.compare import comparison_data
 
+from .. import api_models
 from ..context import web_state
 from ..tenant_data import ApiData
 from . import service
@@ -16,7 +17,7 @@ from . import service
 router = APIRouter(prefix="/compare")
 
 
-@router.get("/baseline")
+@router.get("/baseline", response_model=api_models.Comparison)
 async def api_compare_baseline(
     request: Request,
     data: ApiData,

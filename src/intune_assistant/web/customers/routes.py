@@ -19,6 +19,7 @@ from intune_assistant.customers.serialize import customer_json
 from intune_assistant.identity.dependency import bearer_token
 from intune_assistant.tenants import CustomerLimitReached, RegistryError
 
+from .. import api_models
 from ..consent import ConsentState
 from ..context import UserContext, safe_next, user_context, web_state
 from ..csrf import check_csrf
@@ -244,7 +245,7 @@ def next_customer(customers: list[Customer], tenant_id: str) -> Customer | None:
     return next((c for c in customers if c.tenant_id == tenant_id), None)
 
 
-@api_router.get("/customers", name="api_customers")
+@api_router.get("/customers", name="api_customers", response_model=api_models.Customers)
 async def api_customers(request: Request) -> Response:
     """The partner's customers (bearer API token of a member of the partner tenant)."""
     state = web_state(request)

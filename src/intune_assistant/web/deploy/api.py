@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse
 from intune_assistant.changes.document import PlanRefused
 from intune_assistant.changes.serialize import plan_to_json
 
+from .. import api_models
 from ..assignment_manager.api import applied_json, json_body
 from ..assignment_manager.documents import open_document, seal
 from ..comparison.uploads import MAX_UPLOAD_BYTES
@@ -109,7 +110,7 @@ async def _applied(request: Request, data: TenantData, page: WritePage) -> JSONR
     return await applied_json(request, data, plan)
 
 
-@router.post("/deploy/plan")
+@router.post("/deploy/plan", response_model=api_models.Planned)
 async def api_deploy_plan(request: Request, data: ApiData) -> JSONResponse:
     """The deploy plan for a built-in baseline or an uploaded export, with its sealed document."""
     body = await json_body(request)
@@ -118,13 +119,13 @@ async def api_deploy_plan(request: Request, data: ApiData) -> JSONResponse:
     return await _planned(request, data, DEPLOY_PAGE, body)
 
 
-@router.post("/deploy/apply")
+@router.post("/deploy/apply", response_model=api_models.Applied)
 async def api_deploy_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed deploy plan (all its items, or those listed); every item's result."""
     return await _applied(request, data, DEPLOY_PAGE)
 
 
-@router.post("/restore/plan")
+@router.post("/restore/plan", response_model=api_models.Planned)
 async def api_restore_plan(request: Request, data: ApiData) -> JSONResponse:
     """The restore plan for an uploaded backup or snapshot, with its sealed document."""
     body = await json_body(request)
@@ -133,7 +134,7 @@ async def api_restore_plan(request: Request, data: ApiData) -> JSONResponse:
     return await _planned(request, data, RESTORE_PAGE, body)
 
 
-@router.post("/restore/apply")
+@router.post("/restore/apply", response_model=api_models.Applied)
 async def api_restore_apply(request: Request, data: ApiData) -> JSONResponse:
     """Apply a sealed restore plan (all its items, or those listed); every item's result."""
     return await _applied(request, data, RESTORE_PAGE)

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from intune_assistant.analyses.settings import SettingRow
 
+from .. import api_models
 from ..context import web_state
 from ..csv_export import content_disposition, export_filename
 from ..errors import Link, ProblemPage
@@ -104,7 +105,7 @@ async def settings_csv(request: Request, data: FileData) -> Response:
     return table.csv(table.listing.state(request.query_params), data.domain)
 
 
-@api_router.get("/settings", name="api_settings")
+@api_router.get("/settings", name="api_settings", response_model=api_models.Settings)
 async def api_settings(request: Request, data: ApiData) -> JSONResponse:
     """Every matching setting as JSON (``q``, ``type``, ``platform``, ``sort`` like the page); 202 while collecting."""
     table = await data.analysis(SETTINGS_TABLE)

@@ -38,6 +38,7 @@ from intune_assistant.reports.reducers import (
     report_named,
 )
 
+from .. import api_models
 from ..context import UserContext, web_state
 from ..csrf import check_csrf
 from ..csv_export import content_disposition, export_filename
@@ -216,7 +217,7 @@ async def _api_principal(request: Request) -> tuple[Principal, str]:
     return principal, token
 
 
-@api_router.get("/reports", name="api_reports")
+@api_router.get("/reports", name="api_reports", response_model=api_models.Reports)
 async def api_reports(request: Request) -> Response:
     """The reports, their columns, the built-in baselines, and the partner's customers to run them over."""
     principal, token = await _api_principal(request)
@@ -239,7 +240,7 @@ async def api_reports(request: Request) -> Response:
     )
 
 
-@api_router.get("/reports/{name}", name="api_report_tenant")
+@api_router.get("/reports/{name}", name="api_report_tenant", response_model=api_models.ReportTenant)
 async def api_report_tenant(
     request: Request,
     name: str,

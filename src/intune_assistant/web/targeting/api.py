@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse
 
 from intune_assistant.analyses.assignments import to_jsonable
 
+from .. import api_models
 from ..analyses import SETTINGS_BY_POLICY, TARGETING, TROUBLESHOOT_OBJECTS
 from ..errors import api_error
 from ..tenant_data import ApiData
@@ -18,7 +19,7 @@ from .troubleshoot import TroubleshootQuery, answer
 router = APIRouter()
 
 
-@router.get("/assignments")
+@router.get("/assignments", response_model=api_models.Assignments)
 async def api_assignments(request: Request, data: ApiData) -> JSONResponse:
     """Every assignment (filtered like the page: q, type, platform, target, filter, tag); 202 while collecting."""
     tenant = await data.analysis(TARGETING)
@@ -32,7 +33,7 @@ async def api_assignments(request: Request, data: ApiData) -> JSONResponse:
     return JSONResponse(body)
 
 
-@router.get("/troubleshoot")
+@router.get("/troubleshoot", response_model=api_models.Troubleshoot)
 async def api_troubleshoot(request: Request, data: ApiData) -> JSONResponse:
     """Verdicts (with reason chains) for ``user`` and/or ``device``, and the device's resultant settings."""
     query = TroubleshootQuery.parse(dict(request.query_params))
