@@ -50,6 +50,39 @@ def test_deploy_the_intunecd_backup_into_the_demo_fabrikam(tmp_path: Path) -> No
     assert wrong.returncode == 1 and "deploy-baseline" in wrong.stderr and "Traceback" not in wrong.stderr
 
 
+def test_missing_groups_created_first_only_when_asked_and_only_such_a_plan_asks_for_group_write(tmp_path: Path) -> None:
+    key = _key(tmp_path)
+    common = ("--demo", "fabrikam", "--key-file", str(key), "--json")
+    plain = run("deploy", "plan", str(SAMPLE), "-o", str(tmp_path / "plain.json"), "--assign", "source", *common)
+    plain_summary = json.loads(plain.stdout)
+    flagged = [r for r in plain_summary["rejected"] if "group '[SWC] - Intune-Users': not mapped" in r["reason"]]
+    assert flagged and plain_summary["scopes"] == []
+
+    plan_file = tmp_path / "groups.json"
+    planned = run("deploy", "plan", str(SAMPLE), "-o", str(plan_file), "--assign", "source",
+                  "--create-missing-groups", *common)  # fmt: skip
+    summary = json.loads(planned.stdout)
+    assert summary["scopes"] == ["Group.ReadWrite.All"]
+    assert summary["objects"] == plain_summary["objects"] + len(flagged) + 1  # the group, then what needs it
+    assert not any("not mapped" in r["reason"] and "group" in r["reason"] for r in summary["rejected"])
+
+    # The plan file's word is checked against the sealed plan: asking for less changes nothing.
+    wrapper = json.loads(plan_file.read_text(encoding="utf-8"))
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps({**wrapper, "scopes": []}), encoding="utf-8")
+    refused = run("deploy", "apply", str(edited), *common)
+    assert refused.returncode == 1 and "needs Group.ReadWrite.All" in " ".join(refused.stderr.split())
+
+    applied = run("deploy", "apply", str(plan_file), *common)
+    assert applied.returncode == 0, applied.stderr
+    results = json.loads(applied.stdout)["results"]
+    (group,) = [r for r in results if r["type"] == "groups"]
+    assert group["object"] == "[SWC] - Intune-Users" and {r["status"] for r in results} == {"applied"}
+
+    alone = run("deploy", "plan", str(SAMPLE), "-o", str(tmp_path / "x.json"), "--create-missing-groups", *common)
+    assert alone.returncode == 1 and "--assign source" in alone.stderr
+
+
 def test_deploy_plan_with_an_unknown_group_is_a_clear_error(tmp_path: Path) -> None:
     key = _key(tmp_path)
     planned = run("deploy", "plan", str(SAMPLE), "-o", str(tmp_path / "p.json"), "--demo", "fabrikam",

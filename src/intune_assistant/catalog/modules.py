@@ -108,6 +108,19 @@ def module_scopes(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     return {**read_module_scopes(catalog), **write_scopes(catalog)}
 
 
+def optional_write_scopes(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Per write module, the scopes it asks for only when an option that needs them is used.
+
+    Deploy creates a group an assignment names that the target lacks only when the admin asks for it
+    (``deploy plan --create-missing-groups``): only a plan that creates a group asks for
+    Group.ReadWrite.All, at apply; activating the module never does.
+    """
+    group_write = catalog["groups"].write_scope if "groups" in catalog else None
+    module_scopes = write_scopes(catalog)
+    found = {"deploy-baseline": tuple(s for s in (group_write,) if s)}
+    return {m: tuple(s for s in scopes if s not in module_scopes[m]) for m, scopes in found.items()}
+
+
 def write_scopes(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     """Per write module, the delegated write scopes it needs (derived from the catalog records)."""
 

@@ -31,7 +31,7 @@ import asyncio
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -41,7 +41,7 @@ from intune_assistant.catalog import AssignmentRead, Catalog, Child, ResourceTyp
 from intune_assistant.graph import BatchRequest, GraphClient, GraphError, GraphResponse, RateLimits
 from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStatus
 
-from .apply_objects import Listed, check_objects, filled, is_object_item, read_back, read_lists
+from .apply_objects import Listed, check_objects, fill_ids, filled, is_object_item, read_back, read_lists
 from .errors import write_failure
 from .merge import canonical, signature
 from .model import NEW_ID, GraphRequest, Operation, Plan, PlanItem
@@ -405,7 +405,15 @@ class _Applier:
             return _check_delete(item, fresh)
         if item.operation in _MEMBER_OPS:
             return _check_member(item, fresh)
-        return _check_assign(item, fresh)
+        return _check_assign(self.with_ids(item), fresh)
+
+    def with_ids(self, item: PlanItem) -> PlanItem:
+        """``item`` whose expected assignments name the ids of objects created in earlier stages (a
+        group or filter made first) instead of their ``{new:<key>}`` placeholders."""
+        try:
+            return replace(item, expected=tuple(fill_ids(list(item.expected), None, self.created)))
+        except KeyError:  # not created: the write itself is refused with the reason
+            return item
 
     def classify(self, item: PlanItem, fresh: _Fresh) -> bool:
         """True when the item is to be written now; otherwise its result is recorded."""
@@ -447,19 +455,31 @@ class _Applier:
     async def verify(self, items: Sequence[PlanItem]) -> None:
         fresh = await self.read_states(items)
         for item in items:
-            why = _verified(item, fresh[item.key], self.record_of(item))
+            why = _verified(self.with_ids(item), fresh[item.key], self.record_of(item))
             sent = len(item.requests)
             self.finish(item, ItemStatus.APPLIED if why is None else ItemStatus.FAILED, why or "", sent)
 
     async def wave(self, items: Sequence[PlanItem]) -> None:
         objects = [i for i in items if is_object_item(i)]
-        others = [i for i in items if not is_object_item(i)]
+        others = []
+        for item in items:
+            if is_object_item(item):
+                continue
+            # An assignment may name an object created in an earlier stage (a group made first).
+            try:
+                requests = tuple(filled(r, item.object.id, self.created) for r in item.requests)
+            except KeyError as missing:
+                reason = f"not written: the object it refers to ({missing.args[0]}) was not created"
+                self.finish(item, ItemStatus.FAILED, reason)
+                continue
+            others.append(replace(self.with_ids(item), requests=requests))
         await asyncio.gather(self.object_wave(objects), self.assignment_wave(others))
 
     async def object_wave(self, items: Sequence[PlanItem]) -> None:
         """Creates and updates: check, wait for the write window, write in order, read back."""
         if not items:
             return
+        items = [self.with_ids(i) for i in items]  # earlier stages' ids in the expected assignments
         checks = await check_objects(items, self.graph, self.record_of, self.lists)
         if await self.window.admit(sum(len(i.requests) for i in items if checks[i.key].write)):
             checks = await check_objects(items, self.graph, self.record_of, self.lists)

@@ -20,9 +20,10 @@ are created in an earlier stage; an item referring to one gets the new id at app
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -30,11 +31,12 @@ from intune_assistant.analyses.assignments import ObjectRef, object_ref
 from intune_assistant.analyses.compare.matching import same_identity
 from intune_assistant.catalog import Catalog, Kind, ResourceType, default_catalog
 from intune_assistant.catalog.creation import CreateHow, Creation, creation_of, not_deployable_reason
-from intune_assistant.catalog.modules import write_scopes
+from intune_assistant.catalog.modules import optional_write_scopes, write_scopes
 from intune_assistant.snapshot import Snapshot
 
 from .bodies import object_body, same_value
 from .merge import signature
+from .missing_groups import group_create_item
 from .model import NEW_ID, GraphRequest, Operation, Plan, PlanItem, Precondition, RejectedChange
 from .references import ALL_TARGET_IDS, NO_TEMPLATE, Mapped, ReferenceMap, RefKind
 
@@ -70,6 +72,9 @@ class DeployOptions:
         same_tenant: the source was read from the target tenant (a restore): references the
             target still has keep their ids.
         module: the write module the plan is for (``deploy-baseline`` or ``restore``).
+        create_missing_groups: a group an assignment names that the target lacks is created first
+            (an empty static security group, ``changes/missing_groups.py``) instead of flagging the
+            object; the plan then needs ``Group.ReadWrite.All`` (``catalog/modules.py``).
     """
 
     assign: AssignMode = AssignMode.NONE
@@ -77,6 +82,7 @@ class DeployOptions:
     only: tuple[str, ...] = ()
     same_tenant: bool = False
     module: str = DEPLOY
+    create_missing_groups: bool = False
 
 
 def new_reference(item_key: str) -> str:
@@ -117,6 +123,8 @@ class _Planner:
     created: dict[tuple[str, str], str]
     # The write scopes the plan's module is consented with.
     allowed: frozenset[str]
+    # Groups to create first (by name), each with its placeholder: kept only if an item uses it.
+    missing_groups: dict[str, tuple[str, PlanItem]] = field(default_factory=dict)
 
     def permitted(self, record: ResourceType, obj: Mapping[str, Any]) -> bool:
         """Whether the module may write ``record``; otherwise the object is rejected with why."""
@@ -142,8 +150,27 @@ class _Planner:
         mapped = self.refs.translate(kind, source_id)
         if mapped.target_id is None and placeholder is not None:
             mapped = Mapped(kind[0], source_id, mapped.name, placeholder)
+        elif mapped.target_id is None and kind == RefKind.GROUP and mapped.absent and mapped.name:
+            created = self.missing_group(mapped.name, source_id)
+            if created is not None:
+                mapped = Mapped(kind[0], source_id, mapped.name, created, "created first (not in the target)")
         found.append(mapped)
         return mapped.target_id
+
+    def missing_group(self, name: str, source_id: str) -> str | None:
+        """The placeholder of the group ``name`` created first, when the options ask for it and the
+        module may write groups; None otherwise (the reference stays unmapped)."""
+        if not self.options.create_missing_groups or "groups" not in self.catalog:
+            return None
+        record = self.catalog["groups"]
+        if record.write_scope not in self.allowed:
+            return None
+        key = _key(name)
+        if key not in self.missing_groups:
+            source_group = next((g for g in self.source.read_objects("groups") or [] if g.get("id") == source_id), None)
+            item = group_create_item(record, name, source_group, self.source)
+            self.missing_groups[key] = (new_reference(item.key), item)
+        return self.missing_groups[key][0]
 
     def translate_body(self, record: ResourceType, body: dict[str, Any], found: list[Mapped]) -> dict[str, Any]:
         out = dict(body)
@@ -499,6 +526,8 @@ def plan_deploy(
         if group_id is None:
             raise ValueError(f"the target has no single group named '{options.group}'")
     allowed = frozenset(write_scopes(catalog).get(options.module, ()))
+    if options.create_missing_groups:
+        allowed |= frozenset(optional_write_scopes(catalog).get(options.module, ()))
     planner = _Planner(source, target, options, catalog, refs, group_id, [], [], [], {}, allowed)
     only = {_key(n) for n in options.only}
     chosen: list[tuple[ResourceType, dict[str, Any]]] = []
@@ -522,12 +551,15 @@ def plan_deploy(
             planner.created[(record.key, str(obj.get("id")))] = new_reference(f"{record.key}/new:{name}")
     for record, obj in chosen:
         planner.plan_object(record, creation_of(record), obj)
+    # A group is created only for the items that were planned (a flagged object needs none).
+    used = json.dumps([r.body for i in planner.items for r in i.requests], default=str)
+    group_items = [item for placeholder, item in planner.missing_groups.values() if placeholder in used]
     return Plan(
         module=options.module,
         tenant_id=target.tenant.tenant_id,
         tenant_domain=target.tenant.domain,
         read_at=target.taken_at,
-        items=tuple(sorted(planner.items, key=lambda i: i.stage)),
+        items=tuple(sorted([*group_items, *planner.items], key=lambda i: i.stage)),
         rejected=tuple(planner.rejected),
         notes=tuple(planner.notes),
     )

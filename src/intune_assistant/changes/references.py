@@ -47,6 +47,8 @@ class Mapped:
         name: the name it was matched by ("" when the source does not name it).
         target_id: the target's id; None when it could not be mapped.
         reason: why it could not be mapped, or a note on how it was ("" when mapped plainly).
+        absent: the target has no object of that name at all (not several, not unread): the one
+            case a deploy may create the object first.
     """
 
     kind: str
@@ -54,6 +56,7 @@ class Mapped:
     name: str
     target_id: str | None
     reason: str = ""
+    absent: bool = False
 
     def words(self) -> str:
         """The mapping as the plan shows it."""
@@ -125,7 +128,7 @@ class ReferenceMap:
         if len(matches) > 1:
             return Mapped(words, source_id, name, None, f"{len(matches)} {words}s in the target share the name")
         if not matches:
-            return Mapped(words, source_id, name, None, f"no {words} of that name in the target")
+            return Mapped(words, source_id, name, None, f"no {words} of that name in the target", absent=True)
         return Mapped(words, source_id, name, str(matches[0].get("id")))
 
     def target_id_of(self, kind: tuple[str, str], name: str) -> str | None:

@@ -42,8 +42,10 @@ from .plans import (
     KeyFileOption,
     apply_plan_file,
     connect,
+    plan_scopes,
     plan_summary,
     read_key,
+    read_plan_scopes,
     report_results,
     run,
     snapshot_for,
@@ -119,11 +121,14 @@ def _plan(
         made = plan_deploy(source, target, options, catalog=catalog)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    write_plan(made, output, sealer, who, hours, target.tenant.domain)
+    extra = plan_scopes(made, catalog)
+    write_plan(made, output, sealer, who, hours, target.tenant.domain, extra)
     if json_output:
-        print(json.dumps({"plan": str(output), **plan_summary(made)}, indent=2))
+        print(json.dumps({"plan": str(output), **plan_summary(made), "scopes": list(extra)}, indent=2))
     else:
         _review(made, console)
+        if extra:
+            console.print(f"Applying it also asks for {', '.join(extra)} (it creates groups).", highlight=False)
         command = module_command(module)
         console.print(f"Plan written to [bold]{output}[/]; apply it with: intune-assistant {command} apply {output}")
     raise typer.Exit(EXIT_INCOMPLETE if made.rejected else EXIT_OK)
@@ -134,10 +139,12 @@ def module_command(module: str) -> str:
     return "restore" if module == RESTORE else "deploy"
 
 
-def _assign_option(value: str) -> DeployOptions:
+def _assign_option(value: str, *, create_missing_groups: bool = False) -> DeployOptions:
     lowered = value.strip().lower()
+    if create_missing_groups and lowered != AssignMode.SOURCE.value:
+        raise UserError("--create-missing-groups goes with --assign source (groups the source's assignments name)")
     if lowered in (AssignMode.NONE.value, AssignMode.SOURCE.value):
-        return DeployOptions(assign=AssignMode(lowered))
+        return DeployOptions(assign=AssignMode(lowered), create_missing_groups=create_missing_groups)
     if not value.strip():
         raise UserError("--assign takes none, source or a group's name")
     return DeployOptions(assign=AssignMode.GROUP, group=value.strip())
@@ -149,6 +156,14 @@ def deploy_plan(
     assign: Annotated[
         str, typer.Option(help="Assignments: none, source (groups mapped by name), or a group's name.")
     ] = "none",
+    create_missing_groups: Annotated[
+        bool,
+        typer.Option(
+            "--create-missing-groups",
+            help="With --assign source: create a group the target lacks (an empty static security group) "
+            "before the objects assigned to it, instead of leaving them out. Applying asks for Group.ReadWrite.All.",
+        ),
+    ] = False,
     demo: DemoOption = None,
     tenant: TenantOption = None,
     client_id: ClientIdOption = None,
@@ -162,7 +177,7 @@ def deploy_plan(
     """Read the tenant, plan creating and updating the source's objects in it, print the review,
     write the sealed plan. Exit code 0 when everything was planned, 3 when some objects were not
     (not deployable, refused or flagged: each with its reason)."""
-    options = _assign_option(assign)
+    options = _assign_option(assign, create_missing_groups=create_missing_groups)
     _plan(DEPLOY, source, output, options, demo, tenant, client_id, authority, graph_url, ca_file, key_file, hours,
           json_output)  # fmt: skip
 
@@ -203,8 +218,10 @@ def _apply(
     console = console_for(json_output)
     catalog = default_catalog()
     sealer = PlanSealer(read_key(key_file))
-    connection = connect(module, demo, tenant, client_id, authority, graph_url, ca_file, catalog, console)
-    opened, report, backup_to = apply_plan_file(plan_file, module, connection, catalog, sealer)
+    # A plan that creates groups asks for Group.ReadWrite.All too (only such a plan does).
+    extra = read_plan_scopes(plan_file, module, catalog)
+    connection = connect(module, demo, tenant, client_id, authority, graph_url, ca_file, catalog, console, extra)
+    opened, report, backup_to = apply_plan_file(plan_file, module, connection, catalog, sealer, extra=extra)
     report_results(opened, report, backup_to, console, json_output)
     raise typer.Exit(EXIT_OK if report.all_applied else EXIT_INCOMPLETE)
 

@@ -16,7 +16,7 @@ import dataclasses
 import json
 import os
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from intune_assistant.catalog import Catalog
-from intune_assistant.catalog.modules import default_read_scopes, write_scopes
+from intune_assistant.catalog.modules import default_read_scopes, optional_write_scopes, write_scopes
 from intune_assistant.changes import Plan
 from intune_assistant.changes.apply import ApplyReport, ItemStatus, apply_plan
 from intune_assistant.changes.document import PlanRefused, PlanSealer
@@ -75,13 +75,36 @@ class Connection:
         )
 
 
-def scopes_for(catalog: Catalog, module: str, *, write: bool) -> tuple[str, ...]:
-    """The read scopes, and ``module``'s write scopes when ``write``."""
-    extra = write_scopes(catalog)[module] if write else ()
-    return tuple(dict.fromkeys([*default_read_scopes(catalog), *extra]))
+def scopes_for(catalog: Catalog, module: str, *, write: bool, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """The read scopes, and ``module``'s write scopes (plus ``extra``, a plan's own) when ``write``."""
+    writes = [*write_scopes(catalog)[module], *extra] if write else []
+    return tuple(dict.fromkeys([*default_read_scopes(catalog), *writes]))
 
 
-def _demo_connection(name: str, catalog: Catalog, module: str) -> Connection:
+def plan_scopes(plan: Plan, catalog: Catalog) -> tuple[str, ...]:
+    """The write scopes ``plan``'s items need beyond its module's (a deploy creating groups:
+    Group.ReadWrite.All), asked for only when applying this plan."""
+    module = set(write_scopes(catalog).get(plan.module, ()))
+    needed = (catalog[i.object.type_key].write_scope for i in plan.items if i.object.type_key in catalog)
+    return tuple(sorted({s for s in needed if s and s not in module}))
+
+
+def read_plan_scopes(path: Path, module: str, catalog: Catalog) -> tuple[str, ...]:
+    """The extra write scopes a plan file says it needs, limited to those ``module`` may ask for.
+
+    The file's word is only a request for a token: once the sealed plan is open, apply checks what
+    it really needs (``apply_plan_file``).
+    """
+    try:
+        wrapper = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ()  # read_plan_file says what is wrong with the file
+    asked = wrapper.get("scopes") if isinstance(wrapper, dict) else None
+    allowed = optional_write_scopes(catalog).get(module, ())
+    return tuple(s for s in allowed if isinstance(asked, list) and s in asked)
+
+
+def _demo_connection(name: str, catalog: Catalog, module: str, extra: Sequence[str] = ()) -> Connection:
     from intune_assistant.emulator.demo import build_demo
 
     try:
@@ -90,9 +113,9 @@ def _demo_connection(name: str, catalog: Catalog, module: str) -> Connection:
         raise UserError(str(exc)) from None
     data = demo.tenants[name]
     # The demo tenant's admin activated the module (consented to its write scopes).
-    demo.entra.grant_consent(data.tenant_id, write_scopes(catalog)[module])
+    demo.entra.grant_consent(data.tenant_id, [*write_scopes(catalog)[module], *extra])
     admin = next(o for o in data.operators if o.role == "admin" and o.enabled and not o.mfa_required)
-    token = demo.token(name, scopes=scopes_for(catalog, module, write=True))
+    token = demo.token(name, scopes=scopes_for(catalog, module, write=True, extra=extra))
     return Connection(
         provider=StaticTokenProvider(token),
         base_url=GRAPH,
@@ -129,12 +152,14 @@ def connect(
     ca_file: Path | None,
     catalog: Catalog,
     console: Console,
+    extra: Sequence[str] = (),
 ) -> Connection:
-    """A connection to the ``--demo`` tenant (``module`` activated) or to ``--tenant`` (device-code sign-in)."""
+    """A connection to the ``--demo`` tenant (``module`` activated, and consent to ``extra``, a plan's
+    own scopes) or to ``--tenant`` (device-code sign-in)."""
     if (demo is None) == (tenant is None):
         raise UserError("give exactly one of --demo NAME or --tenant DOMAIN")
     if demo is not None:
-        return _demo_connection(demo.lower(), catalog, module)
+        return _demo_connection(demo.lower(), catalog, module, extra)
     assert tenant is not None
     return _tenant_connection(tenant, client_id, authority, graph_url, ca_file, console)
 
@@ -204,8 +229,10 @@ def write_plan(
     who: tuple[str, str],
     hours: float,
     domain: str | None,
+    scopes: Sequence[str] = (),
 ) -> None:
-    """Seal ``made`` for this user and tenant and write the plan file."""
+    """Seal ``made`` for this user and tenant and write the plan file (``scopes``: what applying it
+    asks for beyond the module's write scopes, ``plan_scopes``)."""
     tenant_id, user_id = who
     now = datetime.now(UTC)
     document = sealer.seal(made, tenant_id=tenant_id, user_id=user_id, now=now, lifetime=timedelta(hours=hours))
@@ -216,6 +243,7 @@ def write_plan(
         "tenant": domain,
         "expires": (now + timedelta(hours=hours)).isoformat(),
         "summary": plan_summary(made),
+        "scopes": list(scopes),
         "document": document,
     }
     try:
@@ -263,12 +291,13 @@ def apply_plan_file(
     catalog: Catalog,
     sealer: PlanSealer,
     check: Callable[[Plan], None] | None = None,
+    extra: Sequence[str] = (),
 ) -> tuple[Plan, ApplyReport, Path]:
     """Open the plan for the signed-in user, run ``check`` on it (raise ``UserError`` to stop before
     anything is written), apply it with the backup beside the plan; the plan, report and backup folder."""
     document = read_plan_file(plan_file, module)
     backup_to = _backup_folder(plan_file)
-    write = scopes_for(catalog, module, write=True)
+    write = scopes_for(catalog, module, write=True, extra=extra)
 
     async def work() -> tuple[Plan, ApplyReport]:
         async with connection.client(write) as graph:
@@ -279,6 +308,10 @@ def apply_plan_file(
                 opened = sealer.open(document, tenant_id=tenant_id, user_id=user_id)
             except PlanRefused as exc:
                 raise UserError(f"{plan_file}: {exc}") from None
+            missing = [s for s in plan_scopes(opened, catalog) if s not in write]
+            if missing:
+                raise UserError(f"{plan_file}: the plan needs {', '.join(missing)}, which was not asked for; "
+                                "nothing was changed (was the plan file edited?)")  # fmt: skip
             if check is not None:
                 check(opened)
 

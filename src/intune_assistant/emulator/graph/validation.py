@@ -12,6 +12,15 @@
   its options, and children are checked the same way. A definition the emulator does not hold is
   checked for shape only (instance type, a chosen option, a typed simple value): the emulator holds
   a subset of Graph's definitions and can't tell one it lacks from one Graph lacks.
+- Groups (group-post-groups.md): ``displayName``, ``mailEnabled``, ``mailNickname`` and
+  ``securityEnabled`` are required — ``mailNickname`` for a security group too — and a missing one
+  is Graph's ``Request_BadRequest`` "A value is required for property '…' of resource 'Group'.";
+  a ``mailNickname`` that is empty, longer than 64 characters, not ASCII, or holds a space or one of
+  ``@ ( ) \\ [ ] " ; : < > ,`` is "Invalid value specified for property 'mailNickname' of resource
+  'Group'."; the two flags must be booleans. Graph creates Microsoft 365 groups (``groupTypes``
+  ``Unified``, mail-enabled) and security groups (not mail-enabled), not mail-enabled security
+  groups or distribution lists: ``mailEnabled`` true without ``Unified`` is a 400. ``mailNickname``
+  is not checked for uniqueness (Graph doesn't enforce it for these groups).
 """
 
 from __future__ import annotations
@@ -55,8 +64,43 @@ def server_set(record: ResourceType) -> frozenset[str]:
     return creation.read_only() - {"assignments"} if creation is not None else frozenset()
 
 
+_NOT_IN_NICKNAME = frozenset('@()\\[]";:<>, ')
+_MAX_NICKNAME = 64
+
+
+def _check_group(body: Mapping[str, Any]) -> None:
+    for name in ("displayName", "mailEnabled", "mailNickname", "securityEnabled"):
+        if body.get(name) is None:
+            raise bad_request(f"A value is required for property '{name}' of resource 'Group'.", "Request_BadRequest")
+    for name in ("mailEnabled", "securityEnabled"):
+        if not isinstance(body[name], bool):
+            raise bad_request(
+                f"Invalid value specified for property '{name}' of resource 'Group'.", "Request_BadRequest"
+            )
+    nickname = body["mailNickname"]
+    if (
+        not isinstance(nickname, str)
+        or not nickname
+        or len(nickname) > _MAX_NICKNAME
+        or not nickname.isascii()
+        or any(c in _NOT_IN_NICKNAME or ord(c) < 32 for c in nickname)
+    ):
+        raise bad_request(
+            "Invalid value specified for property 'mailNickname' of resource 'Group'.", "Request_BadRequest"
+        )
+    types = body.get("groupTypes")
+    if body["mailEnabled"] and not (isinstance(types, list) and "Unified" in types):
+        raise bad_request(
+            "Only Microsoft 365 groups ('groupTypes': ['Unified']) can be created mail-enabled; "
+            "a security group is created with 'mailEnabled': false.",
+            "Request_BadRequest",
+        )
+
+
 def check_create(record: ResourceType, body: Mapping[str, Any], definitions: Mapping[str, Mapping[str, Any]]) -> None:
     """Raise Graph's 400 for what a create of ``record`` must not carry; see the module docstring."""
+    if record.key == "groups":
+        _check_group(body)
     creation = CREATION.get(record.key)
     if creation is not None and "settings" in creation.inline and "settings" in body:
         check_settings(body["settings"], definitions)
