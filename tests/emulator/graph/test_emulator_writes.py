@@ -179,7 +179,9 @@ async def test_writes_the_catalog_does_not_offer_are_no_route(env: Any) -> None:
 
 async def test_group_create_patch_and_delete(env: Any) -> None:
     async with env.client() as client:
-        created = await client.post("/v1.0/groups", json={"displayName": "New group", "groupTypes": []})
+        # Graph's required properties of a group (group-post-groups.md).
+        required = {"mailEnabled": False, "mailNickname": "newgroup", "securityEnabled": True}
+        created = await client.post("/v1.0/groups", json={"displayName": "New group", "groupTypes": [], **required})
         inline_members = await client.post("/v1.0/groups", json={"displayName": "x", "members": [{"id": "u-001"}]})
         group_id = created.json()["id"]
         patched = await client.patch(f"/v1.0/groups/{group_id}", json={"description": "d"})
