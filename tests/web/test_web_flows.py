@@ -282,3 +282,20 @@ async def test_a_disabled_user_is_stopped_at_the_next_page_load(web) -> None:
     admin.enabled = False
     page = await web.client.get("/policies")
     assert page.status_code in (401, 403) and "sign in" in page.text.lower()
+
+
+async def test_revoked_sign_in_sessions_stop_the_next_page_and_signing_in_again_works(web) -> None:
+    upn = await web.onboarded_admin()
+    assert "Reading the tenant" not in (await web.wait_for_policies()).text
+    tenant = web.tenant("contoso")
+    admin = next(o for o in tenant.operators if o.user_principal_name == upn)
+    # Revoke-MgUserSignInSession mid-session: the cached data must not be served any more.
+    web.demo.entra.revoke_sessions(tenant.tenant_id, admin.user_id)
+    page = await web.client.get("/policies")
+    assert page.status_code == 401 and "ended your sign-in sessions" in page.text, page.text[:500]
+    again = await web.client.get("/policies")
+    assert again.status_code in (303, 401) and "data-testid=\"policies-table\"" not in again.text
+    # A new sign-in (Entra's own session ended too: the account is picked again) works at once.
+    assert (await web.sign_in(upn)).status_code == 303
+    fresh = await web.wait_for_policies()
+    assert fresh.status_code == 200 and "Reading the tenant" not in fresh.text

@@ -25,6 +25,7 @@ __all__ = [
     "DEMO_API_CLIENT_ID",
     "GRAPH_AUDIENCE",
     "AnyOfVerifiers",
+    "ClaimsChallenge",
     "InvalidToken",
     "TestTokenIssuer",
     "TokenVerifier",
@@ -49,6 +50,14 @@ class InvalidToken(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class ClaimsChallenge(InvalidToken):
+    """A valid CAE token Graph refuses after a critical event: ``nbf`` is the time a new token must pass."""
+
+    def __init__(self, nbf: float) -> None:
+        super().__init__("the user's sign-in sessions were revoked after this token's sign-in")
+        self.nbf = nbf
 
 
 @runtime_checkable

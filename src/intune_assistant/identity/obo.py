@@ -45,6 +45,7 @@ from .obo_errors import (
     InteractionRequired,
     NotAssigned,
     OboError,
+    SessionsRevoked,
     SignInRequired,
     error_from_result,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "OboClient",
     "OboError",
     "OboTokenProvider",
+    "SessionsRevoked",
     "SignInRequired",
     "scopes_for",
 ]
@@ -311,6 +313,9 @@ class OboClient:
                 instance_discovery=None if self._config.is_microsoft_authority else False,
                 # No refresh tokens: the API never needs to act when the user is not calling it.
                 exclude_scopes=["offline_access"],
+                # CAE: Graph refuses these tokens with a claims challenge once the user's sessions are
+                # revoked, instead of accepting them until they expire (the per-page check reads it).
+                client_capabilities=["CP1"],
                 token_cache=_NoTokenCache(),
             )
         except Exception as exc:  # discovery failures surface as ValueError or requests errors

@@ -31,6 +31,7 @@ __all__ = [
     "InteractionRequired",
     "NotAssigned",
     "OboError",
+    "SessionsRevoked",
     "SignInRequired",
     "error_from_result",
 ]
@@ -131,6 +132,18 @@ class NotAssigned(SignInRequired):
             "applications → Intune Assistant API → Users and groups).",
             tenant_id=tenant_id,
             aadsts=aadsts,
+        )
+
+
+class SessionsRevoked(SignInRequired):
+    """Microsoft Graph answered the user's token with a continuous access evaluation claims challenge:
+    their sign-in sessions were revoked (or their account changed) after they signed in."""
+
+    def __init__(self, tenant_id: str) -> None:
+        super().__init__(
+            "Entra ID ended your sign-in sessions after you signed in (you or an administrator revoked them, or "
+            "your account changed), so Intune Assistant stopped acting for you. Sign in again to continue.",
+            tenant_id=tenant_id,
         )
 
 

@@ -16,6 +16,7 @@ from intune_assistant.identity.obo import (
     NotAssigned,
     OboClient,
     OboTokenProvider,
+    SessionsRevoked,
     SignInRequired,
     scopes_for,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "OboClient",
     "OboTokenProvider",
     "Principal",
+    "SessionsRevoked",
     "SignInRequired",
     "can_grant_admin_consent",
     "is_admin",

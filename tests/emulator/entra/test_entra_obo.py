@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from intune_assistant.emulator.tokens import TestTokenIssuer
+from intune_assistant.emulator.tokens import ClaimsChallenge, TestTokenIssuer
 
 
 async def _api_token(env: Any, user: str) -> str:
@@ -226,3 +226,29 @@ def test_issue_graph_token_for_applies_the_same_rules(env: Any) -> None:
     assert disabled.value.code == 50057
     outcomes = [e.outcome for e in env.entra.token_log if e.grant_type == "direct"]
     assert outcomes == ["invalid_grant:65001", "ok", "interaction_required:50079", "ok", "invalid_grant:50057"]
+
+
+async def test_after_revoked_sessions_graph_challenges_a_cae_token_and_accepts_one_without_cae(env: Any) -> None:
+    env.entra.grant_consent(env.CONTOSO, env.READ_SCOPES)
+    assertion = await _api_token(env, env.ADMIN)
+    capable = json.dumps({"access_token": {"xms_cc": {"values": ["CP1"]}}})
+    cae = (await env.obo(assertion, claims=capable)).json()["access_token"]
+    plain = (await env.obo(assertion)).json()["access_token"]
+    assert env.claims_of(cae)["xms_cc"] == ["CP1"] and "xms_cc" not in env.claims_of(plain)
+    verifier = env.entra.graph_verifier()
+    assert verifier.verify(cae)["oid"] == env.ADMIN  # before the revocation both stand
+    env.clock.advance(60)
+    env.entra.revoke_sessions(env.CONTOSO, env.ADMIN)
+    with pytest.raises(ClaimsChallenge) as challenge:
+        verifier.verify(cae)
+    assert challenge.value.nbf <= env.clock()
+    # Without CAE a token stays valid until it expires, as in Entra.
+    assert verifier.verify(plain)["oid"] == env.ADMIN
+    # A new OBO from the same (pre-revocation) assertion belongs to the same sign-in: still challenged.
+    again = (await env.obo(assertion, claims=capable)).json()["access_token"]
+    with pytest.raises(ClaimsChallenge):
+        verifier.verify(again)
+    # A sign-in after the revocation is not challenged.
+    env.clock.advance(1)
+    renewed = (await env.obo(await _api_token(env, env.ADMIN), claims=capable)).json()["access_token"]
+    assert verifier.verify(renewed)["oid"] == env.ADMIN

@@ -100,7 +100,7 @@ class EntraEmulator:
 
     def graph_verifier(self) -> TokenVerifier:
         """A verifier for the Graph emulator that accepts only Graph tokens this emulator issued."""
-        return GraphTokenVerifier(self.core.keys, self.core.now)
+        return GraphTokenVerifier(self.core.keys, self.core.now, revocation=self.core.cae_revocation)
 
     # --- consent -----------------------------------------------------------------------------
 
@@ -256,6 +256,10 @@ class EntraEmulator:
         (as ``revokeSignInSessions`` does)."""
         with self.core.lock:
             wanted = user_id.lower()
+            found = self.core.directory.find_user(user_id)
+            if found is not None:
+                # signInSessionsValidFromDateTime: CAE-capable Graph tokens from earlier sign-ins stop now.
+                found[1].sessions_valid_from = self.core.now()
             self.core.sessions.remove_where(lambda s: s.user_id.lower() == wanted)
             for grant in self.core.refresh.where(lambda g: g.principal[2].lower() == wanted):
                 grant.revoked = True

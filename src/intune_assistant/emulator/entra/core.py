@@ -152,6 +152,21 @@ class Core:
         """Whether the tenant's Conditional Access requires a compliant device to reach Microsoft Graph."""
         return tenant_id is not None and tenant_id.lower() in self.compliant_device_tenants
 
+    def cae_revocation(self, claims: Mapping[str, Any]) -> float | None:
+        """For a CAE-capable Graph token (``xms_cc`` holds ``cp1``) whose sign-in started before the user's
+        sessions were revoked: the revocation time (what Graph's claims challenge asks ``nbf`` to pass).
+        ``None`` for any other token: without CAE a token stays valid until it expires, as in Entra."""
+        capabilities = claims.get("xms_cc")
+        if not isinstance(capabilities, list) or "cp1" not in {str(c).lower() for c in capabilities}:
+            return None
+        found = self.directory.find_user(str(claims.get("oid", "")))
+        revoked = found[1].sessions_valid_from if found is not None else None
+        if revoked is None:
+            return None
+        started = self.minter.session_started(claims.get("uti"))
+        started = float(claims.get("iat", 0)) if started is None else started
+        return revoked if started < revoked else None
+
     def check_device(self, principal: Principal) -> None:
         """Conditional Access (tenant policy): a compliant device to reach Microsoft Graph. No client of the
         emulator presents a registered device, so a tenant with the policy never issues a Graph token."""
@@ -173,8 +188,15 @@ class Core:
         nonce: str | None = None,
         want_client_info: bool = False,
         id_token: bool = True,
+        session_start: float | None = None,
+        capabilities: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        """A token response for ``principal``: checks the rules, mints, stores a refresh token."""
+        """A token response for ``principal``: checks the rules, mints, stores a refresh token.
+
+        ``session_start``: when the sign-in behind this request happened (an OBO passes its
+        assertion's; default now). ``capabilities``: the client's announced ``xms_cc`` (Graph tokens).
+        """
+        started = self.now() if session_start is None else session_start
         now = int(self.now())
         options = self.options
         response: dict[str, Any] = {"token_type": "Bearer"}
@@ -192,6 +214,8 @@ class Core:
                 now=now,
                 lifetime_s=options.access_token_lifetime_s,
                 mfa=mfa,
+                session_start=started,
+                capabilities=capabilities,
             )
             sent = scopes.sent if not scopes.is_default else tuple(f"{GRAPH_RESOURCE}/{s}" for s in granted)
         elif scopes.resource == "api":
@@ -208,6 +232,7 @@ class Core:
                 now=now,
                 lifetime_s=options.access_token_lifetime_s,
                 mfa=mfa,
+                session_start=started,
             )
             sent = scopes.sent if not scopes.is_default else (f"{api.identifier_uri}/{api.exposed_scope}",)
         else:

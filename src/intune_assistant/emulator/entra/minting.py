@@ -59,6 +59,9 @@ class Minter:
     def __init__(self, keys: KeySet) -> None:
         self.keys = keys
         self._mfa_utis: dict[str, float] = {}
+        # uti → (when the sign-in session behind the token started, the token's expiry); kept
+        # server side like MFA (Entra's opaque session state), for continuous access evaluation.
+        self._session_starts: dict[str, tuple[float, float]] = {}
 
     def _principal_claims(self, principal: Principal) -> dict[str, Any]:
         claims: dict[str, Any] = {"tid": principal.tenant_id, "oid": principal.oid, "name": principal.name}
@@ -81,9 +84,11 @@ class Minter:
         now: int,
         lifetime_s: int,
         mfa: bool,
+        session_start: float,
     ) -> str:
         """A v2 access token for the product's API."""
         uti = _uti()
+        self._remember_start(uti, session_start, now + lifetime_s, now)
         claims: dict[str, Any] = {
             "aud": api_client_id,
             "iss": v2_issuer(base, principal.tenant_id),
@@ -144,8 +149,12 @@ class Minter:
         now: int,
         lifetime_s: int,
         mfa: bool,
+        session_start: float,
+        capabilities: tuple[str, ...] = (),
     ) -> str:
-        """A v1 delegated Microsoft Graph token for ``app_id``."""
+        """A v1 delegated Microsoft Graph token for ``app_id``; ``capabilities`` (e.g. ``CP1``) as ``xms_cc``."""
+        uti = _uti()
+        self._remember_start(uti, session_start, now + lifetime_s, now)
         claims: dict[str, Any] = {
             "aud": GRAPH_AUDIENCE,
             "iss": v1_issuer(principal.tenant_id),
@@ -162,9 +171,12 @@ class Minter:
             "scp": " ".join(scopes),
             "sub": pairwise_sub(principal, GRAPH_AUDIENCE),
             "unique_name": principal.upn,
-            "uti": _uti(),
+            "uti": uti,
             "ver": "1.0",
         }
+        if capabilities:
+            # The client announced it handles claims challenges: a CAE token (graph-entra.md).
+            claims["xms_cc"] = list(capabilities)
         if not principal.is_technician:
             # Accounts from another tenant have no upn in the resource tenant's tokens (support less).
             claims["upn"] = principal.upn
@@ -175,6 +187,17 @@ class Minter:
             if old_exp < now - 300:
                 del self._mfa_utis[old]
         self._mfa_utis[uti] = exp
+
+    def _remember_start(self, uti: str, start: float, exp: float, now: float) -> None:
+        for old, (_, old_exp) in list(self._session_starts.items()):
+            if old_exp < now - 300:
+                del self._session_starts[old]
+        self._session_starts[uti] = (start, exp)
+
+    def session_started(self, uti: Any) -> float | None:
+        """When the sign-in session behind the token with ``uti`` started (``None``: not a token of ours)."""
+        found = self._session_starts.get(uti) if isinstance(uti, str) else None
+        return found[0] if found is not None else None
 
     def had_mfa(self, uti: Any) -> bool:
         """Whether the API token with ``uti`` was issued after multi-factor authentication."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -238,6 +239,7 @@ class TokenEndpoint:
             raise errors.unsupported_grant(JWT_BEARER_GRANT)
         self.core.check_client_scopes(client, scopes)
         principal = self.core.principal(key, client)
+        started = self.core.minter.session_started(claims.get("uti"))
         return self.core.issue(
             principal=principal,
             client=client,
@@ -248,6 +250,9 @@ class TokenEndpoint:
             sid=str(uuid.uuid4()),
             want_client_info=form.get("client_info") == "1",
             id_token=False,
+            # The Graph token belongs to the sign-in the assertion came from (CAE compares with it).
+            session_start=float(claims.get("iat", 0)) if started is None else started,
+            capabilities=client_capabilities(form.get("claims")),
         )
 
     def _verify_assertion(self, assertion: str, client: Client, authority: Authority) -> dict[str, Any]:
@@ -314,6 +319,19 @@ class TokenEndpoint:
             sid=str(uuid.uuid4()),
             want_client_info=form.get("client_info") == "1",
         )
+
+
+def client_capabilities(raw: str | None) -> tuple[str, ...]:
+    """The capabilities a client announces in the ``claims`` parameter (``access_token.xms_cc.values``,
+    what MSAL sends for ``client_capabilities``); malformed or absent → none."""
+    try:
+        parsed = json.loads(raw) if raw else None
+    except ValueError:
+        return ()
+    token = parsed.get("access_token") if isinstance(parsed, dict) else None
+    xms_cc = token.get("xms_cc") if isinstance(token, dict) else None
+    values = xms_cc.get("values") if isinstance(xms_cc, dict) else None
+    return tuple(str(v) for v in values) if isinstance(values, list) else ()
 
 
 def _principal_key(claims: dict[str, Any], authority: Authority) -> tuple[str, str, str]:

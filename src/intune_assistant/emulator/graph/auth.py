@@ -10,12 +10,14 @@ Error messages never contain the token.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from ..tenants.model import GLOBAL_ADMINISTRATOR, GLOBAL_READER, INTUNE_ADMINISTRATOR, OperatorRole
 from ..tenants.pim import effective_role
-from ..tokens import InvalidToken, TokenVerifier
+from ..tokens import ClaimsChallenge, InvalidToken, TokenVerifier
 from .errors import GraphError
 from .protocol import Caller
 from .store import TenantStore
@@ -25,6 +27,22 @@ __all__ = ["authenticate"]
 
 def _unauthorized(message: str) -> GraphError:
     return GraphError(401, "InvalidAuthenticationToken", message, headers={"WWW-Authenticate": 'Bearer realm=""'})
+
+
+def _claims_challenge(nbf: float) -> GraphError:
+    # What Graph answers a CAE token after a critical event (learn.microsoft.com: claims-challenge,
+    # app-resilience-continuous-access-evaluation): 401, insufficient_claims, claims asking nbf.
+    wanted = {"access_token": {"nbf": {"essential": True, "value": str(int(nbf))}}}
+    encoded = base64.b64encode(json.dumps(wanted, separators=(",", ":")).encode()).decode("ascii")
+    header = (
+        'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", '
+        f'client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="{encoded}"'
+    )
+    message = (
+        "Continuous access evaluation resulted in challenge with result: InteractionRequired "
+        "and code: TokenIssuedBeforeRevocationTimestamp"
+    )
+    return GraphError(401, "InvalidAuthenticationToken", message, headers={"WWW-Authenticate": header})
 
 
 def _role_from_wids(wids: Any) -> OperatorRole:
@@ -55,6 +73,8 @@ def authenticate(
         raise _unauthorized("Access token is empty.")
     try:
         claims = verifier.verify(token.strip())
+    except ClaimsChallenge as exc:
+        raise _claims_challenge(exc.nbf) from None
     except InvalidToken as exc:
         raise _unauthorized(f"Access token validation failure: {exc.reason}.") from None
     tenant_id = _claim(claims, "tid")

@@ -27,6 +27,9 @@ class Operator:
     wids: tuple[str, ...] = ()
     mfa_required: bool = False
     enabled: bool = True
+    # signInSessionsValidFromDateTime (Unix seconds): set by revokeSignInSessions; a CAE-capable Graph
+    # token from a sign-in before it is refused with a claims challenge.
+    sessions_valid_from: float | None = None
 
 
 @dataclass

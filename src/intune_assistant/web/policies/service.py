@@ -33,7 +33,7 @@ from intune_assistant.snapshot import Snapshot, TenantInfo, TypeResult, TypeStat
 
 from ..derived import Analysis, Derived
 from ..fair_use import CollectionBudget
-from ..identity_api import IdentityConfig, OboClient, OboTokenProvider, Principal, scopes_for
+from ..identity_api import IdentityConfig, OboClient, OboTokenProvider, Principal, SessionsRevoked, scopes_for
 from .rows import NAME_TYPES, PolicyRow, TypeProblem, build_rows
 
 CacheKey = tuple[str, str]
@@ -322,10 +322,21 @@ class PolicyService:
             # Entra is asked on every page, even when the data is cached, so revoked consent or a
             # disabled user stops the next request (DESIGN §2.7); the collection reuses this token.
             await self._obo.graph_token(api_token, principal, scopes, fresh=True)
+            await self._check_sessions(principal, api_token, scopes)
         except Exception:
             self.drop(principal.tenant_id, principal.user_key)  # nothing of theirs is served after
             raise
         return scopes
+
+    async def _check_sessions(self, principal: Principal, api_token: str, scopes: tuple[str, ...]) -> None:
+        """One small Graph read per page: Graph, not Entra's On-Behalf-Of, knows the user's sessions were
+        revoked since they signed in, and says so with a CAE claims challenge (the tokens carry CP1)."""
+        provider = OboTokenProvider(self._obo, api_token, principal)
+        async with self.graph_client(provider, scopes) as client:
+            answer = await client.request("GET", "organization", version="v1.0", params={"$select": "id"})
+        if answer.status == 401 and "insufficient_claims" in answer.headers.get("www-authenticate", ""):
+            self._obo.forget(principal.tenant_id, principal.user_key)
+            raise SessionsRevoked(principal.tenant_id)
 
     def _entry(self, key: CacheKey) -> _Entry:
         entry = self._entries.get(key)
