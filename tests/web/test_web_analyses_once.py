@@ -147,3 +147,23 @@ async def test_a_generation_and_its_analyses_free_without_the_cycle_collector(we
     del derived
     assert gc.collect() == 0
     assert alive() is None
+
+
+async def test_a_document_and_an_api_answer_are_built_once_and_served_again_as_they_were(web) -> None:
+    upn = await web.onboarded_admin()
+    await web.wait_for_policies()
+    tenant = web.tenant("contoso")
+    admin = next(o for o in tenant.operators if o.user_principal_name == upn)
+    token = web.demo.entra.issue_api_token_for(tenant.tenant_id, admin.user_id, base_url=web.emulator.base_url)
+    bearer = {"Authorization": f"Bearer {token}"}
+    docs = [await web.client.get("/documentation/download", params={"format": "docx"}) for _ in range(2)]
+    other = await web.client.get("/documentation/download", params={"format": "md"})
+    api = [await web.client.get("/api/v1/troubleshoot", params={"user": upn}, headers=bearer) for _ in range(2)]
+    listed = [await web.client.get("/api/v1/assignments", params={"q": "WIN"}, headers=bearer) for _ in range(2)]
+    assert all(r.status_code == 200 for r in [*docs, other, *api, *listed])
+    assert docs[0].content == docs[1].content and other.content != docs[0].content
+    assert api[0].json() == api[1].json() and api[0].json()["effective"]
+    assert listed[0].json() == listed[1].json() and listed[0].json()["policies"]
+    derived = next(iter(web.app.state.web.policies.kept().values())).derived
+    for kind in ("documentation", "troubleshoot json", "assignments json"):
+        assert derived.computations[kind] == (2 if kind == "documentation" else 1), kind

@@ -91,11 +91,12 @@ class Derived:
         # Shielded: a request that goes away does not cancel what other requests wait for.
         return cast(T, await asyncio.shield(running))
 
-    async def answer(self, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
+    async def answer(self, kind: str, key: Hashable, compute: Callable[[], T], *, keep: int = MAX_ANSWERS) -> T:
         """The answer to one question (``kind`` and ``key``), computed once in a worker thread.
 
-        The last ``MAX_ANSWERS`` answers per kind are kept; concurrent askers share one computation.
-        A failed computation is not kept, so the next request tries again.
+        The last ``keep`` answers per kind are kept (fewer for big ones, e.g. rendered documents);
+        concurrent askers share one computation. A failed computation is not kept, so the next
+        request tries again.
         """
         answers = self._answers.setdefault(kind, OrderedDict())
         found = answers.get(key)
@@ -105,7 +106,7 @@ class Derived:
         if found is None:
             found = asyncio.get_running_loop().run_in_executor(None, self._count_answer, kind, compute)
             answers[key] = found
-            while len(answers) > MAX_ANSWERS:
+            while len(answers) > keep:
                 answers.popitem(last=False)
         else:
             answers.move_to_end(key)

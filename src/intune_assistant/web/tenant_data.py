@@ -29,7 +29,7 @@ from intune_assistant.snapshot import Snapshot
 from intune_assistant.tenants import TenantRecord
 
 from .context import tenant_context, web_state
-from .derived import Analysis
+from .derived import MAX_ANSWERS, Analysis
 from .errors import Link, ProblemPage, api_error, is_api, is_htmx
 from .identity_api import Principal
 from .modules import modules_in_use
@@ -66,9 +66,10 @@ class TenantData:
         """An analysis of this generation: computed once off the event loop, shared by every request."""
         return await self.inventory.derived.get(analysis)
 
-    async def answer(self, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
-        """One question's answer (a device's verdicts, a filter's preview), computed once off the loop."""
-        return await self.inventory.derived.answer(kind, key, compute)
+    async def answer(self, kind: str, key: Hashable, compute: Callable[[], T], *, keep: int = MAX_ANSWERS) -> T:
+        """One question's answer (a device's verdicts, a filter's preview), computed once off the loop;
+        the last ``keep`` per kind are kept."""
+        return await self.inventory.derived.answer(kind, key, compute, keep=keep)
 
 
 class StillReading(Exception):

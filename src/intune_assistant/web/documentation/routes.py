@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +57,10 @@ async def documentation(request: Request, data: PageData) -> Response:
     return render(request, "documentation.html", context)
 
 
+# Rendered documents kept per generation and user (memory: a large tenant's PDF is a few MB).
+DOCUMENTS_KEPT = 6
+
+
 @router.get("/documentation/download", name="documentation_download")
 async def documentation_download(request: Request, data: FileData) -> Response:
     """The document as a file download, built in memory from the cached snapshot."""
@@ -71,7 +74,11 @@ async def documentation_download(request: Request, data: FileData) -> Response:
         )
     state = web_state(request)
     try:
-        body = await asyncio.to_thread(render_document, data.snapshot, state.catalog, wanted)
+        # Kept with the generation (the last few documents): a second download of the same document
+        # is not rendered again (seconds of CPU for a large tenant's Word or PDF file).
+        body = await data.answer(
+            "documentation", wanted, lambda: render_document(data.snapshot, state.catalog, wanted), keep=DOCUMENTS_KEPT
+        )
     except Exception as exc:
         logger.error("documentation export failed: %s (%s)", type(exc).__name__, wanted.fmt)
         raise ProblemPage(
