@@ -63,3 +63,15 @@ def test_client_ids_must_be_guids() -> None:
             frontend_client_id=DEMO_FRONTEND_CLIENT_ID,
             frontend_client_secret=None,
         )
+
+
+def test_the_cli_client_id_must_be_a_guid_when_given() -> None:
+    with pytest.raises(ValueError, match="cli_client_id"):
+        IdentityConfig(
+            authority_host="https://login.microsoftonline.com",
+            api_client_id=DEMO_API_CLIENT_ID,
+            api_client_secret="s",
+            frontend_client_id=DEMO_FRONTEND_CLIENT_ID,
+            frontend_client_secret=None,
+            cli_client_id="intune-cli",
+        )

@@ -35,11 +35,30 @@ GRAPH = "https://graph.microsoft.com"
 # The sign-in options of every command that can read a real tenant.
 TenantOption = Annotated[str | None, typer.Option(help="A real tenant (domain), signing in with a device code.")]
 ClientIdOption = Annotated[
-    str | None, typer.Option(envvar="INTUNE_ASSISTANT_CLIENT_ID", help="App registration (client) id (--tenant).")
+    str | None,
+    typer.Option(envvar="INTUNE_ASSISTANT_CLIENT_ID", help="App registration (client) id (--tenant, --server)."),
 ]
 AuthorityOption = Annotated[str | None, typer.Option(help="Sign-in authority URL (--tenant; default: Entra ID's).")]
 GraphUrlOption = Annotated[str, typer.Option(help="Microsoft Graph base URL (--tenant).")]
 CaFileOption = Annotated[Path | None, typer.Option(help="CA certificate to trust for sign-in and Graph (--tenant).")]
+# The options of every command that can ask a running server instead (cli.server).
+ServerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--server",
+        help="A running Intune Assistant (its base URL): ask its JSON API instead of reading the tenant here.",
+    ),
+]
+ApiScopeOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="INTUNE_ASSISTANT_API_SCOPE",
+        help="The server's API scope, api://API-CLIENT-ID/access_as_user (--server).",
+    ),
+]
+ServerTenantOption = Annotated[
+    str | None, typer.Option("--tenant", help="Your tenant (domain) to sign in to (--server; default: organizations).")
+]
 
 
 class UserError(Exception):

@@ -25,6 +25,16 @@ from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.catalog.modules import default_read_scopes
 from intune_assistant.snapshot import Snapshot
 
+from .common import (
+    ApiScopeOption,
+    AuthorityOption,
+    CaFileOption,
+    ClientIdOption,
+    ServerOption,
+    UserError,
+)
+from .server import ServerSignIn, server_json
+
 if TYPE_CHECKING:  # the analyses load only when a compare command runs (quick CLI start-up)
     from intune_assistant.analyses.compare import Comparison
 
@@ -363,10 +373,26 @@ def compare(
         Format | None, typer.Option("--format", help="Report format (default: from -o's extension, else html).")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Report file (default: stdout).")] = None,
+    server: ServerOption = None,
+    api_scope: ApiScopeOption = None,
+    client_id: ClientIdOption = None,
+    authority: AuthorityOption = None,
+    ca_file: CaFileOption = None,
 ) -> None:
-    """Compare two tenants, a tenant with a baseline, a tenant with itself over time, or policies."""
+    """Compare two tenants, a tenant with a baseline, a tenant with itself over time, or policies.
+
+    With ``--server URL``: ``tenant[:DOMAIN]`` (your tenant, as the server reads it) against
+    ``builtin:NAME``, as JSON — the same JSON a local comparison writes with ``--format json``.
+    """
     from intune_assistant.render.compare import FORMATS, render_comparison
 
+    if server is not None:
+        with errors_exit_2(UserError):
+            aligned = _compare_on_server(
+                (a, b), fmt, output, only_differences, (policy, mode), ServerSignIn(
+                    server, api_scope, None, client_id, authority, ca_file)
+            )  # fmt: skip
+        raise typer.Exit(EXIT_ALIGNED if aligned else EXIT_DIFFERENT)
     with errors_exit_2():
         catalog = default_catalog()
         left, right = load_source(a, catalog), load_source(b, catalog)
@@ -386,6 +412,45 @@ def compare(
                 state = "aligned" if result.aligned else f"{len(result.differences)} object(s) differ"
                 console.print(f"Report written to [bold]{written}[/] ({state})")
     raise typer.Exit(EXIT_ALIGNED if result.aligned else EXIT_DIFFERENT)
+
+
+def _compare_on_server(
+    sides: tuple[str, str],
+    fmt: Format | None,
+    output: Path | None,
+    only_differences: bool,
+    local_only: tuple[str | None, Mode],
+    server: ServerSignIn,
+) -> bool:
+    """``compare tenant[:DOMAIN] builtin:NAME --server URL``: the server's comparison as JSON; whether aligned."""
+    import json
+
+    if local_only != (None, Mode.AUTO) and local_only[1] is not Mode.BASELINE:
+        raise CompareError("with --server, compare checks your tenant against a built-in baseline only (no --policy)")
+    chosen = fmt or (Format(output.suffix.lstrip(".").lower()) if output and output.suffix == ".json" else None)
+    if chosen not in (None, Format.JSON):
+        raise CompareError("with --server, compare writes JSON only (--format json)")
+    tenant = next((s for s in sides if s == "tenant" or s.startswith("tenant:")), None)
+    baseline = next((s for s in sides if s.startswith("builtin:")), None)
+    if tenant is None or baseline is None:
+        raise CompareError("with --server, compare tenant[:DOMAIN] with builtin:NAME (e.g. builtin:windows-security)")
+    domain = tenant.partition(":")[2] or None
+    params = {"baseline": baseline, **({"only": "1"} if only_differences else {})}
+    body = server_json(
+        ServerSignIn(server.url, server.api_scope, domain, server.client_id, server.authority, server.ca_file),
+        "/compare/baseline",
+        params,
+        Console(stderr=True),
+    )
+    # The server writes the comparison with the same ``comparison_data`` as --format json here.
+    report = {k: v for k, v in body.items() if k not in ("status", "taken_at")}
+    data = json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+    return bool(report.get("aligned"))
 
 
 def download(

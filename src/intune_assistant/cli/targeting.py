@@ -36,6 +36,16 @@ from intune_assistant.analyses.assignments import (
 from intune_assistant.catalog import Catalog, default_catalog
 from intune_assistant.snapshot import Snapshot
 
+from .common import (
+    ApiScopeOption,
+    AuthorityOption,
+    CaFileOption,
+    ClientIdOption,
+    ServerOption,
+    ServerTenantOption,
+)
+from .server import ServerSignIn, server_json
+
 # Exit codes shared with cli.main (kept equal, not imported: main imports this module).
 EXIT_OK = 0
 EXIT_INCOMPLETE = 3
@@ -318,9 +328,24 @@ def assignments(
         bool, typer.Option("--hygiene", help="Empty groups, unassigned objects, deleted groups, unused filters.")
     ] = False,
     types: Annotated[list[str] | None, typer.Option("--type", help="Only these catalog types; repeatable.")] = None,
+    server: ServerOption = None,
+    api_scope: ApiScopeOption = None,
+    tenant: ServerTenantOption = None,
+    client_id: ClientIdOption = None,
+    authority: AuthorityOption = None,
+    ca_file: CaFileOption = None,
 ) -> None:
     """Every assignment of every policy, app and script: by policy, flat, by group, filter, user or device."""
     console = _console(json_output)
+    if server is not None:
+        views = {"--demo": demo, "--snapshot": snapshot, "--csv": csv, "--group": group, "--filter": filter_name,
+                 "--user": user, "--device": device, "--hygiene": show_hygiene or None, "--type": types}  # fmt: skip
+        _assignments_from_server(
+            ServerSignIn(server, api_scope, tenant, client_id, authority, ca_file),
+            json_output,
+            [name for name, value in views.items() if value is not None],
+            console,
+        )
     catalog = default_catalog()
     if types:
         unknown = [t for t in types if t not in catalog]
@@ -397,6 +422,19 @@ def assignments(
     if json_output:
         _print_json(result)
     _finish(data, console)
+
+
+def _assignments_from_server(server: ServerSignIn, json_output: bool, others: list[str], console: Console) -> None:
+    """``assignments --server URL --json``: the server's overview, printed as the local one is."""
+    if not json_output:
+        raise _user_error("with --server, assignments prints JSON only: add --json")
+    if others:
+        raise _user_error(f"with --server, {', '.join(others)} cannot be used (the server reads the tenant)")
+    body = server_json(server, "/assignments", {}, console)
+    # The API serializes the overview with the same ``to_jsonable`` as the local --json.
+    overview = {"policies": body.get("policies"), "gaps": body.get("gaps")}
+    print(json.dumps(overview, indent=2, ensure_ascii=False))
+    raise typer.Exit(EXIT_INCOMPLETE if overview["gaps"] else EXIT_OK)
 
 
 # -- explain and resultant -----------------------------------------------------------------

@@ -52,6 +52,8 @@ class IdentityConfig:
     frontend_client_secret: str | None = field(repr=False)
     graph_base_url: str = GRAPH_RESOURCE
     ca_file: str | None = None
+    # The CLI's app registration: its tokens for the API scope are accepted (``--server``); None: none.
+    cli_client_id: str | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.authority_host)
@@ -64,6 +66,8 @@ class IdentityConfig:
         for name in ("api_client_id", "frontend_client_id"):
             if not is_guid(getattr(self, name)):
                 raise ValueError(f"{name} must be the application (client) ID GUID from Entra ID")
+        if self.cli_client_id is not None and not is_guid(self.cli_client_id):
+            raise ValueError("cli_client_id must be the application (client) ID GUID from Entra ID")
         if not self.api_client_secret:
             raise ValueError("api_client_secret is required: the API redeems tokens On-Behalf-Of the user")
 
@@ -91,6 +95,7 @@ class IdentityConfig:
         # Imported here so that loading the identity package never loads the emulator.
         from intune_assistant.emulator.entra.registrations import (
             DEMO_API_SECRET,
+            DEMO_CLI_CLIENT_ID,
             DEMO_FRONTEND_CLIENT_ID,
             DEMO_FRONTEND_SECRET,
         )
@@ -105,4 +110,5 @@ class IdentityConfig:
             frontend_client_secret=DEMO_FRONTEND_SECRET,
             graph_base_url=base,
             ca_file=ca_file,
+            cli_client_id=DEMO_CLI_CLIENT_ID,
         )

@@ -10,7 +10,7 @@ In order, without touching a key until the token could be acceptable:
    with 60 s leeway, ``iat`` present;
 4. signature, with the key ``kid`` of the issuing tenant's JWKS (see ``jwks``);
 5. delegated scope ``access_as_user`` (403), who the user is (see ``claims``), and the client
-   application that obtained the token (``azp``, by default the frontend only; 403);
+   application that obtained the token (``azp``, by default the frontend and the CLI; 403);
 6. the tenant the caller selected (``expected_tenant``, 403 ``tenant_mismatch``);
 7. ``tenant_check(tid)``: onboarded and enabled (403, raised by the check).
 
@@ -86,8 +86,8 @@ class ApiTokenValidator:
     ``tenant_check`` (sync or async) refuses tenants that are not onboarded or are disabled by
     raising ``AuthError``; ``http`` makes the httpx clients for key fetches; ``clock`` returns Unix
     seconds (token lifetimes and key cache). ``allowed_client_ids`` are the applications whose
-    tokens (``azp``) are accepted — by default only the frontend. One instance serves one event
-    loop.
+    tokens (``azp``) are accepted — by default the frontend and, when configured, the CLI
+    (``--server``). One instance serves one event loop.
     """
 
     def __init__(
@@ -104,7 +104,8 @@ class ApiTokenValidator:
         allowed_client_ids: Iterable[str] | None = None,
     ) -> None:
         self._config = config
-        clients = (config.frontend_client_id,) if allowed_client_ids is None else tuple(allowed_client_ids)
+        configured = (config.frontend_client_id, *((config.cli_client_id,) if config.cli_client_id else ()))
+        clients = configured if allowed_client_ids is None else tuple(allowed_client_ids)
         self._allowed_clients = frozenset(c.lower() for c in clients)
         self._tenant_check = tenant_check
         self._clock = clock

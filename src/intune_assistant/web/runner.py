@@ -230,6 +230,7 @@ def run_serve(host: str, port: int, echo: Callable[[str], None]) -> None:
         frontend_client_secret=secret,
         graph_base_url=found.graph_base_url.rstrip("/"),
         ca_file=found.ca_file,
+        cli_client_id=found.cli_client_id or None,
     )
     url = settings.database_url or database_url(settings.data_dir)
     upgrade_database(url)

@@ -140,6 +140,8 @@ class IdentitySettings(BaseSettings):
     frontend_client_secret: SecretStr | None = None
     graph_base_url: str = "https://graph.microsoft.com"
     ca_file: str | None = None
+    # The CLI's app registration, whose tokens the API accepts (``--server``); empty: none.
+    cli_client_id: str = ""
 
     def missing(self) -> list[str]:
         """The environment variables ``serve`` still needs."""

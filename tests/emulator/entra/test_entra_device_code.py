@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -61,6 +62,24 @@ async def test_device_flow_through_the_pages(env: Any) -> None:
     assert done.status_code == 200 and "signed in" in done.text
     tokens = (await _poll(env, flow)).json()
     assert env.claims_of(tokens["access_token"])["aud"] == env.regs.api.client_id
+
+
+async def test_the_cli_gets_the_api_scope_as_a_pre_authorized_client(make_env: Any) -> None:
+    """The API app pre-authorizes the CLI (``preAuthorizedApplications``): no consent of its own is
+    needed; an API that does not pre-authorize it answers AADSTS65001 at redemption."""
+    env = make_env()
+    assert env.regs.cli.client_id in env.regs.api.pre_authorized_applications
+    flow = await _start(env, scope=env.api_scope)
+    env.entra.approve_device_code(flow["user_code"], env.ADMIN)
+    claims = env.claims_of((await _poll(env, flow)).json()["access_token"])
+    assert claims["azp"] == env.regs.cli.client_id and claims["scp"] == "access_as_user"
+    assert claims["aud"] == env.regs.api.client_id and claims["iss"] == f"{env.BASE}/{env.CONTOSO}/v2.0"
+    env.entra.registrations = replace(
+        env.regs, api=replace(env.regs.api, pre_authorized_applications=(env.regs.frontend.client_id,))
+    )
+    refused = await _start(env, scope=env.api_scope)
+    env.entra.approve_device_code(refused["user_code"], env.ADMIN)
+    assert (await _poll(env, refused)).json()["error_codes"] == [65001]
 
 
 async def test_device_flow_declined_and_expired(env: Any) -> None:

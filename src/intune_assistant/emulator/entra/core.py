@@ -220,6 +220,10 @@ class Core:
             sent = scopes.sent if not scopes.is_default else tuple(f"{GRAPH_RESOURCE}/{s}" for s in granted)
         elif scopes.resource == "api":
             api = self.registrations.api
+            # Only the API's pre-authorized clients get its scope, checked when the token is issued
+            # (as Graph consent is): the emulator keeps no consent of another client to the API.
+            if client.client_id.lower() not in (c.lower() for c in api.pre_authorized_applications):
+                raise errors.consent_required(client.client_id, client.display_name)
             granted = (api.exposed_scope,)
             self.issuer_bases.add(base)
             response["access_token"] = self.minter.api_access_token(

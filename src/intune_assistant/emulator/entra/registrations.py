@@ -5,7 +5,9 @@ Three multi-tenant registrations (DESIGN §2):
 * ``FrontendApp`` — signs the user in (OpenID Connect) and may obtain a token for the API's
   ``access_as_user`` scope only. It holds no Microsoft Graph permission.
 * ``ApiApp`` — the "Downstream API": exposes ``access_as_user``, lists the frontend in
-  ``knownClientApplications``, and holds the delegated Graph permissions it uses through
+  ``knownClientApplications``, pre-authorizes the frontend and the CLI for ``access_as_user``
+  (``preAuthorizedApplications``: "Authorized client applications" in the portal), and holds
+  the delegated Graph permissions it uses through
   On-Behalf-Of: the catalog's read scopes plus write scopes per write module.
 * ``PublicClientApp`` — the CLI, a public client using the device-code flow.
 """
@@ -70,6 +72,8 @@ class ApiApp:
     redirect_uris: tuple[str, ...] = ()
     exposed_scope: str = "access_as_user"
     display_name: str = "Intune Assistant API"
+    # preAuthorizedApplications: the clients that get ``exposed_scope`` without a consent of their own.
+    pre_authorized_applications: tuple[str, ...] = ()
 
     @property
     def identifier_uri(self) -> str:
@@ -131,6 +135,8 @@ class AppRegistrations:
             read_scopes=read_scopes,
             write_scopes=write_scopes,
             redirect_uris=tuple(consent_redirect_uris),
+            # The web app's sign-in and the CLI's --server mode call the API as the user.
+            pre_authorized_applications=(DEMO_FRONTEND_CLIENT_ID, DEMO_CLI_CLIENT_ID),
         )
         cli_writes = (*write_scopes.get("bulk-assign", ()), *write_scopes.get("bulk-edit", ()))
         cli_scopes = tuple(dict.fromkeys([*read_scopes, *cli_writes]))
