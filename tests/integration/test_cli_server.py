@@ -157,7 +157,7 @@ def test_a_refused_token_is_a_clear_error(served: Served) -> None:
         served.stack.registry.set_enabled(served.tenant_id, True)
     assert status == 2, err
     assert stdout == ""
-    assert "the server refused (403 [tenant_disabled])" in err and "Traceback" not in err
+    assert "the server refused (403, tenant_disabled)" in err and "Traceback" not in err
 
 
 def test_a_bad_server_url_is_refused_before_sign_in() -> None:

@@ -55,8 +55,9 @@ def _problem(response: httpx.Response, url: str) -> UserError:
     except ValueError:
         body = None
     if isinstance(body, dict) and ("detail" in body or "title" in body):
-        detail = str(body.get("detail") or body.get("title"))
-        code = f" [{body['code']}]" if body.get("code") else ""
+        # The server's words are printed with Rich: never read as markup.
+        detail = escape(str(body.get("detail") or body.get("title")))
+        code = f", {escape(str(body['code']))}" if body.get("code") else ""
         return UserError(f"the server refused ({response.status_code}{code}): {detail}")
     return UserError(
         f"{url} answered {response.status_code} {response.reason_phrase} without problem details; "
