@@ -83,25 +83,32 @@ def _run(args: list[str]) -> tuple[int, str, str]:
 
 
 def _run_signed_in(served: Served, args: list[str], *, user_id: str | None = None) -> tuple[int, str, str]:
-    """Run the CLI; approve its device code as the admin (or ``user_id``) once it prompts."""
+    """Run the CLI; approve each device code it shows as the admin (or ``user_id``), as the user
+    would on another device."""
     assert served.stack.demo is not None
     with subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         assert proc.stderr is not None and proc.stdout is not None
         seen: list[str] = []
-        reader = threading.Thread(target=lambda: seen.extend(proc.stderr or []), daemon=True)
-        reader.start()
-        deadline = time.monotonic() + 60
-        code = None
-        while code is None and time.monotonic() < deadline and proc.poll() is None:
-            found = CODE.search(" ".join(seen))
-            code = found.group(1) if found else None
+        out: list[str] = []
+        readers = [
+            threading.Thread(target=lambda: seen.extend(proc.stderr or []), daemon=True),
+            threading.Thread(target=lambda: out.append(proc.stdout.read() if proc.stdout else ""), daemon=True),
+        ]
+        for reader in readers:
+            reader.start()
+        approved: set[str] = set()
+        deadline = time.monotonic() + 240
+        while proc.poll() is None and time.monotonic() < deadline:
+            for code in CODE.findall(" ".join(seen)):
+                if code not in approved:
+                    served.stack.demo.entra.approve_device_code(code, user_id or served.admin_id)
+                    approved.add(code)
             time.sleep(0.05)
-        assert code, f"no device code prompt; stderr: {''.join(seen)}"
-        served.stack.demo.entra.approve_device_code(code, user_id or served.admin_id)
-        stdout = proc.stdout.read()
-        status = proc.wait(timeout=240)
-        reader.join(timeout=10)
-    return status, stdout, "".join(seen)
+        status = proc.wait(timeout=10)
+        for reader in readers:
+            reader.join(timeout=10)
+    assert approved, f"no device code prompt; stderr: {''.join(seen)}"
+    return status, "".join(out), "".join(seen)
 
 
 def test_assignments_from_the_server_are_the_local_json(served: Served) -> None:
@@ -112,6 +119,20 @@ def test_assignments_from_the_server_are_the_local_json(served: Served) -> None:
     assert json.loads(remote) == json.loads(local)
     assert json.loads(remote)["policies"], "the demo tenant has assigned policies"
     assert "eyJ" not in remote + err, "no token may reach the terminal"
+
+
+def test_a_conditional_access_challenge_is_answered_by_signing_in_again(served: Served) -> None:
+    """An account that needs MFA for Graph: the server's On-Behalf-Of call is refused, the API
+    relays the claims challenge (401), the CLI signs in again with it (MFA) and gets the answer."""
+    assert served.stack.demo is not None
+    tenant = served.stack.demo.tenants["contoso"]
+    mfa_admin = next(o for o in tenant.operators if o.role == "admin" and o.enabled and o.mfa_required)
+    status, remote, err = _run_signed_in(
+        served, ["assignments", "--json", *served.sign_in_args()], user_id=mfa_admin.user_id
+    )
+    assert status == 0, err
+    assert "stronger sign-in" in err and len(CODE.findall(err)) == 2
+    assert json.loads(remote)["policies"]
 
 
 def _without_read_times(report: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,9 @@ waits, showing the progress on stderr. An RFC 9457 problem becomes one clear lin
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +30,7 @@ API_PREFIX = "/api/v1"
 # How long a command waits for the server's first read of the tenant before giving up.
 COLLECT_WAIT_S = 900.0
 POLL_INTERVAL_S = 1.0
+_CLAIMS = re.compile(r'claims="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -65,21 +69,38 @@ def _problem(response: httpx.Response, url: str) -> UserError:
     )
 
 
-def _sign_in(server: ServerSignIn, console: Console) -> str:
-    from intune_assistant.identity.device_code import SignInError
-
-    if not server.api_scope:
-        raise UserError(
-            "--server needs the server's API scope (--api-scope or INTUNE_ASSISTANT_API_SCOPE), "
-            "api://API-CLIENT-ID/access_as_user; see docs/api.md."
-        )
-    provider = device_code_sign_in(
-        server.tenant or "organizations", server.client_id, server.authority, server.ca_file, console
-    )
+def _claims_challenge(response: httpx.Response) -> str | None:
+    """The claims a ``401 interaction_required`` asks the sign-in for (``WWW-Authenticate``, base64)."""
+    found = _CLAIMS.search(response.headers.get("WWW-Authenticate", ""))
+    if response.status_code != 401 or found is None:
+        return None
     try:
-        return asyncio.run(provider.get_token([server.api_scope]))
-    except SignInError as exc:
-        raise UserError(f"sign-in failed: {exc}") from None
+        return base64.b64decode(found.group(1), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+class _SignIn:
+    """The user's device-code sign-in for the server's API scope (MSAL, in memory)."""
+
+    def __init__(self, server: ServerSignIn, console: Console) -> None:
+        if not server.api_scope:
+            raise UserError(
+                "--server needs the server's API scope (--api-scope or INTUNE_ASSISTANT_API_SCOPE), "
+                "api://API-CLIENT-ID/access_as_user; see docs/api.md."
+            )
+        self.scope = server.api_scope
+        self.provider = device_code_sign_in(
+            server.tenant or "organizations", server.client_id, server.authority, server.ca_file, console
+        )
+
+    def token(self, claims_challenge: str | None = None) -> str:
+        from intune_assistant.identity.device_code import SignInError
+
+        try:
+            return asyncio.run(self.provider.get_token([self.scope], claims_challenge=claims_challenge))
+        except SignInError as exc:
+            raise UserError(f"sign-in failed: {exc}") from None
 
 
 def server_json(
@@ -87,25 +108,29 @@ def server_json(
 ) -> dict[str, Any]:
     """The JSON body of ``GET /api/v1{path}`` once the server has the tenant's data.
 
-    Signs in first (device code); waits through ``202 collecting``; raises ``UserError`` for a
-    server that cannot be reached, a refusal (its problem details) or an answer that is not JSON.
+    Signs in first (device code), and once more when the server relays a Conditional Access
+    challenge (``401 interaction_required``, e.g. MFA for Graph); waits through ``202 collecting``;
+    raises ``UserError`` for a server that cannot be reached, a refusal (its problem details) or an
+    answer that is not JSON.
     """
     base = _base(server.url)
-    token = _sign_in(server, console)
+    sign_in = _SignIn(server, console)
+    token = sign_in.token()
     url = f"{base}{API_PREFIX}{path}"
     verify: Any = str(server.ca_file) if server.ca_file else True
     deadline = time.monotonic() + wait_s
-    with httpx.Client(
-        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-        verify=verify,
-        timeout=120.0,
-        follow_redirects=False,
-    ) as client:
+    stepped_up = False
+    with httpx.Client(headers={"Accept": "application/json"}, verify=verify, timeout=120.0) as client:
         while True:
             try:
-                response = client.get(url, params=dict(params))
+                response = client.get(url, params=dict(params), headers={"Authorization": f"Bearer {token}"})
             except httpx.HTTPError as exc:
                 raise UserError(f"could not reach the server at {base}: {exc or type(exc).__name__}") from None
+            challenge = _claims_challenge(response)
+            if challenge is not None and not stepped_up:
+                console.print("[bold]The server needs a stronger sign-in (Conditional Access): sign in again.[/]")
+                token, stepped_up = sign_in.token(challenge), True
+                continue
             if response.status_code >= 300:
                 raise _problem(response, url)
             try:

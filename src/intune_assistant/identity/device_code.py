@@ -58,21 +58,22 @@ class DeviceCodeTokenProvider:
         # The signed-in user's object id (a plan is bound to it).
         self.user_id: str | None = None
 
-    async def get_token(self, scopes: Sequence[str]) -> str:
-        """A delegated access token for ``scopes``; prompts for sign-in the first time."""
+    async def get_token(self, scopes: Sequence[str], *, claims_challenge: str | None = None) -> str:
+        """A delegated access token for ``scopes``; prompts for sign-in the first time, and again
+        to answer ``claims_challenge`` (a Conditional Access step-up an API relayed)."""
         try:
-            return await asyncio.to_thread(self._acquire, list(scopes))
+            return await asyncio.to_thread(self._acquire, list(scopes), claims_challenge)
         except requests.RequestException as exc:
             raise SignInError(f"the sign-in service could not be reached: {exc}") from None
 
-    def _acquire(self, scopes: list[str]) -> str:
+    def _acquire(self, scopes: list[str], claims_challenge: str | None = None) -> str:
         with self._lock:
             accounts = self._app.get_accounts()
             result: dict[str, Any] | None = None
-            if accounts:
+            if accounts and claims_challenge is None:
                 result = self._app.acquire_token_silent(scopes, account=accounts[0])
             if not result:
-                flow = self._app.initiate_device_flow(scopes=scopes)
+                flow = self._app.initiate_device_flow(scopes=scopes, claims_challenge=claims_challenge)
                 if "user_code" not in flow:
                     raise SignInError(flow.get("error_description") or "device-code sign-in could not start")
                 self._prompt(str(flow["message"]))

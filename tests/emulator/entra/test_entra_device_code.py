@@ -82,6 +82,27 @@ async def test_the_cli_gets_the_api_scope_as_a_pre_authorized_client(make_env: A
     assert (await _poll(env, refused)).json()["error_codes"] == [65001]
 
 
+async def test_a_claims_challenge_makes_the_device_sign_in_a_step_up(env: Any) -> None:
+    """The API token carries MFA when the device-code request answers a claims challenge (an API
+    relayed it), without one it does not: the demo policy asks MFA for Graph only."""
+    plain = await _start(env, scope=env.api_scope)
+    env.entra.approve_device_code(plain["user_code"], env.MFA_ADMIN)
+    plain_uti = env.claims_of((await _poll(env, plain)).json()["access_token"])["uti"]
+    # An API token shows no amr: the emulator remembers by uti whether On-Behalf-Of may count MFA.
+    assert not env.entra.core.minter.had_mfa(plain_uti)
+    response = await env.client.post(
+        f"/{env.CONTOSO}/oauth2/v2.0/devicecode",
+        data={
+            "client_id": env.regs.cli.client_id,
+            "scope": env.api_scope,
+            "claims": '{"access_token":{"acrs":{"essential":true,"value":"p1"}}}',
+        },
+    )
+    stepped = response.json()
+    env.entra.approve_device_code(stepped["user_code"], env.MFA_ADMIN)
+    assert env.entra.core.minter.had_mfa(env.claims_of((await _poll(env, stepped)).json()["access_token"])["uti"])
+
+
 async def test_device_flow_declined_and_expired(env: Any) -> None:
     declined = await _start(env)
     page = await env.client.post("/devicelogin", data={"otc": declined["user_code"]})

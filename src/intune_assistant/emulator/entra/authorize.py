@@ -24,6 +24,7 @@ from dataclasses import replace
 from starlette.responses import Response
 
 from . import device_code, errors
+from .claims import wants_step_up
 from .core import DEVICE_POLICY_ID, Client, Core
 from .directory import Candidate, Principal
 from .errors import EntraError
@@ -69,21 +70,6 @@ def _names_policy(raw: str | None, policy_id: str) -> bool:
     polids = requested.get("polids") if isinstance(requested, dict) else None
     values = polids.get("values") if isinstance(polids, dict) else None
     return isinstance(values, list) and policy_id in values
-
-
-def _wants_step_up(raw: str | None) -> bool:
-    """Whether a ``claims`` request parameter asks for access-token claims (a CA challenge)."""
-    if not raw:
-        return False
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        raise errors.malformed("The 'claims' parameter is not valid JSON.") from None
-    if not isinstance(parsed, dict):
-        raise errors.malformed("The 'claims' parameter must be a JSON object.")
-    requested = parsed.get("access_token")
-    # xms_cc announces client capabilities (MSAL's client_capabilities); it is not a challenge.
-    return isinstance(requested, dict) and any(name != "xms_cc" for name in requested)
 
 
 class Browser:
@@ -243,7 +229,7 @@ class Browser:
                 nonce=query.get("nonce"),
                 code_challenge=challenge,
                 client_info=query.get("client_info") == "1",
-                step_up=_wants_step_up(query.get("claims")),
+                step_up=wants_step_up(query.get("claims")),
                 device_challenge=_names_policy(query.get("claims"), DEVICE_POLICY_ID),
                 max_age=max_age,
                 login_hint=query.get("login_hint") or None,

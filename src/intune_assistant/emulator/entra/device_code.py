@@ -5,7 +5,8 @@ client). The user approves on ``/devicelogin`` (code, then the account picker) o
 ``EntraEmulator.approve_device_code``. Polling answers ``authorization_pending`` until then,
 ``authorization_declined`` after a decline, ``expired_token`` after ``expires_in``; an approved
 code is redeemed once. Multi-factor authentication happens during the approval when the account
-requires it and the CLI asked for Microsoft Graph (the demo Conditional Access policy targets Graph).
+requires it and the CLI asked for Microsoft Graph (the demo Conditional Access policy targets Graph),
+or sent a claims challenge (a step-up, e.g. relayed by the API whose On-Behalf-Of call needed MFA).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import secrets
 from typing import Any
 
 from . import errors
+from .claims import wants_step_up
 from .core import Core
 from .directory import Authority, Principal
 from .registrations import PublicClientApp
@@ -38,6 +40,7 @@ def start(core: Core, authority: Authority, form: dict[str, str], base: str) -> 
         raise errors.missing_parameter("scope")
     scopes = parse_scopes(form.get("scope"), core.registrations.api, tenant=authority.segment)
     core.check_client_scopes(client, scopes)
+    step_up = wants_step_up(form.get("claims"))
     now = core.now()
     device_code = new_secret(48)
     user_code = "".join(secrets.choice(user_code_alphabet) for _ in range(9))
@@ -45,7 +48,12 @@ def start(core: Core, authority: Authority, form: dict[str, str], base: str) -> 
     core.devices.put(
         device_code,
         DeviceCode(
-            user_code=user_code, client_id=client.client_id, authority=authority, scopes=scopes, expires=now + lifetime
+            user_code=user_code,
+            client_id=client.client_id,
+            authority=authority,
+            scopes=scopes,
+            expires=now + lifetime,
+            step_up=step_up,
         ),
         now,
     )
@@ -77,7 +85,7 @@ def approve(core: Core, device: DeviceCode, principal: Principal) -> None:
     """Mark the flow approved by ``principal`` (MFA done when the account needs it for Graph)."""
     device.status = "approved"
     device.principal = principal.key()
-    device.mfa = principal.operator.mfa_required and device.scopes.resource == "graph"
+    device.mfa = principal.operator.mfa_required and (device.step_up or device.scopes.resource == "graph")
 
 
 def decline(device: DeviceCode) -> None:

@@ -145,6 +145,8 @@ class DeviceCode:
     status: DeviceStatus = "pending"
     principal: PrincipalKey | None = None
     mfa: bool = False
+    # The request carried a claims challenge (Conditional Access step-up): MFA whatever the resource.
+    step_up: bool = False
 
 
 T = TypeVar("T")
