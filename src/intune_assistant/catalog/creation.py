@@ -8,7 +8,9 @@ build create bodies from it) and by the emulator (which refuses what Graph refus
   a POST of the configuration followed by one POST per child (``children_posted``: administrative
   templates' ``definitionValues``, intune-grouppolicy-grouppolicydefinitionvalue-create.md); or
   ``createInstance`` of the object's Endpoint security template with its settings as
-  ``settingsDelta`` (intune-deviceintent-devicemanagementtemplate-createinstance.md).
+  ``settingsDelta`` (intune-deviceintent-devicemanagementtemplate-createinstance.md). A policy set
+  is the first kind too: the set (intune-policyset-policyset-create.md), then one POST per item
+  naming its policy, app or profile by ``payloadId`` (intune-policyset-*policysetitem-create.md).
 - ``server_set``: properties Graph computes (ids, timestamps, versions, counts, states); never sent.
 - ``only_types`` / ``refused_types``: for apps, the subtypes Graph creates without uploading
   content (web links, store apps, Microsoft 365 apps); every other subtype is "not deployable"
@@ -30,7 +32,15 @@ from typing import Any
 
 from .model import ResourceType
 
-__all__ = ["CREATION", "SERVER_SET", "CreateHow", "Creation", "creation_of", "not_deployable_reason"]
+__all__ = [
+    "CREATION",
+    "POLICY_SET_ITEM_SERVER_SET",
+    "SERVER_SET",
+    "CreateHow",
+    "Creation",
+    "creation_of",
+    "not_deployable_reason",
+]
 
 
 class CreateHow(StrEnum):
@@ -76,6 +86,10 @@ _APP_SERVER_SET = frozenset(
 )
 # What Intune sets inside a settings catalog policy's template reference from its templateId.
 TEMPLATE_REFERENCE_SERVER_SET = ("templateFamily", "templateDisplayName", "templateDisplayVersion")
+# What Intune sets on a policy set's item (its state, and the payload's name it shows).
+POLICY_SET_ITEM_SERVER_SET = frozenset(
+    {"id", "createdDateTime", "lastModifiedDateTime", "status", "errorCode", "@odata.context", "@odata.etag"}
+)
 _NEEDS_CONTENT = "not deployable: needs the app's content (Graph creates it only with an uploaded package)"
 
 
@@ -143,6 +157,9 @@ CREATION: Mapping[str, Creation] = {
     "appProtectionAndroid": Creation(inline=("apps",), server_set=frozenset({"deployedAppCount"})),
     "appProtectionWindows": Creation(inline=("apps",), server_set=frozenset({"deployedAppCount"})),
     "appCategories": Creation(),
+    "policySets": Creation(
+        how=CreateHow.CHILD_POSTS, children_posted=("items",), server_set=frozenset({"status", "errorCode"})
+    ),
     "autopilotProfiles": Creation(),
     "enrollmentConfigurations": Creation(builtin=("priority", 0)),
     "featureUpdateProfiles": Creation(server_set=frozenset({"endOfSupportDate", "deployableContentDisplayName"})),

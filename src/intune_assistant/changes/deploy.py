@@ -15,7 +15,9 @@ Each source object is matched with the target's objects by name and type as comp
 
 Objects other items of the same plan refer to (filters, scope tags, notification templates, apps)
 are created in an earlier stage; an item referring to one gets the new id at apply time
-(``new_reference``). Planning again after a full apply gives an empty plan.
+(``new_reference``). Policy sets come last: each item's policy, app or profile (``payloadId``) is
+translated by name to the target's object, or to the one this plan creates. Planning again after a
+full apply gives an empty plan.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ from typing import Any
 from intune_assistant.analyses.assignments import ObjectRef, object_ref
 from intune_assistant.analyses.compare.matching import same_identity
 from intune_assistant.catalog import Catalog, Kind, ResourceType, default_catalog
-from intune_assistant.catalog.creation import CreateHow, Creation, creation_of, not_deployable_reason
+from intune_assistant.catalog.creation import (
+    POLICY_SET_ITEM_SERVER_SET,
+    CreateHow,
+    Creation,
+    creation_of,
+    not_deployable_reason,
+)
 from intune_assistant.catalog.modules import optional_write_scopes, write_scopes
 from intune_assistant.snapshot import Snapshot
 
@@ -46,6 +54,8 @@ DEPLOY = "deploy-baseline"
 RESTORE = "restore"
 # Types other items refer to: created in the first stage, so the second can use their new ids.
 _REFERENCED = ("assignmentFilters", "scopeTags", "notificationTemplates", "mobileApps", "appCategories")
+# Types that refer to any other configuration object: planned and written after everything else.
+_LAST = ("policySets",)
 _NOT_CONFIGURATION = frozenset({Kind.DIRECTORY, Kind.DEVICE})
 _NOT_DEPLOYED = frozenset({"securityTemplates", "settingDefinitions", "auditEvents", "autopilotDevices"})
 _ASSIGNMENT_BOOKKEEPING = frozenset({"id", "source", "sourceId", "@odata.context"})
@@ -105,7 +115,8 @@ def deployable_records(catalog: Catalog) -> list[ResourceType]:
         r for r in catalog if r.kind not in _NOT_CONFIGURATION and r.key not in _NOT_DEPLOYED and not r.singleton
     ]
     rank = {key: index for index, key in enumerate(_REFERENCED)}
-    return sorted(records, key=lambda r: rank.get(r.key, len(rank)))
+    last = {key: len(rank) + 1 + index for index, key in enumerate(_LAST)}
+    return sorted(records, key=lambda r: last.get(r.key, rank.get(r.key, len(rank))))
 
 
 @dataclass
@@ -125,6 +136,8 @@ class _Planner:
     allowed: frozenset[str]
     # Groups to create first (by name), each with its placeholder: kept only if an item uses it.
     missing_groups: dict[str, tuple[str, PlanItem]] = field(default_factory=dict)
+    # Source objects by id (a policy set's payloads), built when first needed.
+    payloads: dict[str, ResourceType] | None = None
 
     def permitted(self, record: ResourceType, obj: Mapping[str, Any]) -> bool:
         """Whether the module may write ``record``; otherwise the object is rejected with why."""
@@ -174,9 +187,10 @@ class _Planner:
 
     def translate_body(self, record: ResourceType, body: dict[str, Any], found: list[Mapped]) -> dict[str, Any]:
         out = dict(body)
-        tags = out.get("roleScopeTagIds")
-        if isinstance(tags, list):
-            out["roleScopeTagIds"] = [self.translate(RefKind.SCOPE_TAG, str(t), found) or t for t in tags]
+        for name in ("roleScopeTagIds", "roleScopeTags"):  # a policy set names its tags "roleScopeTags"
+            tags = out.get(name)
+            if isinstance(tags, list):
+                out[name] = [self.translate(RefKind.SCOPE_TAG, str(t), found) or t for t in tags]
         for name in ("selectedMobileAppIds", "targetedMobileApps"):
             apps = out.get(name)
             if isinstance(apps, list):
@@ -265,6 +279,67 @@ class _Planner:
         else:
             self.plan_create(record, creation, obj, name, body, built.warnings, found)
 
+    def child_requests(
+        self, record: ResourceType, creation: Creation, obj: Mapping[str, Any], found: list[Mapped]
+    ) -> list[GraphRequest]:
+        """The POSTs after the create: definition values, or a policy set's items (payloads by name)."""
+        version = record.api_version
+        requests = []
+        for child in creation.children_posted:
+            for value in obj.get(child) or []:
+                if not isinstance(value, Mapping):
+                    continue
+                items = child == "items"
+                body = self.set_item_body(value, found) if items else _definition_value_body(value, version)
+                requests.append(GraphRequest("POST", f"{record.path}/{NEW_ID}/{child}", body, version))
+        return requests
+
+    def set_item_body(self, item: Mapping[str, Any], found: list[Mapped]) -> dict[str, Any]:
+        """A policy set item as created: what Intune sets left out, its payload the target's object."""
+        body = {
+            k: v
+            for k, v in item.items()
+            if k not in POLICY_SET_ITEM_SERVER_SET and (k == "@odata.type" or "@odata." not in k.lstrip("@"))
+        }
+        payload = str(item.get("payloadId") or "")
+        record = self.payload_record(payload)
+        kept = self.target_name(payload) if record is None and self.options.same_tenant else None
+        if kept is not None:  # a copy or restore in the tenant that has the payload: kept as it is
+            found.append(Mapped("policy", payload, kept, payload))
+            return body
+        if record is None:
+            found.append(
+                Mapped("policy", payload, str(item.get("displayName") or ""), None, "the source does not hold it")
+            )
+            return body
+        mapped = self.refs.translate(("policy", record.key), payload)
+        made = f"{record.key}/new:{mapped.name}"
+        if mapped.target_id is None and any(i.key == made for i in self.items):
+            mapped = Mapped("policy", payload, mapped.name, new_reference(made), "created by this plan")
+        found.append(mapped)
+        body["payloadId"] = mapped.target_id or payload
+        if mapped.target_id is not None and not mapped.target_id.startswith("{"):
+            body["displayName"] = mapped.name
+        return body
+
+    def target_name(self, object_id: str) -> str | None:
+        """The name of the target's configuration object ``object_id``, if it has it."""
+        for record in deployable_records(self.catalog):
+            for obj in self.target.read_objects(record.key) or []:
+                if obj.get("id") == object_id:
+                    return record.object_name(obj)
+        return None
+
+    def payload_record(self, payload: str) -> ResourceType | None:
+        """The source's type holding the object ``payload`` (a policy set item's), if it holds it."""
+        if self.payloads is None:
+            self.payloads = {
+                str(o.get("id")): r
+                for r in deployable_records(self.catalog)
+                for o in self.source.read_objects(r.key) or []
+            }
+        return self.payloads.get(payload)
+
     def unmapped(self, record: ResourceType, obj: Mapping[str, Any], found: list[Mapped]) -> bool:
         missing = [m for m in found if m.target_id is None]
         if missing:
@@ -284,15 +359,20 @@ class _Planner:
         desired = self.desired_assignments(record, obj, [], found)
         if self.unmapped(record, obj, found) or not self.permitted(record, obj):
             return
+        children = self.child_requests(record, creation, obj, found)
+        if self.unmapped(record, obj, found):
+            return
         ref = replace(self.ref(record, obj), id="")
         version = record.api_version
-        requests = [_create_request(record, creation, obj, body, version)]
-        requests += _child_requests(record, creation, obj, NEW_ID, version)
+        requests = [_create_request(record, creation, obj, body, version), *children]
         if desired:
             requests.append(_assign_request(record, NEW_ID, desired, version))
         left_out = obj.get("assignments") if self.options.assign is AssignMode.NONE else None
         if isinstance(left_out, list) and left_out:
             warnings = (*warnings, f"its {len(left_out)} assignment(s) are not deployed (assignments: none)")
+        elif desired is None and record.write.assign_by_update and obj.get("assignments"):
+            # A policy set is assigned through its update action, which no write path sends yet.
+            warnings = (*warnings, "its assignments are not deployed (a policy set's): assign it in the admin center")
         changes = [f"create {record.label} '{name}'"]
         changes += [f"assign: {_target_words(a)}" for a in desired or ()]
         item = PlanItem(
@@ -313,7 +393,7 @@ class _Planner:
             warnings=warnings,
             references=tuple(dict.fromkeys(m.words() for m in found)),
             expected_properties={record.name_field: name},
-            stage=0 if record.key in _REFERENCED else 1,
+            stage=0 if record.key in _REFERENCED else 2 if record.key in _LAST else 1,
         )
         self.items.append(item)
 
@@ -480,18 +560,6 @@ def _create_request(
     }
     path = f"deviceManagement/templates/{body.get('templateId')}/createInstance"
     return GraphRequest("POST", path, instance, version)
-
-
-def _child_requests(
-    record: ResourceType, creation: Creation, obj: Mapping[str, Any], object_id: str, version: str
-) -> list[GraphRequest]:
-    requests = []
-    for child in creation.children_posted:
-        for value in obj.get(child) or []:
-            if isinstance(value, Mapping):
-                body = _definition_value_body(value, version)
-                requests.append(GraphRequest("POST", f"{record.path}/{object_id}/{child}", body, version))
-    return requests
 
 
 def _assign_request(

@@ -223,6 +223,8 @@ def create_child(call: Call) -> GraphResponse:
     creation = CREATION.get(record.key)
     if child is None or creation is None or child.name not in creation.children_posted:
         raise wrong_verb("POST", call.route)
+    if child.name == "items":
+        return _create_set_item(call, record, obj)
     body = _body_object(call)
     bound = _BIND.search(str(body.pop("definition@odata.bind", "")))
     if bound is None or bound.group(2):
@@ -255,6 +257,46 @@ def create_child(call: Call) -> GraphResponse:
     _audit(call, record, "Patch", obj)
     context = f"{call.route.path}('{obj.get('id')}')/{child.name}/$entity"
     return GraphResponse(201, {"@odata.context": context_url(call.req, context), **shape(value, strip=set())})
+
+
+def _create_set_item(call: Call, record: ResourceType, policy_set: dict[str, Any]) -> GraphResponse:
+    """``POST policySets/{id}/items`` → 201 with the item (intune-policyset-*policysetitem-create.md).
+
+    The ``@odata.type`` (a ``…PolicySetItem``) and ``payloadId`` are required. Intune names the item
+    after its payload and reports a payload it can't find on the item (``errorCode`` ``notFound``,
+    ``status`` ``error``), as it reports a payload deleted later, rather than refusing the POST.
+    """
+    body = _body_object(call)
+    kind = _short_type(body.get("@odata.type"))
+    if not kind.endswith("PolicySetItem"):
+        raise bad_request("A type must be specified: '@odata.type' is required to create a policySetItem.")
+    payload = body.get("payloadId")
+    if not isinstance(payload, str) or not payload:
+        raise bad_request("The property 'payloadId' is required.")
+    found = call.store.find(
+        [r for r in call.router.catalog if r.kind is not Kind.DIRECTORY and r.key != record.key], payload
+    )
+    for field in (*_SERVER_FIELDS, "status", "errorCode", "@odata.context", "@odata.etag"):
+        body.pop(field, None)
+    now = timestamp()
+    item: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        **body,
+        "createdDateTime": now,
+        "lastModifiedDateTime": now,
+        "guidedDeploymentTags": body.get("guidedDeploymentTags") or [],
+        "status": "notAssigned" if found else "error",
+        "errorCode": "noError" if found else "notFound",
+    }
+    if found is not None:
+        payload_record, payload_obj = found
+        item["displayName"] = payload_record.object_name(payload_obj)
+        item.setdefault("itemType", payload_obj.get("@odata.type"))
+    existing = [i for i in policy_set.get("items") or [] if isinstance(i, dict)]
+    call.store.replace(record, policy_set, {**policy_set, "items": [*existing, item], "lastModifiedDateTime": now})
+    _audit(call, record, "Patch", policy_set)
+    context = f"{call.route.path}('{policy_set.get('id')}')/items/$entity"
+    return GraphResponse(201, {"@odata.context": context_url(call.req, context), **shape(item, strip=set())})
 
 
 def _known_definition(record: ResourceType, call: Call, definition_id: str) -> dict[str, Any]:
