@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from intune_assistant.catalog.modules import default_read_scopes, write_scopes
 from intune_assistant.web.session import HOST_PREFIX, SESSION_COOKIE
+
+
+@pytest.fixture
+def settings_changes() -> dict[str, Any]:
+    """Graph is asked about revoked sign-in sessions on every request here (60 s apart by default)."""
+    return {"sessions_check_s": 0}
+
 
 OBO = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 

@@ -153,6 +153,7 @@ def create_app(
             transport=transport,
             ttl_s=settings.cache_minutes * 60,
             keep_s=settings.cache_keep_minutes * 60,
+            sessions_check_s=settings.sessions_check_s,
             # The heavy analyses, then the lists' tables over them: no page waits after a collection.
             warm=(*WARM, *LIST_TABLES),
         ),

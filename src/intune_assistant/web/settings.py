@@ -65,6 +65,9 @@ class WebSettings(BaseSettings):
     cache_minutes: float = Field(default=5.0, ge=0)
     # Minutes data is kept at most (shown while a refresh runs); older data is read again first.
     cache_keep_minutes: float = Field(default=60.0, ge=0)
+    # Seconds between the per-user Graph reads that find revoked sign-in sessions (a CAE claims
+    # challenge); 0 reads on every request. Entra itself may take minutes to propagate a revocation.
+    sessions_check_s: float = Field(default=60.0, ge=0)
     # Seconds a download waits for a collection still running before answering 503 with Retry-After.
     export_wait_s: float = Field(default=60.0, ge=0)
     # Seconds a sign-in may take between leaving for Entra and coming back.

@@ -125,6 +125,8 @@ class _Entry:
     # Set when the last refresh failed: the data shown is older than it should be.
     refresh_failed: datetime | None = None
     warming: asyncio.Task[None] | None = None
+    # When Graph last said this user's sign-in sessions still stand (the service's clock).
+    sessions_checked: float | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class PolicyService:
         transport: httpx.AsyncBaseTransport | None = None,
         ttl_s: float = 300.0,
         keep_s: float = 3600.0,
+        sessions_check_s: float = 60.0,
         warm: Sequence[Analysis[Any]] = (),
         clock: Callable[[], float] = time.monotonic,
         budget: CollectionBudget | None = None,
@@ -176,6 +179,7 @@ class PolicyService:
         self._transport = transport
         self._ttl_s = ttl_s
         self._keep_s = max(keep_s, ttl_s)
+        self._sessions_check_s = sessions_check_s
         self._warm = list(warm)
         self._clock = clock
         self._entries: OrderedDict[CacheKey, _Entry] = OrderedDict()
@@ -329,14 +333,22 @@ class PolicyService:
         return scopes
 
     async def _check_sessions(self, principal: Principal, api_token: str, scopes: tuple[str, ...]) -> None:
-        """One small Graph read per page: Graph, not Entra's On-Behalf-Of, knows the user's sessions were
-        revoked since they signed in, and says so with a CAE claims challenge (the tokens carry CP1)."""
+        """A small Graph read, at most every ``sessions_check_s`` per user: Graph, not Entra's On-Behalf-Of,
+        knows the user's sessions were revoked since they signed in, and says so with a CAE claims
+        challenge (the OBO client declares CP1)."""
+        entry = self._entries.get(self.key(principal))
+        now = self._clock()
+        checked = entry.sessions_checked if entry is not None else None
+        if checked is not None and now - checked < self._sessions_check_s:
+            return
         provider = OboTokenProvider(self._obo, api_token, principal)
         async with self.graph_client(provider, scopes) as client:
             answer = await client.request("GET", "organization", version="v1.0", params={"$select": "id"})
         if answer.status == 401 and "insufficient_claims" in answer.headers.get("www-authenticate", ""):
             self._obo.forget(principal.tenant_id, principal.user_key)
             raise SessionsRevoked(principal.tenant_id)
+        if entry is not None:
+            entry.sessions_checked = now
 
     def _entry(self, key: CacheKey) -> _Entry:
         entry = self._entries.get(key)
