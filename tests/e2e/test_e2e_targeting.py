@@ -72,7 +72,7 @@ def test_troubleshoot_and_assignment_export(stack: Any, browser: Any, shots: Pat
     assert len(rows) == shown
 
     page.get_by_role("link", name="Groups").click()
-    page.get_by_role("link", name="Intune Pilot Users").click()
+    page.get_by_role("link", name="Intune Pilot Users", exact=True).click()
     page.wait_for_selector("[data-testid=group-assignments]")
     page.screenshot(path=str(shots / "targeting-03-group-1280.png"), full_page=False)
     context.close()

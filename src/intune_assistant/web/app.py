@@ -60,6 +60,7 @@ from .identity_api import (
     InteractionRequired,
     NotAssigned,
     OboClient,
+    SessionsRevoked,
     SignInRequired,
 )
 from .objects import routes as object_routes
@@ -293,7 +294,15 @@ def _install_identity_handlers(app: FastAPI) -> None:
         logger.info("Graph access refused for the signed-in user (correlation %s)", _cid(request))
         _forget(request)
         if is_htmx(request):
-            return Response(status_code=200, headers={"HX-Refresh": "true"})
+            response = Response(status_code=200, headers={"HX-Refresh": "true"})
+        else:
+            response = _sign_in_again_page(request, exc)
+        if isinstance(exc, SessionsRevoked):
+            # Entra ended the user's sessions: this browser session ends too, on every replica.
+            await auth_routes.end_session_here(request, response)
+        return response
+
+    def _sign_in_again_page(request: Request, exc: SignInRequired) -> Response:
         return problem_response(
             request,
             ProblemPage(

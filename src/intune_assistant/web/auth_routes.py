@@ -211,6 +211,16 @@ async def signout(request: Request) -> Response:
     return response
 
 
+async def end_session_here(request: Request, response: Response) -> None:
+    """End the request's browser session on every replica and clear its cookies on ``response``
+    (Entra ended the user's sessions itself: no sign-out at Entra is needed)."""
+    state = web_state(request)
+    session = getattr(request.state, "session", None)
+    if session is not None:
+        await asyncio.to_thread(state.registry.end_session, session.marker, _token_end(session.api_token))
+    state.cookies.clear(request, response)
+
+
 def _token_end(token: str) -> datetime:
     """When ``token`` surely stops being accepted (its ``exp`` plus more than the validator's 60 s
     leeway); a token whose expiry cannot be read counts as living the longest lifetime Entra issues

@@ -38,6 +38,8 @@ from .rows import NAME_TYPES, PolicyRow, TypeProblem, build_rows
 
 CacheKey = tuple[str, str]
 MAX_ENTRIES = 500
+# Seconds the revoked-sessions check may take before the cached page is served anyway.
+SESSIONS_CHECK_TIMEOUT_S = 3.0
 # After a failed refresh the old data stays; the next refresh is tried after this many seconds.
 RETRY_AFTER_FAILED_REFRESH_S = 60.0
 
@@ -237,12 +239,11 @@ class PolicyService:
 
     def graph_client(self, provider: TokenProvider, scopes: Sequence[str]) -> GraphClient:
         """A Graph client for one user's ``provider`` and ``scopes`` (the app's Graph host, transport and CA)."""
-        verify: ssl.SSLContext | bool = True
-        if self._identity.ca_file:
-            verify = ssl.create_default_context(cafile=self._identity.ca_file)
-        return GraphClient(
-            provider, self._identity.graph_base_url, scopes=tuple(scopes), transport=self._transport, verify=verify
-        )
+        base = self._identity.graph_base_url
+        return GraphClient(provider, base, scopes=tuple(scopes), transport=self._transport, verify=self._verify())
+
+    def _verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=self._identity.ca_file) if self._identity.ca_file else True
 
     def scopes(self, activated_modules: frozenset[str]) -> tuple[str, ...]:
         """Delegated scopes to ask for: read scopes, plus write scopes of activated write modules only."""
@@ -333,21 +334,43 @@ class PolicyService:
         return scopes
 
     async def _check_sessions(self, principal: Principal, api_token: str, scopes: tuple[str, ...]) -> None:
-        """A small Graph read, at most every ``sessions_check_s`` per user: Graph, not Entra's On-Behalf-Of,
-        knows the user's sessions were revoked since they signed in, and says so with a CAE claims
-        challenge (the OBO client declares CP1)."""
+        """A small Graph read, at most every ``sessions_check_s`` per user, before cached data is served:
+        Graph, not Entra's On-Behalf-Of, knows the user's sessions were revoked since they signed in, and
+        says so with a CAE claims challenge (the OBO client declares CP1).
+
+        Without cached data there is nothing to check: the collection about to run reads Graph itself.
+        One attempt, a few seconds at most; any other answer (Graph slow or failing) serves the page and
+        asks again at the next request, so a Graph outage never holds up cached pages.
+        """
         entry = self._entries.get(self.key(principal))
+        if entry is None or entry.current is None:
+            return
         now = self._clock()
-        checked = entry.sessions_checked if entry is not None else None
-        if checked is not None and now - checked < self._sessions_check_s:
+        if entry.sessions_checked is not None and now - entry.sessions_checked < self._sessions_check_s:
             return
         provider = OboTokenProvider(self._obo, api_token, principal)
-        async with self.graph_client(provider, scopes) as client:
-            answer = await client.request("GET", "organization", version="v1.0", params={"$select": "id"})
+        client = GraphClient(
+            provider,
+            self._identity.graph_base_url,
+            scopes=scopes,
+            transport=self._transport,
+            verify=self._verify(),
+            timeout=SESSIONS_CHECK_TIMEOUT_S,
+            max_attempts=1,
+        )
+        try:
+            async with client:
+                answer = await asyncio.wait_for(
+                    client.request("GET", "organization", version="v1.0", params={"$select": "id"}),
+                    SESSIONS_CHECK_TIMEOUT_S,
+                )
+        except TimeoutError:
+            logger.info("sessions check: no answer from Graph in %s s; the page is served", SESSIONS_CHECK_TIMEOUT_S)
+            return
         if answer.status == 401 and "insufficient_claims" in answer.headers.get("www-authenticate", ""):
             self._obo.forget(principal.tenant_id, principal.user_key)
             raise SessionsRevoked(principal.tenant_id)
-        if entry is not None:
+        if answer.ok:
             entry.sessions_checked = now
 
     def _entry(self, key: CacheKey) -> _Entry:
